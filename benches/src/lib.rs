@@ -1,0 +1,1 @@
+//! Corpus generator and benchmark helpers for warta (in progress).

@@ -1,0 +1,3 @@
+//! Tables and aggregates of neutrality activity (polars).
+//!
+//! (Implementation in progress.)

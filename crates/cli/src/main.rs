@@ -1,0 +1,4 @@
+//! The `warta` command-line tool.
+fn main() {
+    println!("warta: in progress");
+}

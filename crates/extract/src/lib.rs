@@ -1,0 +1,3 @@
+//! Rule-based extraction of neutrality facts from cleaned articles.
+//!
+//! (Implementation in progress.)

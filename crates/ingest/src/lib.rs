@@ -1,0 +1,3 @@
+//! Read a corpus, clean each article, drop repeated paragraphs, cluster syndicated copies.
+//!
+//! (Implementation in progress.)
