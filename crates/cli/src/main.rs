@@ -1,4 +1,39 @@
-//! The `warta` command-line tool.
-fn main() {
-    println!("warta: in progress");
+//! `warta`: clean Indonesian regional news on civil-servant neutrality, extract its facts, and
+//! aggregate them into tables.
+//!
+//! The binary is thin: it parses arguments ([`args`]) and calls the library crates
+//! (`warta-ingest`, `warta-extract`, `warta-analytics`). Exit codes are documented in
+//! [`exit`] and in the README.
+
+mod args;
+mod commands;
+mod exit;
+mod output;
+mod pipeline;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    match commands::dispatch(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::from(exit::OK);
+            }
+            eprintln!("error: {err:#}");
+            ExitCode::from(exit::FAILURE)
+        }
+    }
+}
+
+/// A closed stdout (`warta query ... | head`) ends the program quietly.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

@@ -1,0 +1,39 @@
+//! `warta ingest` and `warta extract`: the pipeline up to cleaned articles, or up to facts.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::args::{PipelineArgs, SummaryFormat};
+use crate::exit;
+use crate::pipeline::{self, Outcome, Stage};
+
+pub fn ingest(args: &PipelineArgs) -> Result<ExitCode> {
+    let outcome = pipeline::run(args, Stage::Ingest)?;
+    report(args, &outcome)
+}
+
+pub fn extract(args: &PipelineArgs) -> Result<ExitCode> {
+    let outcome = pipeline::run(args, Stage::Extract)?;
+    report(args, &outcome)
+}
+
+/// Print the summary (text or JSON) and choose the exit code.
+pub fn report(args: &PipelineArgs, outcome: &Outcome) -> Result<ExitCode> {
+    match args.format {
+        SummaryFormat::Json => println!("{}", serde_json::to_string_pretty(outcome)?),
+        SummaryFormat::Text => {
+            pipeline::print_summary(outcome);
+            println!("written to {}/", outcome.output_dir.display());
+        }
+    }
+    Ok(exit_code(outcome))
+}
+
+pub fn exit_code(outcome: &Outcome) -> ExitCode {
+    if outcome.skipped_any() {
+        ExitCode::from(exit::INPUTS_SKIPPED)
+    } else {
+        ExitCode::from(exit::OK)
+    }
+}
