@@ -1,4 +1,18 @@
 //! Indonesian numbers: `2.500`, `1,5 juta`, `3 (tiga)`, `tiga puluh`, `seribu`, `ribuan`, `700-an`.
+//!
+//! Conventions (Indonesian): the dot groups thousands and the comma is the decimal mark, so
+//! `2.500` is 2500 and `1,5 juta` is 1 500 000. A dot followed by one or two digits (`1.5`) is read
+//! as a decimal point. A parenthesised spelled form right after digits (`3 (tiga)`) belongs to the
+//! same number. Vague quantities (`ratusan`, `puluhan ribu`) have no value and are approximate,
+//! as are numbers after a hedge (`sekitar`, `kurang lebih`, `hampir`, `lebih dari`) and `700-an`.
+//!
+//! Word lists live in `rules/numbers.json`.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::Deserialize;
 
 /// A parsed number: its value (None for vague quantities like `ratusan`) and whether it is approximate.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -7,9 +21,419 @@ pub struct Number {
     pub approximate: bool,
 }
 
+/// How a number was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberForm {
+    /// Digits, possibly with a scale word, `-an` or a parenthesised spelled form.
+    Digits,
+    /// Spelled out: `tiga puluh`.
+    Spelled,
+    /// Vague: `ratusan`.
+    Vague,
+}
+
+/// A number found in a text, with byte offsets relative to that text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NumberHit {
+    pub start: usize,
+    pub end: usize,
+    /// Start of the number proper, after a hedge such as `sekitar`.
+    pub core_start: usize,
+    pub number: Number,
+    pub form: NumberForm,
+    /// Plain four digits 1900..=2099 without scale or separators: probably a year.
+    pub year_like: bool,
+    pub rule: &'static str,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NumberRules {
+    units: HashMap<String, f64>,
+    se_words: HashMap<String, f64>,
+    teen: String,
+    small_scales: HashMap<String, f64>,
+    big_scales: HashMap<String, f64>,
+    vague: Vec<String>,
+    approx_prefixes: Vec<String>,
+    #[allow(dead_code)]
+    examples: Vec<NumberExample>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub(crate) struct NumberExample {
+    pub rule: String,
+    pub text: String,
+    #[serde(default)]
+    pub value: Option<f64>,
+    #[serde(default)]
+    pub approx: bool,
+    #[serde(default)]
+    pub none: bool,
+}
+
+struct Compiled {
+    rules: NumberRules,
+    re: Regex,
+}
+
+const RULES_JSON: &str = include_str!("../rules/numbers.json");
+
+/// Alternation of literal words, longest first, regex-escaped.
+pub(crate) fn alternation<'a>(words: impl IntoIterator<Item = &'a str>) -> String {
+    let mut v: Vec<&str> = words.into_iter().collect();
+    v.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    v.dedup();
+    v.iter()
+        .map(|w| regex::escape(w).replace(' ', r"\s+"))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+fn compiled() -> &'static Compiled {
+    static C: OnceLock<Compiled> = OnceLock::new();
+    C.get_or_init(|| {
+        let rules: NumberRules =
+            serde_json::from_str(RULES_JSON).expect("rules/numbers.json is valid");
+        let approx = alternation(rules.approx_prefixes.iter().map(String::as_str));
+        let big = alternation(rules.big_scales.keys().map(String::as_str));
+        let vague = alternation(rules.vague.iter().map(String::as_str));
+        let spelled_words = alternation(
+            rules
+                .units
+                .keys()
+                .chain(rules.se_words.keys())
+                .chain(rules.small_scales.keys())
+                .chain(rules.big_scales.keys().filter(|k| k.len() > 2))
+                .map(String::as_str)
+                .chain(std::iter::once(rules.teen.as_str())),
+        );
+        let starts = alternation(rules.units.keys().chain(rules.se_words.keys()).map(String::as_str));
+        let b = r"(?-u:\b)";
+        let pat = format!(
+            r"(?i)(?:(?P<approx>{approx})\s*)?(?:{b}(?P<dig>[0-9]+(?:[.,][0-9]+)*)(?:\s*(?P<scale>{big}){b})?(?P<an>-an{b})?(?:\s*\((?P<paren>[a-z\s]{{3,60}})\))?|{b}(?P<vague>{vague}){b}|{b}(?P<sp>(?:{starts}){b}(?:\s+(?:{spelled_words}){b})*))"
+        );
+        let re = Regex::new(&pat).expect("number regex compiles");
+        Compiled { rules, re }
+    })
+}
+
+/// Value of a digit string with Indonesian separators; `None` when the separators make no sense.
+pub fn parse_digits(s: &str) -> Option<f64> {
+    if s.is_empty()
+        || !s
+            .bytes()
+            .all(|c| c.is_ascii_digit() || c == b'.' || c == b',')
+    {
+        return None;
+    }
+    let dots = s.bytes().filter(|&c| c == b'.').count();
+    let commas = s.bytes().filter(|&c| c == b',').count();
+    let (int_part, frac_part) = match s.split_once(',') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s, None),
+    };
+    if commas > 1 {
+        return None;
+    }
+    let int_digits: String = if dots > 0 {
+        let groups: Vec<&str> = int_part.split('.').collect();
+        let thousands = groups[0].len() >= 1
+            && groups[0].len() <= 3
+            && groups[1..].iter().all(|g| g.len() == 3);
+        if thousands {
+            groups.concat()
+        } else if dots == 1 && frac_part.is_none() {
+            // `1.5`, `10.00`: a decimal point.
+            let (i, f) = int_part.split_once('.')?;
+            if i.is_empty() || f.is_empty() || f.len() > 2 {
+                return None;
+            }
+            return format!("{i}.{f}").parse().ok();
+        } else {
+            return None;
+        }
+    } else {
+        int_part.to_string()
+    };
+    if int_digits.is_empty() {
+        return None;
+    }
+    match frac_part {
+        Some(f) if !f.is_empty() && !f.contains('.') => format!("{int_digits}.{f}").parse().ok(),
+        Some(_) => None,
+        None => int_digits.parse().ok(),
+    }
+}
+
+/// Value of a spelled number (`dua ratus lima puluh`); `None` when the words do not form one.
+pub fn parse_spelled(s: &str) -> Option<f64> {
+    let r = &compiled().rules;
+    let mut total = 0.0f64;
+    let mut group = 0.0f64; // below one thousand
+    let mut pending: Option<f64> = None; // a unit waiting for its multiplier
+    let mut any = false;
+    for w in s.split_whitespace() {
+        let w = w.to_lowercase();
+        any = true;
+        if let Some(&u) = r.units.get(&w) {
+            if pending.is_some() {
+                return None;
+            }
+            pending = Some(u);
+        } else if w == r.teen {
+            let u = pending.take()?;
+            group += u + 10.0;
+        } else if let Some(&m) = r.small_scales.get(&w) {
+            let u = pending.take()?;
+            group += u * m;
+        } else if let Some(&v) = r.se_words.get(&w) {
+            if pending.is_some() {
+                return None;
+            }
+            if v >= 1000.0 {
+                if group > 0.0 {
+                    return None;
+                }
+                total += v;
+            } else {
+                group += v;
+            }
+        } else if let Some(&m) = r.big_scales.get(&w) {
+            let g = group + pending.take().unwrap_or(0.0);
+            if g == 0.0 {
+                return None;
+            }
+            total += g * m;
+            group = 0.0;
+        } else {
+            return None;
+        }
+    }
+    if !any {
+        return None;
+    }
+    Some(total + group + pending.unwrap_or(0.0))
+}
+
+/// Every number in `text`, in order, non-overlapping. Parenthesised spelled forms that do not
+/// parse are left out of the span.
+pub fn find_numbers(text: &str) -> Vec<NumberHit> {
+    let c = compiled();
+    let mut out = Vec::new();
+    for caps in c.re.captures_iter(text) {
+        let Some(m) = caps.get(0) else { continue };
+        let approx_prefix = caps.name("approx");
+        let mut end = m.end();
+        let core_start = caps
+            .name("dig")
+            .or_else(|| caps.name("vague"))
+            .or_else(|| caps.name("sp"))
+            .map_or(m.start(), |g| g.start());
+        let (number, form, rule, year_like) = if let Some(d) = caps.name("dig") {
+            let Some(mut v) = parse_digits(d.as_str()) else {
+                continue;
+            };
+            let scale = caps.name("scale");
+            if let Some(s) = scale {
+                v *= c
+                    .rules
+                    .big_scales
+                    .get(&s.as_str().to_lowercase())
+                    .copied()
+                    .unwrap_or(1.0);
+            }
+            let an = caps.name("an").is_some();
+            let mut rule = if an {
+                "number.digits_an"
+            } else if scale.is_some() {
+                "number.digits_scale"
+            } else {
+                "number.digits"
+            };
+            if let Some(p) = caps.name("paren") {
+                if parse_spelled(p.as_str()).is_some() {
+                    rule = "number.digits_paren";
+                } else {
+                    // Cut the span before the parenthesis.
+                    end = caps.name("an").or(scale).map_or(d.end(), |g| g.end());
+                }
+            }
+            let ds = d.as_str();
+            let year_like = scale.is_none()
+                && !an
+                && ds.len() == 4
+                && (ds.starts_with("19") || ds.starts_with("20"));
+            (
+                Number {
+                    value: Some(v),
+                    approximate: an || approx_prefix.is_some(),
+                },
+                NumberForm::Digits,
+                rule,
+                year_like,
+            )
+        } else if caps.name("vague").is_some() {
+            (
+                Number {
+                    value: None,
+                    approximate: true,
+                },
+                NumberForm::Vague,
+                "number.vague",
+                false,
+            )
+        } else if let Some(sp) = caps.name("sp") {
+            // Shrink to the longest prefix of words that parses.
+            let s = sp.as_str();
+            let mut best: Option<(usize, f64)> = None;
+            let mut idx = 0;
+            for w in s.split_whitespace() {
+                let Some(pos) = s[idx..].find(w) else { break };
+                idx += pos + w.len();
+                if let Some(v) = parse_spelled(&s[..idx]) {
+                    best = Some((idx, v));
+                }
+            }
+            let Some((len, v)) = best else { continue };
+            end = sp.start() + len;
+            (
+                Number {
+                    value: Some(v),
+                    approximate: approx_prefix.is_some(),
+                },
+                NumberForm::Spelled,
+                "number.spelled",
+                false,
+            )
+        } else {
+            continue;
+        };
+        let rule = if approx_prefix.is_some() && form != NumberForm::Vague {
+            "number.approx"
+        } else {
+            rule
+        };
+        let start = if form == NumberForm::Vague {
+            core_start.min(m.start())
+        } else {
+            m.start()
+        };
+        if let Some(last) = out.last() {
+            let last: &NumberHit = last;
+            if start < last.end {
+                continue;
+            }
+        }
+        out.push(NumberHit {
+            start,
+            end,
+            core_start,
+            number,
+            form,
+            year_like,
+            rule,
+        });
+    }
+    out
+}
+
 /// Parse a whole number expression (digits with Indonesian separators, scale words, spelled
 /// numbers, vague quantities). `None` when `s` is not a number.
 pub fn parse_number(s: &str) -> Option<Number> {
-    let _ = s;
-    None
+    let t = s.trim();
+    let hits = find_numbers(t);
+    match hits.as_slice() {
+        [h] if h.start == 0 && h.end == t.len() => Some(h.number),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+pub(crate) fn examples() -> Vec<NumberExample> {
+    let r: NumberRules = serde_json::from_str(RULES_JSON).unwrap();
+    r.examples
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn rule_examples() {
+        let mut failures = Vec::new();
+        for ex in examples() {
+            let found = parse_number(&ex.text);
+            let ok = if ex.none {
+                found.is_none()
+            } else {
+                found.is_some_and(|n| n.value == ex.value && n.approximate == ex.approx)
+            };
+            if !ok {
+                failures.push(format!(
+                    "{}: {:?} expected value={:?} approx={} none={} found {:?}",
+                    ex.rule, ex.text, ex.value, ex.approx, ex.none, found
+                ));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn finds_numbers_in_seed_sentences() {
+        let s =
+            "\"Dalam Rakor ini, sebanyak 2.500 ASN telah menyatakan sikap dan berikrar netralitas,";
+        let h = find_numbers(s);
+        assert_eq!(h.len(), 1);
+        assert_eq!(&s[h[0].start..h[0].end], "2.500");
+        assert_eq!(h[0].number.value, Some(2500.0));
+        let s = "Ikrar ASN untuk netral dalam Pilkada Sintang dan diikuti oleh 30 kepala OPD.";
+        let h = find_numbers(s);
+        assert_eq!(h.len(), 1);
+        assert_eq!(h[0].number.value, Some(30.0));
+    }
+
+    #[test]
+    fn paren_spelled_joins_and_bad_paren_is_cut() {
+        let s = "sebanyak 3 (tiga) orang";
+        let h = find_numbers(s);
+        assert_eq!(&s[h[0].start..h[0].end], "3 (tiga)");
+        let s = "sebanyak 3 (ASN) orang";
+        let h = find_numbers(s);
+        assert_eq!(&s[h[0].start..h[0].end], "3");
+        let s = "sekitar 10.000 ASN";
+        let h = find_numbers(s);
+        assert_eq!((h[0].start, h[0].core_start), (0, 8));
+        assert!(h[0].number.approximate);
+    }
+
+    #[test]
+    fn years_are_flagged() {
+        let h = find_numbers("Pemilu 2024 dan 2.024 orang");
+        assert!(h[0].year_like);
+        assert!(!h[1].year_like);
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_and_spans_are_sound(s in "\\PC{0,80}") {
+            let hits = find_numbers(&s);
+            let mut last = 0;
+            for h in hits {
+                prop_assert!(h.start >= last && h.start < h.end && h.end <= s.len());
+                prop_assert!(s.is_char_boundary(h.start) && s.is_char_boundary(h.end));
+                last = h.end;
+            }
+            let _ = parse_number(&s);
+        }
+
+        #[test]
+        fn numberish_never_panics(s in "(sekitar |ratusan |[0-9.,]{1,8}|tiga |puluh |belas |ribu |\\(|\\)| ){0,12}") {
+            let _ = find_numbers(&s);
+            let _ = parse_number(&s);
+        }
+    }
 }
