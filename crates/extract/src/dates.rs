@@ -1,7 +1,40 @@
 //! Date expressions: `14 Februari 2024`, `Mei 2023`, `Kamis (7/11/2024)`, `Selasa (6/2)`, `Jumat`,
 //! `kemarin`, `tahun 2020` ... normalised to ISO at their precision and anchored.
+//!
+//! Forms and rule ids (word lists in `rules/dates.json`):
+//! - `date.chrome_mdy`: page chrome `Sabtu, Februari 14, 2026`.
+//! - `date.weekday_dmy_paren`: `Kamis (7/11/2024)`, `Senin (15/7/25)` (two-digit years are 20yy).
+//! - `date.weekday_dm_paren`: `Selasa (6/2)`, year from the context (below).
+//! - `date.dmy_numeric`: `14-2-2024`, `14/2/2024`, `Senin, 07/10/2024`, ISO `2024-02-14`; never
+//!   after `No.`/`Nomor` nor inside a longer slash number (`12/3/2024/BKD`).
+//! - `date.d_month_y` / `date.d_month`: `14 Februari 2024`, `tanggal 27 Desember 2023`,
+//!   `14 Februari` (year from the context), short months `Agt`, `Sept`, `Okt`, `Des`.
+//! - `date.month_y` / `date.month`: `Mei 2023`, `bulan Mei 2023`, `bulan November` (context year).
+//! - `date.year`: `tahun 2020`, `pada 2019`, `2024 mendatang`; not the `Tahun 2014` of
+//!   `Nomor 5 Tahun 2014`.
+//! - `date.relative`: `kemarin`, `pekan lalu`, `bulan depan` ... relative to the published date.
+//! - `date.weekday`: a bare weekday (`Jumat`, `Rabu malam`, or `Kamis (15/` cut off).
+//!
+//! Context rules. A day and month without a year take the published date's year (anchor
+//! `published`), else the article year (anchor `article_year`), else no date is produced. With a
+//! published date: when a weekday is written, the year among published-1..=published+1 whose
+//! date falls on that weekday and lies nearest the published date is taken; without a weekday,
+//! a date more than `future_roll_days` after publication is read as last year's. A bare weekday
+//! is the most recent such day on or before the published date and is produced only when the
+//! published date has day precision (a year or month alone cannot honestly locate it). Day and
+//! week offsets (`kemarin`, `pekan lalu`) need a day-precision published date (a week offset
+//! moves seven days and keeps day precision); month offsets a month; year offsets a year
+//! (published, else article year). A weekday next to an explicit date that does not match it
+//! sets `weekday_conflict` and keeps the explicit date. `chrome` is set when the date is the
+//! whole text (a page-chrome line). Impossible dates (`31 Februari`) are dropped.
 
-use warta_core::{DateValue, PartialDate};
+use std::sync::OnceLock;
+
+use regex::{Captures, Regex};
+use serde::Deserialize;
+use warta_core::{DateAnchor, DateValue, PartialDate};
+
+use crate::numbers::alternation;
 
 /// What relative and partial dates are anchored on.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -22,8 +55,641 @@ pub struct DateHit {
     pub rule: &'static str,
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MonthRule {
+    month: u8,
+    full: Vec<String>,
+    short: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WeekdayRule {
+    weekday: u8,
+    names: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum Unit {
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RelativeRule {
+    words: Vec<String>,
+    unit: Unit,
+    offset: i32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DateRules {
+    months: Vec<MonthRule>,
+    weekdays: Vec<WeekdayRule>,
+    weekday_needs_capital: Vec<String>,
+    times_of_day: Vec<String>,
+    relative: Vec<RelativeRule>,
+    year_prefixes: Vec<String>,
+    year_prepositions: Vec<String>,
+    year_suffixes: Vec<String>,
+    year_min: i32,
+    year_max: i32,
+    future_roll_days: i64,
+    #[allow(dead_code)]
+    examples: Vec<DateExample>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct DateExample {
+    rule: String,
+    text: String,
+    #[serde(default)]
+    published: Option<String>,
+    #[serde(default)]
+    article_year: Option<i32>,
+    #[serde(default)]
+    iso: Option<String>,
+    #[serde(default)]
+    anchor: Option<String>,
+    #[serde(default)]
+    conflict: Option<bool>,
+    #[serde(default)]
+    chrome: Option<bool>,
+    #[serde(default, rename = "match")]
+    matched: Option<String>,
+    #[serde(default)]
+    none: bool,
+}
+
+struct Compiled {
+    rules: DateRules,
+    re: Regex,
+    /// `Nomor 5 ` / `No. 12/` just before a match: the number of an instrument, not a date.
+    number_before: Regex,
+}
+
+const RULES_JSON: &str = include_str!("../rules/dates.json");
+
+fn compiled() -> &'static Compiled {
+    static C: OnceLock<Compiled> = OnceLock::new();
+    C.get_or_init(|| {
+        let rules: DateRules = serde_json::from_str(RULES_JSON).expect("rules/dates.json is valid");
+        let wd = alternation(rules.weekdays.iter().flat_map(|w| w.names.iter().map(String::as_str)));
+        let m_all = alternation(
+            rules.months.iter().flat_map(|m| m.full.iter().chain(m.short.iter()).map(String::as_str)),
+        );
+        let m_full = alternation(rules.months.iter().flat_map(|m| m.full.iter().map(String::as_str)));
+        let tod = alternation(rules.times_of_day.iter().map(String::as_str));
+        let rel = alternation(rules.relative.iter().flat_map(|r| r.words.iter().map(String::as_str)));
+        let ypre = alternation(rules.year_prefixes.iter().map(String::as_str));
+        let yprep = alternation(rules.year_prepositions.iter().map(String::as_str));
+        let ysuf = alternation(rules.year_suffixes.iter().map(String::as_str));
+        let b = r"(?-u:\b)";
+        let pat = format!(
+            r"(?i){b}(?:(?P<a_wd>{wd}),?\s+(?P<a_m>{m_all}){b}\.?\s+(?P<a_d>[0-9]{{1,2}}),\s*(?P<a_y>[0-9]{{4}}){b}|(?P<b_wd>{wd}){b}(?:\s+(?:{tod}){b})?,?\s*\(\s*(?P<b_d>[0-9]{{1,2}})\s*[/-]\s*(?P<b_m>[0-9]{{1,2}})(?:\s*[/-]\s*(?P<b_y>[0-9]{{4}}|[0-9]{{2}}))?\s*\)|(?:(?P<n_wd>{wd}),?\s+)?(?P<n_d>[0-9]{{1,2}})\s*[/-]\s*(?P<n_m>[0-9]{{1,2}})\s*[/-]\s*(?P<n_y>[0-9]{{4}}){b}|(?P<iso_y>[0-9]{{4}})-(?P<iso_m>[0-9]{{2}})-(?P<iso_d>[0-9]{{2}}){b}|(?:(?P<d_wd>{wd}),?\s+)?(?:(?:tanggal|tgl\.?|tertanggal)\s+)?(?P<d_d>[0-9]{{1,2}})\s+(?P<d_m>{m_all}){b}\.?(?:\s+(?P<d_y>[0-9]{{4}}){b})?|(?:bulan\s+)?(?P<e_m>{m_all}){b}\.?\s+(?P<e_y>[0-9]{{4}}){b}|bulan\s+(?P<f_m>{m_full}){b}|(?P<rel>{rel}){b}|(?P<g_pre>{ypre})\s*(?P<g_y>[0-9]{{4}}){b}|(?:{yprep})\s+(?P<g_y3>[0-9]{{4}}){b}|(?P<g_y2>[0-9]{{4}})\s+(?:{ysuf}){b}|(?P<i_wd>{wd}){b}(?:\s+(?:{tod}){b})?)"
+        );
+        let re = Regex::new(&pat).expect("date regex compiles");
+        let number_before =
+            Regex::new(r"(?i)(?:\bnomor|\bno|\bnmr|\bnum)\.?\s*:?\s*[0-9a-z./-]*[0-9][0-9a-z./-]*\s*$")
+                .expect("number_before compiles");
+        Compiled { rules, re, number_before }
+    })
+}
+
+// ---- calendar arithmetic (proleptic Gregorian) ----
+
+/// Days since 1970-01-01.
+pub fn days_from_civil(y: i32, m: u8, d: u8) -> i64 {
+    let y = i64::from(y) - i64::from(m <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The date `z` days after 1970-01-01.
+pub fn civil_from_days(z: i64) -> PartialDate {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let y = (yoe + era * 400 + i64::from(m <= 2)) as i32;
+    PartialDate::day(y, m, d)
+}
+
+/// 0 = Monday .. 6 = Sunday.
+pub fn weekday_from_days(days: i64) -> u8 {
+    (days + 3).rem_euclid(7) as u8
+}
+
+pub fn is_leap(y: i32) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+pub fn days_in_month(y: i32, m: u8) -> u8 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(y) => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+pub fn valid_date(y: i32, m: u8, d: u8) -> bool {
+    (1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m)
+}
+
+/// Days since 1970-01-01 of a day-precision date.
+pub fn date_days(p: &PartialDate) -> Option<i64> {
+    match (p.month, p.day) {
+        (Some(m), Some(d)) if valid_date(p.year, m, d) => Some(days_from_civil(p.year, m, d)),
+        _ => None,
+    }
+}
+
+/// A representative day of a partial date: itself, the 15th of its month, or 1 July of its year.
+pub fn midpoint_days(p: &PartialDate) -> i64 {
+    match (p.month, p.day) {
+        (Some(m), Some(d)) if valid_date(p.year, m, d) => days_from_civil(p.year, m, d),
+        (Some(m), _) if (1..=12).contains(&m) => days_from_civil(p.year, m, 15),
+        _ => days_from_civil(p.year, 7, 1),
+    }
+}
+
+/// Parse `2024-02-14`, `2024-02` or `2024`.
+pub fn parse_iso(s: &str) -> Option<PartialDate> {
+    let mut it = s.trim().split('-');
+    let y: i32 = it.next()?.parse().ok()?;
+    let m: Option<u8> = it.next().map(str::parse).transpose().ok()?;
+    let d: Option<u8> = it.next().map(str::parse).transpose().ok()?;
+    if it.next().is_some() {
+        return None;
+    }
+    match (m, d) {
+        (Some(m), Some(d)) if valid_date(y, m, d) => Some(PartialDate::day(y, m, d)),
+        (Some(m), None) if (1..=12).contains(&m) => Some(PartialDate::month(y, m)),
+        (None, None) => Some(PartialDate::year(y)),
+        _ => None,
+    }
+}
+
+fn make(date: PartialDate, anchor: DateAnchor, conflict: bool) -> DateValue {
+    DateValue {
+        date,
+        iso: date.iso(),
+        precision: date.precision(),
+        anchor,
+        weekday_conflict: conflict,
+        chrome: false,
+    }
+}
+
+fn lookup_month(r: &DateRules, w: &str) -> Option<u8> {
+    let w = w.to_lowercase();
+    r.months
+        .iter()
+        .find(|m| m.full.contains(&w) || m.short.contains(&w))
+        .map(|m| m.month)
+}
+
+fn lookup_weekday(r: &DateRules, w: &str) -> Option<u8> {
+    let w = w.to_lowercase().replace('\u{2019}', "'");
+    r.weekdays
+        .iter()
+        .find(|x| x.names.iter().any(|n| n.replace('\u{2019}', "'") == w))
+        .map(|x| x.weekday)
+}
+
+fn num<T: std::str::FromStr>(c: &Captures, name: &str) -> Option<T> {
+    c.name(name)?.as_str().parse().ok()
+}
+
+fn year_ok(r: &DateRules, y: i32) -> bool {
+    (r.year_min..=r.year_max).contains(&y)
+}
+
+/// Explicit day-precision date with an optional weekday to check.
+fn explicit(y: i32, m: u8, d: u8, wd: Option<u8>) -> Option<DateValue> {
+    if !valid_date(y, m, d) {
+        return None;
+    }
+    let days = days_from_civil(y, m, d);
+    let conflict = wd.is_some_and(|w| w != weekday_from_days(days));
+    Some(make(
+        PartialDate::day(y, m, d),
+        DateAnchor::Explicit,
+        conflict,
+    ))
+}
+
+/// Day and month without a year, resolved from the context (see the module doc).
+fn infer_dm(r: &DateRules, ctx: &DateContext, m: u8, d: u8, wd: Option<u8>) -> Option<DateValue> {
+    if !(1..=12).contains(&m) || d == 0 || d > 31 {
+        return None;
+    }
+    let (base, anchor, pub_days) = match (ctx.published, ctx.article_year) {
+        (Some(p), _) => {
+            let pd = if p.month.is_some() {
+                Some(midpoint_days(&p))
+            } else {
+                None
+            };
+            (p.year, DateAnchor::Published, pd)
+        }
+        (None, Some(y)) => (y, DateAnchor::ArticleYear, None),
+        (None, None) => return None,
+    };
+    let mut year = base;
+    if let Some(pd) = pub_days {
+        let matching = wd.and_then(|w| {
+            [base - 1, base, base + 1]
+                .into_iter()
+                .filter(|&y| valid_date(y, m, d))
+                .filter(|&y| weekday_from_days(days_from_civil(y, m, d)) == w)
+                .min_by_key(|&y| (days_from_civil(y, m, d) - pd).abs())
+        });
+        if let Some(y) = matching {
+            year = y;
+        } else if valid_date(base, m, d) && days_from_civil(base, m, d) - pd > r.future_roll_days {
+            year = base - 1;
+        }
+    }
+    if !valid_date(year, m, d) {
+        return None;
+    }
+    let days = days_from_civil(year, m, d);
+    let conflict = wd.is_some_and(|w| w != weekday_from_days(days));
+    Some(make(PartialDate::day(year, m, d), anchor, conflict))
+}
+
+fn relative(r: &DateRules, ctx: &DateContext, word: &str) -> Option<DateValue> {
+    let w = word
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    let rule = r.relative.iter().find(|x| x.words.contains(&w))?;
+    let p = ctx.published;
+    match rule.unit {
+        Unit::Day | Unit::Week => {
+            let days = date_days(&p?)?;
+            let k = if rule.unit == Unit::Week { 7 } else { 1 };
+            let date = civil_from_days(days + i64::from(rule.offset) * k);
+            Some(make(date, DateAnchor::Published, false))
+        }
+        Unit::Month => {
+            let p = p?;
+            let m = p.month?;
+            let idx = i64::from(p.year) * 12 + i64::from(m) - 1 + i64::from(rule.offset);
+            let date =
+                PartialDate::month(idx.div_euclid(12) as i32, (idx.rem_euclid(12) + 1) as u8);
+            Some(make(date, DateAnchor::Published, false))
+        }
+        Unit::Year => {
+            let (y, anchor) = match (p, ctx.article_year) {
+                (Some(p), _) => (p.year, DateAnchor::Published),
+                (None, Some(y)) => (y, DateAnchor::ArticleYear),
+                _ => return None,
+            };
+            Some(make(PartialDate::year(y + rule.offset), anchor, false))
+        }
+    }
+}
+
+/// Byte before `i` and at `i`, ASCII only (non-ASCII reads as a letter-like byte).
+fn byte_at(text: &str, i: usize) -> Option<u8> {
+    text.as_bytes().get(i).copied()
+}
+
+/// A numeric date must stand alone: not inside a longer slash/dash number (`12/3/2024/BKD`,
+/// `800-2836/2020`) and not right after `No.`/`Nomor`. With `check_before` false only the end
+/// is checked (the match starts with a weekday).
+fn numeric_guard_fails(
+    c: &Compiled,
+    text: &str,
+    start: usize,
+    end: usize,
+    check_before: bool,
+) -> bool {
+    let after = byte_at(text, end);
+    let bad_after = after.is_some_and(|b| b == b'/' || b == b'-' || b.is_ascii_alphanumeric())
+        || (after == Some(b'.') && byte_at(text, end + 1).is_some_and(|b| b.is_ascii_digit()));
+    if bad_after {
+        return true;
+    }
+    if !check_before {
+        return false;
+    }
+    let before = start.checked_sub(1).and_then(|i| byte_at(text, i));
+    let bad_before =
+        before.is_some_and(|b| b == b'/' || b == b'-' || b == b'.' || b.is_ascii_alphanumeric());
+    bad_before
+        || c.number_before
+            .is_match(&text[floor_boundary(text, start.saturating_sub(40))..start])
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
 /// Every date expression in `text`, in order, non-overlapping.
 pub fn find_dates(text: &str, ctx: &DateContext) -> Vec<DateHit> {
-    let _ = (text, ctx);
-    Vec::new()
+    let c = compiled();
+    let r = &c.rules;
+    let mut out: Vec<DateHit> = Vec::new();
+    for caps in c.re.captures_iter(text) {
+        let Some(m) = caps.get(0) else { continue };
+        let (mut start, end) = (m.start(), m.end());
+        let wd_of = |name: &str| caps.name(name).and_then(|g| lookup_weekday(r, g.as_str()));
+        let hit: Option<(DateValue, &'static str)> = if caps.name("a_m").is_some() {
+            let mo = caps.name("a_m").and_then(|g| lookup_month(r, g.as_str()));
+            match (num::<i32>(&caps, "a_y"), mo, num::<u8>(&caps, "a_d")) {
+                (Some(y), Some(mo), Some(d)) if year_ok(r, y) => {
+                    explicit(y, mo, d, wd_of("a_wd")).map(|v| (v, "date.chrome_mdy"))
+                }
+                _ => None,
+            }
+        } else if caps.name("b_d").is_some() {
+            let (d, mo) = (num::<u8>(&caps, "b_d"), num::<u8>(&caps, "b_m"));
+            let wd = wd_of("b_wd");
+            match (d, mo, caps.name("b_y")) {
+                (Some(d), Some(mo), Some(y)) => {
+                    let ys = y.as_str();
+                    let y: Option<i32> =
+                        ys.parse()
+                            .ok()
+                            .map(|y: i32| if ys.len() == 2 { 2000 + y } else { y });
+                    y.filter(|&y| year_ok(r, y))
+                        .and_then(|y| explicit(y, mo, d, wd))
+                        .map(|v| (v, "date.weekday_dmy_paren"))
+                }
+                (Some(d), Some(mo), None) => {
+                    infer_dm(r, ctx, mo, d, wd).map(|v| (v, "date.weekday_dm_paren"))
+                }
+                _ => None,
+            }
+        } else if caps.name("n_d").is_some() {
+            if numeric_guard_fails(c, text, start, end, caps.name("n_wd").is_none()) {
+                None
+            } else {
+                match (
+                    num::<i32>(&caps, "n_y"),
+                    num::<u8>(&caps, "n_m"),
+                    num::<u8>(&caps, "n_d"),
+                ) {
+                    (Some(y), Some(mo), Some(d)) if year_ok(r, y) => {
+                        explicit(y, mo, d, wd_of("n_wd")).map(|v| (v, "date.dmy_numeric"))
+                    }
+                    _ => None,
+                }
+            }
+        } else if caps.name("iso_y").is_some() {
+            if numeric_guard_fails(c, text, start, end, true) {
+                None
+            } else {
+                match (
+                    num::<i32>(&caps, "iso_y"),
+                    num::<u8>(&caps, "iso_m"),
+                    num::<u8>(&caps, "iso_d"),
+                ) {
+                    (Some(y), Some(mo), Some(d)) if year_ok(r, y) => {
+                        explicit(y, mo, d, None).map(|v| (v, "date.dmy_numeric"))
+                    }
+                    _ => None,
+                }
+            }
+        } else if caps.name("d_m").is_some() {
+            let mo = caps.name("d_m").and_then(|g| lookup_month(r, g.as_str()));
+            let d = num::<u8>(&caps, "d_d");
+            let before_ok = caps.name("d_wd").is_some()
+                || !start
+                    .checked_sub(1)
+                    .and_then(|i| byte_at(text, i))
+                    .is_some_and(|b| b == b'.' || b == b',' || b == b'/' || b == b'-');
+            match (mo, d, caps.name("d_y")) {
+                _ if !before_ok => None,
+                (Some(mo), Some(d), Some(y)) => y
+                    .as_str()
+                    .parse::<i32>()
+                    .ok()
+                    .filter(|&y| year_ok(r, y))
+                    .and_then(|y| explicit(y, mo, d, wd_of("d_wd")))
+                    .map(|v| (v, "date.d_month_y")),
+                (Some(mo), Some(d), None) => {
+                    infer_dm(r, ctx, mo, d, wd_of("d_wd")).map(|v| (v, "date.d_month"))
+                }
+                _ => None,
+            }
+        } else if caps.name("e_m").is_some() {
+            let mo = caps.name("e_m").and_then(|g| lookup_month(r, g.as_str()));
+            match (mo, num::<i32>(&caps, "e_y")) {
+                (Some(mo), Some(y)) if year_ok(r, y) => Some((
+                    make(PartialDate::month(y, mo), DateAnchor::Explicit, false),
+                    "date.month_y",
+                )),
+                _ => None,
+            }
+        } else if caps.name("f_m").is_some() {
+            let mo = caps.name("f_m").and_then(|g| lookup_month(r, g.as_str()));
+            let yr = match (ctx.published, ctx.article_year) {
+                (Some(p), _) => Some((p.year, DateAnchor::Published)),
+                (None, Some(y)) => Some((y, DateAnchor::ArticleYear)),
+                _ => None,
+            };
+            match (mo, yr) {
+                (Some(mo), Some((y, a))) => {
+                    Some((make(PartialDate::month(y, mo), a, false), "date.month"))
+                }
+                _ => None,
+            }
+        } else if let Some(g) = caps.name("rel") {
+            relative(r, ctx, g.as_str()).map(|v| (v, "date.relative"))
+        } else if caps.name("g_y").is_some()
+            || caps.name("g_y2").is_some()
+            || caps.name("g_y3").is_some()
+        {
+            let g = caps.name("g_y").or(caps.name("g_y2")).or(caps.name("g_y3"));
+            if let Some(g3) = caps.name("g_y3") {
+                start = g3.start();
+            }
+            let y = g.and_then(|g| g.as_str().parse::<i32>().ok());
+            let lead = floor_boundary(text, start.saturating_sub(40));
+            let after_number = c.number_before.is_match(&text[lead..m.start()]);
+            let after_slash = start.checked_sub(1).and_then(|i| byte_at(text, i)) == Some(b'/');
+            match y {
+                Some(y) if year_ok(r, y) && !after_number && !after_slash => Some((
+                    make(PartialDate::year(y), DateAnchor::Explicit, false),
+                    "date.year",
+                )),
+                _ => None,
+            }
+        } else if let Some(g) = caps.name("i_wd") {
+            let word = g.as_str();
+            let needs_cap = r
+                .weekday_needs_capital
+                .iter()
+                .any(|n| n.eq_ignore_ascii_case(word));
+            let capital = word.chars().next().is_some_and(char::is_uppercase);
+            match (
+                lookup_weekday(r, word),
+                ctx.published.as_ref().and_then(date_days),
+            ) {
+                (Some(w), Some(pd)) if !needs_cap || capital => {
+                    let back = i64::from((7 + weekday_from_days(pd) - w) % 7);
+                    Some((
+                        make(civil_from_days(pd - back), DateAnchor::Published, false),
+                        "date.weekday",
+                    ))
+                }
+                _ => None,
+            }
+        } else {
+            None
+        };
+        if let Some((mut value, rule)) = hit {
+            let trimmed =
+                text.trim_matches(|ch: char| ch.is_whitespace() || ch == '.' || ch == '|');
+            let lead = text.len()
+                - text
+                    .trim_start_matches(|ch: char| ch.is_whitespace() || ch == '|')
+                    .len();
+            value.chrome = !trimmed.is_empty() && start <= lead && end >= lead + trimmed.len();
+            out.push(DateHit {
+                start,
+                end,
+                value,
+                rule,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn ctx_of(ex: &DateExample) -> DateContext {
+        DateContext {
+            published: ex.published.as_deref().and_then(parse_iso),
+            article_year: ex.article_year,
+        }
+    }
+
+    #[test]
+    fn rule_examples() {
+        let rules: DateRules = serde_json::from_str(RULES_JSON).unwrap();
+        let mut failures = Vec::new();
+        for ex in &rules.examples {
+            let hits = find_dates(&ex.text, &ctx_of(ex));
+            let found: Vec<String> = hits
+                .iter()
+                .map(|h| format!("{}={}[{}]", h.rule, h.value.iso, &ex.text[h.start..h.end]))
+                .collect();
+            let ok = if ex.none {
+                hits.is_empty()
+            } else {
+                hits.iter().any(|h| {
+                    Some(&h.value.iso) == ex.iso.as_ref()
+                        && (ex.rule == "date.none" || h.rule == ex.rule)
+                        && ex
+                            .matched
+                            .as_ref()
+                            .is_none_or(|m| &ex.text[h.start..h.end] == m)
+                        && ex.anchor.as_ref().is_none_or(|a| {
+                            serde_json::to_value(h.value.anchor).unwrap() == serde_json::json!(a)
+                        })
+                        && ex.conflict.is_none_or(|c| c == h.value.weekday_conflict)
+                        && ex.chrome.is_none_or(|c| c == h.value.chrome)
+                })
+            };
+            if !ok {
+                failures.push(format!(
+                    "{}: {:?} expected {:?} (anchor {:?}, conflict {:?}, chrome {:?}, match {:?}), found {:?}",
+                    ex.rule, ex.text, ex.iso, ex.anchor, ex.conflict, ex.chrome, ex.matched, found
+                ));
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "{} failures:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+    }
+
+    #[test]
+    fn calendar_round_trip() {
+        for z in (-800_000..800_000).step_by(997) {
+            let p = civil_from_days(z);
+            assert_eq!(date_days(&p), Some(z));
+        }
+        assert_eq!(weekday_from_days(days_from_civil(2024, 2, 14)), 2); // Wednesday
+        assert_eq!(weekday_from_days(days_from_civil(2024, 11, 7)), 3); // Thursday
+    }
+
+    #[test]
+    fn seed_004_dateline_sentence() {
+        // From corpus/seeds/004: the event date given as weekday and day/month only.
+        let s = "Diselenggarakan oleh Komisi Aparatur Sipil Negara (KASN) melalui media Zoom Meeting di ruang Diklat kantor Bupati lantai III, Rabu (7/10).";
+        let ctx = DateContext {
+            published: None,
+            article_year: Some(2020),
+        };
+        let h = find_dates(s, &ctx);
+        assert_eq!(h.len(), 1);
+        assert_eq!(h[0].value.iso, "2020-10-07");
+        assert!(!h[0].value.weekday_conflict);
+    }
+
+    #[test]
+    fn seed_000_dates() {
+        let s = "Kemudian, pada tanggal 27 Desember 2023, keputusan Gubernur tentang Tim Pengawasan Netralitas dan pegawai ASN pada Pemilu dan Pilkada serentak 2024 telah dikeluarkan.";
+        let h = find_dates(s, &DateContext::default());
+        let isos: Vec<&str> = h.iter().map(|h| h.value.iso.as_str()).collect();
+        assert_eq!(isos, ["2023-12-27"]);
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_and_spans_are_sound(s in "\\PC{0,80}") {
+            let ctx = DateContext { published: Some(PartialDate::day(2024, 2, 16)), article_year: Some(2024) };
+            let mut last = 0;
+            for h in find_dates(&s, &ctx) {
+                prop_assert!(h.start >= last && h.start < h.end && h.end <= s.len());
+                prop_assert!(s.is_char_boundary(h.start) && s.is_char_boundary(h.end));
+                last = h.end;
+            }
+        }
+
+        #[test]
+        fn datelike_never_panics(s in "(Kamis|Jum'at|Minggu|\\(|\\)|/|-|[0-9]{1,4}|Februari|Des|tahun|kemarin|bulan| |,|é){0,14}") {
+            let ctx = DateContext { published: Some(PartialDate::day(2024, 1, 1)), article_year: None };
+            let mut last = 0;
+            for h in find_dates(&s, &ctx) {
+                prop_assert!(h.start >= last && s.is_char_boundary(h.start) && s.is_char_boundary(h.end));
+                last = h.end;
+            }
+        }
+    }
 }
