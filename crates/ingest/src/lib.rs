@@ -1,3 +1,276 @@
-//! Read a corpus, clean each article, drop repeated paragraphs, cluster syndicated copies.
+//! Read a news corpus, strip outlet boilerplate, drop repeated paragraphs, cluster syndicated
+//! copies.
 //!
-//! (Implementation in progress.)
+//! The stage has three parts:
+//! - [`discover`] walks the inputs (files, folders, `-` for JSON Lines on stdin);
+//! - [`clean_article`] cleans one raw text: boilerplate lines (rules in `rules/boilerplate.json`,
+//!   each removal recorded with its reason and rule id), header matter (section label, title,
+//!   standfirst), the dateline, repeated paragraphs, and metadata (outlet, publication date);
+//! - [`ingest`] streams files through cleaning in parallel batches and groups near-duplicate
+//!   articles (MinHash + LSH) into syndication clusters, delivering articles in input order.
+//!
+//! ```
+//! use warta_core::{Provenance, RemovalReason};
+//! let raw = "Pj Bupati tekankan netralitas ASN\n\
+//!            Buntok (ANTARA) -\n\
+//!            Penjabat Bupati Barito Selatan berkomitmen menjaga netralitas ASN.\n\
+//!            Baca juga: Sekda Barsel buka seleksi direktur\n\
+//!            COPYRIGHT © ANTARA 2024";
+//! let a = warta_ingest::clean_article("a1", raw, Provenance::default());
+//! assert_eq!(a.title.as_deref(), Some("Pj Bupati tekankan netralitas ASN"));
+//! assert_eq!(a.dateline.as_ref().unwrap().raw, "Buntok (ANTARA) -");
+//! assert_eq!(a.text(), "Penjabat Bupati Barito Selatan berkomitmen menjaga netralitas ASN.");
+//! assert!(a.removed.iter().any(|r| r.reason == RemovalReason::CrossLink));
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::mpsc::sync_channel;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use warta_core::Article;
+
+mod clean;
+mod dedup;
+mod minhash;
+mod read;
+mod rules;
+mod text;
+
+pub use clean::clean_article;
+pub use read::discover;
+
+use clean::clean_with_meta;
+use minhash::{signature, Clusterer};
+use read::{Msg, RawDoc};
+
+/// Options of [`ingest`].
+#[derive(Debug, Clone)]
+pub struct IngestOptions {
+    /// Articles per parallel batch (default 512).
+    pub batch_size: usize,
+    /// Files bigger than this are skipped with [`SkipReason::TooLarge`] (default 64 MiB).
+    pub max_file_bytes: u64,
+    /// Estimated Jaccard similarity of word shingles from which two articles are copies of one
+    /// story (default 0.5).
+    pub syndication_threshold: f32,
+    /// Group syndicated copies into clusters (default true).
+    pub cluster: bool,
+}
+
+impl Default for IngestOptions {
+    fn default() -> Self {
+        IngestOptions {
+            batch_size: 512,
+            max_file_bytes: 64 << 20,
+            syndication_threshold: 0.5,
+            cluster: true,
+        }
+    }
+}
+
+/// One input file found under the given paths, with its size (for a progress bar).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputFile {
+    pub path: PathBuf,
+    /// The path as shown in reports and provenance.
+    pub display: String,
+    pub format: InputFormat,
+    /// Size on disk (compressed size for `.gz`; 0 for stdin).
+    pub bytes: u64,
+}
+
+/// Input formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InputFormat {
+    /// One article per file; id = file stem.
+    Txt,
+    /// One JSON object per line: `id`, `url`, `title`, `published`, `source`, `text`, others kept.
+    Jsonl,
+    TxtGz,
+    JsonlGz,
+    /// JSON Lines on standard input (`-`).
+    Stdin,
+}
+
+/// Why an input (a file or one line of it) was skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    NotFound,
+    Unreadable,
+    SymlinkLoop,
+    InvalidUtf8,
+    Binary,
+    Empty,
+    TooLarge,
+    MalformedJson,
+    MissingText,
+    TruncatedGzip,
+    /// A file named on the command line whose extension is not a known input format.
+    Unsupported,
+}
+
+impl SkipReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::NotFound => "not_found",
+            SkipReason::Unreadable => "unreadable",
+            SkipReason::SymlinkLoop => "symlink_loop",
+            SkipReason::InvalidUtf8 => "invalid_utf8",
+            SkipReason::Binary => "binary",
+            SkipReason::Empty => "empty",
+            SkipReason::TooLarge => "too_large",
+            SkipReason::MalformedJson => "malformed_json",
+            SkipReason::MissingText => "missing_text",
+            SkipReason::TruncatedGzip => "truncated_gzip",
+            SkipReason::Unsupported => "unsupported",
+        }
+    }
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An input, or one line of it, that was not read, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Skipped {
+    pub path: String,
+    /// 1-based line for JSON Lines inputs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    pub reason: SkipReason,
+    pub detail: String,
+}
+
+/// What [`ingest`] did.
+///
+/// `skipped` holds what was skipped while reading; the caller adds what [`discover`] skipped
+/// (`report.skipped.extend(...)`) so that one report accounts for every input.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IngestReport {
+    /// Input files given to [`ingest`].
+    pub files: usize,
+    /// Articles delivered.
+    pub articles: usize,
+    /// Bytes of raw article text read.
+    pub input_bytes: u64,
+    /// Bytes of kept paragraph text.
+    pub kept_bytes: u64,
+    pub paragraphs_kept: usize,
+    /// Removals by [`warta_core::RemovalReason`] name.
+    pub removed_by_reason: BTreeMap<String, usize>,
+    /// Clusters with two or more articles.
+    pub clusters: usize,
+    /// Articles in clusters with two or more articles.
+    pub syndicated_articles: usize,
+    pub skipped: Vec<Skipped>,
+}
+
+/// Error of the batch callback.
+pub type BatchError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Fatal errors of [`ingest`]. Bad inputs are never fatal: they become [`Skipped`] entries.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// The batch callback failed (for example: the disk is full).
+    #[error("handing over a batch of articles failed: {0}")]
+    Batch(#[source] BatchError),
+}
+
+/// Read, clean, de-duplicate and cluster; deliver articles in deterministic order (input path
+/// order, then line) in batches to `on_batch`, on the calling thread.
+///
+/// A reader thread reads the files in order and sends raw documents through a bounded channel;
+/// this thread collects a batch, cleans it and computes MinHash signatures in parallel (rayon,
+/// order kept), assigns clusters in input order, then calls `on_batch`. Memory holds one batch,
+/// the channel and the reader's buffer, plus the syndication index (band hashes and 128 bytes
+/// per cluster head). Every article with some kept text gets a cluster: the first article of a
+/// story is the representative of its own cluster (similarity 1.0); later near-duplicates point
+/// to it. Articles with no kept text get no cluster. `on_progress(bytes_done)` reports input
+/// bytes consumed (compressed bytes for `.gz`).
+pub fn ingest<F, P>(
+    files: &[InputFile],
+    opts: &IngestOptions,
+    mut on_progress: P,
+    mut on_batch: F,
+) -> Result<IngestReport, IngestError>
+where
+    F: FnMut(Vec<Article>) -> Result<(), BatchError>,
+    P: FnMut(u64),
+{
+    let batch_size = opts.batch_size.max(1);
+    let mut report = IngestReport {
+        files: files.len(),
+        ..Default::default()
+    };
+    let mut clusterer = Clusterer::new(opts.syndication_threshold);
+    std::thread::scope(|s| {
+        let (tx, rx) = sync_channel::<Msg>(batch_size.min(1024));
+        s.spawn(move || read::read_all(files, opts, tx));
+        let mut batch: Vec<RawDoc> = Vec::with_capacity(batch_size);
+        for msg in rx.iter() {
+            match msg {
+                Msg::Doc(doc) => {
+                    batch.push(doc);
+                    if batch.len() >= batch_size {
+                        let full = std::mem::replace(&mut batch, Vec::with_capacity(batch_size));
+                        process(full, opts, &mut clusterer, &mut report, &mut on_batch)?;
+                    }
+                }
+                Msg::Skip(skip) => report.skipped.push(skip),
+                Msg::Progress(bytes) => on_progress(bytes),
+            }
+        }
+        if !batch.is_empty() {
+            process(batch, opts, &mut clusterer, &mut report, &mut on_batch)?;
+        }
+        Ok(())
+    })?;
+    report.clusters = clusterer.clusters();
+    report.syndicated_articles = clusterer.syndicated_articles;
+    Ok(report)
+}
+
+fn process<F>(
+    batch: Vec<RawDoc>,
+    opts: &IngestOptions,
+    clusterer: &mut Clusterer,
+    report: &mut IngestReport,
+    on_batch: &mut F,
+) -> Result<(), IngestError>
+where
+    F: FnMut(Vec<Article>) -> Result<(), BatchError>,
+{
+    let cleaned: Vec<(Article, minhash::Signature)> = batch
+        .into_par_iter()
+        .map(|doc| {
+            let mut a = clean_with_meta(&doc.id, &doc.text, doc.provenance, &doc.meta);
+            a.extra = doc.extra;
+            let sig = if opts.cluster { signature(&a) } else { None };
+            (a, sig)
+        })
+        .collect();
+    let mut articles = Vec::with_capacity(cleaned.len());
+    for (mut a, sig) in cleaned {
+        if opts.cluster {
+            clusterer.assign(&mut a, &sig);
+        }
+        report.articles += 1;
+        report.input_bytes += a.provenance.bytes;
+        report.kept_bytes += a.kept_bytes() as u64;
+        report.paragraphs_kept += a.paragraphs.len();
+        for r in &a.removed {
+            *report
+                .removed_by_reason
+                .entry(r.reason.as_str().to_string())
+                .or_insert(0) += 1;
+        }
+        articles.push(a);
+    }
+    on_batch(articles).map_err(IngestError::Batch)
+}

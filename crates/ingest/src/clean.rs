@@ -1,0 +1,729 @@
+//! Cleaning one article: boilerplate lines, header matter, dateline, repeats, metadata.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use regex::Regex;
+use warta_core::{
+    Article, Dateline, Outlet, OutletKind, Paragraph, PartialDate, Provenance, Published,
+    PublishedSource, Removal, RemovalReason,
+};
+
+use crate::dedup::{Dedup, Verdict};
+use crate::rules::rules;
+use crate::text::{ends_sentence, normalise, repair_line, word_count, words};
+
+/// Metadata that came with the text (JSON Lines fields), all optional.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct RawMeta {
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub published: Option<String>,
+    pub source: Option<String>,
+}
+
+/// Lines above the story looked at for a title, section label and standfirst.
+const HEADER_MAX: usize = 5;
+/// A title is at most this many words and does not end like a sentence.
+const TITLE_MAX_WORDS: usize = 25;
+/// A short first line followed by a title is a section label.
+const SECTION_MAX_WORDS: usize = 6;
+/// Share of a header line's words found in one body paragraph for it to be a standfirst.
+const STANDFIRST_CONTAINMENT: f32 = 0.9;
+
+/// Clean one raw text (no I/O).
+///
+/// Every line of the raw text ends up either in a kept [`Paragraph`], in
+/// [`Article::removed`] (with its reason and rule id), or in the metadata (the dateline, kept in
+/// [`Article::dateline`]). Empty lines are paragraph breaks and are not recorded; lines holding
+/// only whitespace (no-break spaces, `Â`) are recorded as [`RemovalReason::Blank`].
+pub fn clean_article(id: &str, raw: &str, provenance: Provenance) -> Article {
+    clean_with_meta(id, raw, provenance, &RawMeta::default())
+}
+
+#[derive(Debug, Clone)]
+struct Line {
+    n: usize,
+    text: String,
+}
+
+/// What the text shows about the outlet, collected while cleaning.
+#[derive(Default)]
+struct Signals {
+    copyright: Option<String>,
+    rule_outlet: Option<(OutletKind, Option<String>, &'static str)>,
+}
+
+pub(crate) fn clean_with_meta(
+    id: &str,
+    raw: &str,
+    provenance: Provenance,
+    meta: &RawMeta,
+) -> Article {
+    let rules = rules();
+    let mut art = Article::new(id);
+    art.provenance = provenance;
+    art.url = meta.url.clone();
+    let mut removed: Vec<Removal> = Vec::new();
+    let mut signals = Signals::default();
+    let mut cands: Vec<Line> = Vec::new();
+
+    let raw = raw.strip_prefix('\u{feff}').unwrap_or(raw);
+    for (i, raw_line) in raw.split('\n').enumerate() {
+        let n = i + 1;
+        let raw_line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
+        let text = repair_line(raw_line);
+        if text.is_empty() {
+            if !raw_line.is_empty() {
+                removed.push(removal(
+                    n,
+                    raw_line,
+                    RemovalReason::Blank,
+                    "whitespace_only",
+                ));
+            }
+            continue;
+        }
+        if let Some(rule) = rules.match_line(&text) {
+            if rule.reason == RemovalReason::Copyright && signals.copyright.is_none() {
+                signals.copyright = Some(text.clone());
+            }
+            if let (Some(kind), None) = (rule.outlet, &signals.rule_outlet) {
+                signals.rule_outlet = Some((kind, None, "signoff"));
+            }
+            removed.push(removal(n, &text, rule.reason, &rule.id));
+            continue;
+        }
+        let mut text = text;
+        // Sign-offs at the end of a content line: cut them, keep the line (at most a few).
+        for _ in 0..3 {
+            let Some(cut) = rules.match_suffix(&text) else {
+                break;
+            };
+            let cut_text = text[cut.start..].to_string();
+            if let (Some(kind), None) = (cut.rule.outlet, &signals.rule_outlet) {
+                signals.rule_outlet = Some((kind, None, "signoff"));
+            }
+            removed.push(removal(n, &cut_text, cut.rule.reason, &cut.rule.id));
+            text.truncate(cut.start);
+            let trimmed = text.trim_end().len();
+            text.truncate(trimmed);
+        }
+        if !text.is_empty() {
+            cands.push(Line { n, text });
+        }
+    }
+
+    // Header matter: section label, title, standfirst, above the first body line.
+    let body_start = find_body_start(&cands);
+    let (header, body_rest) = cands.split_at(body_start);
+    let body_sets: Vec<HashSet<String>> = body_rest
+        .iter()
+        .take(12)
+        .map(|l| words(&normalise(&l.text)).map(str::to_string).collect())
+        .collect();
+    let is_standfirst = |text: &str| -> bool {
+        let norm = normalise(text);
+        let set: HashSet<&str> = words(&norm).collect();
+        if set.len() < 5 {
+            return false;
+        }
+        body_sets.iter().any(|b| {
+            let inside = set.iter().filter(|w| b.contains(**w)).count();
+            inside as f32 / set.len() as f32 >= STANDFIRST_CONTAINMENT
+        })
+    };
+    let mut title: Option<String> = meta
+        .title
+        .as_deref()
+        .map(repair_line)
+        .filter(|t| !t.is_empty());
+    let mut body: Vec<Line> = Vec::new();
+    for (k, line) in header.iter().enumerate() {
+        let norm = normalise(&line.text);
+        if let Some(t) = &title {
+            if normalise(t) == norm {
+                let rule = if art.title.is_none() && meta.title.is_some() {
+                    "title_line"
+                } else {
+                    "title_repeat"
+                };
+                removed.push(removal(line.n, &line.text, RemovalReason::Title, rule));
+                art.title.get_or_insert_with(|| t.clone());
+                continue;
+            }
+        }
+        if let Some(rule) = rules.match_header(&line.text) {
+            if let (Some(kind), None) = (rule.outlet, &signals.rule_outlet) {
+                let name = line.text.split_once(' ').map(|(_, rest)| rest.to_string());
+                signals.rule_outlet = Some((kind, name, "section_label"));
+            }
+            removed.push(removal(line.n, &line.text, rule.reason, &rule.id));
+            continue;
+        }
+        if title.is_none() && body.is_empty() && title_like(&line.text) {
+            let next_is_title = header.get(k + 1).is_some_and(|nx| {
+                title_like(&nx.text)
+                    && normalise(&nx.text) != norm
+                    && !is_standfirst(&nx.text)
+                    && rules.match_line(&nx.text).is_none()
+            });
+            if word_count(&line.text) <= SECTION_MAX_WORDS && next_is_title {
+                removed.push(removal(
+                    line.n,
+                    &line.text,
+                    RemovalReason::SectionLabel,
+                    "section_label_short",
+                ));
+                continue;
+            }
+            title = Some(line.text.clone());
+            art.title = Some(line.text.clone());
+            removed.push(removal(
+                line.n,
+                &line.text,
+                RemovalReason::Title,
+                "title_line",
+            ));
+            continue;
+        }
+        if is_standfirst(&line.text) {
+            removed.push(removal(
+                line.n,
+                &line.text,
+                RemovalReason::Standfirst,
+                "standfirst_repeated",
+            ));
+            continue;
+        }
+        body.push(line.clone());
+    }
+    if art.title.is_none() {
+        art.title = title.clone();
+    }
+
+    // Dateline: on the first body line, alone or at its start.
+    let mut rest = body_rest.to_vec();
+    if let Some(first) = rest.first_mut() {
+        if let Some((dl, len)) = find_dateline(&first.text) {
+            first.text = first.text[len..].trim_start().to_string();
+            art.dateline = Some(dl);
+            if first.text.is_empty() {
+                rest.remove(0);
+            }
+        }
+    }
+    body.extend(rest);
+
+    // Title repeats further down.
+    let title_norm = title.as_deref().map(normalise);
+    let body: Vec<Line> = body
+        .into_iter()
+        .filter(|l| {
+            if title_norm
+                .as_deref()
+                .is_some_and(|t| t == normalise(&l.text))
+            {
+                removed.push(removal(l.n, &l.text, RemovalReason::Title, "title_repeat"));
+                false
+            } else {
+                true
+            }
+        })
+        .collect();
+
+    // Hard-wrapped paragraphs: a line that does not end a sentence, directly followed by a
+    // line that starts in lower case, continues it.
+    let mut joined: Vec<Line> = Vec::new();
+    let mut last_n = 0usize;
+    for line in body {
+        let continues = joined.last().is_some_and(|prev: &Line| {
+            last_n + 1 == line.n
+                && !ends_sentence(&prev.text)
+                && !prev.text.ends_with(':')
+                && line.text.chars().next().is_some_and(char::is_lowercase)
+        });
+        last_n = line.n;
+        if continues {
+            if let Some(prev) = joined.last_mut() {
+                prev.text.push(' ');
+                prev.text.push_str(&line.text);
+            }
+        } else {
+            joined.push(line);
+        }
+    }
+
+    // Repeated paragraphs.
+    let mut dedup = Dedup::default();
+    for line in joined {
+        match dedup.check(&line.text) {
+            Verdict::Keep => {
+                let index = art.paragraphs.len();
+                art.paragraphs
+                    .push(Paragraph::new(index, line.text, Some(line.n)));
+            }
+            Verdict::Repeat {
+                reason,
+                rule,
+                of,
+                similarity,
+            } => {
+                let mut r = removal(line.n, &line.text, reason, rule);
+                r.repeat_of = Some(of);
+                r.similarity = Some(similarity);
+                removed.push(r);
+            }
+        }
+    }
+    removed.sort_by_key(|r| r.line);
+    art.removed = removed;
+
+    art.outlet = find_outlet(meta, &signals, art.dateline.as_ref());
+    art.published = find_published(meta, &art, signals.copyright.as_deref());
+    art
+}
+
+fn removal(line: usize, text: &str, reason: RemovalReason, rule: &str) -> Removal {
+    Removal {
+        line,
+        text: text.to_string(),
+        reason,
+        rule: rule.to_string(),
+        repeat_of: None,
+        similarity: None,
+    }
+}
+
+/// A line that may be a title or section label: short, not ending like a sentence.
+fn title_like(text: &str) -> bool {
+    let words = word_count(text);
+    words >= 1
+        && words <= TITLE_MAX_WORDS
+        && !ends_sentence(text)
+        && !text.ends_with([',', ';', ':'])
+}
+
+/// Index of the first line of the story: a dateline, or a sentence of some length.
+fn find_body_start(cands: &[Line]) -> usize {
+    let limit = cands.len().min(HEADER_MAX);
+    for (i, line) in cands.iter().enumerate().take(limit) {
+        let words = word_count(&line.text);
+        if find_dateline(&line.text).is_some()
+            || (ends_sentence(&line.text) && words >= 8)
+            || words > TITLE_MAX_WORDS + 5
+        {
+            return i;
+        }
+    }
+    // No clear start: only the first lines are looked at as header matter.
+    limit.min(3)
+}
+
+struct DatelineRule {
+    id: &'static str,
+    re: Regex,
+}
+
+fn dateline_rules() -> &'static [DatelineRule] {
+    static RULES: OnceLock<Vec<DatelineRule>> = OnceLock::new();
+    RULES.get_or_init(|| {
+        const PLACE: &str = r"(?P<place>\p{Lu}[\p{L}'.]*(?:[ -]\p{Lu}[\p{L}'.]*){0,3})";
+        const DOMAIN: &str =
+            r"(?P<outlet>[A-Za-z][A-Za-z0-9-]*\.(?:com|co\.id|co|id|net|COM|CO\.ID|CO|ID|NET))";
+        const DASH: &str = r"\s*[-–—]+(?:\s+|$)";
+        let table = [
+            // `Buntok (ANTARA) -`, `Jakarta, (ANTARA) -`, `Pontianak (ANTARA News Kalbar) -`
+            (
+                "dateline_place_paren_outlet",
+                format!(r"^{PLACE}\s*,?\s*\((?P<outlet>\p{{Lu}}[\p{{L}}. ]{{1,30}})\){DASH}"),
+            ),
+            // `TRIBUNKALTIM.CO, SAMARINDA -`
+            (
+                "dateline_outlet_place",
+                format!(r"^{DOMAIN}\s*,\s*{PLACE}{DASH}"),
+            ),
+            // `PONTIANAK, KOMPAS.com -`
+            (
+                "dateline_place_outlet",
+                format!(r"^{PLACE}\s*,\s*{DOMAIN}{DASH}"),
+            ),
+            // `SENDAWAR -`
+            (
+                "dateline_place_caps",
+                format!(r"^(?P<place>\p{{Lu}}{{3,}}(?:[ -]\p{{Lu}}{{2,}}){{0,2}}){DASH}"),
+            ),
+        ];
+        table
+            .into_iter()
+            .map(|(id, p)| DatelineRule {
+                id,
+                re: Regex::new(&p).expect("dateline pattern compiles"),
+            })
+            .collect()
+    })
+}
+
+/// The dateline at the start of a line and the byte length of the prefix.
+fn find_dateline(line: &str) -> Option<(Dateline, usize)> {
+    for rule in dateline_rules() {
+        if let Some(c) = rule.re.captures(line) {
+            let whole = c.get(0)?;
+            let _ = rule.id;
+            return Some((
+                Dateline {
+                    place: c.name("place")?.as_str().trim().to_string(),
+                    outlet: c.name("outlet").map(|m| m.as_str().trim().to_string()),
+                    raw: whole.as_str().trim().to_string(),
+                },
+                whole.end(),
+            ));
+        }
+    }
+    None
+}
+
+fn find_outlet(meta: &RawMeta, signals: &Signals, dateline: Option<&Dateline>) -> Outlet {
+    let rules = rules();
+    if let Some(src) = meta
+        .source
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        return Outlet {
+            kind: rules.outlet_kind(src),
+            name: Some(src.to_string()),
+            evidence: Some("source_field".into()),
+        };
+    }
+    if let Some(line) = &signals.copyright {
+        if let Some(name) = copyright_name(line) {
+            return Outlet {
+                kind: rules.outlet_kind(&name),
+                name: Some(name),
+                evidence: Some("copyright".into()),
+            };
+        }
+    }
+    if let Some(name) = dateline.and_then(|d| d.outlet.clone()) {
+        return Outlet {
+            kind: rules.outlet_kind(&name),
+            name: Some(name),
+            evidence: Some("dateline".into()),
+        };
+    }
+    if let Some((kind, name, evidence)) = &signals.rule_outlet {
+        return Outlet {
+            kind: *kind,
+            name: name.clone(),
+            evidence: Some((*evidence).to_string()),
+        };
+    }
+    Outlet::default()
+}
+
+fn copyright_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)^(?:copyright)?\s*(?:©|\(c\))?\s*(?:(?P<y1>(?:19|20)\d\d)\s+)?(?P<name>.*?)\s*(?P<y2>(?:19|20)\d\d)?\.?(?:\s*all rights reserved\.?)?$")
+            .expect("copyright pattern compiles")
+    })
+}
+
+/// `COPYRIGHT © ANTARA News Kalimantan Barat 2024` -> `ANTARA News Kalimantan Barat`.
+fn copyright_name(line: &str) -> Option<String> {
+    let c = copyright_re().captures(line)?;
+    let name = c
+        .name("name")?
+        .as_str()
+        .trim()
+        .trim_end_matches(['.', ','])
+        .trim();
+    (!name.is_empty() && !name.eq_ignore_ascii_case("hak cipta dilindungi undang-undang"))
+        .then(|| name.to_string())
+}
+
+fn copyright_year(line: &str) -> Option<i32> {
+    let c = copyright_re().captures(line)?;
+    c.name("y2").or_else(|| c.name("y1"))?.as_str().parse().ok()
+}
+
+fn days_in_month(year: i32, month: u8) -> u8 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+fn valid_date(year: i32, month: u32, day: u32) -> Option<PartialDate> {
+    let month = u8::try_from(month).ok()?;
+    let day = u8::try_from(day).ok()?;
+    ((1900..=2100).contains(&year) && day >= 1 && day <= days_in_month(year, month))
+        .then(|| PartialDate::day(year, month, day))
+}
+
+fn date_res() -> &'static [Regex; 3] {
+    static RES: OnceLock<[Regex; 3]> = OnceLock::new();
+    RES.get_or_init(|| {
+        [
+            // ISO-like metadata: 2024-11-07, 2024-11-07T10:00:00+08:00, 2024/11/07, 2024-11, 2024
+            Regex::new(r"^\s*(?P<y>(?:19|20)\d\d)(?:[-/.](?P<m>\d{1,2})(?:[-/.](?P<d>\d{1,2}))?)?(?:[T ].*)?\s*$").expect("re"),
+            // URL: /2024/11/07/ or /20241107
+            Regex::new(r"/(?P<y>(?:19|20)\d\d)/(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/|$)|/(?P<y2>(?:19|20)\d\d)(?P<m2>[01]\d)(?P<d2>[0-3]\d)").expect("re"),
+            // Text: (7/11/2024), (15/7/25)
+            Regex::new(r"\((?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4}|\d{2})\)").expect("re"),
+        ]
+    })
+}
+
+fn num(c: &regex::Captures<'_>, a: &str, b: &str) -> Option<u32> {
+    c.name(a)
+        .or_else(|| c.name(b))
+        .and_then(|m| m.as_str().parse().ok())
+}
+
+/// A `published` metadata field: full or partial ISO-like date.
+pub(crate) fn parse_meta_date(s: &str) -> Option<PartialDate> {
+    let c = date_res()[0].captures(s)?;
+    let y: i32 = c.name("y")?.as_str().parse().ok()?;
+    match (num(&c, "m", "m"), num(&c, "d", "d")) {
+        (Some(m), Some(d)) => valid_date(y, m, d),
+        (Some(m), None) => u8::try_from(m)
+            .ok()
+            .filter(|m| (1..=12).contains(m))
+            .map(|m| PartialDate::month(y, m)),
+        (None, _) => Some(PartialDate::year(y)),
+    }
+}
+
+fn find_published(meta: &RawMeta, art: &Article, copyright: Option<&str>) -> Option<Published> {
+    if let Some(date) = meta.published.as_deref().and_then(parse_meta_date) {
+        return Some(Published {
+            date,
+            source: PublishedSource::Metadata,
+            confidence: 0.95,
+        });
+    }
+    if let Some(url) = &art.url {
+        for c in date_res()[1].captures_iter(url) {
+            let (Some(y), Some(m), Some(d)) =
+                (num(&c, "y", "y2"), num(&c, "m", "m2"), num(&c, "d", "d2"))
+            else {
+                continue;
+            };
+            if let Some(date) = i32::try_from(y).ok().and_then(|y| valid_date(y, m, d)) {
+                return Some(Published {
+                    date,
+                    source: PublishedSource::Url,
+                    confidence: 0.85,
+                });
+            }
+        }
+    }
+    let dateline = art.dateline.as_ref().map(|d| d.raw.as_str());
+    let early = dateline
+        .into_iter()
+        .chain(art.paragraphs.iter().take(6).map(|p| p.text.as_str()));
+    for text in early {
+        for c in date_res()[2].captures_iter(text) {
+            let (Some(d), Some(m), Some(y)) =
+                (num(&c, "d", "d"), num(&c, "m", "m"), num(&c, "y", "y"))
+            else {
+                continue;
+            };
+            let y = if y < 100 { 2000 + y } else { y };
+            if let Some(date) = i32::try_from(y).ok().and_then(|y| valid_date(y, m, d)) {
+                return Some(Published {
+                    date,
+                    source: PublishedSource::TextDate,
+                    confidence: 0.6,
+                });
+            }
+        }
+    }
+    let year = copyright.and_then(copyright_year)?;
+    Some(Published {
+        date: PartialDate::year(year),
+        source: PublishedSource::CopyrightYear,
+        confidence: 0.35,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clean(raw: &str) -> Article {
+        clean_article("t", raw, Provenance::default())
+    }
+
+    fn kept(a: &Article) -> Vec<&str> {
+        a.paragraphs.iter().map(|p| p.text.as_str()).collect()
+    }
+
+    #[test]
+    fn datelines_of_the_usual_shapes() {
+        let cases = [
+            ("Buntok (ANTARA) -", "Buntok", Some("ANTARA")),
+            (
+                "Jakarta, (ANTARA) - ASN harus netral.",
+                "Jakarta",
+                Some("ANTARA"),
+            ),
+            (
+                "TRIBUNKALTIM.CO, SAMARINDA - Netralitas ASN",
+                "SAMARINDA",
+                Some("TRIBUNKALTIM.CO"),
+            ),
+            ("SENDAWAR - Dalam rangka upaya pencegahan", "SENDAWAR", None),
+            (
+                "PONTIANAK, KOMPAS.com - Bawaslu",
+                "PONTIANAK",
+                Some("KOMPAS.com"),
+            ),
+        ];
+        for (line, place, outlet) in cases {
+            let (d, _) = find_dateline(line).unwrap_or_else(|| panic!("no dateline in {line:?}"));
+            assert_eq!(d.place, place, "{line}");
+            assert_eq!(d.outlet.as_deref(), outlet, "{line}");
+        }
+        for line in [
+            "Pemilu 2024 berjalan lancar.",
+            "Kamis (7/11/2024) - ASN",
+            "ASN harus netral - kata dia.",
+        ] {
+            assert!(find_dateline(line).is_none(), "{line}");
+        }
+    }
+
+    #[test]
+    fn dateline_alone_joins_nothing_and_is_metadata() {
+        let a = clean("Judul berita netralitas ASN\n\nBuntok (ANTARA) -\nPenjabat Bupati menjaga netralitas ASN di wilayah setempat demi suksesnya pemilu.\n");
+        assert_eq!(a.title.as_deref(), Some("Judul berita netralitas ASN"));
+        assert_eq!(
+            a.dateline.as_ref().map(|d| d.raw.as_str()),
+            Some("Buntok (ANTARA) -")
+        );
+        assert_eq!(
+            kept(&a),
+            ["Penjabat Bupati menjaga netralitas ASN di wilayah setempat demi suksesnya pemilu."]
+        );
+        assert_eq!(a.outlet.kind, OutletKind::Antara);
+    }
+
+    #[test]
+    fn short_content_sentences_and_uu_ite_in_content_are_kept() {
+        let raw = "Bawaslu memantau media sosial ASN selama masa kampanye Pilkada 2024 di Kaltim.\nASN harus netral.\nPelanggar dapat dijerat UU ITE dan tanggung jawab pengguna akun tetap melekat.\n";
+        let a = clean(raw);
+        assert_eq!(a.paragraphs.len(), 3, "{:?}", a.removed);
+    }
+
+    #[test]
+    fn crlf_nbsp_and_entities() {
+        let a = clean("Pemkab Sintang menggelar apel netralitas ASN di halaman kantor bupati, Kamis.\r\n\u{a0}\r\nASN&nbsp;diminta netral oleh Sekda\u{c2}\u{a0}Sintang dalam apel itu.\r\n");
+        assert_eq!(
+            kept(&a),
+            [
+                "Pemkab Sintang menggelar apel netralitas ASN di halaman kantor bupati, Kamis.",
+                "ASN diminta netral oleh Sekda Sintang dalam apel itu.",
+            ]
+        );
+        assert_eq!(a.removed.len(), 1);
+        assert_eq!(a.removed[0].reason, RemovalReason::Blank);
+    }
+
+    #[test]
+    fn signoff_is_cut_from_the_end_of_a_content_line() {
+        let a = clean(
+            "SENDAWAR - Pemkab Kubar ikut kampanye netralitas ASN secara virtual. (hms10/ NAW)",
+        );
+        assert_eq!(
+            kept(&a),
+            ["Pemkab Kubar ikut kampanye netralitas ASN secara virtual."]
+        );
+        assert_eq!(a.removed[0].text, "(hms10/ NAW)");
+        assert_eq!(a.removed[0].rule, "signoff_government");
+        assert_eq!(a.outlet.kind, OutletKind::GovernmentPress);
+    }
+
+    #[test]
+    fn page_chrome_date_is_removed_and_title_found_below_it() {
+        let a = clean("Sabtu, Februari 14, 2026\nASN Dilarang Ikut Kampanye Pilkada\nKUPANG - Bawaslu mengingatkan ASN agar tidak ikut kampanye pasangan calon.\n");
+        assert_eq!(
+            a.title.as_deref(),
+            Some("ASN Dilarang Ikut Kampanye Pilkada")
+        );
+        assert_eq!(a.removed[0].reason, RemovalReason::PageChrome);
+        assert_eq!(
+            kept(&a),
+            ["Bawaslu mengingatkan ASN agar tidak ikut kampanye pasangan calon."]
+        );
+    }
+
+    #[test]
+    fn hard_wrapped_lines_are_joined() {
+        let a = clean("Bawaslu Kaltim menggelar sosialisasi netralitas ASN\nkepada para camat dan lurah di Samarinda, Kamis.\n\nParagraf kedua tentang sanksi bagi ASN yang melanggar aturan.\n");
+        assert_eq!(a.paragraphs.len(), 2, "{:?}", kept(&a));
+        assert!(a.paragraphs[0].text.ends_with("Samarinda, Kamis."));
+    }
+
+    #[test]
+    fn published_dates() {
+        let meta = RawMeta {
+            published: Some("2024-11-07T10:00:00+08:00".into()),
+            ..Default::default()
+        };
+        let a = clean_with_meta(
+            "t",
+            "ASN harus netral dalam Pilkada serentak 2024 di Kalimantan Timur.",
+            Provenance::default(),
+            &meta,
+        );
+        let p = a.published.unwrap();
+        assert_eq!(
+            (p.date, p.source),
+            (PartialDate::day(2024, 11, 7), PublishedSource::Metadata)
+        );
+        let meta = RawMeta {
+            url: Some("https://kaltim.tribunnews.com/2024/11/07/netralitas-asn".into()),
+            ..Default::default()
+        };
+        let a = clean_with_meta(
+            "t",
+            "ASN harus netral dalam Pilkada serentak 2024 di Kalimantan Timur.",
+            Provenance::default(),
+            &meta,
+        );
+        assert_eq!(a.published.unwrap().source, PublishedSource::Url);
+        let a = clean("\u{201c}Kami memantau ASN,\u{201d} terang Deni, Kamis (7/11/2024).\nCOPYRIGHT © ANTARA 2025");
+        let p = a.published.unwrap();
+        assert_eq!(
+            (p.date, p.source),
+            (PartialDate::day(2024, 11, 7), PublishedSource::TextDate)
+        );
+        let a = clean("ASN harus netral dalam Pilkada serentak 2024 di Kalimantan Timur.\nCOPYRIGHT © ANTARA 2025");
+        let p = a.published.unwrap();
+        assert_eq!(
+            (p.date, p.source),
+            (PartialDate::year(2025), PublishedSource::CopyrightYear)
+        );
+        assert_eq!(a.outlet.name.as_deref(), Some("ANTARA"));
+        // An impossible date is not a date.
+        assert!(
+            clean("Apel digelar Jumat (31/2/2024) di halaman kantor bupati.")
+                .published
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn tribun_copyright_names_the_outlet() {
+        let a = clean("Bawaslu memantau netralitas ASN menjelang Pilkada serentak 2024.\n© 2024 Tribunnews.com");
+        assert_eq!(a.outlet.kind, OutletKind::Tribun);
+        assert_eq!(a.outlet.name.as_deref(), Some("Tribunnews.com"));
+    }
+}

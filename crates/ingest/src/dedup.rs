@@ -1,0 +1,212 @@
+//! Repeated paragraphs inside one article: exact, near and truncated repeats.
+//!
+//! Exact repeats are found by a hash of the normalised text; near repeats by word-set Jaccard,
+//! computed only against kept paragraphs that share words with the new one (an inverted index
+//! counts the shared words, so the Jaccard needs no set operations); truncated copies by a hash
+//! of the first [`PREFIX_CHARS`] normalised characters, then a prefix test.
+
+use std::collections::{HashMap, HashSet};
+
+use warta_core::RemovalReason;
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::text::{normalise, prefix_chars, words};
+
+/// Word-set Jaccard at or above which a paragraph is a near repeat.
+pub(crate) const NEAR_THRESHOLD: f32 = 0.85;
+/// A truncated copy must keep at least this many characters of the original.
+pub(crate) const PREFIX_CHARS: usize = 40;
+/// Near repeats are only looked for between paragraphs of at least this many distinct words.
+const NEAR_MIN_WORDS: usize = 6;
+
+/// What the de-duplicator decided about one paragraph.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Verdict {
+    Keep,
+    Repeat {
+        reason: RemovalReason,
+        rule: &'static str,
+        of: usize,
+        similarity: f32,
+    },
+}
+
+#[derive(Default)]
+pub(crate) struct Dedup {
+    exact: HashMap<u64, usize>,
+    prefixes: HashMap<u64, Vec<usize>>,
+    normalised: Vec<String>,
+    sizes: Vec<usize>,
+    index: HashMap<String, Vec<usize>>,
+}
+
+impl Dedup {
+    /// Looks at the next paragraph; when it is kept it becomes kept paragraph number
+    /// `self.kept()` (before the call).
+    pub fn check(&mut self, text: &str) -> Verdict {
+        let norm = normalise(text);
+        let h = xxh3_64(norm.as_bytes());
+        if let Some(&of) = self.exact.get(&h) {
+            if self.normalised[of] == norm {
+                return Verdict::Repeat {
+                    reason: RemovalReason::ExactRepeat,
+                    rule: "exact_repeat",
+                    of,
+                    similarity: 1.0,
+                };
+            }
+        }
+        let set: HashSet<&str> = words(&norm).collect();
+        // Truncated copy: a long enough prefix of a kept paragraph, cut before its end.
+        if norm.chars().count() >= PREFIX_CHARS {
+            let ph = xxh3_64(prefix_chars(&norm, PREFIX_CHARS).as_bytes());
+            if let Some(cands) = self.prefixes.get(&ph) {
+                for &of in cands {
+                    let kept = &self.normalised[of];
+                    if kept.len() > norm.len() && kept.starts_with(&norm) {
+                        return Verdict::Repeat {
+                            reason: RemovalReason::TruncatedRepeat,
+                            rule: "truncated_repeat",
+                            of,
+                            similarity: norm.len() as f32 / kept.len() as f32,
+                        };
+                    }
+                }
+            }
+        }
+        // Near repeat: count shared words per kept paragraph through the inverted index.
+        if set.len() >= NEAR_MIN_WORDS {
+            let mut shared: HashMap<usize, usize> = HashMap::new();
+            for w in &set {
+                if let Some(list) = self.index.get(*w) {
+                    for &p in list {
+                        *shared.entry(p).or_insert(0) += 1;
+                    }
+                }
+            }
+            let mut best: Option<(usize, f32)> = None;
+            let mut cands: Vec<(usize, usize)> = shared.into_iter().collect();
+            cands.sort_unstable();
+            for (p, s) in cands {
+                let other = self.sizes[p];
+                if other < NEAR_MIN_WORDS {
+                    continue;
+                }
+                let jaccard = s as f32 / (set.len() + other - s) as f32;
+                if jaccard >= NEAR_THRESHOLD && best.is_none_or(|(_, b)| jaccard > b) {
+                    best = Some((p, jaccard));
+                }
+            }
+            if let Some((of, similarity)) = best {
+                return Verdict::Repeat {
+                    reason: RemovalReason::NearRepeat,
+                    rule: "near_repeat",
+                    of,
+                    similarity,
+                };
+            }
+        }
+        // Kept: index it.
+        let idx = self.normalised.len();
+        self.exact.entry(h).or_insert(idx);
+        if norm.chars().count() >= PREFIX_CHARS {
+            let ph = xxh3_64(prefix_chars(&norm, PREFIX_CHARS).as_bytes());
+            self.prefixes.entry(ph).or_default().push(idx);
+        }
+        for w in &set {
+            self.index.entry((*w).to_string()).or_default().push(idx);
+        }
+        self.sizes.push(set.len());
+        self.normalised.push(norm);
+        Verdict::Keep
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(paras: &[&str]) -> Vec<Verdict> {
+        let mut d = Dedup::default();
+        paras.iter().map(|p| d.check(p)).collect()
+    }
+
+    #[test]
+    fn exact_repeat_after_normalising_quotes_space_and_case() {
+        let v = run(&[
+            "\u{201c}Kami netral dalam Pilkada 2024,\u{201d} ujar Deni.",
+            "Paragraf lain tentang Bawaslu.",
+            "\"kami  netral dalam PILKADA 2024,\" ujar Deni.",
+        ]);
+        assert_eq!(v[0], Verdict::Keep);
+        assert_eq!(v[1], Verdict::Keep);
+        assert!(matches!(
+            v[2],
+            Verdict::Repeat {
+                reason: RemovalReason::ExactRepeat,
+                of: 0,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn near_repeat_with_a_word_changed() {
+        let a = "Para pimpinan di daerah juga diminta untuk melakukan pembinaan dan pengawasan terhadap pegawai mereka dalam menjaga integritas ASN.";
+        let b = "Para pimpinan di daerah juga diminta untuk melakukan pembinaan serta pengawasan terhadap pegawai mereka dalam menjaga integritas ASN.";
+        let v = run(&[a, b]);
+        match &v[1] {
+            Verdict::Repeat {
+                reason: RemovalReason::NearRepeat,
+                of: 0,
+                similarity,
+                ..
+            } => {
+                assert!(*similarity >= NEAR_THRESHOLD)
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn truncated_copy_of_an_earlier_paragraph() {
+        let a = "Usai pelaksanaan apel ikrar di tingkat kabupaten, selanjutnya kepala OPD, camat, lurah, UPTD dan UPT wajib melaksanakan apel di kantornya masing-masing.";
+        let b = "Usai pelaksanaan apel ikrar di tingkat kabupaten, selanjutnya kepala OPD, ca";
+        let v = run(&[a, b]);
+        assert!(matches!(
+            v[1],
+            Verdict::Repeat {
+                reason: RemovalReason::TruncatedRepeat,
+                of: 0,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn paragraphs_sharing_a_quotation_are_both_kept() {
+        let a = "\"ASN harus netral dan tidak boleh terlibat politik praktis,\" kata Bupati Sintang saat membuka apel di halaman kantor bupati, Kamis.";
+        let b = "Ketua Bawaslu Kaltim menilai pesan itu tepat. Menurut dia, kalimat \"ASN harus netral dan tidak boleh terlibat politik praktis\" perlu diulang di setiap OPD karena laporan pelanggaran terus masuk.";
+        assert_eq!(run(&[a, b]), vec![Verdict::Keep, Verdict::Keep]);
+    }
+
+    #[test]
+    fn short_different_sentences_are_kept() {
+        let v = run(&[
+            "Netralitas ASN sangat penting untuk menjaga integritas penyelenggaraan Pilkada.",
+            "Selain itu, netralitas juga diperlukan dalam berbagai aspek pelayanan publik.",
+            "ASN harus tetap profesional dan tidak memihak dalam memberikan layanan kepada masyarakat.",
+        ]);
+        assert!(v.iter().all(|v| *v == Verdict::Keep));
+    }
+
+    #[test]
+    fn a_short_line_that_starts_a_paragraph_is_not_a_truncated_copy() {
+        // Too short to be a cut copy: a real short sentence.
+        let v = run(&[
+            "ASN harus netral dalam Pilkada dan Pemilu 2024 mendatang.",
+            "ASN harus netral.",
+        ]);
+        assert_eq!(v[1], Verdict::Keep);
+    }
+}

@@ -1,0 +1,218 @@
+//! Syndication: MinHash signatures over word shingles and an LSH index of cluster heads.
+//!
+//! Shingles are word 3-grams taken inside each kept paragraph (so a change of paragraph order
+//! does not change them). A signature holds [`HASHES`] minimum hashes; the index keeps, for
+//! each of [`BANDS`] bands of [`ROWS`] rows, the band hash -> the cluster head that first showed
+//! it, and one byte per minimum hash of each head (b-bit MinHash) for estimating similarity.
+//! Only heads are indexed, so memory grows by about 32 map entries and 128 bytes per cluster.
+
+use std::collections::{HashMap, HashSet};
+
+use warta_core::{Article, Cluster};
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+
+use crate::text::{normalise, words};
+
+pub(crate) const BANDS: usize = 32;
+pub(crate) const ROWS: usize = 4;
+pub(crate) const HASHES: usize = BANDS * ROWS;
+const SHINGLE: usize = 3;
+
+/// A MinHash signature, `None` for an article without words.
+pub(crate) type Signature = Option<Box<[u64; HASHES]>>;
+
+fn mix(mut z: u64) -> u64 {
+    // splitmix64 finaliser: one cheap permutation per seed.
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+fn seeds() -> [u64; HASHES] {
+    let mut s = [0u64; HASHES];
+    for (i, v) in s.iter_mut().enumerate() {
+        *v = mix(0x9e37_79b9_7f4a_7c15u64.wrapping_mul(i as u64 + 1));
+    }
+    s
+}
+
+/// The signature of an article's kept text.
+pub(crate) fn signature(article: &Article) -> Signature {
+    let seeds = seeds();
+    let mut mins = [u64::MAX; HASHES];
+    let mut any = false;
+    for p in &article.paragraphs {
+        let norm = normalise(&p.text);
+        let toks: Vec<&str> = words(&norm).collect();
+        if toks.is_empty() {
+            continue;
+        }
+        let mut add = |shingle: &[&str]| {
+            let h = xxh3_64(shingle.join(" ").as_bytes());
+            for (m, s) in mins.iter_mut().zip(seeds.iter()) {
+                let v = mix(h ^ s);
+                if v < *m {
+                    *m = v;
+                }
+            }
+            any = true;
+        };
+        if toks.len() < SHINGLE {
+            add(&toks);
+        } else {
+            for w in toks.windows(SHINGLE) {
+                add(w);
+            }
+        }
+    }
+    any.then(|| Box::new(mins))
+}
+
+/// Assigns clusters in input order. Deterministic: depends only on the order of calls.
+pub(crate) struct Clusterer {
+    threshold: f32,
+    bands: HashMap<u64, u32>,
+    heads: Vec<(String, [u8; HASHES])>,
+    heads_with_members: HashSet<u32>,
+    pub syndicated_articles: usize,
+}
+
+impl Clusterer {
+    pub fn new(threshold: f32) -> Self {
+        Clusterer {
+            threshold,
+            bands: HashMap::new(),
+            heads: Vec::new(),
+            heads_with_members: HashSet::new(),
+            syndicated_articles: 0,
+        }
+    }
+
+    /// Number of clusters with two or more articles.
+    pub fn clusters(&self) -> usize {
+        self.heads_with_members.len()
+    }
+
+    /// Sets `article.cluster`: the head it nearly duplicates, else a new cluster of its own.
+    pub fn assign(&mut self, article: &mut Article, sig: &Signature) {
+        let Some(sig) = sig else {
+            article.cluster = None;
+            return;
+        };
+        let keys: Vec<u64> = (0..BANDS)
+            .map(|b| {
+                xxh3_64_with_seed(
+                    bytemuck_band(&sig[b * ROWS..(b + 1) * ROWS]).as_slice(),
+                    b as u64,
+                )
+            })
+            .collect();
+        let mut cands: Vec<u32> = keys
+            .iter()
+            .filter_map(|k| self.bands.get(k).copied())
+            .collect();
+        cands.sort_unstable();
+        cands.dedup();
+        let bits: [u8; HASHES] = std::array::from_fn(|i| sig[i] as u8);
+        let mut best: Option<(u32, f32)> = None;
+        for head in cands {
+            let hb = &self.heads[head as usize].1;
+            let same =
+                hb.iter().zip(bits.iter()).filter(|(a, b)| a == b).count() as f32 / HASHES as f32;
+            // b-bit MinHash: remove the chance agreement of two random bytes.
+            let est = ((same - 1.0 / 256.0) / (1.0 - 1.0 / 256.0)).clamp(0.0, 1.0);
+            if est >= self.threshold && best.is_none_or(|(_, b)| est > b) {
+                best = Some((head, est));
+            }
+        }
+        match best {
+            Some((head, similarity)) => {
+                if self.heads_with_members.insert(head) {
+                    self.syndicated_articles += 1; // the head itself
+                }
+                self.syndicated_articles += 1;
+                article.cluster = Some(Cluster {
+                    id: self.heads[head as usize].0.clone(),
+                    similarity,
+                    representative: false,
+                });
+            }
+            None => {
+                let head = self.heads.len() as u32;
+                for k in keys {
+                    self.bands.entry(k).or_insert(head);
+                }
+                self.heads.push((article.id.clone(), bits));
+                article.cluster = Some(Cluster {
+                    id: article.id.clone(),
+                    similarity: 1.0,
+                    representative: true,
+                });
+            }
+        }
+    }
+}
+
+fn bytemuck_band(rows: &[u64]) -> Vec<u8> {
+    rows.iter().flat_map(|r| r.to_le_bytes()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use warta_core::Paragraph;
+
+    fn art(id: &str, paras: &[&str]) -> Article {
+        let mut a = Article::new(id);
+        for (i, p) in paras.iter().enumerate() {
+            a.paragraphs.push(Paragraph::new(i, *p, None));
+        }
+        a
+    }
+
+    const P: [&str; 5] = [
+        "Penjabat Bupati Barito Selatan Deddy Winarwan berkomitmen menjaga netralitas Aparatur Sipil Negara di wilayah setempat demi suksesnya pemilu.",
+        "Kita berkomitmen menjaga netralitas ASN pada pelaksanaan Pemilu dan Pilkada 2024 katanya dihubungi dari Buntok Rabu malam.",
+        "Dia menyampaikan netralitas ASN pada Pemilu dan Pilkada 2024 mendatang sangat diperlukan untuk menjaga suasana kondusif di masyarakat.",
+        "Ia menegaskan apabila ada oknum ASN yang berani ikut terlibat politik praktis maka yang bersangkutan akan mendapatkan sanksi administratif.",
+        "Sementara itu Plt Kepala BKN Haryomo Dwi Putranto mengatakan pemerintah telah menerbitkan Surat Keputusan Bersama tentang netralitas.",
+    ];
+
+    #[test]
+    fn reordered_copy_with_a_sentence_dropped_joins_the_first() {
+        let mut c = Clusterer::new(0.5);
+        let mut a = art("a", &P);
+        let mut b = art("b", &[P[2], P[0], P[1], P[4]]);
+        let mut other = art("c", &["Bawaslu Kaltim menggelar sosialisasi kepada camat dan lurah tentang pengawasan kampanye di Samarinda pada Kamis pagi."]);
+        for x in [&mut a, &mut b, &mut other] {
+            let s = signature(x);
+            c.assign(x, &s);
+        }
+        assert_eq!(
+            a.cluster
+                .as_ref()
+                .map(|c| (c.id.as_str(), c.representative)),
+            Some(("a", true))
+        );
+        let cb = b.cluster.as_ref().unwrap();
+        assert_eq!(cb.id, "a");
+        assert!(!cb.representative);
+        assert!(
+            cb.similarity > 0.6 && cb.similarity < 1.0,
+            "{}",
+            cb.similarity
+        );
+        assert_eq!(other.cluster.as_ref().map(|c| c.id.as_str()), Some("c"));
+        assert_eq!(c.clusters(), 1);
+        assert_eq!(c.syndicated_articles, 2);
+    }
+
+    #[test]
+    fn empty_article_has_no_cluster() {
+        let mut c = Clusterer::new(0.5);
+        let mut a = art("a", &[]);
+        let s = signature(&a);
+        c.assign(&mut a, &s);
+        assert!(a.cluster.is_none());
+    }
+}

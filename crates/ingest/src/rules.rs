@@ -1,0 +1,264 @@
+//! The boilerplate rules: read from `rules/boilerplate.json` (embedded) and compiled once.
+
+use std::sync::OnceLock;
+
+use regex::{Regex, RegexSet};
+use serde::Deserialize;
+use warta_core::{OutletKind, RemovalReason};
+
+const RULES_JSON: &str = include_str!("../rules/boilerplate.json");
+
+/// Where a rule applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Scope {
+    /// The whole line matches: the line is removed.
+    Line,
+    /// Like `Line`, but only among the lines above the story.
+    Header,
+    /// The group `strip` is cut from the end of a content line.
+    Suffix,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleSource {
+    id: String,
+    reason: RemovalReason,
+    scope: Scope,
+    pattern: String,
+    #[serde(default)]
+    outlet: Option<OutletKind>,
+    remove: Vec<String>,
+    keep: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OutletSource {
+    pattern: String,
+    kind: OutletKind,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    #[allow(dead_code)]
+    comment: String,
+    rules: Vec<RuleSource>,
+    outlets: Vec<OutletSource>,
+}
+
+/// One compiled rule.
+#[derive(Debug)]
+pub(crate) struct Rule {
+    pub id: String,
+    pub reason: RemovalReason,
+    pub scope: Scope,
+    pub regex: Regex,
+    /// The outlet kind a match shows, if any (`Berita Pemkab ...` shows a government page).
+    pub outlet: Option<OutletKind>,
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub remove: Vec<String>,
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub keep: Vec<String>,
+}
+
+/// All rules, with one `RegexSet` per scope for a single pass over each line.
+#[derive(Debug)]
+pub(crate) struct Rules {
+    pub rules: Vec<Rule>,
+    line_set: RegexSet,
+    line_ids: Vec<usize>,
+    header_set: RegexSet,
+    header_ids: Vec<usize>,
+    suffix_ids: Vec<usize>,
+    outlets: Vec<(Regex, OutletKind)>,
+}
+
+/// A suffix cut from a line by a rule.
+#[derive(Debug)]
+pub(crate) struct SuffixCut<'r> {
+    pub rule: &'r Rule,
+    /// Byte offset in the line where the cut part starts.
+    pub start: usize,
+}
+
+impl Rules {
+    fn load() -> Rules {
+        // The file is part of the crate: a broken file is a bug caught by every test.
+        let file: RuleFile =
+            serde_json::from_str(RULES_JSON).expect("rules/boilerplate.json is valid");
+        let rules: Vec<Rule> = file
+            .rules
+            .into_iter()
+            .map(|r| Rule {
+                regex: Regex::new(&r.pattern)
+                    .unwrap_or_else(|e| panic!("rule {}: bad pattern: {e}", r.id)),
+                id: r.id,
+                reason: r.reason,
+                scope: r.scope,
+                outlet: r.outlet,
+                remove: r.remove,
+                keep: r.keep,
+            })
+            .collect();
+        let ids = |scope: Scope| -> Vec<usize> {
+            rules
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.scope == scope)
+                .map(|(i, _)| i)
+                .collect()
+        };
+        let line_ids = ids(Scope::Line);
+        let header_ids = ids(Scope::Header);
+        let suffix_ids = ids(Scope::Suffix);
+        let set = |ids: &[usize]| {
+            RegexSet::new(ids.iter().map(|&i| rules[i].regex.as_str())).expect("rule set compiles")
+        };
+        let outlets = file
+            .outlets
+            .into_iter()
+            .map(|o| {
+                (
+                    Regex::new(&o.pattern).expect("outlet pattern compiles"),
+                    o.kind,
+                )
+            })
+            .collect();
+        Rules {
+            line_set: set(&line_ids),
+            header_set: set(&header_ids),
+            line_ids,
+            header_ids,
+            suffix_ids,
+            rules,
+            outlets,
+        }
+    }
+
+    /// The first line rule (in file order) that matches the whole line.
+    pub fn match_line(&self, line: &str) -> Option<&Rule> {
+        self.line_set
+            .matches(line)
+            .iter()
+            .next()
+            .map(|i| &self.rules[self.line_ids[i]])
+    }
+
+    /// The first header rule that matches the line.
+    pub fn match_header(&self, line: &str) -> Option<&Rule> {
+        self.header_set
+            .matches(line)
+            .iter()
+            .next()
+            .map(|i| &self.rules[self.header_ids[i]])
+    }
+
+    /// The first suffix rule that cuts something from the end of the line.
+    pub fn match_suffix(&self, line: &str) -> Option<SuffixCut<'_>> {
+        self.suffix_ids.iter().find_map(|&i| {
+            let rule = &self.rules[i];
+            let caps = rule.regex.captures(line)?;
+            let m = caps.name("strip")?;
+            Some(SuffixCut {
+                rule,
+                start: m.start(),
+            })
+        })
+    }
+
+    /// The outlet kind a name shows (`ANTARA News Kalbar` -> Antara).
+    pub fn outlet_kind(&self, name: &str) -> OutletKind {
+        self.outlets
+            .iter()
+            .find(|(re, _)| re.is_match(name))
+            .map(|(_, k)| *k)
+            .unwrap_or(OutletKind::Other)
+    }
+
+    /// Whether the rule acts on the line (for the examples test).
+    #[cfg(test)]
+    fn acts_on(&self, rule: &Rule, line: &str) -> bool {
+        match rule.scope {
+            Scope::Line | Scope::Header => rule.regex.is_match(line),
+            Scope::Suffix => rule
+                .regex
+                .captures(line)
+                .and_then(|c| c.name("strip"))
+                .is_some(),
+        }
+    }
+}
+
+/// The compiled rules, built on first use.
+pub(crate) fn rules() -> &'static Rules {
+    static RULES: OnceLock<Rules> = OnceLock::new();
+    RULES.get_or_init(Rules::load)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_acts_on_its_remove_examples_and_not_on_its_keep_examples() {
+        let rules = rules();
+        let mut failures = Vec::new();
+        for rule in &rules.rules {
+            assert!(
+                !rule.remove.is_empty(),
+                "rule {} has no remove example",
+                rule.id
+            );
+            assert!(
+                !rule.keep.is_empty(),
+                "rule {} has no keep example",
+                rule.id
+            );
+            for ex in &rule.remove {
+                if !rules.acts_on(rule, ex) {
+                    failures.push(format!("{}: should act on {ex:?}", rule.id));
+                }
+            }
+            for ex in &rule.keep {
+                if rules.acts_on(rule, ex) {
+                    failures.push(format!("{}: should leave {ex:?}", rule.id));
+                }
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "rule example failures:\n{}",
+            failures.join("\n")
+        );
+    }
+
+    #[test]
+    fn keep_examples_survive_every_line_rule() {
+        // A keep example of one rule must not be eaten by another line rule either.
+        let rules = rules();
+        let mut failures = Vec::new();
+        for rule in &rules.rules {
+            for ex in &rule.keep {
+                if let Some(other) = rules.match_line(ex) {
+                    failures.push(format!(
+                        "{}'s keep example {ex:?} removed by {}",
+                        rule.id, other.id
+                    ));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn rule_ids_are_unique() {
+        let mut ids: Vec<&str> = rules().rules.iter().map(|r| r.id.as_str()).collect();
+        let n = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), n);
+    }
+}

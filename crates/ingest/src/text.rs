@@ -1,0 +1,161 @@
+//! Text helpers: repairing scraped junk, normalising for comparison, tokenising.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Repairs one raw line: `&nbsp;` remnants, mis-decoded bytes (`Â` before a no-break space,
+/// `â€œ` for a curly quote), zero-width characters; collapses all whitespace (tabs, no-break
+/// spaces) to single spaces and trims. The result is the text a kept paragraph carries.
+pub(crate) fn repair_line(line: &str) -> String {
+    let mut s = line.to_string();
+    if s.contains('&') {
+        for (from, to) in [
+            ("&nbsp;", " "),
+            ("&amp;", "&"),
+            ("&quot;", "\""),
+            ("&#39;", "'"),
+        ] {
+            s = s.replace(from, to);
+        }
+    }
+    if s.contains('â') {
+        for (from, to) in [
+            ("â€œ", "\u{201c}"),
+            ("â€\u{9d}", "\u{201d}"),
+            ("â€™", "\u{2019}"),
+            ("â€˜", "\u{2018}"),
+            ("â€“", "\u{2013}"),
+            ("â€”", "\u{2014}"),
+        ] {
+            s = s.replace(from, to);
+        }
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    let mut pending_space = false;
+    while let Some(c) = chars.next() {
+        // `Â`/`Ā` left by a UTF-8 no-break space read as Latin-1: junk when not inside a word.
+        if c == '\u{c2}' || c == '\u{100}' {
+            let next_is_letter = chars.peek().is_some_and(|n| n.is_alphabetic());
+            if !next_is_letter {
+                continue;
+            }
+        }
+        if matches!(
+            c,
+            '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}'
+        ) {
+            continue;
+        }
+        if c.is_whitespace() || c.is_control() {
+            pending_space = true;
+            continue;
+        }
+        if pending_space && !out.is_empty() {
+            out.push(' ');
+        }
+        pending_space = false;
+        out.push(c);
+    }
+    out
+}
+
+/// Comparison form: NFKC, straight quotes, lower case, single spaces.
+pub(crate) fn normalise(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.nfkc() {
+        let c = match c {
+            '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' | '\u{ab}' | '\u{bb}' => '"',
+            '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' | '`' | '\u{b4}' => '\'',
+            '\u{2013}' | '\u{2014}' | '\u{2212}' => '-',
+            c => c,
+        };
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+/// Word tokens of a normalised text: runs of letters and digits.
+pub(crate) fn words(normalised: &str) -> impl Iterator<Item = &str> {
+    normalised
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
+/// Number of words (whitespace separated) of a text.
+pub(crate) fn word_count(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+/// True when the text ends like a sentence (`.`, `!`, `?`, or a closing quote after one).
+pub(crate) fn ends_sentence(text: &str) -> bool {
+    let t = text.trim_end();
+    let mut rev = t.chars().rev();
+    match rev.next() {
+        Some('.' | '!' | '?' | '…') => true,
+        Some('"' | '\u{201d}' | '\'' | '\u{2019}' | ')') => {
+            matches!(rev.next(), Some('.' | '!' | '?' | ','))
+        }
+        _ => false,
+    }
+}
+
+/// The first `n` chars of a string (on a char boundary).
+pub(crate) fn prefix_chars(s: &str, n: usize) -> &str {
+    match s.char_indices().nth(n) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repairs_nbsp_mojibake_and_entities() {
+        assert_eq!(repair_line("\u{c2}\u{a0}"), "");
+        assert_eq!(repair_line("\u{a0}"), "");
+        assert_eq!(
+            repair_line("ASN&nbsp;netral\t di  Kalbar "),
+            "ASN netral di Kalbar"
+        );
+        assert_eq!(
+            repair_line("kata Alfian\u{c2}\u{a0}di Pontianak"),
+            "kata Alfian di Pontianak"
+        );
+        assert_eq!(
+            repair_line("â€œNetralâ€\u{9d} katanya"),
+            "\u{201c}Netral\u{201d} katanya"
+        );
+        // A letter with a circumflex inside a word is left alone.
+        assert_eq!(repair_line("Âbdul hadir"), "Âbdul hadir");
+        assert_eq!(repair_line("Sofyan\u{100} hadir"), "Sofyan hadir");
+    }
+
+    #[test]
+    fn normalises_quotes_case_and_width() {
+        assert_eq!(
+            normalise("\u{201c}Kami  NETRAL,\u{201d} ujarnya"),
+            "\"kami netral,\" ujarnya"
+        );
+        assert_eq!(normalise("ＡＳＮ"), "asn");
+    }
+
+    #[test]
+    fn sentence_ends() {
+        assert!(ends_sentence("ASN harus netral."));
+        assert!(ends_sentence("\"Kami netral,\" ujarnya."));
+        assert!(ends_sentence("\u{201c}Kami netral.\u{201d}"));
+        assert!(!ends_sentence("Pilkada Kaltim 2024"));
+        assert!(!ends_sentence("Buntok (ANTARA) -"));
+    }
+}
