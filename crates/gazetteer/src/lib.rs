@@ -1,9 +1,101 @@
 //! Indonesian provinces, regencies and cities (Kemendagri codes) and press aliases,
 //! matched in text on word boundaries.
 //!
-//! (API contract; implementation in progress.)
+//! The official list (38 provinces, 416 kabupaten, 98 kota) and a hand-made table of press
+//! aliases are embedded in the crate (`data/`, see `data/SOURCE.md`) and compiled once, on first
+//! use of [`gazetteer`], into one ASCII case-insensitive Aho-Corasick automaton. [`Gazetteer::find`]
+//! makes a single leftmost-longest pass over the text and keeps the matches that pass the rules
+//! below.
+//!
+//! ```
+//! use warta_gazetteer::{gazetteer, MatchKind, RegionLevel};
+//!
+//! let g = gazetteer();
+//! let text = "Pemkab Kubar dan Pemerintah Provinsi Kalimantan Barat rapat di Kota Bogor.";
+//! let found = g.find(text);
+//! let codes: Vec<&str> = found.iter().map(|m| m.candidates[0].code).collect();
+//! assert_eq!(codes, ["64.07", "61", "32.71"]);
+//!
+//! // `start..end` is the name; `prefix_start` starts the unit prefix, if any.
+//! assert_eq!(&text[found[0].start..found[0].end], "Kubar");
+//! assert_eq!(found[0].prefix_start, Some(0));
+//! assert_eq!(found[0].kind, MatchKind::Alias);
+//! assert_eq!(found[2].level_hint, Some(RegionLevel::City));
+//!
+//! // A bare name shared by a kabupaten and a kota gives both, the kabupaten first.
+//! let bogor = g.find("Banjir melanda Bogor.");
+//! assert_eq!(bogor[0].candidates.iter().map(|r| r.code).collect::<Vec<_>>(), ["32.01", "32.71"]);
+//!
+//! // `Barat` alone and ordinary lower-case words are not regions.
+//! assert!(g.find("pada puncaknya, di wilayah Barat").is_empty());
+//! assert_eq!(g.province_of(g.by_code("6407").unwrap()).name, "Kalimantan Timur");
+//! ```
+//!
+//! # What is matched
+//!
+//! Patterns are the province names, the bare names of regencies and cities (the official name
+//! without `Kabupaten`/`Kota`, or Jakarta's `Kabupaten Administrasi`/`Kota Administrasi`), the
+//! aliases of `aliases.csv` (regency seats of `seats.txt` give [`MatchKind::Seat`]), and the
+//! prefixes of `prefixes.tsv`. Official names of regencies and cities are found as a unit prefix
+//! followed by the bare name. Aliases left out of `aliases.csv` on purpose (Mura, Tuba, KTT ...)
+//! are not patterns.
+//!
+//! A match is kept when:
+//! - it sits on word boundaries: no letter or digit right before or after it, and no `.` plus a
+//!   letter or digit after it (`TRIBUNKALTIM.CO` and `kaltim.com` are not `Kaltim`). A hyphen
+//!   is a boundary: `Kalteng-Kalsel` gives two regions;
+//! - each space-separated word of the name starts with a capital where the data spells it so
+//!   (Title Case or ALL CAPS; `pada puncaknya` is not Kabupaten Puncak), and an acronym alias is
+//!   all capitals in the text (`OKU`, not `Oku`). Right after a prefix, a lower-case name is
+//!   accepted too (`id pemkab barito selatan`), except for the names of `common_words.txt`;
+//! - a name listed in `common_words.txt` (`Batu`, `Malang`, `Puncak`, `Bima` ...) also needs
+//!   context: a prefix or title before it, a context word before it (`di`, `dari`, `Bawaslu`,
+//!   see `context_words.txt`), a province after it (`Batu, Jawa Timur`), or a dateline
+//!   (`Batu (ANTARA) -`, `SURYAMALANG.COM, MALANG -`).
+//!
+//! When a longer match is refused, shorter patterns starting at the same place are tried
+//! (`Jakarta selatan` still gives `Jakarta`).
+//!
+//! # Prefixes and spans
+//!
+//! A unit prefix (`Kabupaten`, `Kab.`, `Kota`, `Provinsi`, `Pemkab`, `Pemkot`, `Pemprov`,
+//! `Pemda`, `Pemerintah Kabupaten` ...) separated from the name by whitespace only is reported
+//! in [`RegionMatch::prefix_start`]; `start..end` always covers the name alone. Chained prefixes
+//! (`Pemerintah Daerah Kabupaten Sintang`) give the start of the first. A title (`Bupati`,
+//! `Wali Kota`, `Gubernur`) is not part of the match but, like a unit prefix, sets
+//! [`RegionMatch::level_hint`]. `Kabupaten/Kota`, `Pemerintah Kabupaten/Kota` and `Ibu Kota` are
+//! generic phrases: they are no region and do not act as a prefix.
+//!
+//! # Ambiguity and the order of candidates
+//!
+//! Candidates are ordered province, then regency, then city, then by code: `Jambi` gives the
+//! province (15) before Kota Jambi (15.71), `Bogor` gives Kabupaten Bogor (32.01) before Kota
+//! Bogor (32.71), `Banjar` gives 63.03 before 32.79. Then:
+//! - a level hint keeps the candidates of that level (`Kota Bogor`, `Pemkab Bogor`,
+//!   `Wali Kota Jambi`). If none has that level, all candidates stay and `level_hint` still tells
+//!   what the text said (`Kota Sintang`, the town, gives Kabupaten Sintang);
+//! - an alias written with a prefix in `aliases.csv` holds only after that prefix: `Kabupaten
+//!   Pontianak` is the former name of Mempawah (61.02) while `Pontianak` is the city, and
+//!   `Kota Jogja` is the city while `Jogja` is the province;
+//! - a province right after the name, optionally after a comma or an opening parenthesis,
+//!   keeps the candidates inside it when there are several (`Banjar, Kalimantan Selatan`).
+//!
+//! [`MatchKind::Official`] is a province name, or a bare name after a unit prefix of its own
+//! level (`Kabupaten Sintang`, `Pemkab Sintang`).
+//!
+//! # Cost
+//!
+//! [`gazetteer`] builds everything once (a few milliseconds). [`Gazetteer::find`] is one
+//! automaton pass; it allocates the result and the candidate list of each match, nothing else.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, Anchored, Input};
 
 pub use warta_core::RegionLevel;
+
+mod data;
 
 /// One province, regency or city of the official list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,10 +127,509 @@ pub enum MatchKind {
 /// A region name found in text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegionMatch {
-    /// Byte offsets in the searched text.
+    /// Byte offsets in the searched text of the name itself, without any prefix.
     pub start: usize,
     pub end: usize,
     pub kind: MatchKind,
     /// Every region the surface form may name, most likely first. One element when unambiguous.
     pub candidates: Vec<&'static Region>,
+    /// The level fixed by a unit prefix or a title before the name (`Kota Bogor`,
+    /// `Pemkab Bogor`, `Bupati Bogor`), if any.
+    pub level_hint: Option<RegionLevel>,
+    /// Start of the unit prefix (`Kabupaten`, `Pemkab`, `Pemerintah Provinsi` ...) when one
+    /// precedes the name; the prefix runs from here to the whitespace before `start`.
+    pub prefix_start: Option<usize>,
+}
+
+impl RegionMatch {
+    /// Start of the whole mention: the prefix if any, else the name.
+    pub fn full_start(&self) -> usize {
+        self.prefix_start.unwrap_or(self.start)
+    }
+
+    /// The most likely region.
+    pub fn best(&self) -> &'static Region {
+        self.candidates[0]
+    }
+}
+
+/// The compiled gazetteer; get it with [`gazetteer`].
+pub struct Gazetteer {
+    regions: &'static [Region],
+    by_code: HashMap<u32, usize>,
+    lookup: HashMap<String, Vec<&'static Region>>,
+    ac: AhoCorasick,
+    patterns: Vec<Pattern>,
+    entries: Vec<Entry>,
+    context_words: Vec<&'static str>,
+}
+
+impl std::fmt::Debug for Gazetteer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Gazetteer")
+            .field("regions", &self.regions.len())
+            .field("patterns", &self.patterns.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// What an automaton pattern is.
+#[derive(Debug, Clone, Copy)]
+enum Pattern {
+    /// Index into `Gazetteer::entries`.
+    Name(usize),
+    Prefix(Prefix),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Prefix {
+    role: PrefixRole,
+    level: Option<RegionLevel>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PrefixRole {
+    Unit,
+    Title,
+    Generic,
+}
+
+/// A name pattern and the regions it may name.
+#[derive(Debug)]
+struct Entry {
+    /// Spelling as in the data: the template for the capitalisation rule.
+    surface: String,
+    /// Sorted: province, regency, city, then code.
+    cands: Vec<Cand>,
+    /// Listed in common_words.txt: needs context.
+    common: bool,
+}
+
+#[derive(Debug)]
+struct Cand {
+    region: &'static Region,
+    kind: MatchKind,
+    /// Holds only after a prefix of this level (`Kabupaten Pontianak`).
+    only_for: Option<RegionLevel>,
+}
+
+/// Prefixes seen just before the current position.
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    unit_start: Option<usize>,
+    end: usize,
+    level: Option<RegionLevel>,
+    ends_with_dot: bool,
+}
+
+enum Step {
+    Prefix(Pending),
+    Generic,
+    Name(RegionMatch),
+}
+
+/// The gazetteer, built on first use from the embedded tables.
+pub fn gazetteer() -> &'static Gazetteer {
+    static G: OnceLock<Gazetteer> = OnceLock::new();
+    G.get_or_init(|| match data::build() {
+        Ok(g) => g,
+        // The tables are compiled in and checked by the tests; this cannot depend on input.
+        Err(e) => panic!("embedded gazetteer data is invalid: {e}"),
+    })
+}
+
+impl Gazetteer {
+    /// All region mentions in `text`, non-overlapping, leftmost-longest, on word boundaries,
+    /// in order. See the crate docs for the rules.
+    pub fn find(&self, text: &str) -> Vec<RegionMatch> {
+        let mut out = Vec::new();
+        let mut pending: Option<Pending> = None;
+        let mut pos = 0;
+        while pos < text.len() {
+            let Some(m) = self.ac.find(Input::new(text).range(pos..)) else {
+                break;
+            };
+            let start = m.start();
+            let (mut end, mut pid) = (m.end(), m.pattern().as_usize());
+            let step = loop {
+                if let Some(step) = self.evaluate(text, start, end, pid, pending) {
+                    break Some((end, step));
+                }
+                // Refused: try the longest shorter pattern at the same start.
+                if end <= start + 1 {
+                    break None;
+                }
+                let shorter = Input::new(text)
+                    .range(start..end - 1)
+                    .anchored(Anchored::Yes);
+                match self.ac.find(shorter) {
+                    Some(m) => (end, pid) = (m.end(), m.pattern().as_usize()),
+                    None => break None,
+                }
+            };
+            match step {
+                Some((end, Step::Prefix(p))) => (pending, pos) = (Some(p), end),
+                Some((end, Step::Generic)) => (pending, pos) = (None, end),
+                Some((end, Step::Name(rm))) => {
+                    out.push(rm);
+                    (pending, pos) = (None, end);
+                }
+                None => pos = next_word_start(text, start),
+            }
+        }
+        out
+    }
+
+    /// The region with this code: `61`, `61.05` or `6105`.
+    pub fn by_code(&self, code: &str) -> Option<&'static Region> {
+        let regions = self.regions;
+        data::code_key(code)
+            .and_then(|k| self.by_code.get(&k))
+            .map(|&i| &regions[i])
+    }
+
+    /// The province of a region (itself for a province).
+    ///
+    /// # Panics
+    ///
+    /// If `region` does not come from this gazetteer and its province code is unknown.
+    pub fn province_of(&self, region: &Region) -> &'static Region {
+        match self.by_code(region.province_code) {
+            Some(p) => p,
+            None => panic!("unknown province code {:?}", region.province_code),
+        }
+    }
+
+    /// Exact lookup of a name, bare name, alias or official name (`Kabupaten Sintang`,
+    /// `Provinsi Kalimantan Barat`), ignoring case and extra whitespace. Every candidate, in
+    /// the order of [`RegionMatch::candidates`]; empty when unknown.
+    pub fn lookup(&self, name: &str) -> Vec<&'static Region> {
+        self.lookup
+            .get(&data::normalise_name(name))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// All 552 regions in code order.
+    pub fn regions(&self) -> impl Iterator<Item = &'static Region> {
+        let regions = self.regions;
+        regions.iter()
+    }
+
+    /// Judge one raw match; `None` refuses it.
+    fn evaluate(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+        pid: usize,
+        pending: Option<Pending>,
+    ) -> Option<Step> {
+        let bytes = text.as_bytes();
+        let last_alnum = bytes[end - 1].is_ascii_alphanumeric();
+        if !left_boundary(text, start) || (last_alnum && !right_boundary(text, end)) {
+            return None;
+        }
+        // Prefixes that end just before `start`, separated by whitespace only.
+        let before =
+            pending.filter(|p| p.end <= start && ws_gap(text, p.end, start, p.ends_with_dot));
+        let entry = match self.patterns[pid] {
+            Pattern::Prefix(px) => {
+                return Some(match px.role {
+                    PrefixRole::Generic => Step::Generic,
+                    PrefixRole::Unit | PrefixRole::Title => {
+                        let unit_start = match px.role {
+                            PrefixRole::Unit => before.and_then(|p| p.unit_start).or(Some(start)),
+                            _ => None,
+                        };
+                        Step::Prefix(Pending {
+                            unit_start,
+                            end,
+                            level: px.level.or(before.and_then(|p| p.level)),
+                            ends_with_dot: !last_alnum,
+                        })
+                    }
+                });
+            }
+            Pattern::Name(e) => &self.entries[e],
+        };
+        if !case_ok(entry.surface.as_bytes(), &bytes[start..end])
+            && (before.is_none() || entry.common)
+        {
+            return None;
+        }
+        let hint = before.and_then(|p| p.level);
+        let mut candidates = select(entry, hint)?;
+        let first = candidates.first()?;
+        let mut kind = entry
+            .cands
+            .iter()
+            .find(|c| c.region.code == first.code)
+            .map_or(MatchKind::Bare, |c| c.kind);
+        if kind == MatchKind::Bare
+            && before.is_some_and(|p| p.unit_start.is_some())
+            && hint == Some(first.level)
+        {
+            kind = MatchKind::Official;
+        }
+        let needs_context = entry.common
+            && before.is_none()
+            && !self.preceded_by_context_word(text, start)
+            && !is_dateline(text, start, end);
+        let several_places =
+            candidates.len() > 1 && candidates.iter().any(|r| r.level != RegionLevel::Province);
+        if needs_context || several_places {
+            let inside = self
+                .following_province(text, end)
+                .filter(|province| candidates.iter().any(|r| r.province_code == *province));
+            match inside {
+                Some(province) => candidates.retain(|r| r.province_code == province),
+                None if needs_context => return None,
+                None => {}
+            }
+        }
+        Some(Step::Name(RegionMatch {
+            start,
+            end,
+            kind,
+            candidates,
+            level_hint: hint,
+            prefix_start: before.and_then(|p| p.unit_start),
+        }))
+    }
+
+    /// Whether the word right before `start` is a context word (`di`, `dari`, `Bawaslu` ...).
+    fn preceded_by_context_word(&self, text: &str, start: usize) -> bool {
+        let before = text[..start].trim_end();
+        let word_start = before
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_alphanumeric())
+            .last()
+            .map(|(i, _)| i);
+        let Some(word_start) = word_start else {
+            return false;
+        };
+        let word = &before[word_start..];
+        self.context_words
+            .iter()
+            .any(|w| w.eq_ignore_ascii_case(word))
+    }
+
+    /// The code of a province named right after `end` (`, Jawa Timur`, ` (Kalbar)`,
+    /// `, Provinsi Jambi`), if any.
+    fn following_province(&self, text: &str, end: usize) -> Option<&'static str> {
+        let mut p = skip_whitespace(text, end);
+        if matches!(text.as_bytes().get(p), Some(b',' | b'(')) {
+            p = skip_whitespace(text, p + 1);
+        }
+        if p - end > 8 || p >= text.len() {
+            return None;
+        }
+        let mut m = self
+            .ac
+            .find(Input::new(text).range(p..).anchored(Anchored::Yes))?;
+        if let Pattern::Prefix(px) = self.patterns[m.pattern().as_usize()] {
+            let q = skip_whitespace(text, m.end());
+            if px.role != PrefixRole::Unit
+                || px.level != Some(RegionLevel::Province)
+                || q == m.end()
+            {
+                return None;
+            }
+            m = self
+                .ac
+                .find(Input::new(text).range(q..).anchored(Anchored::Yes))?;
+        }
+        let Pattern::Name(e) = self.patterns[m.pattern().as_usize()] else {
+            return None;
+        };
+        let entry = &self.entries[e];
+        let ok = right_boundary(text, m.end())
+            && case_ok(
+                entry.surface.as_bytes(),
+                &text.as_bytes()[m.start()..m.end()],
+            );
+        if !ok || entry.common {
+            return None;
+        }
+        entry
+            .cands
+            .iter()
+            .find(|c| c.only_for.is_none() && c.region.level == RegionLevel::Province)
+            .map(|c| c.region.code)
+    }
+}
+
+/// The candidates of `entry` under a level hint; `None` when there are none.
+fn select(entry: &Entry, hint: Option<RegionLevel>) -> Option<Vec<&'static Region>> {
+    let unconditional = || {
+        entry
+            .cands
+            .iter()
+            .filter(|c| c.only_for.is_none())
+            .map(|c| c.region)
+            .collect::<Vec<_>>()
+    };
+    let chosen = match hint {
+        Some(level) => {
+            let at_level: Vec<_> = entry
+                .cands
+                .iter()
+                .filter(|c| c.region.level == level)
+                .map(|c| c.region)
+                .collect();
+            if at_level.is_empty() {
+                unconditional()
+            } else {
+                at_level
+            }
+        }
+        None => unconditional(),
+    };
+    (!chosen.is_empty()).then_some(chosen)
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+fn left_boundary(text: &str, start: usize) -> bool {
+    !text[..start].chars().next_back().is_some_and(is_word_char)
+}
+
+/// No letter or digit after `end`, and no `.` followed by one (a domain name).
+fn right_boundary(text: &str, end: usize) -> bool {
+    let mut rest = text[end..].chars();
+    match rest.next() {
+        Some(c) if is_word_char(c) => false,
+        Some('.') => !rest.next().is_some_and(is_word_char),
+        _ => true,
+    }
+}
+
+/// Whether `text[a..b]` is only whitespace (and short); empty only when `allow_empty`.
+fn ws_gap(text: &str, a: usize, b: usize, allow_empty: bool) -> bool {
+    let gap = &text[a..b];
+    (allow_empty || !gap.is_empty()) && gap.len() <= 16 && gap.chars().all(char::is_whitespace)
+}
+
+fn skip_whitespace(text: &str, from: usize) -> usize {
+    let rest = &text[from..];
+    from + (rest.len() - rest.trim_start().len())
+}
+
+/// The start of the next word after the one containing `from`.
+fn next_word_start(text: &str, from: usize) -> usize {
+    let mut left_word = false;
+    for (i, c) in text[from..].char_indices() {
+        if is_word_char(c) {
+            if left_word {
+                return from + i;
+            }
+        } else {
+            left_word = true;
+        }
+    }
+    text.len()
+}
+
+/// The capitalisation rule: every space-separated word that the data spells with a capital
+/// starts with a capital in the text, and an all-capitals word of the data (an acronym such as
+/// `OKU`) is all capitals in the text. `pattern` and `surface` have the same length (the
+/// automaton is ASCII case-insensitive over ASCII patterns).
+fn case_ok(pattern: &[u8], surface: &[u8]) -> bool {
+    if pattern.len() != surface.len() {
+        return false;
+    }
+    let mut i = 0;
+    for word in pattern.split(|&b| b == b' ') {
+        let seen = &surface[i..i + word.len()];
+        i += word.len() + 1;
+        let Some(k) = word.iter().position(u8::is_ascii_alphabetic) else {
+            continue;
+        };
+        if word[k].is_ascii_uppercase() && !seen[k].is_ascii_uppercase() {
+            return false;
+        }
+        let letters = word.iter().filter(|b| b.is_ascii_alphabetic()).count();
+        let acronym = letters >= 2 && !word.iter().any(u8::is_ascii_lowercase);
+        if acronym && seen.iter().any(u8::is_ascii_lowercase) {
+            return false;
+        }
+    }
+    true
+}
+
+/// A dateline: the name opens its line (or follows `OUTLET.CO, `) and is followed by `(` or a dash.
+fn is_dateline(text: &str, start: usize, end: usize) -> bool {
+    let after = text[end..].trim_start_matches([' ', '\t', '\u{a0}']);
+    if !after.starts_with(['(', '-', '\u{2013}', '\u{2014}']) {
+        return false;
+    }
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let before = text[line_start..start].trim();
+    match before.strip_suffix(',') {
+        _ if before.is_empty() => true,
+        Some(outlet) => outlet
+            .split_whitespace()
+            .next_back()
+            .is_some_and(|t| t.contains('.')),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_rule() {
+        assert!(case_ok(b"Kutai Barat", b"Kutai Barat"));
+        assert!(case_ok(b"Kutai Barat", b"KUTAI BARAT"));
+        assert!(!case_ok(b"Kutai Barat", b"Kutai barat"));
+        assert!(!case_ok(b"Puncak", b"puncak"));
+        assert!(case_ok(b"OKU Timur", b"OKU Timur"));
+        assert!(!case_ok(b"OKU", b"Oku"));
+        assert!(case_ok(b"Bau-Bau", b"Bau-bau"));
+        assert!(case_ok(
+            b"Special Region of Yogyakarta",
+            b"Special Region of Yogyakarta"
+        ));
+    }
+
+    #[test]
+    fn boundaries() {
+        assert!(left_boundary("Se-Kaltim", 3));
+        assert!(!left_boundary("TRIBUNKALTIM", 6));
+        assert!(right_boundary("Kaltim.", 6));
+        assert!(!right_boundary("Kaltim.co", 6));
+        assert!(!right_boundary("Kaltimnya", 6));
+        assert!(right_boundary("Kaltim\u{201d}", 6));
+    }
+
+    #[test]
+    fn next_word() {
+        assert_eq!(next_word_start("puncaknya pada", 0), 10);
+        assert_eq!(next_word_start("Baru-Aru x", 1), 5);
+        assert_eq!(next_word_start("abc", 0), 3);
+    }
+
+    #[test]
+    fn datelines() {
+        assert!(is_dateline("Batu (ANTARA) - x", 0, 4));
+        assert!(is_dateline("x\nTRIBUNKALTIM.CO, SAMARINDA - x", 19, 28));
+        assert!(!is_dateline("di Batu (x)", 3, 7));
+        assert!(!is_dateline("Batu besar", 0, 4));
+    }
+
+    #[test]
+    fn code_keys() {
+        assert_eq!(data::code_key("61"), Some(61));
+        assert_eq!(data::code_key("61.05"), Some(6105));
+        assert_eq!(data::code_key("6105"), Some(6105));
+        assert_eq!(data::code_key("61.5"), None);
+        assert_eq!(data::code_key("x1"), None);
+        assert_eq!(data::code_key(""), None);
+    }
 }
