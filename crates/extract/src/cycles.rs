@@ -1,7 +1,29 @@
 //! Election cycles: `Pemilu 2024`, `Pilkada serentak 2020`, `Pilkada Kaltim 2024`, `Pileg`,
 //! `Pilpres`, `Pilgub`, `Pilbup`, `Pilwalkot`; and the cycles an article falls in by its date.
+//!
+//! Forms (`rules/cycles.json`): a cycle keyword (`Pemilu`, `Pemilihan Umum (Pemilu)`, `Pilkada`,
+//! `Pemilihan Kepala Daerah (Pilkada)`, `Pileg`, `Pilpres`, `Pilgub`, `Pilbup`, `Pilwalkot`,
+//! `Pemilukada`, `pemilihan gubernur` ...), then optionally `serentak`, up to three capitalised
+//! region words (`Kaltim`, `Kutai Barat`) and a year (`2024`, `tahun 2024`). Region words are
+//! only part of the span when a year follows them. The year is kept as written even when no
+//! election of that kind fell in it. In `Pemilu dan Pilkada serentak 2024` the year applies to
+//! both: a yearless cycle joined by `dan`/`serta`/`maupun` to a following cycle with a year
+//! takes that year. Keywords right after `Komisi`, `Pengawas`, `Penyelenggara`, `UU` name a
+//! body or a law, not a cycle.
+//!
+//! [`cycles_by_date`]: for each kind (Pemilu, Pilkada) separately, the nearest election of that
+//! kind on or after the date within `ahead_days` (~18 months); failing that, the latest one
+//! before the date within `behind_days` (~6 months). A month-precision date stands for its 15th.
+//! A year-precision date takes an election of the kind held in that year, else stands for
+//! 1 July. Results are ordered by election day.
 
-use warta_core::{ElectionCycle, PartialDate};
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::Deserialize;
+use warta_core::{ElectionCycle, ElectionKind, PartialDate, Precision};
+
+use crate::dates::{midpoint_days, parse_iso};
 
 /// A cycle mention in a text, with byte offsets relative to that text.
 #[derive(Debug, Clone, PartialEq)]
@@ -12,16 +34,306 @@ pub struct CycleHit {
     pub rule: &'static str,
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Election {
+    kind: ElectionKind,
+    date: String,
+    #[serde(default)]
+    #[allow(dead_code)]
+    note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Form {
+    id: String,
+    kind: ElectionKind,
+    #[serde(default)]
+    sub: Option<String>,
+    patterns: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct CycleExample {
+    text: String,
+    found: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct DateExample {
+    date: String,
+    cycles: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CycleRules {
+    elections: Vec<Election>,
+    ahead_days: i64,
+    behind_days: i64,
+    forms: Vec<Form>,
+    not_after: Vec<String>,
+    joiners: Vec<String>,
+    #[allow(dead_code)]
+    examples: Vec<CycleExample>,
+    #[allow(dead_code)]
+    date_examples: Vec<DateExample>,
+}
+
+struct Compiled {
+    rules: CycleRules,
+    /// Rule ids leaked once so hits can carry `&'static str`.
+    ids: Vec<&'static str>,
+    /// (kind, day number, election date) sorted by day.
+    calendar: Vec<(ElectionKind, i64, PartialDate)>,
+    re: Regex,
+    tail: Regex,
+    joiner: Regex,
+}
+
+const RULES_JSON: &str = include_str!("../rules/cycles.json");
+
+fn compiled() -> &'static Compiled {
+    static C: OnceLock<Compiled> = OnceLock::new();
+    C.get_or_init(|| {
+        let rules: CycleRules = serde_json::from_str(RULES_JSON).expect("rules/cycles.json is valid");
+        let b = r"(?-u:\b)";
+        let alts: Vec<String> = rules
+            .forms
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let mut ps = f.patterns.clone();
+                ps.sort_by_key(|p| std::cmp::Reverse(p.len()));
+                format!("(?P<f{i}>{})", ps.join("|").replace(r"\b", b))
+            })
+            .collect();
+        let re = Regex::new(&format!(r"(?i){b}(?:{})", alts.join("|"))).expect("cycle regex compiles");
+        let tail = Regex::new(&format!(
+            r"(?i)^(?P<ser>\s+serentak{b})?(?:(?P<reg>(?:\s+(?-i:[A-Z][A-Za-z'-]*)){{1,3}}?)?(?P<ser2>\s+serentak{b})?\s*(?:(?:tahun|thn|th\.?)\s*)?(?P<y>(?:19|20)[0-9]{{2}}){b})?"
+        ))
+        .expect("cycle tail compiles");
+        let joiner = Regex::new(&format!(
+            r"(?i)^\s*(?:{})\s*$",
+            crate::numbers::alternation(rules.joiners.iter().map(String::as_str))
+        ))
+        .expect("joiner compiles");
+        let ids = rules.forms.iter().map(|f| &*Box::leak(f.id.clone().into_boxed_str())).collect();
+        let mut calendar: Vec<(ElectionKind, i64, PartialDate)> = rules
+            .elections
+            .iter()
+            .filter_map(|e| {
+                let d = parse_iso(&e.date)?;
+                Some((e.kind, midpoint_days(&d), d))
+            })
+            .collect();
+        calendar.sort_by_key(|c| c.1);
+        Compiled { rules, ids, calendar, re, tail, joiner }
+    })
+}
+
+/// The word right before `start` (lower case), if any.
+fn word_before(text: &str, start: usize) -> String {
+    let head = text[..start].trim_end();
+    let w = head
+        .rsplit(|c: char| c.is_whitespace() || c == '(' || c == ',' || c == '"')
+        .next()
+        .unwrap_or("");
+    w.to_lowercase()
+}
+
 /// Every election cycle mention in `text`; a mention without a year gets `year: None`
 /// (the article-level step fills it from context).
 pub fn find_cycles(text: &str) -> Vec<CycleHit> {
-    let _ = text;
-    Vec::new()
+    let c = compiled();
+    let mut out: Vec<CycleHit> = Vec::new();
+    let mut pos = 0;
+    while pos < text.len() {
+        let Some(caps) = c.re.captures_at(text, pos) else {
+            break;
+        };
+        let Some(m) = caps.get(0) else { break };
+        pos = m.end().max(m.start() + 1);
+        while pos < text.len() && !text.is_char_boundary(pos) {
+            pos += 1;
+        }
+        let Some(fi) = (0..c.rules.forms.len()).find(|i| caps.name(&format!("f{i}")).is_some())
+        else {
+            continue;
+        };
+        let before = word_before(text, m.start());
+        if c.rules.not_after.iter().any(|w| *w == before) {
+            continue;
+        }
+        let form = &c.rules.forms[fi];
+        let mut end = m.end();
+        let mut year = None;
+        if let Some(t) = c.tail.captures(&text[m.end()..]) {
+            if let Some(y) = t.name("y") {
+                year = y.as_str().parse().ok();
+                end = m.end() + y.end();
+            } else if let Some(s) = t.name("ser") {
+                end = m.end() + s.end();
+            }
+        }
+        pos = pos.max(end);
+        out.push(CycleHit {
+            start: m.start(),
+            end,
+            value: ElectionCycle {
+                kind: form.kind,
+                sub: form.sub.clone(),
+                year,
+            },
+            rule: c.ids[fi],
+        });
+    }
+    // `Pemilu dan Pilkada serentak 2024`: the year applies to the joined yearless cycles before.
+    for i in (0..out.len().saturating_sub(1)).rev() {
+        if out[i].value.year.is_none() && out[i + 1].value.year.is_some() {
+            let gap = &text[out[i].end..out[i + 1].start];
+            if c.joiner.is_match(gap) {
+                out[i].value.year = out[i + 1].value.year;
+            }
+        }
+    }
+    out
 }
 
 /// The cycle(s) an article dated `date` most plausibly concerns (the next election on or after
-/// the date within the campaign season, or the one just past), from the election dates in the data.
+/// the date within the campaign season, or the one just past), from the election dates in the
+/// data. See the module doc for the exact rule.
 pub fn cycles_by_date(date: PartialDate) -> Vec<ElectionCycle> {
-    let _ = date;
-    Vec::new()
+    let c = compiled();
+    let d = midpoint_days(&date);
+    let mut picks: Vec<(i64, ElectionCycle)> = Vec::new();
+    for kind in [ElectionKind::Pemilu, ElectionKind::Pilkada] {
+        let of_kind = c.calendar.iter().filter(|e| e.0 == kind);
+        let pick = if date.precision() == Precision::Year {
+            of_kind.clone().find(|e| e.2.year == date.year)
+        } else {
+            None
+        }
+        .or_else(|| {
+            of_kind
+                .clone()
+                .filter(|e| e.1 >= d && e.1 - d <= c.rules.ahead_days)
+                .min_by_key(|e| e.1)
+        })
+        .or_else(|| {
+            of_kind
+                .filter(|e| e.1 < d && d - e.1 <= c.rules.behind_days)
+                .max_by_key(|e| e.1)
+        });
+        if let Some(e) = pick {
+            picks.push((
+                e.1,
+                ElectionCycle {
+                    kind,
+                    sub: None,
+                    year: Some(e.2.year),
+                },
+            ));
+        }
+    }
+    picks.sort_by_key(|p| p.0);
+    picks.into_iter().map(|p| p.1).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn show(text: &str, h: &CycleHit) -> String {
+        format!(
+            "{}={}|{}|{}[{}]",
+            h.rule,
+            match h.value.kind {
+                ElectionKind::Pemilu => "Pemilu",
+                ElectionKind::Pilkada => "Pilkada",
+            },
+            h.value.sub.as_deref().unwrap_or("-"),
+            h.value.year.map_or("-".to_string(), |y| y.to_string()),
+            &text[h.start..h.end]
+        )
+    }
+
+    #[test]
+    fn rule_examples() {
+        let rules: CycleRules = serde_json::from_str(RULES_JSON).unwrap();
+        let mut failures = Vec::new();
+        for ex in &rules.examples {
+            let found: Vec<String> = find_cycles(&ex.text)
+                .iter()
+                .map(|h| show(&ex.text, h))
+                .collect();
+            if found != ex.found {
+                failures.push(format!(
+                    "{:?}: expected {:?} found {:?}",
+                    ex.text, ex.found, found
+                ));
+            }
+        }
+        for ex in &rules.date_examples {
+            let date = parse_iso(&ex.date).unwrap();
+            let found: Vec<String> = cycles_by_date(date)
+                .iter()
+                .map(ElectionCycle::label)
+                .collect();
+            if found != ex.cycles {
+                failures.push(format!(
+                    "by_date {}: expected {:?} found {:?}",
+                    ex.date, ex.cycles, found
+                ));
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "{} failures:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+    }
+
+    #[test]
+    fn seed_003_title_and_label() {
+        let s = "Netralitas ASN Terus Ditekankan Jelang Pilkada Kaltim 2024";
+        let h = find_cycles(s);
+        assert_eq!(h.len(), 1);
+        assert_eq!(h[0].value.year, Some(2024));
+        assert_eq!(h[0].value.kind, ElectionKind::Pilkada);
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_and_spans_are_sound(s in "\\PC{0,80}") {
+            let mut last = 0;
+            for h in find_cycles(&s) {
+                prop_assert!(h.start >= last && h.start < h.end && h.end <= s.len());
+                prop_assert!(s.is_char_boundary(h.start) && s.is_char_boundary(h.end));
+                last = h.end;
+            }
+        }
+
+        #[test]
+        fn cyclelike_never_panics(s in "(Pemilu|Pilkada|serentak|tahun|dan|Kaltim|é|2024| |,|\\(|\\)){0,12}") {
+            let mut last = 0;
+            for h in find_cycles(&s) {
+                prop_assert!(h.start >= last && s.is_char_boundary(h.end));
+                last = h.end;
+            }
+        }
+
+        #[test]
+        fn by_date_total(y in 1900i32..2100, m in 1u8..=12, d in 1u8..=28) {
+            let _ = cycles_by_date(PartialDate::day(y, m, d));
+            let _ = cycles_by_date(PartialDate::year(y));
+        }
+    }
 }
