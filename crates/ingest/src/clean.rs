@@ -23,7 +23,7 @@ pub(crate) struct RawMeta {
 }
 
 /// Lines above the story looked at for a title, section label and standfirst.
-const HEADER_MAX: usize = 5;
+const HEADER_MAX: usize = 6;
 /// A title is at most this many words and does not end like a sentence.
 const TITLE_MAX_WORDS: usize = 25;
 /// A short first line followed by a title is a section label.
@@ -67,6 +67,7 @@ pub(crate) fn clean_with_meta(
     let mut removed: Vec<Removal> = Vec::new();
     let mut signals = Signals::default();
     let mut cands: Vec<Line> = Vec::new();
+    let mut after_label = false;
 
     let raw = raw.strip_prefix('\u{feff}').unwrap_or(raw);
     for (i, raw_line) in raw.split('\n').enumerate() {
@@ -84,7 +85,25 @@ pub(crate) fn clean_with_meta(
             }
             continue;
         }
+        // Link titles under a bare `Baca juga:` / `Berita Terkait` label.
+        if after_label {
+            if title_like(&text) && rules.match_line(&text).is_none() {
+                removed.push(removal(
+                    n,
+                    &text,
+                    RemovalReason::CrossLink,
+                    "cross_link_after_label",
+                ));
+                continue;
+            }
+            after_label = false;
+        }
         if let Some(rule) = rules.match_line(&text) {
+            if rule.reason == RemovalReason::CrossLink
+                && word_count(text.trim_end_matches([':', ' '])) <= 3
+            {
+                after_label = true;
+            }
             if rule.reason == RemovalReason::Copyright && signals.copyright.is_none() {
                 signals.copyright = Some(text.clone());
             }
@@ -133,6 +152,9 @@ pub(crate) fn clean_with_meta(
             inside as f32 / set.len() as f32 >= STANDFIRST_CONTAINMENT
         })
     };
+    let dateline_at_start = body_rest
+        .first()
+        .is_some_and(|l| find_dateline(&l.text).is_some());
     let mut title: Option<String> = meta
         .title
         .as_deref()
@@ -154,9 +176,14 @@ pub(crate) fn clean_with_meta(
             }
         }
         if let Some(rule) = rules.match_header(&line.text) {
-            if let (Some(kind), None) = (rule.outlet, &signals.rule_outlet) {
-                let name = line.text.split_once(' ').map(|(_, rest)| rest.to_string());
-                signals.rule_outlet = Some((kind, name, "section_label"));
+            if signals.rule_outlet.is_none() {
+                if rule.names_outlet {
+                    let kind = rules.outlet_kind(&line.text);
+                    signals.rule_outlet = Some((kind, Some(line.text.clone()), "section_label"));
+                } else if let Some(kind) = rule.outlet {
+                    let name = line.text.split_once(' ').map(|(_, rest)| rest.to_string());
+                    signals.rule_outlet = Some((kind, name, "section_label"));
+                }
             }
             removed.push(removal(line.n, &line.text, rule.reason, &rule.id));
             continue;
@@ -187,6 +214,20 @@ pub(crate) fn clean_with_meta(
             ));
             continue;
         }
+        // A summary line between the title and a dateline: the standfirst.
+        if title.is_some()
+            && dateline_at_start
+            && title_like(&line.text)
+            && word_count(&line.text) >= 5
+        {
+            removed.push(removal(
+                line.n,
+                &line.text,
+                RemovalReason::Standfirst,
+                "standfirst_above_dateline",
+            ));
+            continue;
+        }
         if is_standfirst(&line.text) {
             removed.push(removal(
                 line.n,
@@ -203,14 +244,19 @@ pub(crate) fn clean_with_meta(
     }
 
     // Dateline: on the first body line, alone or at its start.
+    // (Looked for in the first lines of the body, in case page junk sits above it.)
     let mut rest = body_rest.to_vec();
-    if let Some(first) = rest.first_mut() {
-        if let Some((dl, len)) = find_dateline(&first.text) {
-            first.text = first.text[len..].trim_start().to_string();
-            art.dateline = Some(dl);
-            if first.text.is_empty() {
-                rest.remove(0);
-            }
+    let found = rest
+        .iter()
+        .take(3)
+        .enumerate()
+        .find_map(|(i, l)| find_dateline(&l.text).map(|d| (i, d)));
+    if let Some((i, (dl, len))) = found {
+        let line = &mut rest[i];
+        line.text = line.text[len..].trim_start().to_string();
+        art.dateline = Some(dl);
+        if line.text.is_empty() {
+            rest.remove(i);
         }
     }
     body.extend(rest);
@@ -347,6 +393,16 @@ fn dateline_rules() -> &'static [DatelineRule] {
             (
                 "dateline_place_outlet",
                 format!(r"^{PLACE}\s*,\s*{DOMAIN}{DASH}"),
+            ),
+            // `MAUMERE, FLORESNEWS -`, `Jakarta, detikNews -`
+            (
+                "dateline_place_outlet_word",
+                format!(r"^{PLACE}\s*,\s*(?P<outlet>\p{{L}}[\p{{L}}0-9.]{{2,30}}){DASH}"),
+            ),
+            // `Makassar -` (a capitalised place of one to three words)
+            (
+                "dateline_place_dash",
+                format!(r"^(?P<place>\p{{Lu}}\p{{Ll}}+(?: \p{{Lu}}\p{{Ll}}+){{0,2}})\s+[-–—]+\s+"),
             ),
             // `SENDAWAR -`
             (
@@ -717,6 +773,26 @@ mod tests {
             clean("Apel digelar Jumat (31/2/2024) di halaman kantor bupati.")
                 .published
                 .is_none()
+        );
+    }
+
+    #[test]
+    fn link_titles_under_a_bare_label_are_removed() {
+        let a = clean("Bawaslu mengungkap tujuh ASN di Gowa diduga melanggar netralitas pada Pilkada 2024.\nBaca juga:\nBawaslu Makassar Catat 3 Laporan Dugaan Politik Uang\nTemuan ini dibahas dalam rakor Sentra Gakkumdu di Makassar.\nBerita Terkait\nBawaslu Sikka Buka Posko Pengaduan\nKPU Sikka Tetapkan DPT Pilkada 2024\n");
+        assert_eq!(kept(&a), [
+            "Bawaslu mengungkap tujuh ASN di Gowa diduga melanggar netralitas pada Pilkada 2024.",
+            "Temuan ini dibahas dalam rakor Sentra Gakkumdu di Makassar.",
+        ]);
+        let rules: Vec<&str> = a.removed.iter().map(|r| r.rule.as_str()).collect();
+        assert_eq!(
+            rules,
+            [
+                "cross_link_baca_juga",
+                "cross_link_after_label",
+                "cross_link_related_label",
+                "cross_link_after_label",
+                "cross_link_after_label",
+            ]
         );
     }
 

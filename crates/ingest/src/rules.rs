@@ -2,7 +2,7 @@
 
 use std::sync::OnceLock;
 
-use regex::{Regex, RegexSet};
+use regex::{Regex, RegexSet, RegexSetBuilder};
 use serde::Deserialize;
 use warta_core::{OutletKind, RemovalReason};
 
@@ -29,6 +29,8 @@ struct RuleSource {
     pattern: String,
     #[serde(default)]
     outlet: Option<OutletKind>,
+    #[serde(default)]
+    names_outlet: bool,
     remove: Vec<String>,
     keep: Vec<String>,
 }
@@ -58,6 +60,8 @@ pub(crate) struct Rule {
     pub regex: Regex,
     /// The outlet kind a match shows, if any (`Berita Pemkab ...` shows a government page).
     pub outlet: Option<OutletKind>,
+    /// The matched line is the outlet's name (`KabarSumbar.com`, `detikSulsel`).
+    pub names_outlet: bool,
     #[cfg_attr(not(test), allow(dead_code))]
     pub remove: Vec<String>,
     #[cfg_attr(not(test), allow(dead_code))]
@@ -99,6 +103,7 @@ impl Rules {
                 reason: r.reason,
                 scope: r.scope,
                 outlet: r.outlet,
+                names_outlet: r.names_outlet,
                 remove: r.remove,
                 keep: r.keep,
             })
@@ -115,7 +120,10 @@ impl Rules {
         let header_ids = ids(Scope::Header);
         let suffix_ids = ids(Scope::Suffix);
         let set = |ids: &[usize]| {
-            RegexSet::new(ids.iter().map(|&i| rules[i].regex.as_str())).expect("rule set compiles")
+            RegexSetBuilder::new(ids.iter().map(|&i| rules[i].regex.as_str()))
+                .size_limit(64 << 20)
+                .build()
+                .expect("rule set compiles")
         };
         let outlets = file
             .outlets
