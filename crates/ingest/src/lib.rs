@@ -52,8 +52,10 @@ pub struct IngestOptions {
     pub batch_size: usize,
     /// Files bigger than this are skipped with [`SkipReason::TooLarge`] (default 64 MiB).
     pub max_file_bytes: u64,
-    /// Estimated Jaccard similarity of word shingles from which two articles are copies of one
-    /// story (default 0.5).
+    /// Share of word-bigram shingles (of the shorter text) two articles must have in common to
+    /// be copies of one story, estimated by MinHash (default 0.35). Rewritten copies of one
+    /// press release measure 0.44 to 0.69 on the bundled corpus, unrelated articles on the same
+    /// topic at most 0.21. [`warta_core::Cluster::similarity`] reports the estimated Jaccard.
     pub syndication_threshold: f32,
     /// Group syndicated copies into clusters (default true).
     pub cluster: bool,
@@ -64,7 +66,7 @@ impl Default for IngestOptions {
         IngestOptions {
             batch_size: 512,
             max_file_bytes: 64 << 20,
-            syndication_threshold: 0.5,
+            syndication_threshold: 0.35,
             cluster: true,
         }
     }
