@@ -51,7 +51,7 @@
 //! - a name listed in `common_words.txt` (`Batu`, `Malang`, `Puncak`, `Bima` ...) also needs
 //!   context: a prefix or title before it, a context word before it (`di`, `dari`, `Bawaslu`,
 //!   see `context_words.txt`), a province after it (`Batu, Jawa Timur`), or a dateline
-//!   (`Batu (ANTARA) -`, `SURYAMALANG.COM, MALANG -`).
+//!   (`Batu (ANTARA) -`, `MALANG, KOMPAS.com -`, `SURYAMALANG.COM, MALANG -`).
 //!
 //! When a longer match is refused, shorter patterns starting at the same place are tried
 //! (`Jakarta selatan` still gives `Jakarta`).
@@ -62,7 +62,8 @@
 //! `Pemda`, `Pemerintah Kabupaten` ...) separated from the name by whitespace only is reported
 //! in [`RegionMatch::prefix_start`]; `start..end` always covers the name alone. Chained prefixes
 //! (`Pemerintah Daerah Kabupaten Sintang`) give the start of the first. A title (`Bupati`,
-//! `Wali Kota`, `Gubernur`) is not part of the match but, like a unit prefix, sets
+//! `Wali Kota`, `Gubernur`) or an election (`Pilbup`, `Pilwalkot`, `Pilgub`) is not part of
+//! the match but, like a unit prefix, sets
 //! [`RegionMatch::level_hint`]. `Kabupaten/Kota`, `Pemerintah Kabupaten/Kota` and `Ibu Kota` are
 //! generic phrases: they are no region and do not act as a prefix.
 //!
@@ -561,22 +562,28 @@ fn case_ok(pattern: &[u8], surface: &[u8]) -> bool {
     true
 }
 
-/// A dateline: the name opens its line (or follows `OUTLET.CO, `) and is followed by `(` or a dash.
+/// A dateline: the name opens its line and is followed by `(`, a dash or `, OUTLET.com`
+/// (`Batu (ANTARA) -`, `MALANG, KOMPAS.com -`), or it follows `OUTLET.CO, ` and is followed by a
+/// dash (`TRIBUNKALTIM.CO, SAMARINDA -`).
 fn is_dateline(text: &str, start: usize, end: usize) -> bool {
+    // `KOMPAS.com`, `SURYA.co.id`: a dot inside the token.
+    let outlet = |t: &str| {
+        let t = t.trim_end_matches([',', '-']);
+        t.contains('.') && !t.ends_with('.')
+    };
     let after = text[end..].trim_start_matches([' ', '\t', '\u{a0}']);
-    if !after.starts_with(['(', '-', '\u{2013}', '\u{2014}']) {
-        return false;
-    }
+    let dash_after = after.starts_with(['(', '-', '\u{2013}', '\u{2014}']);
+    let outlet_after = after
+        .strip_prefix(',')
+        .and_then(|r| r.split_whitespace().next())
+        .is_some_and(outlet);
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let before = text[line_start..start].trim();
-    match before.strip_suffix(',') {
-        _ if before.is_empty() => true,
-        Some(outlet) => outlet
-            .split_whitespace()
-            .next_back()
-            .is_some_and(|t| t.contains('.')),
-        None => false,
-    }
+    let outlet_before = before
+        .strip_suffix(',')
+        .and_then(|o| o.split_whitespace().next_back())
+        .is_some_and(outlet);
+    (before.is_empty() && (dash_after || outlet_after)) || (outlet_before && dash_after)
 }
 
 #[cfg(test)]
@@ -621,6 +628,9 @@ mod tests {
         assert!(is_dateline("x\nTRIBUNKALTIM.CO, SAMARINDA - x", 19, 28));
         assert!(!is_dateline("di Batu (x)", 3, 7));
         assert!(!is_dateline("Batu besar", 0, 4));
+        assert!(is_dateline("MALANG, KOMPAS.com - x", 0, 6));
+        assert!(!is_dateline("Malang, dsb. lainnya", 0, 6));
+        assert!(!is_dateline("Oleh X, Malang - x", 8, 14));
     }
 
     #[test]
