@@ -50,7 +50,9 @@ use read::{Msg, RawDoc};
 pub struct IngestOptions {
     /// Articles per parallel batch (default 512).
     pub batch_size: usize,
-    /// Files bigger than this are skipped with [`SkipReason::TooLarge`] (default 64 MiB).
+    /// A `.txt` article (or a JSON line) bigger than this is skipped with
+    /// [`SkipReason::TooLarge`] (default 64 MiB). JSON Lines files are streamed line by line, so
+    /// the limit applies to each line, not to the whole file.
     pub max_file_bytes: u64,
     /// Share of word-bigram shingles (of the shorter text) two articles must have in common to
     /// be copies of one story, estimated by MinHash (default 0.35). Rewritten copies of one

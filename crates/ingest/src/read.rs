@@ -269,7 +269,8 @@ impl Reader<'_> {
             Ok(m) => m.len(),
             Err(e) => return self.skip(file, None, io_reason(&e), e.to_string()),
         };
-        if len > self.opts.max_file_bytes {
+        let is_txt = matches!(file.format, InputFormat::Txt | InputFormat::TxtGz);
+        if is_txt && len > self.opts.max_file_bytes {
             return self.skip(
                 file,
                 None,
@@ -393,8 +394,24 @@ impl Reader<'_> {
             .unwrap_or_else(|| file.display.clone());
         loop {
             buf.clear();
-            match reader.read_until(b'\n', &mut buf) {
+            let limit = self.opts.max_file_bytes.saturating_add(1);
+            match (&mut reader).take(limit).read_until(b'\n', &mut buf) {
                 Ok(0) => break,
+                Ok(n) if n as u64 == limit && buf.last() != Some(&b'\n') => {
+                    // One line longer than the limit: skip the rest of it, report it.
+                    line_no += 1;
+                    // A read error here shows again on the next read and is reported there.
+                    let _ = reader.skip_until(b'\n');
+                    let detail = format!(
+                        "line longer than the limit of {} bytes",
+                        self.opts.max_file_bytes
+                    );
+                    if !self.skip(file, Some(line_no), SkipReason::TooLarge, detail) {
+                        return false;
+                    }
+                    any = true;
+                    continue;
+                }
                 Ok(_) => {}
                 Err(e) => {
                     let (reason, what) = if gz {
