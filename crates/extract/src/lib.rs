@@ -1,11 +1,689 @@
 //! Rule-based extraction of neutrality facts from cleaned articles.
 //!
-//! (Implementation in progress: the lexical extractors live in `dates`, `numbers`, `counts`,
-//! `instruments` and `cycles`; article-level orchestration, officials, regions and activities
-//! in the other modules.)
+//! [`extract`] turns one [`Article`] into [`ArticleFacts`]: officials (acting modifier, title,
+//! body, office region, name, linked to one [`Person`] per article), regions with their role and
+//! the article's primary region, dates, counts, legal instruments, election cycles and
+//! neutrality activities. Every mention carries its byte span in a kept paragraph, its
+//! normalised value, the sentence it stands in and the id of the rule that made it. Rules and
+//! word lists are data in `rules/`, compiled once.
+//!
+//! ```
+//! use warta_core::{Article, MentionKind, Paragraph};
+//! let mut a = Article::new("example");
+//! a.paragraphs.push(Paragraph::new(
+//!     0,
+//!     "Ketua Bawaslu Kaltim, Hari Darmanto mengimbau ASN menjaga netralitas.",
+//!     None,
+//! ));
+//! let facts = warta_extract::extract(&a);
+//! let official = facts.mentions.iter().find(|m| m.kind == MentionKind::Official).unwrap();
+//! assert_eq!(official.value.key(), "|Ketua Bawaslu|64|Hari Darmanto");
+//! assert_eq!(facts.persons[0].name, "Hari Darmanto");
+//! ```
 
 pub mod counts;
 pub mod cycles;
 pub mod dates;
 pub mod instruments;
 pub mod numbers;
+
+mod activities;
+pub mod eval;
+mod geo;
+mod officials;
+mod persons;
+mod regions;
+pub mod sentences;
+mod text;
+
+use std::ops::Range;
+
+use warta_core::{
+    Activity, Article, ArticleFacts, CountRole, ElectionCycle, Mention, MentionKind, MentionValue,
+    Official, PartialDate, PublishedSource, RegionLevel, RegionRole, Span,
+};
+use warta_gazetteer::{Region, RegionMatch};
+
+use crate::dates::DateContext;
+
+/// One paragraph's sentences and region names, computed once.
+struct Para<'a> {
+    text: &'a str,
+    sentences: Vec<Range<usize>>,
+    regions: Vec<RegionMatch>,
+}
+
+impl Para<'_> {
+    /// The sentence text(s) covering `start..end`, trimmed.
+    fn evidence(&self, start: usize, end: usize) -> String {
+        if self.sentences.is_empty() {
+            return self.text.trim().to_string();
+        }
+        let a = sentences::containing(&self.sentences, start);
+        let b = sentences::containing(&self.sentences, end.saturating_sub(1).max(start));
+        let (s, e) = (self.sentences[a].start, self.sentences[b.max(a)].end);
+        self.text.get(s..e).unwrap_or(self.text).trim().to_string()
+    }
+}
+
+/// A resolved region mention before role assignment is final.
+struct RegionHit {
+    par: usize,
+    start: usize,
+    end: usize,
+    region: &'static Region,
+    role: RegionRole,
+    rule: &'static str,
+}
+
+/// Extract every fact from one cleaned article. Pure and total: never panics on any text.
+pub fn extract(article: &Article) -> ArticleFacts {
+    let paras: Vec<Para<'_>> = article
+        .paragraphs
+        .iter()
+        .map(|p| Para {
+            text: &p.text,
+            sentences: sentences::split(&p.text),
+            regions: geo::find(&p.text),
+        })
+        .collect();
+    let mut mentions: Vec<Mention> = Vec::new();
+
+    // Provinces named unambiguously: they settle ambiguous names elsewhere.
+    let mut provinces: Vec<&str> = Vec::new();
+    for p in &paras {
+        for m in &p.regions {
+            if let [only] = m.candidates.as_slice() {
+                if !provinces.contains(&only.province_code) {
+                    provinces.push(only.province_code);
+                }
+            }
+        }
+    }
+    let dateline_region = article.dateline.as_ref().and_then(|d| {
+        geo::find(&d.place)
+            .into_iter()
+            .next()
+            .and_then(|m| geo::choose(&m, None, &provinces))
+    });
+
+    // Officials (explicit regions only for now).
+    let mut officials: Vec<(usize, officials::OfficialHit)> = Vec::new();
+    for (pi, p) in paras.iter().enumerate() {
+        let ctx = officials::ParagraphCtx {
+            text: p.text,
+            regions: &p.regions,
+            provinces: &provinces,
+        };
+        for s in &p.sentences {
+            for h in officials::find(&ctx, s.clone()) {
+                officials.push((pi, h));
+            }
+        }
+    }
+
+    // Regions and their roles.
+    let mut region_hits: Vec<RegionHit> = Vec::new();
+    for (pi, p) in paras.iter().enumerate() {
+        let mut prev: Option<(usize, RegionRole, &'static Region)> = None;
+        for m in &p.regions {
+            let office = officials.iter().find_map(|(op, h)| {
+                (*op == pi)
+                    .then(|| h.regions.iter().find(|r| r.span.start == m.start))
+                    .flatten()
+                    .map(|r| (r.region, h))
+            });
+            let (region, role, rule) = if let Some((region, h)) = office {
+                let role = if h.scope == officials::Scope::National {
+                    RegionRole::Other
+                } else {
+                    RegionRole::Subject
+                };
+                (region, role, "region.office")
+            } else {
+                let Some(region) = geo::choose(m, m.level_hint, &provinces) else {
+                    continue;
+                };
+                let floor = p
+                    .sentences
+                    .get(sentences::containing(&p.sentences, m.start))
+                    .map_or(0, |r| r.start);
+                let annotated = prev.filter(|&(pe, _, pr)| {
+                    regions::is_annotation(p.text, pe, m.full_start())
+                        && region.code == pr.province_code
+                });
+                let mut role = match annotated {
+                    Some((_, r, _)) => r,
+                    None => regions::role_from_context(p.text, floor, m.full_start()),
+                };
+                let is_dateline_place = article.dateline.as_ref().is_some_and(|d| {
+                    d.place
+                        .trim()
+                        .eq_ignore_ascii_case(p.text.get(m.start..m.end).unwrap_or(""))
+                });
+                if role == RegionRole::Other && is_dateline_place {
+                    role = RegionRole::Dateline;
+                }
+                (region, role, "region.gazetteer")
+            };
+            prev = Some((m.end, role, region));
+            region_hits.push(RegionHit {
+                par: pi,
+                start: m.start,
+                end: m.end,
+                region,
+                role,
+                rule,
+            });
+        }
+    }
+
+    // Primary region: the most specific subject region.
+    let votes: Vec<regions::SubjectVote> = region_hits
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| h.role == RegionRole::Subject)
+        .map(|(order, h)| regions::SubjectVote {
+            region: h.region,
+            order,
+        })
+        .collect();
+    let primary = regions::primary(&votes).or(dateline_region).or_else(|| {
+        let all: Vec<regions::SubjectVote> = region_hits
+            .iter()
+            .enumerate()
+            .map(|(order, h)| regions::SubjectVote {
+                region: h.region,
+                order,
+            })
+            .collect();
+        regions::primary(&all)
+    });
+
+    // Official mentions, with the primary region for local offices the text gives no region for.
+    let mut official_values: Vec<(usize, Span, Official, String)> = Vec::new();
+    for (pi, h) in &officials {
+        let region_code = office_region(h, primary);
+        let o = Official {
+            modifier: h.modifier,
+            title: h.title.clone(),
+            body: h.body.clone(),
+            region_code,
+            name: Some(h.name.clone()),
+            honorifics: h.honorifics.clone(),
+            person: None,
+        };
+        official_values.push((*pi, Span::new(*pi, h.start, h.end), o, h.rule.to_string()));
+    }
+    let persons_out = persons::link(&paras_texts(&paras), &mut official_values);
+    for (pi, span, o, rule) in official_values.iter() {
+        let p = &paras[*pi];
+        mentions.push(Mention {
+            kind: MentionKind::Official,
+            text: p.text.get(span.start..span.end).unwrap_or("").to_string(),
+            span: *span,
+            value: MentionValue::Official(o.clone()),
+            evidence: p.evidence(span.start, span.end),
+            rule: rule.clone(),
+        });
+    }
+    for h in &region_hits {
+        let p = &paras[h.par];
+        mentions.push(Mention {
+            kind: MentionKind::Region,
+            text: p.text.get(h.start..h.end).unwrap_or("").to_string(),
+            span: Span::new(h.par, h.start, h.end),
+            value: MentionValue::Region(geo::region_ref(h.region, h.role)),
+            evidence: p.evidence(h.start, h.end),
+            rule: h.rule.to_string(),
+        });
+    }
+
+    // Lexical kinds, per sentence.
+    let ctx = date_context(article);
+    let mut instrument_hits: Vec<(usize, usize, instruments::InstrumentHit)> = Vec::new();
+    let mut cycle_mentions: Vec<usize> = Vec::new();
+    for (pi, p) in paras.iter().enumerate() {
+        for s in &p.sentences {
+            let Some(st) = p.text.get(s.clone()) else {
+                continue;
+            };
+            for d in dates::find_dates(st, &ctx) {
+                push_lexical(
+                    &mut mentions,
+                    p,
+                    pi,
+                    s.start,
+                    d.start,
+                    d.end,
+                    MentionValue::Date(d.value),
+                    d.rule,
+                );
+            }
+            for c in counts::find_counts(st) {
+                push_lexical(
+                    &mut mentions,
+                    p,
+                    pi,
+                    s.start,
+                    c.start,
+                    c.end,
+                    MentionValue::Count(c.value),
+                    c.rule,
+                );
+            }
+            for c in cycles::find_cycles(st) {
+                if push_lexical(
+                    &mut mentions,
+                    p,
+                    pi,
+                    s.start,
+                    c.start,
+                    c.end,
+                    MentionValue::ElectionCycle(c.value),
+                    c.rule,
+                ) {
+                    cycle_mentions.push(mentions.len() - 1);
+                }
+            }
+            for h in instruments::find_instruments(st) {
+                instrument_hits.push((pi, s.start, h));
+            }
+        }
+    }
+    {
+        let mut hits: Vec<instruments::InstrumentHit> =
+            instrument_hits.iter().map(|(_, _, h)| h.clone()).collect();
+        instruments::link_instruments(&mut hits);
+        for ((pi, base, _), h) in instrument_hits.iter().zip(hits) {
+            let p = &paras[*pi];
+            push_lexical(
+                &mut mentions,
+                p,
+                *pi,
+                *base,
+                h.start,
+                h.end,
+                MentionValue::LegalInstrument(h.value),
+                h.rule,
+            );
+        }
+    }
+
+    // Cycles: fill missing years, then the article's list.
+    let published_year = article.published.as_ref().map(|p| p.date.year);
+    let known: Vec<ElectionCycle> = cycle_mentions
+        .iter()
+        .filter_map(|&i| match &mentions[i].value {
+            MentionValue::ElectionCycle(c) if c.year.is_some() => Some(c.clone()),
+            _ => None,
+        })
+        .collect();
+    for &i in &cycle_mentions {
+        if let MentionValue::ElectionCycle(c) = &mut mentions[i].value {
+            if c.year.is_none() {
+                c.year = known
+                    .iter()
+                    .find(|k| k.kind == c.kind)
+                    .or(known.first())
+                    .and_then(|k| k.year)
+                    .or(published_year);
+            }
+        }
+    }
+    let mut cycles_list: Vec<ElectionCycle> = Vec::new();
+    for &i in &cycle_mentions {
+        if let MentionValue::ElectionCycle(c) = &mentions[i].value {
+            if !cycles_list
+                .iter()
+                .any(|k| k.kind == c.kind && k.year == c.year)
+            {
+                cycles_list.push(ElectionCycle {
+                    kind: c.kind,
+                    sub: None,
+                    year: c.year,
+                });
+            }
+        }
+    }
+    let cycles_from = if !cycles_list.is_empty() {
+        Some("explicit".to_string())
+    } else if let Some(p) = &article.published {
+        cycles_list = cycles::cycles_by_date(p.date);
+        (!cycles_list.is_empty()).then(|| "by_date".to_string())
+    } else {
+        None
+    };
+
+    // Activities.
+    let activity_mentions = activities_of(
+        &paras,
+        &mentions,
+        &persons_out.sentence_person,
+        primary,
+        cycles_list.first(),
+    );
+    mentions.extend(activity_mentions);
+
+    mentions.sort_by(|a, b| {
+        (a.span.paragraph, a.span.start, a.kind, a.span.end).cmp(&(
+            b.span.paragraph,
+            b.span.start,
+            b.kind,
+            b.span.end,
+        ))
+    });
+    ArticleFacts {
+        article_id: article.id.clone(),
+        mentions,
+        persons: persons_out.persons,
+        primary_region: primary.map(|r| geo::region_ref(r, RegionRole::Subject)),
+        cycles: cycles_list,
+        cycles_from,
+    }
+}
+
+fn paras_texts<'a>(paras: &[Para<'a>]) -> Vec<persons::ParaText<'a>> {
+    paras
+        .iter()
+        .map(|p| persons::ParaText {
+            text: p.text,
+            sentences: p.sentences.clone(),
+        })
+        .collect()
+}
+
+/// The region code of an office: the region written after the title, else (for local offices)
+/// the article's primary region at the office's level.
+fn office_region(h: &officials::OfficialHit, primary: Option<&'static Region>) -> Option<String> {
+    if let Some(r) = h.regions.first() {
+        return Some(r.region.code.to_string());
+    }
+    if h.scope != officials::Scope::Local {
+        return None;
+    }
+    let p = primary?;
+    match h.level {
+        Some(RegionLevel::Province) => Some(p.province_code.to_string()),
+        Some(RegionLevel::Regency | RegionLevel::City) if p.level == RegionLevel::Province => None,
+        _ => Some(p.code.to_string()),
+    }
+}
+
+/// Add a mention from a sentence-relative hit; false when the offsets are not valid.
+#[allow(clippy::too_many_arguments)]
+fn push_lexical(
+    out: &mut Vec<Mention>,
+    p: &Para<'_>,
+    pi: usize,
+    base: usize,
+    start: usize,
+    end: usize,
+    value: MentionValue,
+    rule: &str,
+) -> bool {
+    let (s, e) = (base + start, base + end);
+    let Some(surface) = p.text.get(s..e) else {
+        return false;
+    };
+    if s >= e {
+        return false;
+    }
+    out.push(Mention {
+        kind: value.kind(),
+        text: surface.to_string(),
+        span: Span::new(pi, s, e),
+        value,
+        evidence: p.evidence(s, e),
+        rule: rule.to_string(),
+    });
+    true
+}
+
+/// What dates are anchored on: the publication date, and a year the article shows.
+fn date_context(article: &Article) -> DateContext {
+    let Some(p) = &article.published else {
+        return DateContext::default();
+    };
+    let published = match p.source {
+        PublishedSource::CopyrightYear => PartialDate::year(p.date.year),
+        _ => p.date,
+    };
+    DateContext {
+        published: Some(published),
+        article_year: Some(p.date.year),
+    }
+}
+
+/// The count role an activity type looks for first.
+fn preferred_role(t: warta_core::ActivityType) -> Option<CountRole> {
+    use warta_core::ActivityType as A;
+    match t {
+        A::Pledge | A::Signing => Some(CountRole::Pledgers),
+        A::Violation => Some(CountRole::Violations),
+        A::Sanction => Some(CountRole::Sanctioned),
+        A::Socialization | A::CoordinationMeeting => Some(CountRole::Participants),
+        _ => None,
+    }
+}
+
+fn activities_of(
+    paras: &[Para<'_>],
+    mentions: &[Mention],
+    sentence_person: &[Vec<Option<usize>>],
+    primary: Option<&'static Region>,
+    first_cycle: Option<&ElectionCycle>,
+) -> Vec<Mention> {
+    let mut out = Vec::new();
+    for (pi, p) in paras.iter().enumerate() {
+        for (si, s) in p.sentences.iter().enumerate() {
+            let Some(st) = p.text.get(s.clone()) else {
+                continue;
+            };
+            let hits = activities::find(st);
+            if hits.is_empty() {
+                continue;
+            }
+            let in_sentence = |m: &&Mention| {
+                m.span.paragraph == pi && m.span.start >= s.start && m.span.end <= s.end
+            };
+            let local: Vec<&Mention> = mentions.iter().filter(in_sentence).collect();
+            let region_code = local
+                .iter()
+                .filter_map(|m| match &m.value {
+                    MentionValue::Region(r) if r.role == RegionRole::Subject => Some(r),
+                    _ => None,
+                })
+                .min_by_key(|r| r.level == RegionLevel::Province)
+                .map(|r| r.code.clone())
+                .or_else(|| primary.map(|r| r.code.to_string()));
+            let date = local.iter().find_map(|m| match &m.value {
+                MentionValue::Date(d) if !d.chrome => Some(d.date),
+                _ => None,
+            });
+            let counts: Vec<&warta_core::CountValue> = local
+                .iter()
+                .filter_map(|m| match &m.value {
+                    MentionValue::Count(c) => Some(c),
+                    _ => None,
+                })
+                .collect();
+            let cycle = local
+                .iter()
+                .find_map(|m| match &m.value {
+                    MentionValue::ElectionCycle(c) => Some(c.clone()),
+                    _ => None,
+                })
+                .or_else(|| first_cycle.cloned());
+            let person = sentence_person
+                .get(pi)
+                .and_then(|v| v.get(si))
+                .copied()
+                .flatten();
+            for h in hits {
+                let count = preferred_role(h.activity_type)
+                    .and_then(|role| counts.iter().find(|c| c.role == role))
+                    .or(counts.first())
+                    .copied();
+                let (a, b) = (s.start + h.range.start, s.start + h.range.end);
+                let value = Activity {
+                    activity_type: h.activity_type,
+                    region_code: region_code.clone(),
+                    date,
+                    count: count.and_then(|c| c.value),
+                    count_role: count.map(|c| c.role),
+                    person,
+                    cycle: cycle.clone(),
+                };
+                out.push(Mention {
+                    kind: MentionKind::Activity,
+                    text: p.text.get(a..b).unwrap_or("").to_string(),
+                    span: Span::new(pi, a, b),
+                    value: MentionValue::Activity(value),
+                    evidence: p.evidence(a, b),
+                    rule: activities::rules().defs[h.rule].id.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use warta_core::Paragraph;
+
+    fn article(pars: &[&str]) -> Article {
+        let mut a = Article::new("t");
+        for (i, p) in pars.iter().enumerate() {
+            a.paragraphs.push(Paragraph::new(i, *p, None));
+        }
+        a
+    }
+
+    fn official_keys(facts: &ArticleFacts) -> Vec<String> {
+        facts
+            .mentions
+            .iter()
+            .filter(|m| m.kind == MentionKind::Official)
+            .map(|m| m.value.key())
+            .collect()
+    }
+
+    #[test]
+    fn official_rule_examples() {
+        let mut failures = Vec::new();
+        for ex in officials::examples() {
+            let facts = extract(&article(&[&ex.text]));
+            let got = official_keys(&facts);
+            if got != ex.expect {
+                failures.push(format!(
+                    "{:?}\n  expected {:?}\n  found    {:?}",
+                    ex.text, ex.expect, got
+                ));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn local_office_takes_primary_region() {
+        let facts = extract(&article(&[
+            "Pemkab Kubar ikuti kegiatan Kampanye Virtual Gerakan Nasional Netralitas ASN.",
+            "Plt Asisten III Ir H Achmad Sofyan MM didampingi Kepala Bidang Kompetensi dan Penilaian Kinerja Aparatur Efriza Ramadhani S STP menjelaskan aturan.",
+        ]));
+        assert_eq!(
+            official_keys(&facts),
+            vec![
+                "Plt|Asisten III|64.07|Achmad Sofyan",
+                "|Kepala Bidang Kompetensi dan Penilaian Kinerja Aparatur|64.07|Efriza Ramadhani"
+            ]
+        );
+        let MentionValue::Official(o) = &facts
+            .mentions
+            .iter()
+            .find(|m| m.kind == MentionKind::Official)
+            .unwrap()
+            .value
+        else {
+            unreachable!()
+        };
+        assert_eq!(o.honorifics, vec!["Ir", "H", "MM"]);
+        assert_eq!(
+            facts.primary_region.as_ref().map(|r| r.code.as_str()),
+            Some("64.07")
+        );
+    }
+
+    #[test]
+    fn later_mentions_link_to_one_person() {
+        let facts = extract(&article(&[
+            "Plh Sekretaris Daerah Provinsi Kalimantan Barat, Alfian Salam, mengajak seluruh ASN netral.",
+            "\"Netralitas harus dijaga,\" kata Alfian di Pontianak, Jumat.",
+            "Alfian Salam, menyoroti peran penting Pemerintah Provinsi Kalimantan Barat.",
+        ]));
+        assert_eq!(facts.persons.len(), 1);
+        assert_eq!(facts.persons[0].mentions.len(), 3);
+        let pontianak = facts
+            .mentions
+            .iter()
+            .find(|m| m.text == "Pontianak")
+            .unwrap();
+        let MentionValue::Region(r) = &pontianak.value else {
+            unreachable!()
+        };
+        assert_eq!(r.role, RegionRole::Other);
+        assert_eq!(
+            facts.primary_region.as_ref().map(|r| r.code.as_str()),
+            Some("61")
+        );
+    }
+
+    #[test]
+    fn meeting_place_is_not_subject() {
+        let facts = extract(&article(&[
+            "Penjabat Bupati Barito Selatan, Kalimantan Tengah, Deddy Winarwan berkomitmen menjaga netralitas ASN.",
+            "Deddy Winarwan baru saja menghadiri kegiatan rapat koordinasi yang berlangsung di Bali.",
+        ]));
+        assert_eq!(
+            facts.primary_region.as_ref().map(|r| r.code.as_str()),
+            Some("62.04")
+        );
+        let bali = facts.mentions.iter().find(|m| m.text == "Bali").unwrap();
+        let MentionValue::Region(r) = &bali.value else {
+            unreachable!()
+        };
+        assert_eq!(r.role, RegionRole::Other);
+        let act = facts
+            .mentions
+            .iter()
+            .find(|m| m.kind == MentionKind::Activity)
+            .unwrap();
+        assert_eq!(act.value.key(), "coordination_meeting");
+        let MentionValue::Activity(a) = &act.value else {
+            unreachable!()
+        };
+        assert_eq!(a.person, Some(0));
+        assert_eq!(a.region_code.as_deref(), Some("62.04"));
+    }
+
+    #[test]
+    fn total_on_odd_text() {
+        for t in [
+            "",
+            " ",
+            "Bupati",
+            "Kepala (",
+            "Pj Bupati (Pjs",
+            "Menteri ,",
+            "é Plt Kepala BKN, É",
+            "\u{a0}Ketua Bawaslu Kaltim,",
+        ] {
+            let facts = extract(&article(&[t]));
+            for m in &facts.mentions {
+                assert_eq!(m.span.slice(&article(&[t])), Some(m.text.as_str()));
+            }
+        }
+    }
+}

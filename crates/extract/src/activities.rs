@@ -1,0 +1,168 @@
+//! Neutrality activities from trigger rules in `rules/activities.json`: one activity per
+//! (sentence, type). See the rule file's `_doc` for the decisions on threats and reports.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use serde::Deserialize;
+use warta_core::ActivityType;
+
+static RULES_JSON: &str = include_str!("../rules/activities.json");
+
+/// Examples a rule must find (positive) and must not find (negative).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Examples {
+    pub positive: Vec<String>,
+    pub negative: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RuleDef {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub activity_type: ActivityType,
+    trigger: String,
+    #[serde(default)]
+    requires: Option<String>,
+    #[serde(default)]
+    unless: Option<String>,
+    #[serde(default)]
+    exclude: Option<String>,
+    pub examples: Examples,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    #[serde(rename = "_doc")]
+    _doc: String,
+    rules: Vec<RuleDef>,
+}
+
+struct Compiled {
+    trigger: Regex,
+    requires: Option<Regex>,
+    unless: Option<Regex>,
+    exclude: Option<Regex>,
+}
+
+pub(crate) struct Rules {
+    pub defs: Vec<RuleDef>,
+    set: RegexSet,
+    compiled: Vec<Compiled>,
+}
+
+fn ci(p: &str) -> Regex {
+    RegexBuilder::new(p)
+        .case_insensitive(true)
+        .build()
+        .expect("activity rule regex compiles")
+}
+
+pub(crate) fn rules() -> &'static Rules {
+    static RULES: OnceLock<Rules> = OnceLock::new();
+    RULES.get_or_init(|| {
+        let file: RuleFile =
+            serde_json::from_str(RULES_JSON).expect("rules/activities.json is valid");
+        let set = RegexSetBuilder::new(file.rules.iter().map(|r| &r.trigger))
+            .case_insensitive(true)
+            .build()
+            .expect("activity triggers compile");
+        let compiled = file
+            .rules
+            .iter()
+            .map(|r| Compiled {
+                trigger: ci(&r.trigger),
+                requires: r.requires.as_deref().map(ci),
+                unless: r.unless.as_deref().map(ci),
+                exclude: r.exclude.as_deref().map(ci),
+            })
+            .collect();
+        Rules {
+            defs: file.rules,
+            set,
+            compiled,
+        }
+    })
+}
+
+/// An activity trigger in a sentence: the rule index and the trigger's byte range in the sentence.
+#[derive(Debug, Clone)]
+pub(crate) struct ActivityHit {
+    pub rule: usize,
+    pub activity_type: ActivityType,
+    pub range: Range<usize>,
+}
+
+/// The activities of one sentence, at most one per type, in rule order.
+pub(crate) fn find(sentence: &str) -> Vec<ActivityHit> {
+    let r = rules();
+    let mut out: Vec<ActivityHit> = Vec::new();
+    for i in r.set.matches(sentence).iter() {
+        let (def, c) = (&r.defs[i], &r.compiled[i]);
+        if out.iter().any(|h| h.activity_type == def.activity_type) {
+            continue;
+        }
+        if c.requires.as_ref().is_some_and(|re| !re.is_match(sentence))
+            || c.unless.as_ref().is_some_and(|re| re.is_match(sentence))
+        {
+            continue;
+        }
+        let excluded: Vec<Range<usize>> = c
+            .exclude
+            .as_ref()
+            .map(|re| re.find_iter(sentence).map(|m| m.range()).collect())
+            .unwrap_or_default();
+        let hit = c.trigger.find_iter(sentence).find(|m| {
+            !excluded
+                .iter()
+                .any(|x| x.start < m.end() && m.start() < x.end)
+        });
+        if let Some(m) = hit {
+            out.push(ActivityHit {
+                rule: i,
+                activity_type: def.activity_type,
+                range: m.range(),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_examples() {
+        let mut failures = Vec::new();
+        for def in &rules().defs {
+            for ex in &def.examples.positive {
+                if !find(ex)
+                    .iter()
+                    .any(|h| h.activity_type == def.activity_type)
+                {
+                    failures.push(format!(
+                        "{}: expected {:?} in {ex:?}",
+                        def.id, def.activity_type
+                    ));
+                }
+            }
+            for ex in &def.examples.negative {
+                if find(ex)
+                    .iter()
+                    .any(|h| h.activity_type == def.activity_type)
+                {
+                    failures.push(format!(
+                        "{}: unexpected {:?} in {ex:?}",
+                        def.id, def.activity_type
+                    ));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+}

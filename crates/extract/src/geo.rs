@@ -1,0 +1,61 @@
+//! The one place that talks to `warta-gazetteer`: region matches in a text, and conversion of a
+//! gazetteer region into the [`RegionRef`] stored in facts.
+
+use warta_core::{RegionLevel, RegionRef, RegionRole};
+use warta_gazetteer::{gazetteer, Region, RegionMatch};
+
+pub(crate) use warta_gazetteer::MatchKind;
+
+/// Region names in `text` (non-overlapping, in order).
+pub(crate) fn find(text: &str) -> Vec<RegionMatch> {
+    gazetteer().find(text)
+}
+
+/// The region with Kemendagri code `code`.
+pub(crate) fn by_code(code: &str) -> Option<&'static Region> {
+    gazetteer().by_code(code)
+}
+
+/// Regions whose name, bare name or alias is `name`.
+pub(crate) fn lookup(name: &str) -> Vec<&'static Region> {
+    gazetteer().lookup(name)
+}
+
+/// The province a region lies in (a province is its own).
+pub(crate) fn province_of(region: &'static Region) -> &'static Region {
+    gazetteer().province_of(region)
+}
+
+/// The [`RegionRef`] of `region` in `role`.
+pub(crate) fn region_ref(region: &'static Region, role: RegionRole) -> RegionRef {
+    let province = province_of(region);
+    RegionRef {
+        code: region.code.to_string(),
+        name: region.name.to_string(),
+        level: region.level,
+        province_code: province.code.to_string(),
+        province_name: province.name.to_string(),
+        role,
+    }
+}
+
+/// The candidate of `m` that best fits a wanted level and the provinces the article names.
+pub(crate) fn choose(
+    m: &RegionMatch,
+    level: Option<RegionLevel>,
+    provinces: &[&str],
+) -> Option<&'static Region> {
+    let fits_level = |r: &&&'static Region| match level {
+        Some(RegionLevel::Regency) => matches!(r.level, RegionLevel::Regency),
+        Some(l) => r.level == l,
+        None => true,
+    };
+    let in_province = |r: &&&'static Region| provinces.contains(&r.province_code);
+    m.candidates
+        .iter()
+        .find(|r| fits_level(r) && in_province(r))
+        .or_else(|| m.candidates.iter().find(|r| fits_level(r)))
+        .or_else(|| m.candidates.iter().find(|r| in_province(r)))
+        .or_else(|| m.candidates.first())
+        .copied()
+}

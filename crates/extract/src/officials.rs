@@ -1,0 +1,780 @@
+//! Officials: acting modifier, normalised title, body, office region and name, from
+//! `rules/officials.json` (titles, modifiers, portfolios, bodies, honorifics, degrees) and
+//! `rules/unit_words.txt` (words of unit names such as `Bidang Kompetensi dan Penilaian`).
+//!
+//! Forms handled: `Title, Name,` (appositive), `Title Name`, `Name (Title)`, lists of titled
+//! names in one sentence, `Name, sebagai Title` (a second role), honorifics before and degrees
+//! after the name (`Ir H Achmad Sofyan MM`, `Budi Santosa, M.App, Sc`).
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
+use serde::Deserialize;
+use warta_core::{ActingModifier, RegionLevel};
+use warta_gazetteer::{Region, RegionMatch};
+
+use crate::geo;
+use crate::text::{
+    at_word_bounds, char_at, char_before, is_acronym, is_capitalised, skip_spaces, word_end,
+    word_start_before,
+};
+
+static RULES_JSON: &str = include_str!("../rules/officials.json");
+static UNIT_WORDS: &str = include_str!("../rules/unit_words.txt");
+
+/// Which region an office takes when the text names none after the title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Scope {
+    /// A regional government office: the article's primary region.
+    Local,
+    /// A national office: no region.
+    National,
+    /// Bawaslu, KPU: only a region written after it.
+    Hierarchical,
+    /// Kepala/Ketua + body: the body's scope decides.
+    Body,
+    /// Camat, Lurah: below the gazetteer's levels; the regency when written.
+    District,
+    /// Kepala Desa.
+    Village,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Needs {
+    Portfolio,
+    Body,
+    Numeral,
+    Unit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Level {
+    Province,
+    Regency,
+    City,
+    Any,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModifierRule {
+    modifier: ActingModifier,
+    forms: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TitleRule {
+    title: String,
+    forms: Vec<String>,
+    #[serde(default)]
+    needs: Option<Needs>,
+    #[serde(default)]
+    level: Option<Level>,
+    scope: Scope,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ShortForms {
+    short: String,
+    forms: Vec<String>,
+    #[serde(default)]
+    scope: Option<Scope>,
+}
+
+/// A rule-file example: a sentence and the official keys expected from it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Example {
+    pub text: String,
+    pub expect: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    #[serde(rename = "_doc")]
+    _doc: String,
+    modifiers: Vec<ModifierRule>,
+    titles: Vec<TitleRule>,
+    portfolios: Vec<ShortForms>,
+    bodies: Vec<ShortForms>,
+    honorifics: Vec<String>,
+    degrees: Vec<String>,
+    examples: Vec<Example>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Pat {
+    Modifier(ActingModifier),
+    Title(usize),
+}
+
+pub(crate) struct Rules {
+    file: RuleFile,
+    /// Modifiers and titles, unanchored.
+    heads: AhoCorasick,
+    head_pats: Vec<Pat>,
+    portfolios: AhoCorasick,
+    portfolio_of: Vec<usize>,
+    bodies: AhoCorasick,
+    body_of: Vec<usize>,
+    modifier_forms: Vec<(String, ActingModifier)>,
+    honorifics: Vec<String>,
+    degrees: Vec<String>,
+    unit_words: HashSet<String>,
+}
+
+fn anchored(patterns: &[&str]) -> AhoCorasick {
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .start_kind(StartKind::Anchored)
+        .build(patterns)
+        .expect("official rule patterns compile")
+}
+
+pub(crate) fn rules() -> &'static Rules {
+    static RULES: OnceLock<Rules> = OnceLock::new();
+    RULES.get_or_init(|| {
+        let file: RuleFile =
+            serde_json::from_str(RULES_JSON).expect("rules/officials.json is valid");
+        let mut head_forms: Vec<&str> = Vec::new();
+        let mut head_pats = Vec::new();
+        let mut modifier_forms = Vec::new();
+        for m in &file.modifiers {
+            for f in &m.forms {
+                head_forms.push(f);
+                head_pats.push(Pat::Modifier(m.modifier));
+                modifier_forms.push((f.clone(), m.modifier));
+            }
+        }
+        for (i, t) in file.titles.iter().enumerate() {
+            for f in &t.forms {
+                head_forms.push(f);
+                head_pats.push(Pat::Title(i));
+            }
+        }
+        let heads = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&head_forms)
+            .expect("official heads compile");
+        let (mut pf, mut portfolio_of) = (Vec::new(), Vec::new());
+        for (i, p) in file.portfolios.iter().enumerate() {
+            for f in &p.forms {
+                pf.push(f.as_str());
+                portfolio_of.push(i);
+            }
+        }
+        let (mut bf, mut body_of) = (Vec::new(), Vec::new());
+        for (i, b) in file.bodies.iter().enumerate() {
+            for f in &b.forms {
+                bf.push(f.as_str());
+                body_of.push(i);
+            }
+        }
+        let mut honorifics = file.honorifics.clone();
+        honorifics.sort_by_key(|h| std::cmp::Reverse(h.len()));
+        let mut degrees = file.degrees.clone();
+        degrees.sort_by_key(|d| std::cmp::Reverse(d.len()));
+        let unit_words = UNIT_WORDS
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_string)
+            .collect();
+        Rules {
+            portfolios: anchored(&pf),
+            portfolio_of,
+            bodies: anchored(&bf),
+            body_of,
+            heads,
+            head_pats,
+            modifier_forms,
+            honorifics,
+            degrees,
+            unit_words,
+            file,
+        }
+    })
+}
+
+/// The examples of `rules/officials.json`.
+pub(crate) fn examples() -> &'static [Example] {
+    &rules().file.examples
+}
+
+/// The region written after a title, as found.
+#[derive(Debug, Clone)]
+pub(crate) struct OfficeRegion {
+    pub region: &'static Region,
+    /// Byte range of the region name in the paragraph (for the region mention's role).
+    pub span: Range<usize>,
+}
+
+/// One official found in a sentence; offsets are paragraph byte offsets.
+#[derive(Debug, Clone)]
+pub(crate) struct OfficialHit {
+    pub start: usize,
+    pub end: usize,
+    pub modifier: Option<ActingModifier>,
+    pub title: String,
+    pub body: Option<String>,
+    /// Regions written after the title (the office's own first, then its province).
+    pub regions: Vec<OfficeRegion>,
+    pub scope: Scope,
+    /// The level the office belongs to, when the title fixes it.
+    pub level: Option<RegionLevel>,
+    pub name: String,
+    pub name_span: Range<usize>,
+    pub honorifics: Vec<String>,
+    pub rule: &'static str,
+}
+
+/// A title parsed up to (not including) the name.
+struct TitleParse {
+    start: usize,
+    modifier: Option<ActingModifier>,
+    title: String,
+    body: Option<String>,
+    scope: Scope,
+    level: Option<RegionLevel>,
+    regions: Vec<OfficeRegion>,
+    /// Position after the title, body, brackets and regions (before any comma).
+    end: usize,
+}
+
+fn to_level(l: Option<Level>) -> Option<RegionLevel> {
+    match l {
+        Some(Level::Province) => Some(RegionLevel::Province),
+        Some(Level::Regency) => Some(RegionLevel::Regency),
+        Some(Level::City) => Some(RegionLevel::City),
+        _ => None,
+    }
+}
+
+/// Context for the officials of one paragraph.
+pub(crate) struct ParagraphCtx<'a> {
+    pub text: &'a str,
+    /// Gazetteer matches of the whole paragraph.
+    pub regions: &'a [RegionMatch],
+    /// Province codes the article names unambiguously (for choosing among candidates).
+    pub provinces: &'a [&'a str],
+}
+
+/// Every official in the sentence `range` of a paragraph.
+pub(crate) fn find(ctx: &ParagraphCtx<'_>, range: Range<usize>) -> Vec<OfficialHit> {
+    let r = rules();
+    let text = ctx.text;
+    let Some(sentence) = text.get(range.clone()) else {
+        return Vec::new();
+    };
+    // Heads (modifiers and titles) on word bounds, in order.
+    let mut heads: Vec<(usize, usize, Pat)> = Vec::new();
+    for m in r.heads.find_iter(sentence) {
+        let (s, e) = (range.start + m.start(), range.start + m.end());
+        let ends_with_dot = text[s..e].ends_with('.');
+        if !char_before(text, s).is_some_and(crate::text::is_word_char)
+            && (ends_with_dot || !char_at(text, e).is_some_and(crate::text::is_word_char))
+        {
+            heads.push((s, e, r.head_pats[m.pattern().as_usize()]));
+        }
+    }
+    let head_starts: Vec<usize> = heads.iter().map(|h| h.0).collect();
+
+    let mut out: Vec<OfficialHit> = Vec::new();
+    // A name carried to a later title by `Name, sebagai Title`.
+    let mut carried: Option<(usize, String, Range<usize>, Vec<String>)> = None;
+    let mut i = 0;
+    while i < heads.len() {
+        let (mut start, _, pat) = heads[i];
+        let mut modifier = None;
+        let mut ti = i;
+        if let Pat::Modifier(m) = pat {
+            // A modifier applies to a title right after it.
+            match heads.get(i + 1) {
+                Some(&(ns, _, Pat::Title(_))) if skip_spaces(text, heads[i].1) == ns => {
+                    modifier = Some(m);
+                    ti = i + 1;
+                }
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            }
+        }
+        let (ts, te, Pat::Title(rule_idx)) = heads[ti] else {
+            i += 1;
+            continue;
+        };
+        i = ti + 1;
+        if modifier.is_none() {
+            start = ts;
+        }
+        let Some(mut tp) = parse_title(ctx, rule_idx, start, ts, te, modifier) else {
+            continue;
+        };
+        // A later title of a multi-word title consumed by the parse (e.g. a region word) is skipped.
+        while i < heads.len() && heads[i].0 < tp.end {
+            i += 1;
+        }
+        let in_brackets = char_before(text, skip_back_spaces(text, tp.start)) == Some('(');
+        let mut pos = skip_spaces(text, tp.end);
+        let mut appositive = false;
+        if char_at(text, pos) == Some(',') {
+            pos = skip_spaces(text, pos + 1);
+            appositive = true;
+        }
+        let next_head = head_starts
+            .iter()
+            .copied()
+            .find(|&h| h >= pos)
+            .unwrap_or(usize::MAX);
+        let parsed = if in_brackets {
+            None
+        } else {
+            parse_name(text, pos, range.end.min(next_head))
+        };
+        let (name, name_span, honorifics, end) = match parsed {
+            Some(n) => n,
+            None if in_brackets => {
+                // `Name (Title)`: the name stands before the bracket.
+                let close = skip_spaces(text, tp.end);
+                if char_at(text, close) != Some(')') {
+                    continue;
+                }
+                let open = skip_back_spaces(text, tp.start) - 1;
+                let Some((name, span)) = name_before(text, open, range.start) else {
+                    continue;
+                };
+                tp.start = span.start;
+                (name, span, Vec::new(), close + 1)
+            }
+            None => match carried.take() {
+                Some((cs, name, span, hon)) if cs == tp.start => (name, span, hon, tp.end),
+                _ => continue,
+            },
+        };
+        let _ = appositive;
+        // `Name, sebagai Title`: the same person holds a second office.
+        let mut after = skip_spaces(text, end);
+        if char_at(text, after) == Some(',') {
+            after = skip_spaces(text, after + 1);
+        }
+        for link in ["sebagai ", "selaku ", "yang juga ", "yang kini menjabat "] {
+            if text.get(after..).is_some_and(|t| t.starts_with(link)) {
+                let next = skip_spaces(text, after + link.len());
+                carried = Some((next, name.clone(), name_span.clone(), honorifics.clone()));
+            }
+        }
+        out.push(OfficialHit {
+            start: tp.start,
+            end,
+            modifier: tp.modifier,
+            title: tp.title,
+            body: tp.body,
+            regions: tp.regions,
+            scope: tp.scope,
+            level: tp.level,
+            name,
+            name_span,
+            honorifics,
+            rule: if in_brackets {
+                "official.name_bracket_title"
+            } else if appositive {
+                "official.appositive"
+            } else {
+                "official.title_name"
+            },
+        });
+    }
+    out
+}
+
+fn skip_back_spaces(s: &str, pos: usize) -> usize {
+    let Some(before) = s.get(..pos) else {
+        return pos;
+    };
+    before.trim_end_matches([' ', '\u{a0}', '\t']).len()
+}
+
+/// Parse a title from its head through body/portfolio, bracketed acronyms and regions.
+fn parse_title(
+    ctx: &ParagraphCtx<'_>,
+    rule_idx: usize,
+    start: usize,
+    ts: usize,
+    te: usize,
+    modifier: Option<ActingModifier>,
+) -> Option<TitleParse> {
+    let r = rules();
+    let text = ctx.text;
+    let rule = r.file.titles.get(rule_idx)?;
+    let mut title = rule.title.clone();
+    let mut body = None;
+    let mut scope = rule.scope;
+    let level = to_level(rule.level);
+    let mut pos = te;
+    let _ = ts;
+    match rule.needs {
+        None => {}
+        Some(Needs::Portfolio) => {
+            let p = skip_spaces(text, pos);
+            let m = r
+                .portfolios
+                .find(Input::new(text).range(p..).anchored(Anchored::Yes))?;
+            if !at_word_bounds(text, m.start(), m.end()) {
+                return None;
+            }
+            let short = &r.file.portfolios[r.portfolio_of[m.pattern().as_usize()]].short;
+            title = format!("{title} {short}");
+            pos = m.end();
+        }
+        Some(Needs::Body) => {
+            let p = skip_spaces(text, pos);
+            if let Some(m) = r
+                .bodies
+                .find(Input::new(text).range(p..).anchored(Anchored::Yes))
+            {
+                if !at_word_bounds(text, m.start(), m.end()) {
+                    return None;
+                }
+                let b = &r.file.bodies[r.body_of[m.pattern().as_usize()]];
+                title = format!("{title} {}", b.short);
+                body = Some(b.short.clone());
+                scope = b.scope.unwrap_or(Scope::Local);
+                pos = m.end();
+            } else {
+                let e = word_end(text, p)?;
+                let w = &text[p..e];
+                if !is_acronym(w) || region_at(ctx, p).is_some() {
+                    return None;
+                }
+                title = format!("{title} {w}");
+                body = Some(w.to_string());
+                scope = Scope::Local;
+                pos = e;
+            }
+        }
+        Some(Needs::Numeral) => {
+            let p = skip_spaces(text, pos);
+            let e = word_end(text, p)?;
+            let w = &text[p..e];
+            if !matches!(w, "I" | "II" | "III" | "IV" | "V") {
+                return None;
+            }
+            title = format!("{title} {w}");
+            pos = e;
+        }
+        Some(Needs::Unit) => {
+            let (unit, e) = parse_unit(ctx, pos)?;
+            if title == "Kepala Dinas" {
+                body = Some(format!("Dinas {unit}"));
+            }
+            title = format!("{title} {unit}");
+            pos = e;
+        }
+    }
+    let mut tp = TitleParse {
+        start,
+        modifier,
+        title,
+        body,
+        scope,
+        level,
+        regions: Vec::new(),
+        end: pos,
+    };
+    // Bracketed acronyms or modifiers: `(BKD)`, `(PAN-RB)`, `(Pjs)`.
+    for _ in 0..2 {
+        let p = skip_spaces(text, tp.end);
+        if char_at(text, p) != Some('(') {
+            break;
+        }
+        let Some(close) = text.get(p..).and_then(|t| t.find(')')).map(|c| p + c) else {
+            break;
+        };
+        let inner = text[p + 1..close].trim();
+        if inner.is_empty() || inner.len() > 24 || inner.contains(' ') && !is_modifier(inner) {
+            break;
+        }
+        if let Some(m) = r
+            .modifier_forms
+            .iter()
+            .find(|(f, _)| f == inner)
+            .map(|x| x.1)
+        {
+            tp.modifier.get_or_insert(m);
+        } else if !is_acronym(inner) && !inner.chars().all(|c| c.is_alphanumeric() || c == '-') {
+            break;
+        }
+        tp.end = close + 1;
+    }
+    // National marker.
+    let p = skip_spaces(text, tp.end);
+    for marker in ["Republik Indonesia", "RI"] {
+        if text.get(p..).is_some_and(|t| t.starts_with(marker))
+            && at_word_bounds(text, p, p + marker.len())
+        {
+            tp.end = p + marker.len();
+            return Some(tp);
+        }
+    }
+    // The office's region, then maybe its province: `Barito Selatan, Kalimantan Tengah`.
+    let wanted = tp.level;
+    let wanted = wanted.or_else(|| region_at(ctx, tp.end).and_then(|(m, _)| m.level_hint));
+    if let Some((m, e)) = region_at(ctx, tp.end) {
+        if let Some(region) = geo::choose(m, wanted, ctx.provinces) {
+            tp.regions.push(OfficeRegion {
+                region,
+                span: m.start..m.end,
+            });
+            tp.end = e;
+            let mut q = skip_spaces(text, tp.end);
+            if char_at(text, q) == Some(',') {
+                q += 1;
+            }
+            if let Some((m2, e2)) = region_at(ctx, q) {
+                if let Some(prov) =
+                    geo::choose(m2, Some(RegionLevel::Province), &[region.province_code])
+                {
+                    if prov.level == RegionLevel::Province
+                        && prov.code == region.province_code
+                        && region.level != RegionLevel::Province
+                    {
+                        tp.regions.push(OfficeRegion {
+                            region: prov,
+                            span: m2.start..m2.end,
+                        });
+                        tp.end = e2;
+                    }
+                }
+            }
+        }
+    }
+    Some(tp)
+}
+
+fn is_modifier(s: &str) -> bool {
+    rules().modifier_forms.iter().any(|(f, _)| f == s)
+}
+
+/// A gazetteer match at `pos` (after spaces, and after a `Provinsi`/`Kabupaten`/`Kota` word the
+/// gazetteer did not include): the match and the position after it.
+fn region_at<'a>(ctx: &'a ParagraphCtx<'_>, pos: usize) -> Option<(&'a RegionMatch, usize)> {
+    let text = ctx.text;
+    let mut p = skip_spaces(text, pos);
+    for _ in 0..2 {
+        if let Some(m) = ctx
+            .regions
+            .iter()
+            .find(|m| m.start == p || m.prefix_start == Some(p))
+        {
+            return Some((m, m.end));
+        }
+        let e = word_end(text, p)?;
+        let w = &text[p..e];
+        if !matches!(
+            w,
+            "Provinsi" | "Kabupaten" | "Kota" | "Prov" | "Kab" | "Pemprov" | "Pemkab" | "Pemkot"
+        ) {
+            return None;
+        }
+        p = e;
+        if char_at(text, p) == Some('.') {
+            p += 1;
+        }
+        p = skip_spaces(text, p);
+    }
+    None
+}
+
+/// A unit name after `Kepala Bidang`/`Kepala Dinas`: capitalised unit words, connectives and
+/// acronyms. Returns the unit and the position after it.
+fn parse_unit(ctx: &ParagraphCtx<'_>, pos: usize) -> Option<(String, usize)> {
+    let r = rules();
+    let text = ctx.text;
+    let mut words: Vec<&str> = Vec::new();
+    let mut end = pos;
+    let mut p = skip_spaces(text, pos);
+    while let Some(e) = word_end(text, p) {
+        let w = &text[p..e];
+        let lower = w.to_lowercase();
+        let connective = matches!(lower.as_str(), "dan" | "serta");
+        let ok = if connective {
+            !words.is_empty()
+        } else {
+            (is_capitalised(w) && r.unit_words.contains(&lower) || is_acronym(w))
+                && region_at(ctx, p).is_none()
+        };
+        if !ok {
+            break;
+        }
+        words.push(w);
+        if !connective {
+            end = e;
+        }
+        p = skip_spaces(text, e);
+    }
+    while words
+        .last()
+        .is_some_and(|w| matches!(w.to_lowercase().as_str(), "dan" | "serta"))
+    {
+        words.pop();
+    }
+    if words.is_empty() {
+        return None;
+    }
+    Some((words.join(" "), end))
+}
+
+/// The honorific or degree from `list` at `pos` (case-sensitive, ending on a word bound).
+fn token_from(list: &[String], text: &str, pos: usize) -> Option<usize> {
+    let rest = text.get(pos..)?;
+    list.iter().find_map(|t| {
+        let e = pos + t.len();
+        (rest.starts_with(t.as_str())
+            && (t.ends_with('.') || !char_at(text, e).is_some_and(crate::text::is_word_char)))
+        .then_some(e)
+    })
+}
+
+const NAME_STOP: &[&str] = &[
+    "Dalam",
+    "Pada",
+    "Di",
+    "Ke",
+    "Dari",
+    "Yang",
+    "Dan",
+    "Kabupaten",
+    "Provinsi",
+    "Kota",
+    "Republik",
+    "Indonesia",
+    "RI",
+    "Senin",
+    "Selasa",
+    "Rabu",
+    "Kamis",
+    "Jumat",
+    "Sabtu",
+    "Minggu",
+    "ASN",
+    "Pemilu",
+    "Pilkada",
+    "Sementara",
+    "Saat",
+    "Ketika",
+    "Menurut",
+    "Selain",
+    "Kemudian",
+];
+
+/// A person's name at `pos` (before `limit`): honorifics, capitalised words, degrees.
+/// Returns the name, its span, the honorifics/degrees and the end of the whole phrase.
+fn parse_name(
+    text: &str,
+    pos: usize,
+    limit: usize,
+) -> Option<(String, Range<usize>, Vec<String>, usize)> {
+    let r = rules();
+    let mut honorifics = Vec::new();
+    let mut p = pos;
+    // Honorifics before the name: `Ir H`, `Dr. Ir.`.
+    loop {
+        let Some(e) = token_from(&r.honorifics, text, p) else {
+            break;
+        };
+        // Only when a capitalised word follows (`H` alone could be an initial).
+        let next = skip_spaces(text, e);
+        if !word_end(text, next).is_some_and(|we| is_capitalised(&text[next..we])) {
+            break;
+        }
+        honorifics.push(text[p..e].trim_end_matches('.').to_string());
+        p = next;
+    }
+    let mut words: Vec<&str> = Vec::new();
+    let name_start = p;
+    let mut name_end = p;
+    while p < limit && words.len() < 5 {
+        if !words.is_empty() && token_from(&r.degrees, text, p).is_some() {
+            break;
+        }
+        let Some(e) = word_end(text, p) else { break };
+        if e > limit {
+            break;
+        }
+        let w = &text[p..e];
+        if !is_capitalised(w) || NAME_STOP.contains(&w) || (is_acronym(w) && w.len() > 2) {
+            break;
+        }
+        words.push(w);
+        name_end = e;
+        p = e;
+        // An initial with its stop: `A. Rahman`.
+        if w.chars().count() == 1 && char_at(text, p) == Some('.') {
+            p += 1;
+        }
+        let next = skip_spaces(text, p);
+        if next == p {
+            break;
+        }
+        p = next;
+    }
+    if words.is_empty() {
+        return None;
+    }
+    // A lone single letter is not a name.
+    if words.len() == 1 && words[0].chars().count() < 2 {
+        return None;
+    }
+    let mut end = name_end;
+    // Degrees after the name, with or without commas: `MM`, `S STP`, `, M.App, Sc`.
+    loop {
+        let mut q = skip_spaces(text, end);
+        if char_at(text, q) == Some(',') {
+            q = skip_spaces(text, q + 1);
+        }
+        let Some(e) = token_from(&r.degrees, text, q) else {
+            break;
+        };
+        honorifics.push(text[q..e].to_string());
+        end = e;
+    }
+    Some((words.join(" "), name_start..name_end, honorifics, end))
+}
+
+/// A capitalised name of up to four words ending just before `pos` (the bracket of
+/// `Name (Title)`), not before `floor`.
+fn name_before(text: &str, pos: usize, floor: usize) -> Option<(String, Range<usize>)> {
+    let mut end = skip_back_spaces(text, pos);
+    let name_end = end;
+    let mut start = end;
+    let mut words = 0;
+    while words < 4 {
+        let Some(ws) = word_start_before(text, end) else {
+            break;
+        };
+        if ws < floor || !is_capitalised(&text[ws..end]) {
+            break;
+        }
+        start = ws;
+        words += 1;
+        let b = skip_back_spaces(text, ws);
+        if b == ws {
+            break;
+        }
+        end = b;
+    }
+    if words == 0 {
+        return None;
+    }
+    let name: Vec<&str> = text[start..name_end].split_whitespace().collect();
+    Some((name.join(" "), start..name_end))
+}

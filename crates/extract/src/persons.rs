@@ -1,0 +1,214 @@
+//! One [`Person`] per named official in an article, with every later mention: the full name
+//! again, short forms (`Alfian`, `Deddy Winarwan`), attributions (`kata Alfian`, `terang Deni`)
+//! and nicknames (`Soni - sapaan akrab Sumarsono`). Each sentence gets the person it is about:
+//! an official or a name in it, else the last person named when the sentence attributes a
+//! quote by a pronoun (`ujarnya`, `katanya`, `kata dia`).
+
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use warta_core::{Official, Person, Span};
+
+use crate::text::{at_word_bounds, is_capitalised};
+
+/// A paragraph's text and sentences.
+pub(crate) struct ParaText<'a> {
+    pub text: &'a str,
+    pub sentences: Vec<Range<usize>>,
+}
+
+pub(crate) struct Linked {
+    pub persons: Vec<Person>,
+    /// Per paragraph, per sentence: the person the sentence is about.
+    pub sentence_person: Vec<Vec<Option<usize>>>,
+}
+
+/// Pronoun attributions that point back to the last speaker.
+const PRONOUN_CUES: &[&str] = &[
+    "ujarnya",
+    "katanya",
+    "tuturnya",
+    "tutupnya",
+    "lanjutnya",
+    "terangnya",
+    "jelasnya",
+    "ungkapnya",
+    "imbuhnya",
+    "tambahnya",
+    "pungkasnya",
+    "sebutnya",
+    "ucapnya",
+    "kata dia",
+    "ujar dia",
+    "Ia ",
+    "Dia ",
+    " ia ",
+    " dia ",
+    "Dikatakannya",
+    "menurutnya",
+    "Menurutnya",
+];
+
+fn same_person(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let lw: Vec<&str> = long.split(' ').collect();
+    let sw: Vec<&str> = short.split(' ').collect();
+    // Every word of the shorter form appears in the longer one, in order.
+    let mut it = lw.iter();
+    sw.iter().all(|w| it.any(|l| l == w))
+}
+
+/// Link officials to persons and find later mentions. `officials` holds (paragraph, span,
+/// value, rule); each value's `person` is set.
+pub(crate) fn link(
+    paras: &[ParaText<'_>],
+    officials: &mut [(usize, Span, Official, String)],
+) -> Linked {
+    let mut persons: Vec<Person> = Vec::new();
+    for (_, span, o, _) in officials.iter_mut() {
+        let Some(name) = o.name.clone() else { continue };
+        let idx = match persons.iter().position(|p| same_person(&p.name, &name)) {
+            Some(i) => {
+                if name.len() > persons[i].name.len() {
+                    persons[i].name = name;
+                }
+                i
+            }
+            None => {
+                persons.push(Person {
+                    name,
+                    modifier: o.modifier,
+                    title: o.title.clone(),
+                    body: o.body.clone(),
+                    region_code: o.region_code.clone(),
+                    mentions: Vec::new(),
+                });
+                persons.len() - 1
+            }
+        };
+        o.person = Some(idx);
+        persons[idx].mentions.push(*span);
+    }
+
+    // Surface forms: full names and their words (not shared by two persons).
+    let mut forms: Vec<(String, usize)> = Vec::new();
+    for (i, p) in persons.iter().enumerate() {
+        forms.push((p.name.clone(), i));
+        for w in p.name.split(' ') {
+            if w.chars().count() >= 3 && is_capitalised(w) {
+                forms.push((w.to_string(), i));
+            }
+        }
+    }
+    // Nicknames: `Soni - sapaan akrab Sumarsono`.
+    for pt in paras {
+        let mut from = 0;
+        while let Some(k) = pt.text.get(from..).and_then(|t| t.find("sapaan akrab")) {
+            let at = from + k;
+            from = at + "sapaan akrab".len();
+            let before = pt.text[..at].trim_end_matches([' ', '-', '–', '—', ',', '(']);
+            let nick_start = before
+                .rfind(|c: char| !c.is_alphanumeric())
+                .map_or(0, |i| i + 1);
+            let nick = &before[nick_start..];
+            let after = pt.text[from..].trim_start();
+            let target: String = after.chars().take_while(|c| c.is_alphanumeric()).collect();
+            // Either `Nick - sapaan akrab Full` or `Full - sapaan akrab Nick`.
+            for (known, other) in [(target.as_str(), nick), (nick, target.as_str())] {
+                if let Some(i) = persons
+                    .iter()
+                    .position(|p| p.name.split(' ').any(|w| w == known))
+                {
+                    if other.chars().count() >= 3 && is_capitalised(other) {
+                        forms.push((other.to_string(), i));
+                    }
+                }
+            }
+        }
+    }
+    let mut unique: Vec<(String, usize)> = Vec::new();
+    for (f, i) in &forms {
+        if forms.iter().any(|(g, j)| g == f && j != i) {
+            continue;
+        }
+        if !unique.iter().any(|(g, _)| g == f) {
+            unique.push((f.clone(), *i));
+        }
+    }
+
+    let mut sentence_person: Vec<Vec<Option<usize>>> = paras
+        .iter()
+        .map(|p| vec![None; p.sentences.len()])
+        .collect();
+    if unique.is_empty() {
+        return Linked {
+            persons,
+            sentence_person,
+        };
+    }
+    let Ok(ac) = AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(unique.iter().map(|(f, _)| f))
+    else {
+        return Linked {
+            persons,
+            sentence_person,
+        };
+    };
+    let mut last: Option<usize> = None;
+    for (pi, pt) in paras.iter().enumerate() {
+        for (si, s) in pt.sentences.iter().enumerate() {
+            let Some(st) = pt.text.get(s.clone()) else {
+                continue;
+            };
+            // Officials of this sentence come first.
+            let mut who = officials
+                .iter()
+                .find(|(op, sp, _, _)| *op == pi && sp.start >= s.start && sp.start < s.end)
+                .and_then(|(_, _, o, _)| o.person);
+            for m in ac.find_iter(st) {
+                let (a, b) = (s.start + m.start(), s.start + m.end());
+                if !at_word_bounds(pt.text, a, b) {
+                    continue;
+                }
+                let i = unique[m.pattern().as_usize()].1;
+                let span = Span::new(pi, a, b);
+                let inside_official = officials.iter().any(|(_, sp, _, _)| sp.overlaps(&span));
+                if !inside_official {
+                    persons[i].mentions.push(span);
+                }
+                who.get_or_insert(i);
+            }
+            if who.is_none() && PRONOUN_CUES.iter().any(|c| st.contains(c)) {
+                who = last;
+            }
+            if who.is_some() {
+                last = who;
+            }
+            sentence_person[pi][si] = who;
+        }
+    }
+    for p in &mut persons {
+        p.mentions.sort();
+        p.mentions.dedup();
+    }
+    Linked {
+        persons,
+        sentence_person,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_forms_are_the_same_person() {
+        assert!(same_person("Alfian Salam", "Alfian"));
+        assert!(same_person("Deddy", "Deddy Winarwan"));
+        assert!(!same_person("Agus Pramusinto", "Agus Salim"));
+    }
+}

@@ -1,0 +1,127 @@
+//! Sentence splitting for Indonesian news text.
+//!
+//! Unicode sentence boundaries (UAX #29) split after every full stop, so `Ir. H. Achmad` or
+//! `No. 5` would be cut. The splits are merged back when the word before the stop is an
+//! abbreviation from `rules/abbreviations.txt` or a single capital letter (an initial).
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use unicode_segmentation::UnicodeSegmentation;
+
+static ABBREVIATIONS: &str = include_str!("../rules/abbreviations.txt");
+
+fn abbreviations() -> &'static HashSet<&'static str> {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| {
+        ABBREVIATIONS
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    })
+}
+
+/// True when `chunk` (a sentence candidate) ends with an abbreviation whose full stop does
+/// not end the sentence.
+fn ends_with_abbreviation(chunk: &str) -> bool {
+    let t = chunk.trim_end();
+    let Some(body) = t.strip_suffix('.') else {
+        return false;
+    };
+    // The word before the stop: back to the last whitespace or opening bracket/quote.
+    let start = body
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| c.is_whitespace() || matches!(c, '(' | '"' | '“' | '\'' | ','))
+        .map(|(i, c)| i + c.len_utf8())
+        .unwrap_or(0);
+    let word = &body[start..];
+    if word.is_empty() {
+        return false;
+    }
+    if abbreviations().contains(word) {
+        return true;
+    }
+    // A single capital letter: an initial (`A. Rahman`).
+    let mut chars = word.chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if c.is_uppercase())
+}
+
+/// Byte ranges of the sentences of `text`, in order, covering the text without gaps
+/// (trailing whitespace stays with its sentence).
+pub fn split(text: &str) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    let mut merge_next = false;
+    for (start, s) in text.split_sentence_bound_indices() {
+        let end = start + s.len();
+        match out.last_mut() {
+            Some(last) if merge_next => last.end = end,
+            _ => out.push(start..end),
+        }
+        merge_next = ends_with_abbreviation(&text[out.last().map_or(start, |r| r.start)..end]);
+    }
+    out
+}
+
+/// The sentence range containing byte `pos` (the last one when `pos` is past the end).
+pub fn containing(sentences: &[Range<usize>], pos: usize) -> usize {
+    sentences
+        .partition_point(|r| r.end <= pos)
+        .min(sentences.len().saturating_sub(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(t: &str) -> Vec<&str> {
+        split(t).into_iter().map(|r| t[r].trim()).collect()
+    }
+
+    #[test]
+    fn splits_plain_sentences() {
+        assert_eq!(
+            texts("ASN harus netral. Bupati hadir! Apakah benar? Ya."),
+            vec!["ASN harus netral.", "Bupati hadir!", "Apakah benar?", "Ya."]
+        );
+    }
+
+    #[test]
+    fn keeps_honorifics_and_reference_abbreviations() {
+        assert_eq!(
+            texts("Plt Asisten III Ir. H. Achmad Sofyan hadir. Berdasarkan SE No. 5 tahun ini."),
+            vec![
+                "Plt Asisten III Ir. H. Achmad Sofyan hadir.",
+                "Berdasarkan SE No. 5 tahun ini."
+            ]
+        );
+        assert_eq!(
+            texts("Dibuka oleh Dra. Rosida Soamole, M.Si. Acara lancar."),
+            vec!["Dibuka oleh Dra. Rosida Soamole, M.Si. Acara lancar."]
+        );
+        assert_eq!(
+            texts("Kantor di Jl. Sudirman. Lalu pulang."),
+            vec!["Kantor di Jl. Sudirman.", "Lalu pulang."]
+        );
+        assert_eq!(
+            texts("Kata A. Rahman di sana."),
+            vec!["Kata A. Rahman di sana."]
+        );
+    }
+
+    #[test]
+    fn covers_text_without_gaps() {
+        let t = "Satu. Dua.  Tiga";
+        let r = split(t);
+        assert_eq!(r.first().map(|r| r.start), Some(0));
+        assert_eq!(r.last().map(|r| r.end), Some(t.len()));
+        for w in r.windows(2) {
+            assert_eq!(w[0].end, w[1].start);
+        }
+        assert_eq!(containing(&r, 0), 0);
+        assert_eq!(containing(&r, 7), 1);
+        assert!(split("").is_empty());
+    }
+}
