@@ -16,6 +16,10 @@ use crate::text::{normalise, prefix_chars, words};
 pub(crate) const NEAR_THRESHOLD: f32 = 0.85;
 /// A truncated copy must keep at least this many characters of the original.
 pub(crate) const PREFIX_CHARS: usize = 40;
+/// Also a near repeat: at most this many words differ (both ways) ...
+const NEAR_MAX_DIFFERING: usize = 3;
+/// ... between paragraphs of at least this many distinct words.
+const NEAR_FEW_MIN_WORDS: usize = 10;
 /// Near repeats are only looked for between paragraphs of at least this many distinct words.
 const NEAR_MIN_WORDS: usize = 6;
 
@@ -93,7 +97,14 @@ impl Dedup {
                     continue;
                 }
                 let jaccard = s as f32 / (set.len() + other - s) as f32;
-                if jaccard >= NEAR_THRESHOLD && best.is_none_or(|(_, b)| jaccard > b) {
+                // A word or two swapped in a shorter paragraph (`hukuman disiplin` -> `hukdis`)
+                // costs more Jaccard than in a long one: also accept a small difference.
+                let differing = set.len() + other - 2 * s;
+                let few_changed =
+                    differing <= NEAR_MAX_DIFFERING && set.len().min(other) >= NEAR_FEW_MIN_WORDS;
+                if (jaccard >= NEAR_THRESHOLD || few_changed)
+                    && best.is_none_or(|(_, b)| jaccard > b)
+                {
                     best = Some((p, jaccard));
                 }
             }
@@ -166,6 +177,25 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn near_repeat_with_an_abbreviation_swapped_in_a_short_paragraph() {
+        let a = "\"Dua di antaranya dijatuhi hukuman disiplin berat berupa penurunan jabatan setingkat lebih rendah selama 12 bulan,\" ujarnya.";
+        let b = "\"Dua di antaranya dijatuhi hukdis berat berupa penurunan jabatan setingkat lebih rendah selama 12 bulan,\" ujarnya.";
+        assert!(matches!(
+            run(&[a, b])[1],
+            Verdict::Repeat {
+                reason: RemovalReason::NearRepeat,
+                of: 0,
+                ..
+            }
+        ));
+        // Two short different facts in one frame are both kept.
+        let c = "Sebanyak 30 kepala OPD di Kabupaten Sintang mengikuti apel ikrar netralitas ASN, Kamis.";
+        let d =
+            "Sebanyak 45 camat di Kabupaten Sanggau mengikuti sosialisasi netralitas ASN, Rabu.";
+        assert_eq!(run(&[c, d]), vec![Verdict::Keep, Verdict::Keep]);
     }
 
     #[test]
