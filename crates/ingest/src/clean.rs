@@ -344,8 +344,7 @@ fn removal(line: usize, text: &str, reason: RemovalReason, rule: &str) -> Remova
 /// A line that may be a title or section label: short, not ending like a sentence.
 fn title_like(text: &str) -> bool {
     let words = word_count(text);
-    words >= 1
-        && words <= TITLE_MAX_WORDS
+    (1..=TITLE_MAX_WORDS).contains(&words)
         && !ends_sentence(text)
         && !text.ends_with([',', ';', ':'])
 }
@@ -367,6 +366,8 @@ fn find_body_start(cands: &[Line]) -> usize {
 }
 
 struct DatelineRule {
+    /// Names the shape (kept for reading the table and for debugging).
+    #[allow(dead_code)]
     id: &'static str,
     re: Regex,
 }
@@ -402,7 +403,7 @@ fn dateline_rules() -> &'static [DatelineRule] {
             // `Makassar -` (a capitalised place of one to three words)
             (
                 "dateline_place_dash",
-                format!(r"^(?P<place>\p{{Lu}}\p{{Ll}}+(?: \p{{Lu}}\p{{Ll}}+){{0,2}})\s+[-–—]+\s+"),
+                r"^(?P<place>\p{Lu}\p{Ll}+(?: \p{Lu}\p{Ll}+){0,2})\s+[-–—]+\s+".to_string(),
             ),
             // `SENDAWAR -`
             (
@@ -425,7 +426,6 @@ fn find_dateline(line: &str) -> Option<(Dateline, usize)> {
     for rule in dateline_rules() {
         if let Some(c) = rule.re.captures(line) {
             let whole = c.get(0)?;
-            let _ = rule.id;
             return Some((
                 Dateline {
                     place: c.name("place")?.as_str().trim().to_string(),

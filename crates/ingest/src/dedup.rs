@@ -16,6 +16,8 @@ use crate::text::{normalise, prefix_chars, words};
 pub(crate) const NEAR_THRESHOLD: f32 = 0.85;
 /// A truncated copy must keep at least this many characters of the original.
 pub(crate) const PREFIX_CHARS: usize = 40;
+/// Longest list of paragraphs kept per word in the inverted index.
+const MAX_POSTINGS: usize = 64;
 /// Also a near repeat: at most this many words differ (both ways) ...
 const NEAR_MAX_DIFFERING: usize = 3;
 /// ... between paragraphs of at least this many distinct words.
@@ -125,7 +127,13 @@ impl Dedup {
             self.prefixes.entry(ph).or_default().push(idx);
         }
         for w in &set {
-            self.index.entry((*w).to_string()).or_default().push(idx);
+            let list = self.index.entry((*w).to_string()).or_default();
+            // A word in very many paragraphs tells nothing and would make long texts quadratic:
+            // its list stops growing (counts stay exact for articles of up to that many
+            // paragraphs).
+            if list.len() < MAX_POSTINGS {
+                list.push(idx);
+            }
         }
         self.sizes.push(set.len());
         self.normalised.push(norm);
@@ -218,6 +226,30 @@ mod tests {
         let a = "\"ASN harus netral dan tidak boleh terlibat politik praktis,\" kata Bupati Sintang saat membuka apel di halaman kantor bupati, Kamis.";
         let b = "Ketua Bawaslu Kaltim menilai pesan itu tepat. Menurut dia, kalimat \"ASN harus netral dan tidak boleh terlibat politik praktis\" perlu diulang di setiap OPD karena laporan pelanggaran terus masuk.";
         assert_eq!(run(&[a, b]), vec![Verdict::Keep, Verdict::Keep]);
+    }
+
+    #[test]
+    fn a_long_text_stays_linear_and_still_finds_exact_repeats() {
+        let paras: Vec<String> = (0..5000u64)
+            .map(|i| {
+                format!(
+                    "Paragraf {i} nomor {} kode {} tentang netralitas ASN di daerah {}.",
+                    i * 7 + 1,
+                    i * 13 + 2,
+                    i * 31 + 3
+                )
+            })
+            .collect();
+        let mut d = Dedup::default();
+        assert!(paras.iter().all(|p| d.check(p) == Verdict::Keep));
+        assert!(matches!(
+            d.check(&paras[10]),
+            Verdict::Repeat {
+                reason: RemovalReason::ExactRepeat,
+                of: 10,
+                ..
+            }
+        ));
     }
 
     #[test]

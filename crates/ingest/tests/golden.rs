@@ -29,6 +29,89 @@ pub fn fixture_name(id: &str) -> String {
     format!("{safe}.json")
 }
 
+fn ingest_corpus() -> Vec<Article> {
+    let (files, skipped) = discover(&[root().join("corpus")]);
+    assert!(skipped.is_empty(), "discover skipped: {skipped:?}");
+    let mut articles: Vec<Article> = Vec::new();
+    ingest(
+        &files,
+        &IngestOptions::default(),
+        |_| {},
+        |batch| {
+            articles.extend(batch);
+            Ok(())
+        },
+    )
+    .expect("ingest");
+    articles
+}
+
+/// The syndication groups listed in corpus/README.md: each group is one cluster, and the
+/// groups are apart.
+#[test]
+fn corpus_syndication_groups_are_found() {
+    let groups: [&[&str]; 4] = [
+        &[
+            "pemkab_sikka_2024_apel_netralitas",
+            "antara_ntt_2024_ikrar_maumere",
+            "floresnews_2024_asn_sikka_netral",
+        ],
+        &[
+            "pemkot_bogor_2018_ikrar_asn_balaikota",
+            "tribunbogor_2018_netralitas_kota_bogor",
+        ],
+        &[
+            "antara_sulsel_2024_bawaslu_gowa",
+            "detiksulsel_2024_asn_gowa_langgar",
+        ],
+        &[
+            "tribunjateng_2024_purbalingga_kades",
+            "tribunjateng_amp_2024_purbalingga_kades",
+        ],
+    ];
+    let articles = ingest_corpus();
+    let cluster_of = |id: &str| -> String {
+        let a = articles
+            .iter()
+            .find(|a| a.id == id)
+            .unwrap_or_else(|| panic!("{id} not in corpus"));
+        a.cluster
+            .as_ref()
+            .map(|c| c.id.clone())
+            .unwrap_or_else(|| panic!("{id} has no cluster"))
+    };
+    let mut seen = Vec::new();
+    for group in groups {
+        let ids: Vec<String> = group.iter().map(|id| cluster_of(id)).collect();
+        assert!(
+            ids.iter().all(|c| *c == ids[0]),
+            "{group:?} split over clusters {ids:?}"
+        );
+        assert!(
+            !seen.contains(&ids[0]),
+            "two groups share cluster {}",
+            ids[0]
+        );
+        seen.push(ids[0].clone());
+    }
+    // The rest of the corpus is distinct stories: each its own cluster.
+    let in_groups: Vec<&str> = groups.iter().flat_map(|g| g.iter().copied()).collect();
+    for a in &articles {
+        if !in_groups.contains(&a.id.as_str()) {
+            let c = a
+                .cluster
+                .as_ref()
+                .expect("every article with text has a cluster");
+            assert!(
+                !seen.contains(&c.id),
+                "{} joined a syndication group ({})",
+                a.id,
+                c.id
+            );
+        }
+    }
+}
+
 #[test]
 fn corpus_matches_fixtures() {
     let root = root();
