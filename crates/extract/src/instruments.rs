@@ -1,7 +1,45 @@
 //! Legal and administrative instruments: `UU Nomor 5 Tahun 2014 tentang ASN`, `PP 42/2004`,
 //! `Surat Keputusan Bersama (SKB)`, `surat edaran Gubernur`, `keputusan Gubernur tentang ...`.
+//!
+//! Rules (`rules/instruments.json`):
+//! - `instrument.typed`: an instrument type in its long form (`Undang-Undang`, `surat edaran`,
+//!   `keputusan`) or short form (`UU`, `SE`, `SKB`, `Permendagri`; short forms are matched with
+//!   their case, so `se`/`pp` in running text are not read), optionally followed by the other form
+//!   in parentheses (`Undang-Undang (UU)`, `SKB (Surat Keputusan Bersama)`). Then, in order:
+//!   an issuer (`Gubernur`, `Bupati Sintang`, `Menteri PANRB`; normalised through `issuer_norm`),
+//!   a number (`Nomor 5 Tahun 2014`, `No. 10 Th. 2016`, `7/2017`, `Nomor B/71/M.SM.00.00/2017`),
+//!   and a `tentang ...` subject. Short subjects without `tentang` follow `UU` (`UU ASN`,
+//!   `UU ITE`). Bare `keputusan` and `instruksi`, and the short forms that collide with degrees
+//!   or common abbreviations (`SE`, `SK`, `PP`), count only with an issuer, number or subject,
+//!   so `keputusan politik` or `Budi SE` are not instruments.
+//! - `instrument.signatory`: in a list of decree numbers by signatory (`Mendagri No.
+//!   800-2836/2020, BKN No. 167/Kep/2020`), each item is an instrument of the type last named in
+//!   the sentence (else `SK`).
+//! - Numbers are kept as written. `N/YYYY` (and `N-M/YYYY`) is read as number N of year YYYY;
+//!   longer letter numbers (`B/2355/M.PANRB/07/2015`) stay whole and give their trailing year.
+//! - The subject runs to the end of the noun phrase: it stops at punctuation (`,` `.` `;` `:`
+//!   quotes, brackets), at a stop word (`yang`, `telah`, `akan`, `oleh`, `pada tanggal` ...), at a
+//!   lower-case verb-like word (prefix `me-`/`di-`/`ber-`/`ter-`, six letters or more, minus a
+//!   few prepositions/adjectives), at `dan` before such a verb, and after 25 words.
+//! - Issue date: an explicit day- or month-precision date in the same sentence, introduced by
+//!   `pada`/`tanggal`/`tertanggal`/`bulan`, in a sentence with an issuing verb (`dikeluarkan`,
+//!   `diterbitkan`, `ditandatangani` ...) or right after the instrument; it goes to the nearest
+//!   instrument.
+//!
+//! [`link_instruments`] gives repeated mentions one index: same type, number and year; a later
+//! unnumbered mention with the same subject (or a subject word of the earlier one, `UU ASN` after
+//! `UU Nomor 5 Tahun 2014 tentang ASN`) or the same issuer; a bare type repeat refers to the last
+//! instrument of that type.
 
-use warta_core::LegalInstrument;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::Deserialize;
+use warta_core::{DateAnchor, LegalInstrument, PartialDate, Precision};
+
+use crate::dates::{find_dates, DateContext};
+use crate::numbers::alternation;
 
 /// An instrument found in a sentence, with byte offsets relative to that sentence.
 /// `value.instrument` is 0 here; [`link_instruments`] assigns per-article identities.
@@ -13,16 +51,730 @@ pub struct InstrumentHit {
     pub rule: &'static str,
 }
 
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum Tail {
+    None,
+    SubjectWord,
+    IssuerCaps,
+    Issuer,
+    Region,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TypeRule {
+    #[serde(rename = "type")]
+    type_name: String,
+    long: Vec<String>,
+    #[serde(default)]
+    long_needs_tail: Vec<String>,
+    /// Long forms that are instruments only with a number (`surat ... Nomor ...`).
+    #[serde(default)]
+    long_needs_number: Vec<String>,
+    abbr: Vec<String>,
+    #[serde(default)]
+    abbr_ci: bool,
+    #[serde(default)]
+    abbr_needs_tail: bool,
+    tail: Tail,
+    #[serde(default)]
+    default_issuer: Option<String>,
+    #[serde(default)]
+    abbr_issuers: HashMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct ExpectedHit {
+    key: String,
+    #[serde(default)]
+    issuer: Option<String>,
+    #[serde(default)]
+    subject: Option<String>,
+    #[serde(default)]
+    issued: Option<String>,
+    #[serde(default, rename = "match")]
+    matched: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct InstrumentExample {
+    text: String,
+    found: Vec<ExpectedHit>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InstrumentRules {
+    types: Vec<TypeRule>,
+    issuer_heads: Vec<String>,
+    issuer_norm: HashMap<String, String>,
+    signatory_issuers: Vec<String>,
+    issuer_stop: Vec<String>,
+    subject_stop: Vec<String>,
+    subject_stop_phrases: Vec<String>,
+    verb_prefixes: Vec<String>,
+    verb_min_len: usize,
+    verb_exceptions: Vec<String>,
+    subject_max_words: usize,
+    issue_verbs: Vec<String>,
+    issue_date_cues: Vec<String>,
+    #[allow(dead_code)]
+    examples: Vec<InstrumentExample>,
+}
+
+struct Compiled {
+    rules: InstrumentRules,
+    types: Regex,
+    heads: Regex,
+    caps: Regex,
+    number: Regex,
+    tentang: Regex,
+    signatory: Regex,
+    issue_verbs: Regex,
+    cue_before: Regex,
+    simple_number: Regex,
+    trailing_year: Regex,
+}
+
+const RULES_JSON: &str = include_str!("../rules/instruments.json");
+const B: &str = r"(?-u:\b)";
+
+fn compiled() -> &'static Compiled {
+    static C: OnceLock<Compiled> = OnceLock::new();
+    C.get_or_init(|| {
+        let rules: InstrumentRules =
+            serde_json::from_str(RULES_JSON).expect("rules/instruments.json is valid");
+        let mut alts = Vec::new();
+        for (i, t) in rules.types.iter().enumerate() {
+            let abbr = alternation(t.abbr.iter().map(String::as_str));
+            let abbr_cs = if t.abbr_ci { format!("(?:{abbr})") } else { format!("(?-i:{abbr})") };
+            let mut long = t.long.clone();
+            long.sort_by_key(|p| std::cmp::Reverse(p.len()));
+            let long = long.join("|");
+            if t.abbr.is_empty() {
+                alts.push(format!(r"(?P<l{i}>(?:{long}){B})"));
+                continue;
+            }
+            alts.push(format!(
+                r"(?P<l{i}>(?:{long}){B}(?:\s*\(\s*{abbr_cs}\s*\))?)|(?P<a{i}>{abbr_cs}{B}(?:\s*\(\s*(?:{long})\s*\))?)"
+            ));
+        }
+        let types = Regex::new(&format!(r"(?i){B}(?:{})", alts.join("|"))).expect("types compile");
+        let mut heads = rules.issuer_heads.clone();
+        heads.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        let heads = Regex::new(&format!(r"(?i)^\s+(?:{}){B}", heads.join("|"))).expect("heads compile");
+        let caps = Regex::new(r"^(?:\s+(?:[A-Z][\w.'’-]*|[A-Z]))+").expect("caps compiles");
+        let number = Regex::new(&format!(
+            r"(?i)^\s*,?\s*(?:(?:nomor|no|nmr|num){B}\.?\s*:?\s*(?P<num>[A-Za-z0-9](?:[A-Za-z0-9./-]*[A-Za-z0-9])?)(?:\s*,?\s*(?:tahun|thn|th){B}\.?\s*(?P<year>(?:19|20)[0-9]{{2}}){B})?|(?P<snum>[0-9]+(?:-[0-9]+)?)\s*/\s*(?P<syear>(?:19|20)[0-9]{{2}}){B}|(?:tahun|thn|th){B}\.?\s*(?P<yonly>(?:19|20)[0-9]{{2}}){B})"
+        ))
+        .expect("number compiles");
+        let tentang = Regex::new(r"(?i)^\s*,?\s*tentang\s+").expect("tentang compiles");
+        let mut sig = rules.signatory_issuers.clone();
+        sig.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        let signatory = Regex::new(&format!(
+            r"(?i){B}(?P<iss>{}){B}(?:\s*,)?\s*(?:nomor|no|nmr){B}",
+            sig.join("|")
+        ))
+        .expect("signatory compiles");
+        let issue_verbs = Regex::new(&format!(
+            r"(?i){B}(?:{}){B}",
+            alternation(rules.issue_verbs.iter().map(String::as_str))
+        ))
+        .expect("issue verbs compile");
+        let cue_before = Regex::new(&format!(
+            r"(?i){B}(?:{})\s*$",
+            alternation(rules.issue_date_cues.iter().map(String::as_str))
+        ))
+        .expect("cue compiles");
+        let simple_number =
+            Regex::new(r"^(?P<n>[0-9]+(?:-[0-9]+)?)/(?P<y>(?:19|20)[0-9]{2})$").expect("simple number");
+        let trailing_year = Regex::new(r"/(?P<y>(?:19|20)[0-9]{2})$").expect("trailing year");
+        Compiled {
+            rules,
+            types,
+            heads,
+            caps,
+            number,
+            tentang,
+            signatory,
+            issue_verbs,
+            cue_before,
+            simple_number,
+            trailing_year,
+        }
+    })
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn normalise_issuer(c: &Compiled, raw: &str) -> String {
+    let s = collapse(raw.trim_end_matches(['.', ',']));
+    if let Some(n) = c.rules.issuer_norm.get(&s.to_lowercase()) {
+        return n.clone();
+    }
+    let mut out = String::with_capacity(s.len());
+    for (i, w) in s.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let mut ch = w.chars();
+        if let Some(f) = ch.next() {
+            out.extend(f.to_uppercase());
+            out.push_str(ch.as_str());
+        }
+    }
+    out
+}
+
+/// Capitalised words right at the start of `rest`, up to `max` and cut at a stop word.
+/// Returns the byte length consumed (from 0) and the words' text.
+fn caps_words<'a>(c: &Compiled, rest: &'a str, max: usize) -> Option<(usize, &'a str)> {
+    let m = c.caps.find(rest)?;
+    let mut end = 0;
+    let mut first: Option<usize> = None;
+    let mut count = 0;
+    let seg = &rest[..m.end()];
+    let mut idx = 0;
+    for w in seg.split_whitespace() {
+        let Some(p) = seg[idx..].find(w) else { break };
+        let ws = idx + p;
+        idx = ws + w.len();
+        let bare = w.trim_end_matches(['.', ',']);
+        if bare.is_empty()
+            || c.rules
+                .issuer_stop
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(bare))
+        {
+            break;
+        }
+        first.get_or_insert(ws);
+        end = ws + bare.len();
+        count += 1;
+        if count >= max || bare.len() != w.len() {
+            break;
+        }
+    }
+    let f = first?;
+    Some((end, &rest[f..end]))
+}
+
+/// The `tentang` subject starting at `rest` (after `tentang `): its byte length and text.
+fn subject_len(c: &Compiled, rest: &str) -> usize {
+    let r = &c.rules;
+    let words: Vec<(usize, &str)> = {
+        let mut v = Vec::new();
+        let mut idx = 0;
+        for w in rest.split_whitespace() {
+            let Some(p) = rest[idx..].find(w) else { break };
+            v.push((idx + p, w));
+            idx += p + w.len();
+        }
+        v
+    };
+    let is_verb = |w: &str| {
+        let first_lower = w.chars().next().is_some_and(char::is_lowercase);
+        let lw = w.to_lowercase();
+        first_lower
+            && w.chars().count() >= r.verb_min_len
+            && r.verb_prefixes.iter().any(|p| lw.starts_with(p.as_str()))
+            && !r.verb_exceptions.contains(&lw)
+    };
+    let mut end = 0;
+    for (k, &(pos, w)) in words.iter().enumerate() {
+        if k >= r.subject_max_words {
+            break;
+        }
+        let lw = w.to_lowercase();
+        if r.subject_stop.contains(&lw) {
+            break;
+        }
+        if let Some(&(_, next)) = words.get(k + 1) {
+            let pair = format!("{lw} {}", next.to_lowercase());
+            if r.subject_stop_phrases.contains(&pair) {
+                break;
+            }
+            if lw == "dan" && is_verb(next) {
+                break;
+            }
+        }
+        if is_verb(w) {
+            break;
+        }
+        // Punctuation inside the word ends the subject there.
+        let cut = w.find([',', ';', ':', '!', '?', '"', '“', '”', '(', ')', '[', ']']);
+        let piece = match cut {
+            Some(i) => &w[..i],
+            None => w,
+        };
+        let piece_trim = piece.trim_end_matches('.');
+        if !piece_trim.is_empty() {
+            end = pos + piece_trim.len();
+        }
+        if cut.is_some() || piece_trim.len() != piece.len() {
+            break;
+        }
+    }
+    end
+}
+
+struct Parsed {
+    end: usize,
+    number: Option<String>,
+    year: Option<i32>,
+}
+
+/// A number tail at the start of `rest`.
+fn parse_number_tail(c: &Compiled, rest: &str) -> Option<Parsed> {
+    let caps = c.number.captures(rest)?;
+    let m = caps.get(0)?;
+    if let Some(n) = caps.name("num") {
+        let s = n.as_str();
+        if !s.bytes().any(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let year_words = caps.name("year").and_then(|y| y.as_str().parse().ok());
+        let (number, year) = if let Some(sm) = c.simple_number.captures(s) {
+            (sm["n"].to_string(), sm["y"].parse().ok())
+        } else {
+            let ty = c
+                .trailing_year
+                .captures(s)
+                .and_then(|t| t["y"].parse().ok());
+            (s.to_string(), ty)
+        };
+        return Some(Parsed {
+            end: m.end(),
+            number: Some(number),
+            year: year_words.or(year),
+        });
+    }
+    if let (Some(n), Some(y)) = (caps.name("snum"), caps.name("syear")) {
+        return Some(Parsed {
+            end: m.end(),
+            number: Some(n.as_str().to_string()),
+            year: y.as_str().parse().ok(),
+        });
+    }
+    if let Some(y) = caps.name("yonly") {
+        return Some(Parsed {
+            end: m.end(),
+            number: None,
+            year: y.as_str().parse().ok(),
+        });
+    }
+    None
+}
+
+/// Number and `tentang` subject from `pos`; updates the instrument and returns the new end.
+fn parse_number_and_subject(
+    c: &Compiled,
+    s: &str,
+    mut pos: usize,
+    li: &mut LegalInstrument,
+) -> usize {
+    if let Some(p) = parse_number_tail(c, &s[pos..]) {
+        if p.number.is_some() {
+            li.number = p.number;
+        }
+        li.year = p.year.or(li.year);
+        pos += p.end;
+    }
+    if let Some(t) = c.tentang.find(&s[pos..]) {
+        let start = pos + t.end();
+        let len = subject_len(c, &s[start..]);
+        if len > 0 {
+            li.subject = Some(collapse(&s[start..start + len]));
+            pos = start + len;
+        }
+    }
+    pos
+}
+
+fn empty(type_name: &str) -> LegalInstrument {
+    LegalInstrument {
+        instrument_type: type_name.to_string(),
+        number: None,
+        year: None,
+        issuer: None,
+        subject: None,
+        issued: None,
+        instrument: 0,
+    }
+}
+
 /// Every instrument in one sentence (with issuer, subject and issue date where the sentence gives them).
 pub fn find_instruments(sentence: &str) -> Vec<InstrumentHit> {
-    let _ = sentence;
-    Vec::new()
+    let c = compiled();
+    let s = sentence;
+    let mut out: Vec<InstrumentHit> = Vec::new();
+    let mut from = 0;
+    while from < s.len() {
+        let Some(caps) = c.types.captures_at(s, from) else {
+            break;
+        };
+        let Some(m) = caps.get(0) else { break };
+        from = m.end().max(m.start() + 1);
+        while from < s.len() && !s.is_char_boundary(from) {
+            from += 1;
+        }
+        let Some((ti, is_long)) = (0..c.rules.types.len()).find_map(|i| {
+            if caps.name(&format!("l{i}")).is_some() {
+                Some((i, true))
+            } else if caps.name(&format!("a{i}")).is_some() {
+                Some((i, false))
+            } else {
+                None
+            }
+        }) else {
+            continue;
+        };
+        let t = &c.rules.types[ti];
+        let mut li = empty(&t.type_name);
+        let word = m
+            .as_str()
+            .split('(')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_lowercase();
+        let word = collapse(&word);
+        if let Some(iss) = t.abbr_issuers.get(&word) {
+            li.issuer = Some(iss.clone());
+        }
+        let mut pos = m.end();
+        let mut tail_found = false;
+        match t.tail {
+            Tail::Issuer => {
+                if let Some(h) = c.heads.find(&s[pos..]) {
+                    let mut end = pos + h.end();
+                    if let Some((len, _)) = caps_words(c, &s[end..], 3) {
+                        end += len;
+                    }
+                    li.issuer = Some(normalise_issuer(c, &s[pos..end]));
+                    pos = end;
+                    tail_found = true;
+                }
+            }
+            Tail::IssuerCaps | Tail::Region => {
+                if let Some(h) = c.heads.find(&s[pos..]) {
+                    let mut end = pos + h.end();
+                    if let Some((len, _)) = caps_words(c, &s[end..], 3) {
+                        end += len;
+                    }
+                    li.issuer = Some(normalise_issuer(c, &s[pos..end]));
+                    pos = end;
+                } else if let Some((len, words)) = caps_words(c, &s[pos..], 4) {
+                    let raw = match (&t.default_issuer, t.tail) {
+                        (Some(d), Tail::Region) => format!("{d} {words}"),
+                        _ => words.to_string(),
+                    };
+                    li.issuer = Some(normalise_issuer(c, &raw));
+                    pos += len;
+                }
+            }
+            Tail::SubjectWord => {
+                if let Some((len, words)) = caps_words(c, &s[pos..], 3) {
+                    li.subject = Some(collapse(words));
+                    pos += len;
+                    tail_found = true;
+                }
+            }
+            Tail::None => {}
+        }
+        let before = (li.number.clone(), li.year, li.subject.clone());
+        pos = parse_number_and_subject(c, s, pos, &mut li);
+        if (li.number.clone(), li.year, li.subject.clone()) != before {
+            tail_found = true;
+        }
+        if li.issuer.is_none() {
+            li.issuer = t.default_issuer.clone();
+        }
+        let needs_tail = if is_long {
+            t.long_needs_tail.contains(&word)
+        } else {
+            t.abbr_needs_tail
+        };
+        if needs_tail && !tail_found {
+            continue;
+        }
+        if is_long && t.long_needs_number.contains(&word) && li.number.is_none() {
+            continue;
+        }
+        from = from.max(pos);
+        out.push(InstrumentHit {
+            start: m.start(),
+            end: pos,
+            value: li,
+            rule: "instrument.typed",
+        });
+    }
+
+    // Decree numbers listed by signatory: `Mendagri No. 800-2836/2020`.
+    let mut extra = Vec::new();
+    for sm in c.signatory.captures_iter(s) {
+        let (Some(m), Some(iss)) = (sm.get(0), sm.name("iss")) else {
+            continue;
+        };
+        if out.iter().any(|h| m.start() < h.end && h.start < m.end()) {
+            continue;
+        }
+        let type_name = out
+            .iter()
+            .filter(|h| h.start < m.start())
+            .next_back()
+            .map_or("SK".to_string(), |h| h.value.instrument_type.clone());
+        let mut li = empty(&type_name);
+        li.issuer = Some(normalise_issuer(c, iss.as_str()));
+        let num_start = iss.end();
+        let end = parse_number_and_subject(c, s, num_start, &mut li);
+        if li.number.is_none() {
+            continue;
+        }
+        extra.push(InstrumentHit {
+            start: m.start(),
+            end,
+            value: li,
+            rule: "instrument.signatory",
+        });
+    }
+    if !extra.is_empty() {
+        out.extend(extra);
+        out.sort_by_key(|h| h.start);
+        let mut kept: Vec<InstrumentHit> = Vec::with_capacity(out.len());
+        for h in out {
+            if kept.last().is_some_and(|k| h.start < k.end) {
+                continue;
+            }
+            kept.push(h);
+        }
+        out = kept;
+    }
+
+    if !out.is_empty() {
+        attach_issue_dates(c, s, &mut out);
+    }
+    out
+}
+
+fn attach_issue_dates(c: &Compiled, s: &str, hits: &mut [InstrumentHit]) {
+    let has_verb = c.issue_verbs.is_match(s);
+    for d in find_dates(s, &DateContext::default()) {
+        if d.value.anchor != DateAnchor::Explicit || d.value.precision == Precision::Year {
+            continue;
+        }
+        let head_start = s[..d.start]
+            .char_indices()
+            .rev()
+            .nth(24)
+            .map_or(0, |(i, _)| i);
+        let cued = c.cue_before.is_match(&s[head_start..d.start])
+            || s[d.start..d.end].to_lowercase().starts_with("tanggal")
+            || s[d.start..d.end].to_lowercase().starts_with("bulan");
+        let nearest = hits
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let gap = if d.start >= h.end {
+                    d.start - h.end
+                } else if h.start >= d.end {
+                    h.start - d.end
+                } else {
+                    0
+                };
+                (gap, i)
+            })
+            .min();
+        let Some((gap, i)) = nearest else { continue };
+        let right_after = d.start >= hits[i].end && gap <= 30;
+        if cued && (has_verb || right_after) && hits[i].value.issued.is_none() {
+            hits[i].value.issued = Some(PartialDate { ..d.value.date });
+        }
+    }
+}
+
+fn same_subject(later: &str, earlier: &str) -> bool {
+    let l = later.to_lowercase();
+    let e = earlier.to_lowercase();
+    let initials: String = earlier
+        .split_whitespace()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .filter_map(|w| w.chars().next())
+        .collect::<String>()
+        .to_lowercase();
+    l == e
+        || e.split_whitespace()
+            .any(|w| w.trim_matches(['(', ')']) == l)
+        || l.split_whitespace().any(|w| w == e)
+        || (initials.len() >= 2 && initials == l)
 }
 
 /// Give every hit of one article its instrument index, so that repeated mentions of the same
 /// instrument (`Surat Keputusan Bersama (SKB)` ... `SKB`) share one. Hits are in article order.
 pub fn link_instruments(hits: &mut [InstrumentHit]) {
-    for (i, h) in hits.iter_mut().enumerate() {
-        h.value.instrument = i;
+    let mut next = 0usize;
+    for i in 0..hits.len() {
+        let (earlier, rest) = hits.split_at_mut(i);
+        let h = &mut rest[0].value;
+        let same_type = |e: &&InstrumentHit| e.value.instrument_type == h.instrument_type;
+        let found = if h.number.is_some() {
+            earlier
+                .iter()
+                .filter(same_type)
+                .rev()
+                .find(|e| e.value.number == h.number && e.value.year == h.year)
+        } else if let Some(subj) = &h.subject {
+            earlier.iter().filter(same_type).rev().find(|e| {
+                e.value
+                    .subject
+                    .as_deref()
+                    .is_some_and(|es| same_subject(subj, es))
+            })
+        } else if h.issuer.is_some()
+            && earlier
+                .iter()
+                .any(|e| same_type(&e) && e.value.issuer == h.issuer)
+        {
+            earlier
+                .iter()
+                .filter(same_type)
+                .rev()
+                .find(|e| e.value.issuer == h.issuer)
+        } else if h.year.is_none() {
+            earlier.iter().filter(same_type).next_back()
+        } else {
+            None
+        };
+        h.instrument = match found {
+            Some(e) => e.value.instrument,
+            None => {
+                next += 1;
+                next - 1
+            }
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn key(li: &LegalInstrument) -> String {
+        format!(
+            "{}|{}|{}",
+            li.instrument_type,
+            li.number.as_deref().unwrap_or(""),
+            li.year.map(|y| y.to_string()).unwrap_or_default()
+        )
+    }
+
+    #[test]
+    fn rule_examples() {
+        let rules: InstrumentRules = serde_json::from_str(RULES_JSON).unwrap();
+        let mut failures = Vec::new();
+        for ex in &rules.examples {
+            let hits = find_instruments(&ex.text);
+            let found: Vec<String> = hits
+                .iter()
+                .map(|h| {
+                    format!(
+                        "{} {} issuer={:?} subject={:?} issued={:?} [{}]",
+                        h.rule,
+                        key(&h.value),
+                        h.value.issuer,
+                        h.value.subject,
+                        h.value.issued.map(|d| d.iso()),
+                        &ex.text[h.start..h.end]
+                    )
+                })
+                .collect();
+            let ok = hits.len() == ex.found.len()
+                && hits.iter().zip(&ex.found).all(|(h, e)| {
+                    key(&h.value) == e.key
+                        && e.issuer
+                            .as_ref()
+                            .is_none_or(|i| h.value.issuer.as_ref() == Some(i))
+                        && e.subject
+                            .as_ref()
+                            .is_none_or(|i| h.value.subject.as_ref() == Some(i))
+                        && e.issued
+                            .as_ref()
+                            .is_none_or(|i| h.value.issued.map(|d| d.iso()).as_ref() == Some(i))
+                        && e.matched
+                            .as_ref()
+                            .is_none_or(|m| &ex.text[h.start..h.end] == m)
+                });
+            if !ok {
+                failures.push(format!(
+                    "{:?}\n   expected {:?}\n   found {:#?}",
+                    ex.text, ex.found, found
+                ));
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "{} failures:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+    }
+
+    #[test]
+    fn linking_shares_indices() {
+        let sents = [
+            "pemerintah telah menerbitkan Surat Keputusan Bersama (SKB) tentang Pedoman Pembinaan dan Pengawasan Netralitas Pegawai ASN.",
+            "Sesuai Undang-Undang Nomor 5 Tahun 2014 tentang Aparatur Sipil Negara (ASN), ASN wajib netral.",
+            "SKB itu ditandatangani lima lembaga.",
+            "Hal itu juga diatur UU ASN dan UU Nomor 5 Tahun 2014.",
+            "Ada juga UU 7/2017 tentang Pemilu.",
+        ];
+        let mut hits: Vec<InstrumentHit> = sents.iter().flat_map(|s| find_instruments(s)).collect();
+        link_instruments(&mut hits);
+        let idx: Vec<(String, usize)> = hits
+            .iter()
+            .map(|h| (key(&h.value), h.value.instrument))
+            .collect();
+        assert_eq!(
+            idx,
+            [
+                ("SKB||".to_string(), 0),
+                ("UU|5|2014".to_string(), 1),
+                ("SKB||".to_string(), 0),
+                ("UU||".to_string(), 1),
+                ("UU|5|2014".to_string(), 1),
+                ("UU|7|2017".to_string(), 2),
+            ]
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_and_spans_are_sound(s in "\\PC{0,80}") {
+            let mut hits = find_instruments(&s);
+            let mut last = 0;
+            for h in &hits {
+                prop_assert!(h.start >= last && h.start < h.end && h.end <= s.len());
+                prop_assert!(s.is_char_boundary(h.start) && s.is_char_boundary(h.end));
+                last = h.end;
+            }
+            link_instruments(&mut hits);
+        }
+
+        #[test]
+        fn instrumentlike_never_panics(s in "(UU|SE|SKB|surat edaran|keputusan|Gubernur|Nomor|No\\.|tentang|Tahun|[0-9/.-]{1,6}|é|’|,| ){0,14}") {
+            let mut last = 0;
+            for h in find_instruments(&s) {
+                prop_assert!(h.start >= last && s.is_char_boundary(h.start) && s.is_char_boundary(h.end));
+                last = h.end;
+            }
+        }
     }
 }
