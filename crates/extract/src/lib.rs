@@ -154,7 +154,9 @@ pub fn extract(article: &Article) -> ArticleFacts {
                 });
                 let mut role = match annotated {
                     Some((_, r, _)) => r,
-                    None => regions::role_from_context(p.text, floor, m.full_start()),
+                    // From the name itself, so that a unit prefix (`Pemprov`, `Pemerintah
+                    // Kabupaten`) counts as a cue.
+                    None => regions::role_from_context(p.text, floor, m.start),
                 };
                 let is_dateline_place = article.dateline.as_ref().is_some_and(|d| {
                     d.place
@@ -239,10 +241,41 @@ pub fn extract(article: &Article) -> ArticleFacts {
         });
     }
 
-    // Lexical kinds, per sentence.
-    let ctx = date_context(article);
+    // Lexical kinds, per sentence. Cycles first: their years anchor dates when the article
+    // has no publication date.
+    let mut cycle_hits: Vec<(usize, usize, cycles::CycleHit)> = Vec::new();
+    for (pi, p) in paras.iter().enumerate() {
+        for s in &p.sentences {
+            if let Some(st) = p.text.get(s.clone()) {
+                cycle_hits.extend(
+                    cycles::find_cycles(st)
+                        .into_iter()
+                        .map(|h| (pi, s.start, h)),
+                );
+            }
+        }
+    }
+    let mut ctx = date_context(article);
+    if ctx.article_year.is_none() {
+        ctx.article_year = most_frequent(cycle_hits.iter().filter_map(|(_, _, h)| h.value.year));
+    }
     let mut instrument_hits: Vec<(usize, usize, instruments::InstrumentHit)> = Vec::new();
     let mut cycle_mentions: Vec<usize> = Vec::new();
+    for (pi, base, c) in cycle_hits {
+        let p = &paras[pi];
+        if push_lexical(
+            &mut mentions,
+            p,
+            pi,
+            base,
+            c.start,
+            c.end,
+            MentionValue::ElectionCycle(c.value),
+            c.rule,
+        ) {
+            cycle_mentions.push(mentions.len() - 1);
+        }
+    }
     for (pi, p) in paras.iter().enumerate() {
         for s in &p.sentences {
             let Some(st) = p.text.get(s.clone()) else {
@@ -271,20 +304,6 @@ pub fn extract(article: &Article) -> ArticleFacts {
                     MentionValue::Count(c.value),
                     c.rule,
                 );
-            }
-            for c in cycles::find_cycles(st) {
-                if push_lexical(
-                    &mut mentions,
-                    p,
-                    pi,
-                    s.start,
-                    c.start,
-                    c.end,
-                    MentionValue::ElectionCycle(c.value),
-                    c.rule,
-                ) {
-                    cycle_mentions.push(mentions.len() - 1);
-                }
             }
             for h in instruments::find_instruments(st) {
                 instrument_hits.push((pi, s.start, h));
@@ -453,6 +472,19 @@ fn date_context(article: &Article) -> DateContext {
         published: Some(published),
         article_year: Some(p.date.year),
     }
+}
+
+/// The most frequent value, ties by first occurrence.
+fn most_frequent(values: impl Iterator<Item = i32>) -> Option<i32> {
+    let mut seen: Vec<(i32, usize)> = Vec::new();
+    for v in values {
+        match seen.iter_mut().find(|(x, _)| *x == v) {
+            Some(e) => e.1 += 1,
+            None => seen.push((v, 1)),
+        }
+    }
+    let max = seen.iter().map(|e| e.1).max()?;
+    seen.into_iter().find(|e| e.1 == max).map(|e| e.0)
 }
 
 /// The count role an activity type looks for first.

@@ -111,8 +111,10 @@ pub(crate) fn link(
             from = at + "sapaan akrab".len();
             let before = pt.text[..at].trim_end_matches([' ', '-', '–', '—', ',', '(']);
             let nick_start = before
-                .rfind(|c: char| !c.is_alphanumeric())
-                .map_or(0, |i| i + 1);
+                .char_indices()
+                .rev()
+                .find(|&(_, c)| !c.is_alphanumeric())
+                .map_or(0, |(i, c)| i + c.len_utf8());
             let nick = &before[nick_start..];
             let after = pt.text[from..].trim_start();
             let target: String = after.chars().take_while(|c| c.is_alphanumeric()).collect();

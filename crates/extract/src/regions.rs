@@ -55,7 +55,7 @@ pub(crate) fn role_from_context(text: &str, floor: usize, start: usize) -> Regio
         let mut p = pos;
         while p > floor {
             match crate::text::char_before(text, p) {
-                Some(c) if c == ' ' || c == '\u{a0}' || c == '.' || c == '/' => p -= c.len_utf8(),
+                Some(c) if matches!(c, ' ' | '\u{a0}' | '.' | '/' | '(' | ')') => p -= c.len_utf8(),
                 _ => break,
             }
         }
