@@ -1,7 +1,29 @@
 //! Counts of people and things with their role: `sebanyak 2.500 ASN ... berikrar` (pledgers),
 //! `diikuti sebanyak 800 peserta` (participants), violations, sanctioned.
+//!
+//! A count is a number ([`crate::numbers::find_numbers`]) directly followed by a countable noun
+//! from `rules/counts.json`, optionally through a classifier (`3 (tiga) orang ASN`). A number
+//! with no such noun is not a count: years, percentages (`50 persen`), money (`Rp 1,5 juta`),
+//! times (`10.00 WIB`), decree numbers, `Pasal 9`, ordinals (`ke-3`). Numbers right after a word
+//! in `excluded_before` (`tahun`, `Pasal`, `No.`, `Rp`, `pukul`, `ke` ...) or next to a slash are
+//! skipped too.
+//!
+//! The role (rule `count.noun_role`): a noun with its own role (`pelanggaran`, `kasus`,
+//! `laporan`, `temuan` are violations) keeps it. Otherwise the sentence's cue words decide, in
+//! priority order: sanctioned (`dijatuhi`, `diberhentikan`, `sanksi kepada` ...), pledgers
+//! (`ikrar`, `berikrar`, `deklarasi`, `menandatangani` ...; an ikrar `diikuti oleh 30 kepala
+//! OPD` is pledgers), participants (`diikuti`, `dihadiri`, `peserta` ...), violations
+//! (`dilaporkan`, `melanggar` ...); then the noun's default role (`peserta` is participants),
+//! else other.
 
-use warta_core::CountValue;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::Deserialize;
+use warta_core::{CountRole, CountValue};
+
+use crate::numbers::{alternation, find_numbers};
 
 /// A count found in a sentence, with byte offsets relative to that sentence.
 #[derive(Debug, Clone, PartialEq)]
@@ -12,8 +34,274 @@ pub struct CountHit {
     pub rule: &'static str,
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NounRule {
+    noun: String,
+    forms: Vec<String>,
+    #[serde(default)]
+    role: Option<CountRole>,
+    #[serde(default)]
+    default_role: Option<CountRole>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RoleRule {
+    role: CountRole,
+    cues: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct CountExample {
+    text: String,
+    found: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CountRules {
+    nouns: Vec<NounRule>,
+    classifiers: Vec<String>,
+    roles: Vec<RoleRule>,
+    excluded_before: Vec<String>,
+    #[allow(dead_code)]
+    examples: Vec<CountExample>,
+}
+
+struct Compiled {
+    rules: CountRules,
+    /// Lower-cased, whitespace-collapsed form -> index into `rules.nouns`.
+    forms: HashMap<String, usize>,
+    noun: Regex,
+    cues: Regex,
+    /// Lower-cased cue -> role.
+    cue_roles: HashMap<String, CountRole>,
+}
+
+const RULES_JSON: &str = include_str!("../rules/counts.json");
+const B: &str = r"(?-u:\b)";
+
+fn compiled() -> &'static Compiled {
+    static C: OnceLock<Compiled> = OnceLock::new();
+    C.get_or_init(|| {
+        let rules: CountRules =
+            serde_json::from_str(RULES_JSON).expect("rules/counts.json is valid");
+        let mut forms = HashMap::new();
+        for (i, n) in rules.nouns.iter().enumerate() {
+            for f in &n.forms {
+                forms.insert(f.to_lowercase(), i);
+            }
+        }
+        let nouns = alternation(forms.keys().map(String::as_str));
+        let classifiers = alternation(rules.classifiers.iter().map(String::as_str));
+        let noun = Regex::new(&format!(
+            r"(?i)^\s+(?:(?P<cls>{classifiers}){B}\s+)?(?P<noun>{nouns}){B}"
+        ))
+        .expect("noun regex compiles");
+        let mut cue_roles = HashMap::new();
+        for r in &rules.roles {
+            for c in &r.cues {
+                cue_roles.insert(c.to_lowercase(), r.role);
+            }
+        }
+        let cues = Regex::new(&format!(
+            r"(?i){B}(?:{}){B}",
+            alternation(cue_roles.keys().map(String::as_str))
+        ))
+        .expect("cue regex compiles");
+        Compiled {
+            rules,
+            forms,
+            noun,
+            cues,
+            cue_roles,
+        }
+    })
+}
+
+fn collapse_lower(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// The word right before byte `start`, lower-cased, and the byte just before the number.
+fn word_before(text: &str, start: usize) -> (String, Option<u8>) {
+    let head = &text[..start];
+    let prev_byte = head.as_bytes().last().copied();
+    let w = head
+        .trim_end()
+        .rsplit(|c: char| !(c.is_alphanumeric() || c == '.'))
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('.');
+    (w.to_lowercase(), prev_byte)
+}
+
+/// The role the sentence's cue words give (see the module doc for the priority).
+fn sentence_roles(c: &Compiled, sentence: &str) -> Vec<CountRole> {
+    let mut roles: Vec<CountRole> = c
+        .cues
+        .find_iter(sentence)
+        .filter_map(|m| c.cue_roles.get(&collapse_lower(m.as_str())).copied())
+        .collect();
+    roles.sort_by_key(|r| c.rules.roles.iter().position(|x| x.role == *r));
+    roles.dedup();
+    roles
+}
+
 /// Every count in one sentence; the role is decided from the sentence's words.
 pub fn find_counts(sentence: &str) -> Vec<CountHit> {
-    let _ = sentence;
-    Vec::new()
+    let c = compiled();
+    let mut out = Vec::new();
+    let mut roles: Option<Vec<CountRole>> = None;
+    for n in find_numbers(sentence) {
+        let (before, prev_byte) = word_before(sentence, n.start);
+        if c.rules.excluded_before.iter().any(|w| *w == before) {
+            continue;
+        }
+        if matches!(prev_byte, Some(b'/' | b'-' | b'.' | b','))
+            || sentence[n.end..].starts_with(['/', '-', ':'])
+        {
+            continue;
+        }
+        let Some(caps) = c.noun.captures(&sentence[n.end..]) else {
+            continue;
+        };
+        let (Some(m), Some(noun_m)) = (caps.get(0), caps.name("noun")) else {
+            continue;
+        };
+        let Some(&ni) = c.forms.get(&collapse_lower(noun_m.as_str())) else {
+            continue;
+        };
+        let noun = &c.rules.nouns[ni];
+        let role = match noun.role {
+            Some(r) => r,
+            None => {
+                let rs = roles.get_or_insert_with(|| sentence_roles(c, sentence));
+                rs.first()
+                    .copied()
+                    .or(noun.default_role)
+                    .unwrap_or(CountRole::Other)
+            }
+        };
+        out.push(CountHit {
+            start: n.start,
+            end: n.end + m.end(),
+            value: CountValue {
+                value: n.number.value,
+                approximate: n.number.approximate,
+                noun: noun.noun.clone(),
+                role,
+            },
+            rule: "count.noun_role",
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn show(text: &str, h: &CountHit) -> String {
+        let v = match h.value.value {
+            Some(v) => format!("{v}{}", if h.value.approximate { "~" } else { "" }),
+            None => "~".to_string(),
+        };
+        format!(
+            "{v}|{}|{}[{}]",
+            h.value.noun,
+            h.value.role.as_str(),
+            &text[h.start..h.end]
+        )
+    }
+
+    #[test]
+    fn rule_examples() {
+        let rules: CountRules = serde_json::from_str(RULES_JSON).unwrap();
+        let mut failures = Vec::new();
+        for ex in &rules.examples {
+            let found: Vec<String> = find_counts(&ex.text)
+                .iter()
+                .map(|h| show(&ex.text, h))
+                .collect();
+            if found != ex.found {
+                failures.push(format!(
+                    "{:?}\n   expected {:?}\n   found    {:?}",
+                    ex.text, ex.found, found
+                ));
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "{} failures:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+    }
+
+    #[test]
+    fn seed_sentences_from_the_corpus() {
+        let seeds = [
+            (
+                include_str!("../../../corpus/seeds/000_5a24b41387be2e2a.txt"),
+                "2500|asn|pledgers[2.500 ASN]",
+            ),
+            (
+                include_str!("../../../corpus/seeds/001_46d141651622e85a.txt"),
+                "800|peserta|participants[800 peserta]",
+            ),
+            (
+                include_str!("../../../corpus/seeds/002_3829e69f362b1223.txt"),
+                "30|kepala opd|pledgers[30 kepala OPD]",
+            ),
+        ];
+        for (text, want) in seeds {
+            let found: Vec<String> = text
+                .split(['\n'])
+                .flat_map(|line| {
+                    line.split_inclusive(". ")
+                        .map(str::to_string)
+                        .collect::<Vec<_>>()
+                })
+                .flat_map(|s| {
+                    find_counts(&s)
+                        .iter()
+                        .map(|h| show(&s, h))
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            assert!(
+                found.iter().any(|f| f == want),
+                "want {want}, found {found:?}"
+            );
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_and_spans_are_sound(s in "\\PC{0,80}") {
+            let mut last = 0;
+            for h in find_counts(&s) {
+                prop_assert!(h.start >= last && h.start < h.end && h.end <= s.len());
+                prop_assert!(s.is_char_boundary(h.start) && s.is_char_boundary(h.end));
+                last = h.end;
+            }
+        }
+
+        #[test]
+        fn countlike_never_panics(s in "(sebanyak |ratusan |[0-9.,]{1,6}|tiga |orang |ASN|kepala OPD|ikrar|é| |\\(|\\)){0,12}") {
+            let mut last = 0;
+            for h in find_counts(&s) {
+                prop_assert!(h.start >= last && s.is_char_boundary(h.end));
+                last = h.end;
+            }
+        }
+    }
 }
