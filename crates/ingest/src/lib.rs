@@ -9,6 +9,19 @@
 //! - [`ingest`] streams files through cleaning in parallel batches and groups near-duplicate
 //!   articles (MinHash + LSH) into syndication clusters, delivering articles in input order.
 //!
+//! Choices worth knowing:
+//! - Every raw line is accounted for: kept in a paragraph, recorded in [`Article::removed`]
+//!   (reason + rule id; sign-offs cut from a content line are recorded with the cut text), or,
+//!   for the dateline, in [`Article::dateline`]. Empty lines are paragraph breaks and are not
+//!   recorded; lines of only whitespace (`\u{a0}`, `Â`) are recorded as `blank`.
+//! - Paragraphs: one per non-empty line; a line that does not end a sentence and is directly
+//!   followed by a line starting in lower case is joined with it (hard-wrapped copies).
+//! - Every article with kept text gets a [`warta_core::Cluster`]: the first article of a story
+//!   is the representative of its own cluster (similarity 1.0), later copies point to it.
+//!   `IngestReport::clusters` counts clusters of two or more.
+//! - In folders, files other than `.txt`, `.jsonl`, `.ndjson` (and their `.gz`) are ignored
+//!   without a report entry.
+//!
 //! ```
 //! use warta_core::{Provenance, RemovalReason};
 //! let raw = "Pj Bupati tekankan netralitas ASN\n\

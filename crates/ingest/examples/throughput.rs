@@ -1,0 +1,38 @@
+//! Rough throughput of the whole stage: ingests the given inputs N times over (the file list
+//! repeated; ids are made unique) and prints articles and MB per second.
+//!
+//! `cargo run --release -p warta-ingest --example throughput -- corpus 200`
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use warta_ingest::{discover, ingest, IngestOptions};
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let input = PathBuf::from(args.next().unwrap_or_else(|| "corpus".into()));
+    let times: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(100);
+    let (files, _) = discover(&[input]);
+    let files: Vec<_> = std::iter::repeat_n(files, times).flatten().collect();
+    let start = Instant::now();
+    let mut n = 0usize;
+    let report = ingest(
+        &files,
+        &IngestOptions::default(),
+        |_| {},
+        |batch| {
+            n += batch.len();
+            Ok(())
+        },
+    )
+    .expect("ingest");
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "{n} articles, {:.1} MB in {secs:.2} s: {:.0} articles/s, {:.1} MB/s; {} clusters of 2+, {} syndicated",
+        report.input_bytes as f64 / 1e6,
+        n as f64 / secs,
+        report.input_bytes as f64 / 1e6 / secs,
+        report.clusters,
+        report.syndicated_articles
+    );
+}
