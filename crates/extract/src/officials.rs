@@ -335,11 +335,27 @@ pub(crate) fn find(ctx: &ParagraphCtx<'_>, range: Range<usize>) -> Vec<OfficialH
             .copied()
             .find(|&h| h >= pos)
             .unwrap_or(usize::MAX);
-        let parsed = if in_brackets {
+        let limit = range.end.min(next_head);
+        let mut parsed = if in_brackets {
             None
         } else {
-            parse_name(text, pos, range.end.min(next_head))
+            parse_name(text, pos, limit)
         };
+        // `Lurah Benteng`, `Camat Sukun, Budi`: the first words name the place; a person's
+        // name only follows a comma. Likewise a single word that names a region (`(BKPSDM)
+        // Ketapang, Yuliana Sari`) before an appositive name.
+        let place_first = matches!(tp.scope, Scope::District | Scope::Village);
+        if let Some((n, _, _, e)) = &parsed {
+            let region_word = !n.contains(' ') && !geo::lookup(n).is_empty();
+            if place_first || region_word {
+                let q = skip_spaces(text, *e);
+                parsed = if char_at(text, q) == Some(',') {
+                    parse_name(text, skip_spaces(text, q + 1), limit)
+                } else {
+                    None
+                };
+            }
+        }
         let (name, name_span, honorifics, end) = match parsed {
             Some(n) => n,
             None if in_brackets => {
@@ -674,6 +690,11 @@ const NAME_STOP: &[&str] = &[
     "Menurut",
     "Selain",
     "Kemudian",
+    "Nomor",
+    "No",
+    "Tahun",
+    "Tentang",
+    "Sekretariat",
 ];
 
 /// A person's name at `pos` (before `limit`): honorifics, capitalised words, degrees.
@@ -712,6 +733,9 @@ fn parse_name(
         }
         let w = &text[p..e];
         if !is_capitalised(w) || NAME_STOP.contains(&w) || (is_acronym(w) && w.len() > 2) {
+            break;
+        }
+        if words.is_empty() && r.unit_words.contains(&w.to_lowercase()) {
             break;
         }
         words.push(w);
@@ -776,5 +800,10 @@ fn name_before(text: &str, pos: usize, floor: usize) -> Option<(String, Range<us
         return None;
     }
     let name: Vec<&str> = text[start..name_end].split_whitespace().collect();
+    if name.iter().any(|w| NAME_STOP.contains(w))
+        || rules().heads.find(&text[start..name_end]).is_some()
+    {
+        return None;
+    }
     Some((name.join(" "), start..name_end))
 }
