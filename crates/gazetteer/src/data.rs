@@ -377,7 +377,9 @@ pub(crate) fn build() -> Result<Gazetteer, DataError> {
         .kind(Some(AhoCorasickKind::DFA))
         .build(&b.pattern_text)?;
 
+    let starts = crate::StartFilter::new(b.pattern_text.iter().map(String::as_bytes));
     Ok(Gazetteer {
+        starts,
         regions,
         by_code: b.by_code,
         lookup: b.lookup,
