@@ -1,6 +1,8 @@
 //! Text helpers: repairing scraped junk, normalising for comparison, tokenising.
 
-use unicode_normalization::UnicodeNormalization;
+use std::borrow::Cow;
+
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 /// Repairs one raw line: `&nbsp;` remnants, mis-decoded bytes (`Â` before a no-break space,
 /// `â€œ` for a curly quote), zero-width characters; collapses all whitespace (tabs, no-break
@@ -63,7 +65,14 @@ pub(crate) fn repair_line(line: &str) -> String {
 pub(crate) fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
-    for c in text.nfkc() {
+    // NFKC only when needed: ASCII and most Indonesian text already is.
+    let nfkc: Cow<'_, str> = if text.is_ascii() || is_nfkc_quick(text.chars()) == IsNormalized::Yes
+    {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.nfkc().collect())
+    };
+    for c in nfkc.chars() {
         let c = match c {
             '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' | '\u{ab}' | '\u{bb}' => '"',
             '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' | '`' | '\u{b4}' => '\'',
