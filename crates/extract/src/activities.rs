@@ -4,7 +4,8 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use aho_corasick::AhoCorasick;
+use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 use warta_core::ActivityType;
 
@@ -22,6 +23,8 @@ pub(crate) struct Examples {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RuleDef {
     pub id: String,
+    /// Literals one of which every trigger match contains: the prefilter.
+    keywords: Vec<String>,
     #[serde(rename = "type")]
     pub activity_type: ActivityType,
     trigger: String,
@@ -51,12 +54,20 @@ struct Compiled {
 
 pub(crate) struct Rules {
     pub defs: Vec<RuleDef>,
-    set: RegexSet,
+    /// All keywords, ASCII case-insensitive; pattern `i` belongs to rule `keyword_rule[i]`.
+    keywords: AhoCorasick,
+    keyword_rule: Vec<usize>,
     compiled: Vec<Compiled>,
 }
 
+/// Word boundaries are ASCII (`(?-u:\\b)`): the triggers are ASCII words, and Unicode
+/// boundaries would keep the regex engine off its fast DFA path.
+fn ascii_bounds(p: &str) -> String {
+    p.replace("\\b", "(?-u:\\b)")
+}
+
 fn ci(p: &str) -> Regex {
-    RegexBuilder::new(p)
+    RegexBuilder::new(&ascii_bounds(p))
         .case_insensitive(true)
         .build()
         .expect("activity rule regex compiles")
@@ -67,10 +78,18 @@ pub(crate) fn rules() -> &'static Rules {
     RULES.get_or_init(|| {
         let file: RuleFile =
             serde_json::from_str(RULES_JSON).expect("rules/activities.json is valid");
-        let set = RegexSetBuilder::new(file.rules.iter().map(|r| &r.trigger))
-            .case_insensitive(true)
-            .build()
-            .expect("activity triggers compile");
+        let mut kws = Vec::new();
+        let mut keyword_rule = Vec::new();
+        for (i, r) in file.rules.iter().enumerate() {
+            for k in &r.keywords {
+                kws.push(k.as_str());
+                keyword_rule.push(i);
+            }
+        }
+        let keywords = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&kws)
+            .expect("activity keywords compile");
         let compiled = file
             .rules
             .iter()
@@ -83,7 +102,8 @@ pub(crate) fn rules() -> &'static Rules {
             .collect();
         Rules {
             defs: file.rules,
-            set,
+            keywords,
+            keyword_rule,
             compiled,
         }
     })
@@ -101,7 +121,18 @@ pub(crate) struct ActivityHit {
 pub(crate) fn find(sentence: &str) -> Vec<ActivityHit> {
     let r = rules();
     let mut out: Vec<ActivityHit> = Vec::new();
-    for i in r.set.matches(sentence).iter() {
+    let mut candidates = [false; 64];
+    let mut any = false;
+    for m in r.keywords.find_overlapping_iter(sentence) {
+        if let Some(c) = candidates.get_mut(r.keyword_rule[m.pattern().as_usize()]) {
+            *c = true;
+            any = true;
+        }
+    }
+    if !any {
+        return Vec::new();
+    }
+    for i in (0..r.defs.len()).filter(|&i| candidates.get(i).copied().unwrap_or(true)) {
         let (def, c) = (&r.defs[i], &r.compiled[i]);
         if out.iter().any(|h| h.activity_type == def.activity_type) {
             continue;
@@ -135,6 +166,24 @@ pub(crate) fn find(sentence: &str) -> Vec<ActivityHit> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trigger_matches_contain_a_keyword() {
+        for def in &rules().defs {
+            let re = ci(&def.trigger);
+            for ex in def.examples.positive.iter().chain(&def.examples.negative) {
+                for m in re.find_iter(ex) {
+                    let t = m.as_str().to_lowercase();
+                    assert!(
+                        def.keywords.iter().any(|k| t.contains(&k.to_lowercase())),
+                        "{}: trigger match {:?} has no keyword",
+                        def.id,
+                        m.as_str()
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn rule_examples() {

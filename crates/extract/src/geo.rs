@@ -4,8 +4,6 @@
 use warta_core::{RegionLevel, RegionRef, RegionRole};
 use warta_gazetteer::{gazetteer, Region, RegionMatch};
 
-pub(crate) use warta_gazetteer::MatchKind;
-
 /// Region names in `text` (non-overlapping, in order).
 pub(crate) fn find(text: &str) -> Vec<RegionMatch> {
     gazetteer().find(text)

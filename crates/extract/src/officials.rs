@@ -105,6 +105,10 @@ struct RuleFile {
     titles: Vec<TitleRule>,
     portfolios: Vec<ShortForms>,
     bodies: Vec<ShortForms>,
+    /// Words before a title that make it a place (`Kantor Bupati`), not an official.
+    not_after: Vec<String>,
+    /// Secretariat words between `Asisten III` and its region (`Setda Kabupaten Buol`).
+    secretariats: Vec<String>,
     honorifics: Vec<String>,
     degrees: Vec<String>,
     examples: Vec<Example>,
@@ -316,6 +320,14 @@ pub(crate) fn find(ctx: &ParagraphCtx<'_>, range: Range<usize>) -> Vec<OfficialH
         if modifier.is_none() {
             start = ts;
         }
+        // `Kantor Bupati`, `Rumah Jabatan Gubernur`: a place, not an official.
+        let before = skip_back_spaces(text, start);
+        if rules().file.not_after.iter().any(|w| {
+            text.get(..before).is_some_and(|t| t.ends_with(w.as_str()))
+                && at_word_bounds(text, before - w.len(), before)
+        }) {
+            continue;
+        }
         let Some(mut tp) = parse_title(ctx, rule_idx, start, ts, te, modifier) else {
             continue;
         };
@@ -486,6 +498,14 @@ fn parse_title(
             }
             title = format!("{title} {w}");
             pos = e;
+            // `Asisten III Setda Kabupaten Buol`: the secretariat before the region.
+            let q = skip_spaces(text, pos);
+            if let Some(sec) = r.file.secretariats.iter().find(|f| {
+                text.get(q..).is_some_and(|t| t.starts_with(f.as_str()))
+                    && at_word_bounds(text, q, q + f.len())
+            }) {
+                pos = q + sec.len();
+            }
         }
         Some(Needs::Unit) => {
             let (unit, e) = parse_unit(ctx, pos)?;
@@ -738,13 +758,16 @@ fn parse_name(
         if words.is_empty() && r.unit_words.contains(&w.to_lowercase()) {
             break;
         }
-        words.push(w);
+        // An initial or abbreviated name word with its stop, when the name goes on:
+        // `A. Rahman`, `Moh. Arief`, `Hi. Umar`.
+        let abbreviated = w.chars().count() <= 4 && char_at(text, e) == Some('.') && {
+            let n = skip_spaces(text, e + 1);
+            n > e + 1 && word_end(text, n).is_some_and(|we| is_capitalised(&text[n..we]))
+        };
+        let e = if abbreviated { e + 1 } else { e };
+        words.push(&text[p..e]);
         name_end = e;
         p = e;
-        // An initial with its stop: `A. Rahman`.
-        if w.chars().count() == 1 && char_at(text, p) == Some('.') {
-            p += 1;
-        }
         let next = skip_spaces(text, p);
         if next == p {
             break;

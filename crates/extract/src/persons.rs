@@ -6,7 +6,6 @@
 
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, MatchKind};
 use warta_core::{Official, Person, Span};
 
 use crate::text::{at_word_bounds, is_capitalised};
@@ -151,15 +150,8 @@ pub(crate) fn link(
             sentence_person,
         };
     }
-    let Ok(ac) = AhoCorasick::builder()
-        .match_kind(MatchKind::LeftmostLongest)
-        .build(unique.iter().map(|(f, _)| f))
-    else {
-        return Linked {
-            persons,
-            sentence_person,
-        };
-    };
+    // Longest forms first, so `Alfian Salam` wins over `Alfian` at the same start.
+    unique.sort_by_key(|(f, _)| std::cmp::Reverse(f.len()));
     let mut last: Option<usize> = None;
     for (pi, pt) in paras.iter().enumerate() {
         for (si, s) in pt.sentences.iter().enumerate() {
@@ -171,18 +163,33 @@ pub(crate) fn link(
                 .iter()
                 .find(|(op, sp, _, _)| *op == pi && sp.start >= s.start && sp.start < s.end)
                 .and_then(|(_, _, o, _)| o.person);
-            for m in ac.find_iter(st) {
-                let (a, b) = (s.start + m.start(), s.start + m.end());
-                if !at_word_bounds(pt.text, a, b) {
+            // Names are capitalised: try the forms at each capitalised word start.
+            let mut k = 0;
+            while k < st.len() {
+                let Some(c) = st[k..].chars().next() else {
+                    break;
+                };
+                let at_start = c.is_uppercase()
+                    && !crate::text::char_before(st, k).is_some_and(crate::text::is_word_char);
+                let found = if at_start {
+                    unique.iter().find(|(f, _)| {
+                        st[k..].starts_with(f.as_str()) && at_word_bounds(st, k, k + f.len())
+                    })
+                } else {
+                    None
+                };
+                let Some((f, i)) = found else {
+                    k += c.len_utf8();
                     continue;
-                }
-                let i = unique[m.pattern().as_usize()].1;
+                };
+                let (a, b) = (s.start + k, s.start + k + f.len());
                 let span = Span::new(pi, a, b);
                 let inside_official = officials.iter().any(|(_, sp, _, _)| sp.overlaps(&span));
                 if !inside_official {
-                    persons[i].mentions.push(span);
+                    persons[*i].mentions.push(span);
                 }
-                who.get_or_insert(i);
+                who.get_or_insert(*i);
+                k += f.len();
             }
             if who.is_none() && PRONOUN_CUES.iter().any(|c| st.contains(c)) {
                 who = last;

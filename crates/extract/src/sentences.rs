@@ -1,14 +1,15 @@
 //! Sentence splitting for Indonesian news text.
 //!
-//! Unicode sentence boundaries (UAX #29) split after every full stop, so `Ir. H. Achmad` or
-//! `No. 5` would be cut. The splits are merged back when the word before the stop is an
-//! abbreviation from `rules/abbreviations.txt` or a single capital letter (an initial).
+//! A sentence ends at `.`, `!`, `?` or `…` (with any closing quotes and brackets after it)
+//! followed by whitespace and then an upper-case letter, a digit or an opening quote or
+//! bracket: the UAX #29 rule restricted to what news prose needs, in one byte scan (the
+//! `unicode-segmentation` sentence iterator measured at 8 MB/s, far below the extraction
+//! budget). A stop after an abbreviation from `rules/abbreviations.txt` or a single capital
+//! letter (an initial: `Ir. H. Achmad`, `No. 5`, `A. Rahman`) does not end a sentence.
 
 use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::OnceLock;
-
-use unicode_segmentation::UnicodeSegmentation;
 
 static ABBREVIATIONS: &str = include_str!("../rules/abbreviations.txt");
 
@@ -52,15 +53,55 @@ fn ends_with_abbreviation(chunk: &str) -> bool {
 /// Byte ranges of the sentences of `text`, in order, covering the text without gaps
 /// (trailing whitespace stays with its sentence).
 pub fn split(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
     let mut out: Vec<Range<usize>> = Vec::new();
-    let mut merge_next = false;
-    for (start, s) in text.split_sentence_bound_indices() {
-        let end = start + s.len();
-        match out.last_mut() {
-            Some(last) if merge_next => last.end = end,
-            _ => out.push(start..end),
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // `…` is E2 80 A6.
+        let term_len = match b {
+            b'.' | b'!' | b'?' => 1,
+            0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA6) => 3,
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let mut j = i + term_len;
+        // Repeated terminators and closing quotes/brackets stay with the sentence.
+        while let Some(c) = text.get(j..).and_then(|t| t.chars().next()) {
+            if matches!(
+                c,
+                '.' | '!' | '?' | '"' | '\'' | '”' | '’' | ')' | ']' | '»'
+            ) {
+                j += c.len_utf8();
+            } else {
+                break;
+            }
         }
-        merge_next = ends_with_abbreviation(&text[out.last().map_or(start, |r| r.start)..end]);
+        let ws_start = j;
+        while let Some(c) = text.get(j..).and_then(|t| t.chars().next()) {
+            if c.is_whitespace() {
+                j += c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        let next = text.get(j..).and_then(|t| t.chars().next());
+        let opens = next.is_some_and(|c| {
+            c.is_uppercase()
+                || c.is_ascii_digit()
+                || matches!(c, '"' | '“' | '‘' | '\'' | '(' | '[')
+        });
+        if j > ws_start && opens && (b != b'.' || !ends_with_abbreviation(&text[start..i + 1])) {
+            out.push(start..j);
+            start = j;
+        }
+        i = j.max(i + 1);
+    }
+    if start < text.len() {
+        out.push(start..text.len());
     }
     out
 }
