@@ -98,7 +98,7 @@ fn compiled() -> &'static Compiled {
         let nouns = alternation(forms.keys().map(String::as_str));
         let classifiers = alternation(rules.classifiers.iter().map(String::as_str));
         let noun = Regex::new(&format!(
-            r"(?i)^\s+(?:(?P<cls>{classifiers}){B}\s+)?(?P<noun>{nouns}){B}"
+            r"(?i-u)^\s+(?:(?P<cls>{classifiers}){B}\s+)?(?P<noun>{nouns}){B}"
         ))
         .expect("noun regex compiles");
         let mut cue_roles = HashMap::new();
@@ -108,7 +108,7 @@ fn compiled() -> &'static Compiled {
             }
         }
         let cues = Regex::new(&format!(
-            r"(?i){B}(?:{}){B}",
+            r"(?i-u){B}(?:{}){B}",
             alternation(cue_roles.keys().map(String::as_str))
         ))
         .expect("cue regex compiles");

@@ -94,6 +94,9 @@ struct Compiled {
     re: Regex,
     tail: Regex,
     joiner: Regex,
+    words: crate::numbers::Prefilter,
+    /// Capture group index of each form's group `f{i}`: (group, form).
+    form_groups: Vec<(usize, usize)>,
 }
 
 const RULES_JSON: &str = include_str!("../rules/cycles.json");
@@ -113,7 +116,7 @@ fn compiled() -> &'static Compiled {
                 format!("(?P<f{i}>{})", ps.join("|").replace(r"\b", b))
             })
             .collect();
-        let re = Regex::new(&format!(r"(?i){b}(?:{})", alts.join("|"))).expect("cycle regex compiles");
+        let re = Regex::new(&format!(r"(?i-u){b}(?:{})", alts.join("|"))).expect("cycle regex compiles");
         let tail = Regex::new(&format!(
             r"(?i)^(?P<ser>\s+serentak{b})?(?:(?P<reg>(?:\s+(?-i:[A-Z][A-Za-z'-]*)){{1,3}}?)?(?P<ser2>\s+serentak{b})?\s*(?:(?:tahun|thn|th\.?)\s*)?(?P<y>(?:19|20)[0-9]{{2}}){b})?"
         ))
@@ -133,7 +136,13 @@ fn compiled() -> &'static Compiled {
             })
             .collect();
         calendar.sort_by_key(|c| c.1);
-        Compiled { rules, ids, calendar, re, tail, joiner }
+        let words = crate::numbers::Prefilter::new(["pemil", "pil"]);
+        let form_groups = re
+            .capture_names()
+            .enumerate()
+            .filter_map(|(g, n)| Some((g, n?.strip_prefix('f')?.parse().ok()?)))
+            .collect();
+        Compiled { rules, ids, calendar, re, tail, joiner, words, form_groups }
     })
 }
 
@@ -152,6 +161,9 @@ fn word_before(text: &str, start: usize) -> String {
 pub fn find_cycles(text: &str) -> Vec<CycleHit> {
     let c = compiled();
     let mut out: Vec<CycleHit> = Vec::new();
+    if !c.words.is_match(text) {
+        return out;
+    }
     let mut pos = 0;
     while pos < text.len() {
         let Some(caps) = c.re.captures_at(text, pos) else {
@@ -162,8 +174,7 @@ pub fn find_cycles(text: &str) -> Vec<CycleHit> {
         while pos < text.len() && !text.is_char_boundary(pos) {
             pos += 1;
         }
-        let Some(fi) = (0..c.rules.forms.len()).find(|i| caps.name(&format!("f{i}")).is_some())
-        else {
+        let Some(&(_, fi)) = c.form_groups.iter().find(|(g, _)| caps.get(*g).is_some()) else {
             continue;
         };
         let before = word_before(text, m.start());

@@ -34,7 +34,7 @@ use regex::{Captures, Regex};
 use serde::Deserialize;
 use warta_core::{DateAnchor, DateValue, PartialDate};
 
-use crate::numbers::alternation;
+use crate::numbers::{alternation, has_ascii_digit, Prefilter};
 
 /// What relative and partial dates are anchored on.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -134,6 +134,8 @@ struct Compiled {
     re: Regex,
     /// `Nomor 5 ` / `No. 12/` just before a match: the number of an instrument, not a date.
     number_before: Regex,
+    /// Month, weekday and relative words: texts with none of them and no digit have no date.
+    words: Prefilter,
 }
 
 const RULES_JSON: &str = include_str!("../rules/dates.json");
@@ -154,13 +156,23 @@ fn compiled() -> &'static Compiled {
         let ysuf = alternation(rules.year_suffixes.iter().map(String::as_str));
         let b = r"(?-u:\b)";
         let pat = format!(
-            r"(?i){b}(?:(?P<a_wd>{wd}),?\s+(?P<a_m>{m_all}){b}\.?\s+(?P<a_d>[0-9]{{1,2}}),\s*(?P<a_y>[0-9]{{4}}){b}|(?P<b_wd>{wd}){b}(?:\s+(?:{tod}){b})?,?\s*\(\s*(?P<b_d>[0-9]{{1,2}})\s*[/-]\s*(?P<b_m>[0-9]{{1,2}})(?:\s*[/-]\s*(?P<b_y>[0-9]{{4}}|[0-9]{{2}}))?\s*\)|(?:(?P<n_wd>{wd}),?\s+)?(?P<n_d>[0-9]{{1,2}})\s*[/-]\s*(?P<n_m>[0-9]{{1,2}})\s*[/-]\s*(?P<n_y>[0-9]{{4}}){b}|(?P<iso_y>[0-9]{{4}})-(?P<iso_m>[0-9]{{2}})-(?P<iso_d>[0-9]{{2}}){b}|(?:(?P<d_wd>{wd}),?\s+)?(?:(?:tanggal|tgl\.?|tertanggal)\s+)?(?P<d_d>[0-9]{{1,2}})\s+(?P<d_m>{m_all}){b}\.?(?:\s+(?P<d_y>[0-9]{{4}}){b})?|(?:bulan\s+)?(?P<e_m>{m_all}){b}\.?\s+(?P<e_y>[0-9]{{4}}){b}|bulan\s+(?P<f_m>{m_full}){b}|(?P<rel>{rel}){b}|(?P<g_pre>{ypre})\s*(?P<g_y>[0-9]{{4}}){b}|(?:{yprep})\s+(?P<g_y3>[0-9]{{4}}){b}|(?P<g_y2>[0-9]{{4}})\s+(?:{ysuf}){b}|(?P<i_wd>{wd}){b}(?:\s+(?:{tod}){b})?)"
+            r"(?i-u){b}(?:(?P<a_wd>{wd}),?\s+(?P<a_m>{m_all}){b}\.?\s+(?P<a_d>[0-9]{{1,2}}),\s*(?P<a_y>[0-9]{{4}}){b}|(?P<b_wd>{wd}){b}(?:\s+(?:{tod}){b})?,?\s*\(\s*(?P<b_d>[0-9]{{1,2}})\s*[/-]\s*(?P<b_m>[0-9]{{1,2}})(?:\s*[/-]\s*(?P<b_y>[0-9]{{4}}|[0-9]{{2}}))?\s*\)|(?:(?P<n_wd>{wd}),?\s+)?(?P<n_d>[0-9]{{1,2}})\s*[/-]\s*(?P<n_m>[0-9]{{1,2}})\s*[/-]\s*(?P<n_y>[0-9]{{4}}){b}|(?P<iso_y>[0-9]{{4}})-(?P<iso_m>[0-9]{{2}})-(?P<iso_d>[0-9]{{2}}){b}|(?:(?P<d_wd>{wd}),?\s+)?(?:(?:tanggal|tgl\.?|tertanggal)\s+)?(?P<d_d>[0-9]{{1,2}})\s+(?P<d_m>{m_all}){b}\.?(?:\s+(?P<d_y>[0-9]{{4}}){b})?|(?:bulan\s+)?(?P<e_m>{m_all}){b}\.?\s+(?P<e_y>[0-9]{{4}}){b}|bulan\s+(?P<f_m>{m_full}){b}|(?P<rel>{rel}){b}|(?P<g_pre>{ypre})\s*(?P<g_y>[0-9]{{4}}){b}|(?:{yprep})\s+(?P<g_y3>[0-9]{{4}}){b}|(?P<g_y2>[0-9]{{4}})\s+(?:{ysuf}){b}|(?P<i_wd>{wd}){b}(?:\s+(?:{tod}){b})?)"
         );
         let re = Regex::new(&pat).expect("date regex compiles");
         let number_before =
-            Regex::new(r"(?i)(?:\bnomor|\bno|\bnmr|\bnum)\.?\s*:?\s*[0-9a-z./-]*[0-9][0-9a-z./-]*\s*$")
+            Regex::new(r"(?i-u)(?:\bnomor|\bno|\bnmr|\bnum)\.?\s*:?\s*[0-9a-z./-]*[0-9][0-9a-z./-]*\s*$")
                 .expect("number_before compiles");
-        Compiled { rules, re, number_before }
+        let words = Prefilter::new(
+            rules
+                .months
+                .iter()
+                .flat_map(|m| m.full.iter().chain(m.short.iter()))
+                .chain(rules.weekdays.iter().flat_map(|w| w.names.iter()))
+                .chain(rules.relative.iter().flat_map(|r| r.words.iter()))
+                .map(|w| w.split_whitespace().next().unwrap_or(""))
+                .chain(["bulan"]),
+        );
+        Compiled { rules, re, number_before, words }
     })
 }
 
@@ -416,6 +428,9 @@ pub fn find_dates(text: &str, ctx: &DateContext) -> Vec<DateHit> {
     let c = compiled();
     let r = &c.rules;
     let mut out: Vec<DateHit> = Vec::new();
+    if !has_ascii_digit(text) && !c.words.is_match(text) {
+        return out;
+    }
     for caps in c.re.captures_iter(text) {
         let Some(m) = caps.get(0) else { continue };
         let (mut start, end) = (m.start(), m.end());

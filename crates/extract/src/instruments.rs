@@ -39,7 +39,7 @@ use serde::Deserialize;
 use warta_core::{DateAnchor, LegalInstrument, PartialDate, Precision};
 
 use crate::dates::{find_dates, DateContext};
-use crate::numbers::alternation;
+use crate::numbers::{alternation, Prefilter};
 
 /// An instrument found in a sentence, with byte offsets relative to that sentence.
 /// `value.instrument` is 0 here; [`link_instruments`] assigns per-article identities.
@@ -139,6 +139,12 @@ struct Compiled {
     cue_before: Regex,
     simple_number: Regex,
     trailing_year: Regex,
+    /// First words of the long forms and case-insensitive short forms, signatories.
+    words: Prefilter,
+    /// Case-sensitive short forms (`UU`, `SE` ...).
+    upper: aho_corasick::AhoCorasick,
+    /// Capture group index of each type's long (`l{i}`) and short (`a{i}`) form: (group, type, long).
+    type_groups: Vec<(usize, usize, bool)>,
 }
 
 const RULES_JSON: &str = include_str!("../rules/instruments.json");
@@ -164,7 +170,7 @@ fn compiled() -> &'static Compiled {
                 r"(?P<l{i}>(?:{long}){B}(?:\s*\(\s*{abbr_cs}\s*\))?)|(?P<a{i}>{abbr_cs}{B}(?:\s*\(\s*(?:{long})\s*\))?)"
             ));
         }
-        let types = Regex::new(&format!(r"(?i){B}(?:{})", alts.join("|"))).expect("types compile");
+        let types = Regex::new(&format!(r"(?i-u){B}(?:{})", alts.join("|"))).expect("types compile");
         let mut heads = rules.issuer_heads.clone();
         heads.sort_by_key(|p| std::cmp::Reverse(p.len()));
         let heads = Regex::new(&format!(r"(?i)^\s+(?:{}){B}", heads.join("|"))).expect("heads compile");
@@ -194,7 +200,39 @@ fn compiled() -> &'static Compiled {
         let simple_number =
             Regex::new(r"^(?P<n>[0-9]+(?:-[0-9]+)?)/(?P<y>(?:19|20)[0-9]{2})$").expect("simple number");
         let trailing_year = Regex::new(r"/(?P<y>(?:19|20)[0-9]{2})$").expect("trailing year");
+        let mut trig: Vec<String> = Vec::new();
+        let mut upper: Vec<String> = Vec::new();
+        for t in &rules.types {
+            for l in &t.long {
+                let first: String = l.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+                trig.push(first);
+            }
+            for a in &t.abbr {
+                if t.abbr_ci {
+                    trig.push(a.to_lowercase());
+                } else {
+                    upper.push(a.clone());
+                }
+            }
+        }
+        for s in &rules.signatory_issuers {
+            trig.push(s.chars().take_while(|c| c.is_ascii_alphabetic()).collect());
+        }
+        let words = Prefilter::new(trig.iter().map(String::as_str));
+        let upper = aho_corasick::AhoCorasick::new(&upper).expect("upper prefilter builds");
+        let type_groups = types
+            .capture_names()
+            .enumerate()
+            .filter_map(|(g, n)| {
+                let n = n?;
+                let (kind, idx) = n.split_at(1);
+                Some((g, idx.parse().ok()?, kind == "l"))
+            })
+            .collect();
         Compiled {
+            type_groups,
+            words,
+            upper,
             rules,
             types,
             heads,
@@ -415,6 +453,9 @@ pub fn find_instruments(sentence: &str) -> Vec<InstrumentHit> {
     let c = compiled();
     let s = sentence;
     let mut out: Vec<InstrumentHit> = Vec::new();
+    if !c.words.is_match(s) && !c.upper.is_match(s) {
+        return out;
+    }
     let mut from = 0;
     while from < s.len() {
         let Some(caps) = c.types.captures_at(s, from) else {
@@ -425,15 +466,11 @@ pub fn find_instruments(sentence: &str) -> Vec<InstrumentHit> {
         while from < s.len() && !s.is_char_boundary(from) {
             from += 1;
         }
-        let Some((ti, is_long)) = (0..c.rules.types.len()).find_map(|i| {
-            if caps.name(&format!("l{i}")).is_some() {
-                Some((i, true))
-            } else if caps.name(&format!("a{i}")).is_some() {
-                Some((i, false))
-            } else {
-                None
-            }
-        }) else {
+        let Some(&(_, ti, is_long)) = c
+            .type_groups
+            .iter()
+            .find(|(g, _, _)| caps.get(*g).is_some())
+        else {
             continue;
         };
         let t = &c.rules.types[ti];

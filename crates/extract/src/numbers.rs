@@ -77,6 +77,29 @@ pub(crate) struct NumberExample {
 struct Compiled {
     rules: NumberRules,
     re: Regex,
+    /// Any number word: texts with neither a digit nor one of these have no number.
+    words: Prefilter,
+}
+
+/// A cheap test run before the regexes: ASCII case-insensitive literal search.
+pub(crate) struct Prefilter(aho_corasick::AhoCorasick);
+
+impl Prefilter {
+    pub(crate) fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> Prefilter {
+        let words: Vec<&str> = words.into_iter().filter(|w| !w.is_empty()).collect();
+        let ac = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&words)
+            .expect("prefilter builds");
+        Prefilter(ac)
+    }
+    pub(crate) fn is_match(&self, text: &str) -> bool {
+        self.0.is_match(text)
+    }
+}
+
+pub(crate) fn has_ascii_digit(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_digit())
 }
 
 const RULES_JSON: &str = include_str!("../rules/numbers.json");
@@ -113,10 +136,18 @@ fn compiled() -> &'static Compiled {
         let starts = alternation(rules.units.keys().chain(rules.se_words.keys()).map(String::as_str));
         let b = r"(?-u:\b)";
         let pat = format!(
-            r"(?i)(?:(?P<approx>{approx})\s*)?(?:{b}(?P<dig>[0-9]+(?:[.,][0-9]+)*)(?:\s*(?P<scale>{big}){b})?(?P<an>-an{b})?(?:\s*\((?P<paren>[a-z\s]{{3,60}})\))?|{b}(?P<vague>{vague}){b}|{b}(?P<sp>(?:{starts}){b}(?:\s+(?:{spelled_words}){b})*))"
+            r"(?i-u)(?:(?P<approx>{approx})\s*)?(?:{b}(?P<dig>[0-9]+(?:[.,][0-9]+)*)(?:\s*(?P<scale>{big}){b})?(?P<an>-an{b})?(?:\s*\((?P<paren>[a-z\s]{{3,60}})\))?|{b}(?P<vague>{vague}){b}|{b}(?P<sp>(?:{starts}){b}(?:\s+(?:{spelled_words}){b})*))"
         );
         let re = Regex::new(&pat).expect("number regex compiles");
-        Compiled { rules, re }
+        let words = Prefilter::new(
+            rules
+                .units
+                .keys()
+                .chain(rules.se_words.keys())
+                .chain(rules.vague.iter())
+                .map(String::as_str),
+        );
+        Compiled { rules, re, words }
     })
 }
 
@@ -223,7 +254,37 @@ pub fn parse_spelled(s: &str) -> Option<f64> {
 pub fn find_numbers(text: &str) -> Vec<NumberHit> {
     let c = compiled();
     let mut out = Vec::new();
-    for caps in c.re.captures_iter(text) {
+    if !has_ascii_digit(text) && !c.words.is_match(text) {
+        return out;
+    }
+    for found in c.re.find_iter(text) {
+        let ds = found.as_str();
+        if ds.bytes().all(|b| b.is_ascii_digit()) {
+            // Plain digits: no hedge, scale or suffix, so no capture groups are needed.
+            if out
+                .last()
+                .is_some_and(|l: &NumberHit| found.start() < l.end)
+            {
+                continue;
+            }
+            let Ok(v) = ds.parse::<f64>() else { continue };
+            out.push(NumberHit {
+                start: found.start(),
+                end: found.end(),
+                core_start: found.start(),
+                number: Number {
+                    value: Some(v),
+                    approximate: false,
+                },
+                form: NumberForm::Digits,
+                year_like: ds.len() == 4 && (ds.starts_with("19") || ds.starts_with("20")),
+                rule: "number.digits",
+            });
+            continue;
+        }
+        let Some(caps) = c.re.captures_at(text, found.start()) else {
+            continue;
+        };
         let Some(m) = caps.get(0) else { continue };
         let approx_prefix = caps.name("approx");
         let mut end = m.end();
