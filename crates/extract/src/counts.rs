@@ -50,6 +50,9 @@ struct NounRule {
 struct RoleRule {
     role: CountRole,
     cues: Vec<String>,
+    /// Cues of this role count only within this many bytes of the count (weak cues).
+    #[serde(default)]
+    window: Option<usize>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -143,22 +146,45 @@ fn word_before(text: &str, start: usize) -> (String, Option<u8>) {
 }
 
 /// The role the sentence's cue words give (see the module doc for the priority).
-fn sentence_roles(c: &Compiled, sentence: &str) -> Vec<CountRole> {
-    let mut roles: Vec<CountRole> = c
-        .cues
+fn sentence_cues(c: &Compiled, sentence: &str) -> Vec<(CountRole, usize, usize)> {
+    c.cues
         .find_iter(sentence)
-        .filter_map(|m| c.cue_roles.get(&collapse_lower(m.as_str())).copied())
-        .collect();
-    roles.sort_by_key(|r| c.rules.roles.iter().position(|x| x.role == *r));
-    roles.dedup();
-    roles
+        .filter_map(|m| {
+            let role = c.cue_roles.get(&collapse_lower(m.as_str())).copied()?;
+            Some((role, m.start(), m.end()))
+        })
+        .collect()
+}
+
+/// The highest-priority role among the cues; cues of a role with a `window` count only within
+/// that many bytes of the count.
+fn role_for(
+    c: &Compiled,
+    cues: &[(CountRole, usize, usize)],
+    start: usize,
+    end: usize,
+) -> Option<CountRole> {
+    c.rules.roles.iter().find_map(|r| {
+        let near = |&&(role, s, e): &&(CountRole, usize, usize)| {
+            role == r.role
+                && r.window.is_none_or(|w| {
+                    let gap = if s >= end {
+                        s - end
+                    } else {
+                        start.saturating_sub(e)
+                    };
+                    gap <= w
+                })
+        };
+        cues.iter().find(near).map(|_| r.role)
+    })
 }
 
 /// Every count in one sentence; the role is decided from the sentence's words.
 pub fn find_counts(sentence: &str) -> Vec<CountHit> {
     let c = compiled();
     let mut out = Vec::new();
-    let mut roles: Option<Vec<CountRole>> = None;
+    let mut roles: Option<Vec<(CountRole, usize, usize)>> = None;
     for n in find_numbers(sentence) {
         let (before, prev_byte) = word_before(sentence, n.start);
         if c.rules.excluded_before.iter().any(|w| *w == before) {
@@ -182,9 +208,8 @@ pub fn find_counts(sentence: &str) -> Vec<CountHit> {
         let role = match noun.role {
             Some(r) => r,
             None => {
-                let rs = roles.get_or_insert_with(|| sentence_roles(c, sentence));
-                rs.first()
-                    .copied()
+                let cues = roles.get_or_insert_with(|| sentence_cues(c, sentence));
+                role_for(c, cues, n.start, n.end + m.end())
                     .or(noun.default_role)
                     .unwrap_or(CountRole::Other)
             }

@@ -145,6 +145,8 @@ struct Compiled {
     upper: aho_corasick::AhoCorasick,
     /// Capture group index of each type's long (`l{i}`) and short (`a{i}`) form: (group, type, long).
     type_groups: Vec<(usize, usize, bool)>,
+    /// An instrument type at the very start of a string (ends a subject: `... dan PP 53/2010`).
+    type_start: Regex,
 }
 
 const RULES_JSON: &str = include_str!("../rules/instruments.json");
@@ -171,6 +173,8 @@ fn compiled() -> &'static Compiled {
             ));
         }
         let types = Regex::new(&format!(r"(?i-u){B}(?:{})", alts.join("|"))).expect("types compile");
+        let type_start =
+            Regex::new(&format!(r"(?i-u)^(?:{}){B}", alts.join("|"))).expect("type start compiles");
         let mut heads = rules.issuer_heads.clone();
         heads.sort_by_key(|p| std::cmp::Reverse(p.len()));
         let heads = Regex::new(&format!(r"(?i)^\s+(?:{}){B}", heads.join("|"))).expect("heads compile");
@@ -230,6 +234,7 @@ fn compiled() -> &'static Compiled {
             })
             .collect();
         Compiled {
+            type_start,
             type_groups,
             words,
             upper,
@@ -340,6 +345,11 @@ fn subject_len(c: &Compiled, rest: &str) -> usize {
                 break;
             }
             if lw == "dan" && is_verb(next) {
+                break;
+            }
+            if matches!(lw.as_str(), "dan" | "serta" | "atau" | "maupun")
+                && c.type_start.is_match(&rest[pos + w.len()..].trim_start())
+            {
                 break;
             }
         }
