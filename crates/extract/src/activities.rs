@@ -11,7 +11,8 @@ use warta_core::ActivityType;
 
 static RULES_JSON: &str = include_str!("../rules/activities.json");
 
-/// Examples a rule must find (positive) and must not find (negative).
+/// Examples a rule must find (positive) and must not find (negative); run by the tests.
+#[cfg_attr(not(test), allow(dead_code))]
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Examples {
@@ -21,6 +22,7 @@ pub(crate) struct Examples {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) struct RuleDef {
     pub id: String,
     /// Literals one of which every trigger match contains: the prefilter.

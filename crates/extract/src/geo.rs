@@ -9,11 +9,6 @@ pub(crate) fn find(text: &str) -> Vec<RegionMatch> {
     gazetteer().find(text)
 }
 
-/// The region with Kemendagri code `code`.
-pub(crate) fn by_code(code: &str) -> Option<&'static Region> {
-    gazetteer().by_code(code)
-}
-
 /// Regions whose name, bare name or alias is `name`.
 pub(crate) fn lookup(name: &str) -> Vec<&'static Region> {
     gazetteer().lookup(name)

@@ -88,7 +88,8 @@ struct ShortForms {
     scope: Option<Scope>,
 }
 
-/// A rule-file example: a sentence and the official keys expected from it.
+/// A rule-file example: a sentence and the official keys expected from it; run by the tests.
+#[cfg_attr(not(test), allow(dead_code))]
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Example {
@@ -98,6 +99,7 @@ pub(crate) struct Example {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(not(test), allow(dead_code))]
 struct RuleFile {
     #[serde(rename = "_doc")]
     _doc: String,
@@ -209,6 +211,7 @@ pub(crate) fn rules() -> &'static Rules {
 }
 
 /// The examples of `rules/officials.json`.
+#[cfg(test)]
 pub(crate) fn examples() -> &'static [Example] {
     &rules().file.examples
 }
@@ -235,7 +238,6 @@ pub(crate) struct OfficialHit {
     /// The level the office belongs to, when the title fixes it.
     pub level: Option<RegionLevel>,
     pub name: String,
-    pub name_span: Range<usize>,
     pub honorifics: Vec<String>,
     pub rule: &'static str,
 }
@@ -410,7 +412,6 @@ pub(crate) fn find(ctx: &ParagraphCtx<'_>, range: Range<usize>) -> Vec<OfficialH
             scope: tp.scope,
             level: tp.level,
             name,
-            name_span,
             honorifics,
             rule: if in_brackets {
                 "official.name_bracket_title"

@@ -74,15 +74,6 @@ pub(crate) fn is_acronym(word: &str) -> bool {
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
 }
 
-/// The largest char boundary at or below `pos` (clamped to the text).
-pub(crate) fn floor_boundary(s: &str, pos: usize) -> usize {
-    let mut p = pos.min(s.len());
-    while !s.is_char_boundary(p) {
-        p -= 1;
-    }
-    p
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,6 +91,5 @@ mod tests {
         assert_eq!(skip_spaces(s, 2), 3);
         assert!(is_acronym("BKPSDM") && !is_acronym("Bawaslu") && !is_acronym("A"));
         assert_eq!(char_at("é", 1), None);
-        assert_eq!(floor_boundary("é", 1), 0);
     }
 }

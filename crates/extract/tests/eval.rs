@@ -103,3 +103,30 @@ fn gold_dir_reads_both_forms() {
     assert!(matches!(gold[0], GoldArticle::Full(_)));
     assert!(matches!(gold[1], GoldArticle::Lite(_)));
 }
+
+/// Hand-made lite gold for the five seeds (`fixtures/extract/gold`): the table is printed
+/// (`cargo test -p warta-extract --test eval -- --nocapture`), and every seed official is found.
+#[test]
+fn seeds_against_hand_gold() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let gold = load_gold_dir(root.join("fixtures/extract/gold")).unwrap();
+    assert_eq!(gold.len(), 5);
+    let articles: Vec<Article> = gold
+        .iter()
+        .map(|g| {
+            let p = root.join(format!("fixtures/ingest/{}.json", g.article_id()));
+            serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+        })
+        .collect();
+    let pred: Vec<_> = articles.iter().map(warta_extract::extract).collect();
+    let r = evaluate(&gold, &pred, &articles);
+    eprintln!("{}\n{}", r.table(), r.details());
+    let off = &r.by_kind[&MentionKind::Official];
+    assert_eq!(
+        (off.tp, off.gold, off.pred),
+        (16, 16, 16),
+        "every seed official, nothing else"
+    );
+    assert!(r.by_kind[&MentionKind::Region].f1() >= 0.8);
+    assert!(r.by_kind[&MentionKind::Activity].f1() >= 0.7);
+}
