@@ -187,7 +187,7 @@ pub fn find_counts(sentence: &str) -> Vec<CountHit> {
     let mut roles: Option<Vec<(CountRole, usize, usize)>> = None;
     for n in find_numbers(sentence) {
         let (before, prev_byte) = word_before(sentence, n.start);
-        if c.rules.excluded_before.iter().any(|w| *w == before) {
+        if c.rules.excluded_before.contains(&before) {
             continue;
         }
         if matches!(prev_byte, Some(b'/' | b'-' | b'.' | b','))

@@ -178,7 +178,7 @@ pub fn find_cycles(text: &str) -> Vec<CycleHit> {
             continue;
         };
         let before = word_before(text, m.start());
-        if c.rules.not_after.iter().any(|w| *w == before) {
+        if c.rules.not_after.contains(&before) {
             continue;
         }
         let form = &c.rules.forms[fi];

@@ -348,7 +348,7 @@ fn subject_len(c: &Compiled, rest: &str) -> usize {
                 break;
             }
             if matches!(lw.as_str(), "dan" | "serta" | "atau" | "maupun")
-                && c.type_start.is_match(&rest[pos + w.len()..].trim_start())
+                && c.type_start.is_match(rest[pos + w.len()..].trim_start())
             {
                 break;
             }
@@ -575,8 +575,7 @@ pub fn find_instruments(sentence: &str) -> Vec<InstrumentHit> {
         }
         let type_name = out
             .iter()
-            .filter(|h| h.start < m.start())
-            .next_back()
+            .rfind(|h| h.start < m.start())
             .map_or("SK".to_string(), |h| h.value.instrument_type.clone());
         let mut li = empty(&type_name);
         li.issuer = Some(normalise_issuer(c, iss.as_str()));
@@ -631,10 +630,8 @@ fn attach_issue_dates(c: &Compiled, s: &str, hits: &mut [InstrumentHit]) {
             .map(|(i, h)| {
                 let gap = if d.start >= h.end {
                     d.start - h.end
-                } else if h.start >= d.end {
-                    h.start - d.end
                 } else {
-                    0
+                    h.start.saturating_sub(d.end)
                 };
                 (gap, i)
             })
@@ -695,7 +692,7 @@ pub fn link_instruments(hits: &mut [InstrumentHit]) {
                 .rev()
                 .find(|e| e.value.issuer == h.issuer)
         } else if h.year.is_none() {
-            earlier.iter().filter(same_type).next_back()
+            earlier.iter().rfind(same_type)
         } else {
             None
         };

@@ -171,7 +171,7 @@ pub fn parse_digits(s: &str) -> Option<f64> {
     }
     let int_digits: String = if dots > 0 {
         let groups: Vec<&str> = int_part.split('.').collect();
-        let thousands = groups[0].len() >= 1
+        let thousands = !groups[0].is_empty()
             && groups[0].len() <= 3
             && groups[1..].iter().all(|g| g.len() == 3);
         if thousands {
