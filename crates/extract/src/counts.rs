@@ -100,9 +100,9 @@ fn compiled() -> &'static Compiled {
         }
         let nouns = alternation(forms.keys().map(String::as_str));
         let classifiers = alternation(rules.classifiers.iter().map(String::as_str));
-        let noun = Regex::new(&format!(
+        let noun = Regex::new(&crate::numbers::unicode_space(&format!(
             r"(?i-u)^\s+(?:(?P<cls>{classifiers}){B}\s+)?(?P<noun>{nouns}){B}"
-        ))
+        )))
         .expect("noun regex compiles");
         let mut cue_roles = HashMap::new();
         for r in &rules.roles {
@@ -110,10 +110,10 @@ fn compiled() -> &'static Compiled {
                 cue_roles.insert(c.to_lowercase(), r.role);
             }
         }
-        let cues = Regex::new(&format!(
+        let cues = Regex::new(&crate::numbers::unicode_space(&format!(
             r"(?i-u){B}(?:{}){B}",
             alternation(cue_roles.keys().map(String::as_str))
-        ))
+        )))
         .expect("cue regex compiles");
         Compiled {
             rules,

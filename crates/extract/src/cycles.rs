@@ -116,7 +116,8 @@ fn compiled() -> &'static Compiled {
                 format!("(?P<f{i}>{})", ps.join("|").replace(r"\b", b))
             })
             .collect();
-        let re = Regex::new(&format!(r"(?i-u){b}(?:{})", alts.join("|"))).expect("cycle regex compiles");
+        let re = Regex::new(&crate::numbers::unicode_space(&format!(r"(?i-u){b}(?:{})", alts.join("|"))))
+            .expect("cycle regex compiles");
         let tail = Regex::new(&format!(
             r"(?i)^(?P<ser>\s+serentak{b})?(?:(?P<reg>(?:\s+(?-i:[A-Z][A-Za-z'-]*)){{1,3}}?)?(?P<ser2>\s+serentak{b})?\s*(?:(?:tahun|thn|th\.?)\s*)?(?P<y>(?:19|20)[0-9]{{2}}){b})?"
         ))

@@ -39,7 +39,7 @@ use serde::Deserialize;
 use warta_core::{DateAnchor, LegalInstrument, PartialDate, Precision};
 
 use crate::dates::{find_dates, DateContext};
-use crate::numbers::{alternation, Prefilter};
+use crate::numbers::{alternation, unicode_space, Prefilter};
 
 /// An instrument found in a sentence, with byte offsets relative to that sentence.
 /// `value.instrument` is 0 here; [`link_instruments`] assigns per-article identities.
@@ -172,9 +172,11 @@ fn compiled() -> &'static Compiled {
                 r"(?P<l{i}>(?:{long}){B}(?:\s*\(\s*{abbr_cs}\s*\))?)|(?P<a{i}>{abbr_cs}{B}(?:\s*\(\s*(?:{long})\s*\))?)"
             ));
         }
-        let types = Regex::new(&format!(r"(?i-u){B}(?:{})", alts.join("|"))).expect("types compile");
+        let types = Regex::new(&unicode_space(&format!(r"(?i-u){B}(?:{})", alts.join("|"))))
+            .expect("types compile");
         let type_start =
-            Regex::new(&format!(r"(?i-u)^(?:{}){B}", alts.join("|"))).expect("type start compiles");
+            Regex::new(&unicode_space(&format!(r"(?i-u)^(?:{}){B}", alts.join("|"))))
+                .expect("type start compiles");
         let mut heads = rules.issuer_heads.clone();
         heads.sort_by_key(|p| std::cmp::Reverse(p.len()));
         let heads = Regex::new(&format!(r"(?i)^\s+(?:{}){B}", heads.join("|"))).expect("heads compile");

@@ -98,6 +98,12 @@ impl Prefilter {
     }
 }
 
+/// Patterns are compiled in ASCII mode for speed (`(?i-u)`); this makes their `\s` match
+/// Unicode whitespace again (non-breaking spaces survive in cleaned text).
+pub(crate) fn unicode_space(pattern: &str) -> String {
+    pattern.replace(r"\s", r"(?u:\s)")
+}
+
 pub(crate) fn has_ascii_digit(text: &str) -> bool {
     text.bytes().any(|b| b.is_ascii_digit())
 }
@@ -136,9 +142,9 @@ fn compiled() -> &'static Compiled {
         let starts = alternation(rules.units.keys().chain(rules.se_words.keys()).map(String::as_str));
         let b = r"(?-u:\b)";
         let pat = format!(
-            r"(?i-u)(?:(?P<approx>{approx})\s*)?(?:{b}(?P<dig>[0-9]+(?:[.,][0-9]+)*)(?:\s*(?P<scale>{big}){b})?(?P<an>-an{b})?(?:\s*\((?P<paren>[a-z\s]{{3,60}})\))?|{b}(?P<vague>{vague}){b}|{b}(?P<sp>(?:{starts}){b}(?:\s+(?:{spelled_words}){b})*))"
+            r"(?i-u)(?:(?P<approx>{approx})\s*)?(?:{b}(?P<dig>[0-9]+(?:[.,][0-9]+)*)(?:\s*(?P<scale>{big}){b})?(?P<an>-an{b})?(?:\s*\((?P<paren>(?:[a-z]|\s){{3,60}})\))?|{b}(?P<vague>{vague}){b}|{b}(?P<sp>(?:{starts}){b}(?:\s+(?:{spelled_words}){b})*))"
         );
-        let re = Regex::new(&pat).expect("number regex compiles");
+        let re = Regex::new(&unicode_space(&pat)).expect("number regex compiles");
         let words = Prefilter::new(
             rules
                 .units
