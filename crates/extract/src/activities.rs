@@ -139,21 +139,27 @@ pub(crate) fn find(sentence: &str) -> Vec<ActivityHit> {
         if out.iter().any(|h| h.activity_type == def.activity_type) {
             continue;
         }
+        // The trigger is the most selective test: run it first.
+        let Some(first) = c.trigger.find(sentence) else {
+            continue;
+        };
         if c.requires.as_ref().is_some_and(|re| !re.is_match(sentence))
             || c.unless.as_ref().is_some_and(|re| re.is_match(sentence))
         {
             continue;
         }
-        let excluded: Vec<Range<usize>> = c
-            .exclude
-            .as_ref()
-            .map(|re| re.find_iter(sentence).map(|m| m.range()).collect())
-            .unwrap_or_default();
-        let hit = c.trigger.find_iter(sentence).find(|m| {
-            !excluded
-                .iter()
-                .any(|x| x.start < m.end() && m.start() < x.end)
-        });
+        let hit = match &c.exclude {
+            None => Some(first),
+            Some(ex) => {
+                let excluded: Vec<Range<usize>> =
+                    ex.find_iter(sentence).map(|m| m.range()).collect();
+                c.trigger.find_iter(sentence).find(|m| {
+                    !excluded
+                        .iter()
+                        .any(|x| x.start < m.end() && m.start() < x.end)
+                })
+            }
+        };
         if let Some(m) = hit {
             out.push(ActivityHit {
                 rule: i,

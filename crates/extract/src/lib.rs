@@ -241,19 +241,13 @@ pub fn extract(article: &Article) -> ArticleFacts {
         });
     }
 
-    // Lexical kinds, per sentence. Cycles first: their years anchor dates when the article
+    // Lexical kinds. Cycles first: their years anchor dates when the article
     // has no publication date.
     let mut cycle_hits: Vec<(usize, usize, cycles::CycleHit)> = Vec::new();
+    // Dates and cycles are found per paragraph (they need no sentence context), which saves
+    // a search per sentence; counts and instruments take their role from the sentence.
     for (pi, p) in paras.iter().enumerate() {
-        for s in &p.sentences {
-            if let Some(st) = p.text.get(s.clone()) {
-                cycle_hits.extend(
-                    cycles::find_cycles(st)
-                        .into_iter()
-                        .map(|h| (pi, s.start, h)),
-                );
-            }
-        }
+        cycle_hits.extend(cycles::find_cycles(p.text).into_iter().map(|h| (pi, 0, h)));
     }
     let mut ctx = date_context(article);
     if ctx.article_year.is_none() {
@@ -277,22 +271,13 @@ pub fn extract(article: &Article) -> ArticleFacts {
         }
     }
     for (pi, p) in paras.iter().enumerate() {
+        for d in dates::find_dates(p.text, &ctx) {
+            push_lexical(&mut mentions, p, pi, 0, d.start, d.end, MentionValue::Date(d.value), d.rule);
+        }
         for s in &p.sentences {
             let Some(st) = p.text.get(s.clone()) else {
                 continue;
             };
-            for d in dates::find_dates(st, &ctx) {
-                push_lexical(
-                    &mut mentions,
-                    p,
-                    pi,
-                    s.start,
-                    d.start,
-                    d.end,
-                    MentionValue::Date(d.value),
-                    d.rule,
-                );
-            }
             for c in counts::find_counts(st) {
                 push_lexical(
                     &mut mentions,
@@ -698,6 +683,28 @@ mod tests {
         };
         assert_eq!(a.person, Some(0));
         assert_eq!(a.region_code.as_deref(), Some("62.04"));
+    }
+
+    #[test]
+    fn nickname_and_second_role() {
+        let a = article(&[
+            "Plt Gubernur Kalimantan Timur Sumarsono membuka apel netralitas ASN.",
+            "Soni - sapaan akrab Sumarsono - mengingatkan ASN agar tetap netral.",
+            "Kepala Dinas PMPTSP Sumbar, Adi Wirawan, sebagai Pjs Bupati Solok Selatan meminta ASN netral.",
+        ]);
+        let facts = extract(&a);
+        let soni = &facts.persons[0];
+        assert_eq!(soni.name, "Sumarsono");
+        let texts: Vec<&str> = soni.mentions.iter().filter_map(|s| s.slice(&a)).collect();
+        assert!(texts.contains(&"Soni"), "{texts:?}");
+        // One person holding two offices.
+        let adi: Vec<&Mention> = facts
+            .mentions
+            .iter()
+            .filter(|m| matches!(&m.value, MentionValue::Official(o) if o.name.as_deref() == Some("Adi Wirawan")))
+            .collect();
+        assert_eq!(adi.len(), 2);
+        assert_eq!(facts.persons.iter().filter(|p| p.name == "Adi Wirawan").count(), 1);
     }
 
     #[test]
