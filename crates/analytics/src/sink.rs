@@ -1,0 +1,183 @@
+//! [`TableSink`]: streams fact rows to Parquet and CSV in bounded chunks.
+
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use polars::io::csv::write::BatchedWriter as CsvBatched;
+use polars::io::parquet::write::BatchedWriter as ParquetBatched;
+use polars::prelude::*;
+use warta_core::{Article, ArticleFacts};
+
+use crate::sql::{run_aggregates, PROVINCE_CYCLE_SUMMARY};
+use crate::tables::{article_rows, Buffer, FACT_TABLES};
+use crate::{io_err, AnalyticsError, RunTables, TableInfo};
+
+/// Rows a table buffers before they are written as one chunk (a Parquet row group and a
+/// block of CSV lines), unless [`TableSink::with_chunk_rows`] sets another bound.
+pub const DEFAULT_CHUNK_ROWS: usize = 50_000;
+
+struct TableWriter {
+    buffer: Buffer,
+    written: usize,
+    parquet: ParquetBatched<File>,
+    csv: CsvBatched<File>,
+}
+
+impl TableWriter {
+    fn flush(&mut self) -> PolarsResult<()> {
+        if self.buffer.rows() == 0 {
+            return Ok(());
+        }
+        let df = self.buffer.take_frame()?;
+        self.parquet.write_batch(&df)?;
+        self.csv.write_batch(&df)?;
+        self.written += df.height();
+        Ok(())
+    }
+}
+
+/// Streams the facts of a corpus to disk while it runs.
+///
+/// Each fact table buffers at most [`TableSink::chunk_rows`] rows; a full buffer is written
+/// as one Parquet row group and appended to the CSV file, so memory stays flat however many
+/// articles pass through. Everything is written into a hidden `DIR/.tmp-*` directory;
+/// [`TableSink::finish`] computes the aggregates there and only then moves each file into
+/// `DIR` with a rename, so `DIR` never holds a half-written table. A sink dropped without
+/// `finish` (or a `finish` that fails) removes its temporary directory and leaves `DIR` as it was.
+pub struct TableSink {
+    dir: PathBuf,
+    tmp: PathBuf,
+    chunk_rows: usize,
+    writers: Vec<TableWriter>,
+    peak_buffered: usize,
+}
+
+impl TableSink {
+    /// Opens a sink that will write its tables into `dir` (created if missing).
+    pub fn create(dir: &Path) -> Result<TableSink, AnalyticsError> {
+        fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        let tmp = dir.join(format!(".tmp-{}-{nanos}", std::process::id()));
+        fs::create_dir(&tmp).map_err(|e| io_err(&tmp, e))?;
+        let mut sink = TableSink {
+            dir: dir.to_path_buf(),
+            tmp,
+            chunk_rows: DEFAULT_CHUNK_ROWS,
+            writers: Vec::new(),
+            peak_buffered: 0,
+        };
+        for def in FACT_TABLES {
+            let schema = def.schema();
+            let parquet_path = sink.tmp.join(format!("{}.parquet", def.name));
+            let csv_path = sink.tmp.join(format!("{}.csv", def.name));
+            let pq_file = File::create(&parquet_path).map_err(|e| io_err(&parquet_path, e))?;
+            let csv_file = File::create(&csv_path).map_err(|e| io_err(&csv_path, e))?;
+            sink.writers.push(TableWriter {
+                buffer: Buffer::new(def),
+                written: 0,
+                parquet: ParquetWriter::new(pq_file).batched(&schema)?,
+                csv: CsvWriter::new(csv_file)
+                    .include_header(true)
+                    .batched(&schema)?,
+            });
+        }
+        Ok(sink)
+    }
+
+    /// Sets how many rows each table buffers before writing a chunk (at least 1).
+    pub fn with_chunk_rows(mut self, rows: usize) -> TableSink {
+        self.chunk_rows = rows.max(1);
+        self
+    }
+
+    /// The bound on buffered rows per table.
+    pub fn chunk_rows(&self) -> usize {
+        self.chunk_rows
+    }
+
+    /// Rows buffered now in the fullest table (never more than [`TableSink::chunk_rows`]).
+    pub fn buffered_rows(&self) -> usize {
+        self.writers
+            .iter()
+            .map(|w| w.buffer.rows())
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The most rows any one table has held in memory since the sink was created.
+    pub fn peak_buffered_rows(&self) -> usize {
+        self.peak_buffered
+    }
+
+    /// Adds one article and its facts.
+    pub fn push(&mut self, article: &Article, facts: &ArticleFacts) -> Result<(), AnalyticsError> {
+        let rows = article_rows(article, facts);
+        for (writer, table_rows) in self.writers.iter_mut().zip(rows) {
+            for row in table_rows {
+                writer.buffer.push(row);
+                self.peak_buffered = self.peak_buffered.max(writer.buffer.rows());
+                if writer.buffer.rows() >= self.chunk_rows {
+                    writer.flush()?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the remaining rows, computes the aggregates (the `.sql` files run over the fact
+    /// tables), writes them as Parquet and CSV, and moves every file into the output directory.
+    pub fn finish(mut self) -> Result<RunTables, AnalyticsError> {
+        let mut facts = Vec::new();
+        for mut w in std::mem::take(&mut self.writers) {
+            w.flush()?;
+            w.parquet.finish()?;
+            w.csv.finish()?;
+            facts.push((w.buffer.def.name.to_string(), w.written));
+        }
+        let mut infos: Vec<TableInfo> = facts
+            .into_iter()
+            .map(|(name, rows)| TableInfo::new(&self.dir, name, rows))
+            .collect();
+
+        let aggregates = run_aggregates(&self.tmp)?;
+        let mut summary = None;
+        for (name, mut df) in aggregates {
+            let parquet_path = self.tmp.join(format!("{name}.parquet"));
+            let csv_path = self.tmp.join(format!("{name}.csv"));
+            let f = File::create(&parquet_path).map_err(|e| io_err(&parquet_path, e))?;
+            ParquetWriter::new(f).finish(&mut df)?;
+            let f = File::create(&csv_path).map_err(|e| io_err(&csv_path, e))?;
+            CsvWriter::new(f).include_header(true).finish(&mut df)?;
+            infos.push(TableInfo::new(&self.dir, name.to_string(), df.height()));
+            if name == PROVINCE_CYCLE_SUMMARY {
+                summary = Some(df);
+            }
+        }
+
+        // Every file is complete in the temporary directory: move them into place. Each
+        // rename is atomic, so a reader of DIR sees either the old file or the new one.
+        for info in &infos {
+            for (final_path, ext) in [(&info.parquet, "parquet"), (&info.csv, "csv")] {
+                let from = self.tmp.join(format!("{}.{ext}", info.name));
+                fs::rename(&from, final_path).map_err(|e| io_err(final_path, e))?;
+            }
+        }
+        Ok(RunTables {
+            dir: self.dir.clone(),
+            tables: infos,
+            summary: summary.unwrap_or_default(),
+        })
+    }
+}
+
+impl Drop for TableSink {
+    fn drop(&mut self) {
+        // Close the writers first so no handle keeps the directory busy.
+        self.writers.clear();
+        let _ = fs::remove_dir_all(&self.tmp);
+    }
+}
