@@ -272,7 +272,16 @@ pub fn extract(article: &Article) -> ArticleFacts {
     }
     for (pi, p) in paras.iter().enumerate() {
         for d in dates::find_dates(p.text, &ctx) {
-            push_lexical(&mut mentions, p, pi, 0, d.start, d.end, MentionValue::Date(d.value), d.rule);
+            push_lexical(
+                &mut mentions,
+                p,
+                pi,
+                0,
+                d.start,
+                d.end,
+                MentionValue::Date(d.value),
+                d.rule,
+            );
         }
         for s in &p.sentences {
             let Some(st) = p.text.get(s.clone()) else {
@@ -704,7 +713,14 @@ mod tests {
             .filter(|m| matches!(&m.value, MentionValue::Official(o) if o.name.as_deref() == Some("Adi Wirawan")))
             .collect();
         assert_eq!(adi.len(), 2);
-        assert_eq!(facts.persons.iter().filter(|p| p.name == "Adi Wirawan").count(), 1);
+        assert_eq!(
+            facts
+                .persons
+                .iter()
+                .filter(|p| p.name == "Adi Wirawan")
+                .count(),
+            1
+        );
     }
 
     #[test]
