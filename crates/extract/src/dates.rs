@@ -134,6 +134,7 @@ struct Compiled {
     re: Regex,
     /// `Nomor 5 ` / `No. 12/` just before a match: the number of an instrument, not a date.
     number_before: Regex,
+    groups: Groups,
     /// Month, weekday and relative words: texts with none of them and no digit have no date.
     words: Prefilter,
 }
@@ -172,7 +173,8 @@ fn compiled() -> &'static Compiled {
                 .map(|w| w.split_whitespace().next().unwrap_or(""))
                 .chain(["bulan"]),
         );
-        Compiled { rules, re, number_before, words }
+        let groups = Groups::new(&re);
+        Compiled { rules, re, number_before, words, groups }
     })
 }
 
@@ -288,8 +290,30 @@ fn lookup_weekday(r: &DateRules, w: &str) -> Option<u8> {
         .map(|x| x.weekday)
 }
 
-fn num<T: std::str::FromStr>(c: &Captures, name: &str) -> Option<T> {
-    c.name(name)?.as_str().parse().ok()
+fn num<T: std::str::FromStr>(c: &Captures, g: &Groups, name: &str) -> Option<T> {
+    g.get(c, name)?.as_str().parse().ok()
+}
+
+/// Capture group indices by name, resolved once (a name lookup per match hashes the name).
+struct Groups(Vec<(String, usize)>);
+
+impl Groups {
+    fn new(re: &Regex) -> Groups {
+        let mut v: Vec<(String, usize)> = re
+            .capture_names()
+            .enumerate()
+            .filter_map(|(i, n)| Some((n?.to_string(), i)))
+            .collect();
+        v.sort();
+        Groups(v)
+    }
+    fn get<'h>(&self, caps: &Captures<'h>, name: &str) -> Option<regex::Match<'h>> {
+        let i = self
+            .0
+            .binary_search_by(|(n, _)| n.as_str().cmp(name))
+            .ok()?;
+        caps.get(self.0[i].1)
+    }
 }
 
 fn year_ok(r: &DateRules, y: i32) -> bool {
@@ -427,6 +451,7 @@ fn floor_boundary(text: &str, mut i: usize) -> usize {
 pub fn find_dates(text: &str, ctx: &DateContext) -> Vec<DateHit> {
     let c = compiled();
     let r = &c.rules;
+    let g = &c.groups;
     let mut out: Vec<DateHit> = Vec::new();
     if !has_ascii_digit(text) && !c.words.is_match(text) {
         return out;
@@ -434,19 +459,24 @@ pub fn find_dates(text: &str, ctx: &DateContext) -> Vec<DateHit> {
     for caps in c.re.captures_iter(text) {
         let Some(m) = caps.get(0) else { continue };
         let (mut start, end) = (m.start(), m.end());
-        let wd_of = |name: &str| caps.name(name).and_then(|g| lookup_weekday(r, g.as_str()));
-        let hit: Option<(DateValue, &'static str)> = if caps.name("a_m").is_some() {
-            let mo = caps.name("a_m").and_then(|g| lookup_month(r, g.as_str()));
-            match (num::<i32>(&caps, "a_y"), mo, num::<u8>(&caps, "a_d")) {
+        let wd_of = |name: &str| {
+            g.get(&caps, name)
+                .and_then(|g| lookup_weekday(r, g.as_str()))
+        };
+        let hit: Option<(DateValue, &'static str)> = if g.get(&caps, "a_m").is_some() {
+            let mo = g
+                .get(&caps, "a_m")
+                .and_then(|g| lookup_month(r, g.as_str()));
+            match (num::<i32>(&caps, g, "a_y"), mo, num::<u8>(&caps, g, "a_d")) {
                 (Some(y), Some(mo), Some(d)) if year_ok(r, y) => {
                     explicit(y, mo, d, wd_of("a_wd")).map(|v| (v, "date.chrome_mdy"))
                 }
                 _ => None,
             }
-        } else if caps.name("b_d").is_some() {
-            let (d, mo) = (num::<u8>(&caps, "b_d"), num::<u8>(&caps, "b_m"));
+        } else if g.get(&caps, "b_d").is_some() {
+            let (d, mo) = (num::<u8>(&caps, g, "b_d"), num::<u8>(&caps, g, "b_m"));
             let wd = wd_of("b_wd");
-            match (d, mo, caps.name("b_y")) {
+            match (d, mo, g.get(&caps, "b_y")) {
                 (Some(d), Some(mo), Some(y)) => {
                     let ys = y.as_str();
                     let y: Option<i32> =
@@ -462,14 +492,14 @@ pub fn find_dates(text: &str, ctx: &DateContext) -> Vec<DateHit> {
                 }
                 _ => None,
             }
-        } else if caps.name("n_d").is_some() {
-            if numeric_guard_fails(c, text, start, end, caps.name("n_wd").is_none()) {
+        } else if g.get(&caps, "n_d").is_some() {
+            if numeric_guard_fails(c, text, start, end, g.get(&caps, "n_wd").is_none()) {
                 None
             } else {
                 match (
-                    num::<i32>(&caps, "n_y"),
-                    num::<u8>(&caps, "n_m"),
-                    num::<u8>(&caps, "n_d"),
+                    num::<i32>(&caps, g, "n_y"),
+                    num::<u8>(&caps, g, "n_m"),
+                    num::<u8>(&caps, g, "n_d"),
                 ) {
                     (Some(y), Some(mo), Some(d)) if year_ok(r, y) => {
                         explicit(y, mo, d, wd_of("n_wd")).map(|v| (v, "date.dmy_numeric"))
@@ -477,14 +507,14 @@ pub fn find_dates(text: &str, ctx: &DateContext) -> Vec<DateHit> {
                     _ => None,
                 }
             }
-        } else if caps.name("iso_y").is_some() {
+        } else if g.get(&caps, "iso_y").is_some() {
             if numeric_guard_fails(c, text, start, end, true) {
                 None
             } else {
                 match (
-                    num::<i32>(&caps, "iso_y"),
-                    num::<u8>(&caps, "iso_m"),
-                    num::<u8>(&caps, "iso_d"),
+                    num::<i32>(&caps, g, "iso_y"),
+                    num::<u8>(&caps, g, "iso_m"),
+                    num::<u8>(&caps, g, "iso_d"),
                 ) {
                     (Some(y), Some(mo), Some(d)) if year_ok(r, y) => {
                         explicit(y, mo, d, None).map(|v| (v, "date.dmy_numeric"))
@@ -492,15 +522,17 @@ pub fn find_dates(text: &str, ctx: &DateContext) -> Vec<DateHit> {
                     _ => None,
                 }
             }
-        } else if caps.name("d_m").is_some() {
-            let mo = caps.name("d_m").and_then(|g| lookup_month(r, g.as_str()));
-            let d = num::<u8>(&caps, "d_d");
-            let before_ok = caps.name("d_wd").is_some()
+        } else if g.get(&caps, "d_m").is_some() {
+            let mo = g
+                .get(&caps, "d_m")
+                .and_then(|g| lookup_month(r, g.as_str()));
+            let d = num::<u8>(&caps, g, "d_d");
+            let before_ok = g.get(&caps, "d_wd").is_some()
                 || !start
                     .checked_sub(1)
                     .and_then(|i| byte_at(text, i))
                     .is_some_and(|b| b == b'.' || b == b',' || b == b'/' || b == b'-');
-            match (mo, d, caps.name("d_y")) {
+            match (mo, d, g.get(&caps, "d_y")) {
                 _ if !before_ok => None,
                 (Some(mo), Some(d), Some(y)) => y
                     .as_str()
@@ -514,17 +546,21 @@ pub fn find_dates(text: &str, ctx: &DateContext) -> Vec<DateHit> {
                 }
                 _ => None,
             }
-        } else if caps.name("e_m").is_some() {
-            let mo = caps.name("e_m").and_then(|g| lookup_month(r, g.as_str()));
-            match (mo, num::<i32>(&caps, "e_y")) {
+        } else if g.get(&caps, "e_m").is_some() {
+            let mo = g
+                .get(&caps, "e_m")
+                .and_then(|g| lookup_month(r, g.as_str()));
+            match (mo, num::<i32>(&caps, g, "e_y")) {
                 (Some(mo), Some(y)) if year_ok(r, y) => Some((
                     make(PartialDate::month(y, mo), DateAnchor::Explicit, false),
                     "date.month_y",
                 )),
                 _ => None,
             }
-        } else if caps.name("f_m").is_some() {
-            let mo = caps.name("f_m").and_then(|g| lookup_month(r, g.as_str()));
+        } else if g.get(&caps, "f_m").is_some() {
+            let mo = g
+                .get(&caps, "f_m")
+                .and_then(|g| lookup_month(r, g.as_str()));
             let yr = match (ctx.published, ctx.article_year) {
                 (Some(p), _) => Some((p.year, DateAnchor::Published)),
                 (None, Some(y)) => Some((y, DateAnchor::ArticleYear)),
@@ -536,17 +572,20 @@ pub fn find_dates(text: &str, ctx: &DateContext) -> Vec<DateHit> {
                 }
                 _ => None,
             }
-        } else if let Some(g) = caps.name("rel") {
-            relative(r, ctx, g.as_str()).map(|v| (v, "date.relative"))
-        } else if caps.name("g_y").is_some()
-            || caps.name("g_y2").is_some()
-            || caps.name("g_y3").is_some()
+        } else if let Some(rg) = g.get(&caps, "rel") {
+            relative(r, ctx, rg.as_str()).map(|v| (v, "date.relative"))
+        } else if g.get(&caps, "g_y").is_some()
+            || g.get(&caps, "g_y2").is_some()
+            || g.get(&caps, "g_y3").is_some()
         {
-            let g = caps.name("g_y").or(caps.name("g_y2")).or(caps.name("g_y3"));
-            if let Some(g3) = caps.name("g_y3") {
+            let yg = g
+                .get(&caps, "g_y")
+                .or(g.get(&caps, "g_y2"))
+                .or(g.get(&caps, "g_y3"));
+            if let Some(g3) = g.get(&caps, "g_y3") {
                 start = g3.start();
             }
-            let y = g.and_then(|g| g.as_str().parse::<i32>().ok());
+            let y = yg.and_then(|m| m.as_str().parse::<i32>().ok());
             let lead = floor_boundary(text, start.saturating_sub(40));
             let after_number = c.number_before.is_match(&text[lead..m.start()]);
             let after_slash = start.checked_sub(1).and_then(|i| byte_at(text, i)) == Some(b'/');
@@ -557,7 +596,7 @@ pub fn find_dates(text: &str, ctx: &DateContext) -> Vec<DateHit> {
                 )),
                 _ => None,
             }
-        } else if let Some(g) = caps.name("i_wd") {
+        } else if let Some(g) = g.get(&caps, "i_wd") {
             let word = g.as_str();
             let needs_cap = r
                 .weekday_needs_capital
