@@ -74,6 +74,8 @@ struct RegionHit {
     region: &'static Region,
     role: RegionRole,
     rule: &'static str,
+    /// A subject role from an office or government cue (see [`regions::context`]).
+    strong: bool,
 }
 
 /// Extract every fact from one cleaned article. Pure and total: never panics on any text.
@@ -133,13 +135,13 @@ pub fn extract(article: &Article) -> ArticleFacts {
                     .flatten()
                     .map(|r| (r.region, h))
             });
-            let (region, role, rule) = if let Some((region, h)) = office {
+            let (region, role, rule, strong) = if let Some((region, h)) = office {
                 let role = if h.scope == officials::Scope::National {
                     RegionRole::Other
                 } else {
                     RegionRole::Subject
                 };
-                (region, role, "region.office")
+                (region, role, "region.office", true)
             } else {
                 let Some(region) = geo::choose(m, m.level_hint, &provinces) else {
                     continue;
@@ -152,11 +154,11 @@ pub fn extract(article: &Article) -> ArticleFacts {
                     regions::is_annotation(p.text, pe, m.full_start())
                         && region.code == pr.province_code
                 });
-                let mut role = match annotated {
-                    Some((_, r, _)) => r,
+                let (mut role, strong) = match annotated {
+                    Some((_, r, _)) => (r, false),
                     // From the name itself, so that a unit prefix (`Pemprov`, `Pemerintah
                     // Kabupaten`) counts as a cue.
-                    None => regions::role_from_context(p.text, floor, m.start),
+                    None => regions::context(p.text, floor, m.start),
                 };
                 let is_dateline_place = article.dateline.as_ref().is_some_and(|d| {
                     d.place
@@ -166,7 +168,7 @@ pub fn extract(article: &Article) -> ArticleFacts {
                 if role == RegionRole::Other && is_dateline_place {
                     role = RegionRole::Dateline;
                 }
-                (region, role, "region.gazetteer")
+                (region, role, "region.gazetteer", strong)
             };
             prev = Some((m.end, role, region));
             region_hits.push(RegionHit {
@@ -176,6 +178,7 @@ pub fn extract(article: &Article) -> ArticleFacts {
                 region,
                 role,
                 rule,
+                strong,
             });
         }
     }
@@ -188,6 +191,7 @@ pub fn extract(article: &Article) -> ArticleFacts {
         .map(|(order, h)| regions::SubjectVote {
             region: h.region,
             order,
+            strong: h.strong,
         })
         .collect();
     let primary = regions::primary(&votes).or(dateline_region).or_else(|| {
@@ -197,6 +201,7 @@ pub fn extract(article: &Article) -> ArticleFacts {
             .map(|(order, h)| regions::SubjectVote {
                 region: h.region,
                 order,
+                strong: false,
             })
             .collect();
         regions::primary(&all)
@@ -332,14 +337,28 @@ pub fn extract(article: &Article) -> ArticleFacts {
             _ => None,
         })
         .collect();
+    let by_date = article
+        .published
+        .as_ref()
+        .map(|p| cycles::cycles_by_date(p.date))
+        .unwrap_or_default();
     for &i in &cycle_mentions {
         if let MentionValue::ElectionCycle(c) = &mut mentions[i].value {
             if c.year.is_none() {
+                // The same kind's year in the article, else the election of that kind the
+                // publication date falls in, else any year in the article, else the
+                // publication year.
                 c.year = known
                     .iter()
                     .find(|k| k.kind == c.kind)
-                    .or(known.first())
                     .and_then(|k| k.year)
+                    .or_else(|| {
+                        by_date
+                            .iter()
+                            .find(|k| k.kind == c.kind)
+                            .and_then(|k| k.year)
+                    })
+                    .or(known.first().and_then(|k| k.year))
                     .or(published_year);
             }
         }

@@ -527,6 +527,22 @@ fn parse_title(
         regions: Vec::new(),
         end: pos,
     };
+    // A level word before a bracketed short form: `Sekretaris Daerah Provinsi (Sekdaprov) Bali`.
+    {
+        let p = skip_spaces(text, tp.end);
+        if let Some(e) = word_end(text, p) {
+            let level = match &text[p..e] {
+                "Provinsi" => Some(RegionLevel::Province),
+                "Kabupaten" => Some(RegionLevel::Regency),
+                "Kota" => Some(RegionLevel::City),
+                _ => None,
+            };
+            if level.is_some() && char_at(text, skip_spaces(text, e)) == Some('(') {
+                tp.end = e;
+                tp.level = tp.level.or(level);
+            }
+        }
+    }
     // Bracketed acronyms or modifiers: `(BKD)`, `(PAN-RB)`, `(Pjs)`.
     for _ in 0..2 {
         let p = skip_spaces(text, tp.end);
@@ -761,10 +777,12 @@ fn parse_name(
         }
         // An initial or abbreviated name word with its stop, when the name goes on:
         // `A. Rahman`, `Moh. Arief`, `Hi. Umar`.
-        let abbreviated = w.chars().count() <= 4 && char_at(text, e) == Some('.') && {
-            let n = skip_spaces(text, e + 1);
-            n > e + 1 && word_end(text, n).is_some_and(|we| is_capitalised(&text[n..we]))
-        };
+        let abbreviated = (w.chars().count() == 1 || crate::sentences::abbreviations().contains(w))
+            && char_at(text, e) == Some('.')
+            && {
+                let n = skip_spaces(text, e + 1);
+                n > e + 1 && word_end(text, n).is_some_and(|we| is_capitalised(&text[n..we]))
+            };
         let e = if abbreviated { e + 1 } else { e };
         words.push(&text[p..e]);
         name_end = e;

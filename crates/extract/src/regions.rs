@@ -44,6 +44,13 @@ const PEOPLE: &[&str] = &["asn", "pns", "pegawai", "aparatur"];
 /// The role of a region name at `start` in `text`, from up to four words before it within the
 /// sentence starting at `floor`.
 pub(crate) fn role_from_context(text: &str, floor: usize, start: usize) -> RegionRole {
+    context(text, floor, start).0
+}
+
+/// The role from context, and whether a subject role is *strong*: a government, office or
+/// election word (`Pemkab Kubar`, `BKD Kaltim`) rather than civil servants located there
+/// (`ASN di Denpasar`, which may be a meeting place).
+pub(crate) fn context(text: &str, floor: usize, start: usize) -> (RegionRole, bool) {
     let cues = cues();
     let mut pos = start;
     let mut seen = 0;
@@ -74,14 +81,14 @@ pub(crate) fn role_from_context(text: &str, floor: usize, start: usize) -> Regio
             continue;
         }
         if cues.contains(&w) && (!crossed_locative || PEOPLE.contains(&w.as_str())) {
-            return RegionRole::Subject;
+            return (RegionRole::Subject, !PEOPLE.contains(&w.as_str()));
         }
         if matches!(w.as_str(), "di" | "ke" | "dari") {
             crossed_locative = true;
         }
         seen += 1;
     }
-    RegionRole::Other
+    (RegionRole::Other, false)
 }
 
 /// True when the text between two region names is only a comma (`Kabupaten Sintang, Kalimantan
@@ -97,11 +104,20 @@ pub(crate) struct SubjectVote {
     pub region: &'static Region,
     /// Order of occurrence in the article.
     pub order: usize,
+    /// From an office or a government cue rather than from civil servants located there.
+    pub strong: bool,
 }
 
-/// The most specific subject region: regency/city over province, then most frequent, ties by
-/// first occurrence.
+/// The most specific subject region: strong votes (offices, governments) over weak ones
+/// (civil servants located somewhere), then regency/city over province, then most frequent,
+/// ties by first occurrence.
 pub(crate) fn primary(votes: &[SubjectVote]) -> Option<&'static Region> {
+    let strong: Vec<SubjectVote> = votes.iter().filter(|v| v.strong).copied().collect();
+    let votes = if strong.is_empty() {
+        votes
+    } else {
+        &strong[..]
+    };
     let specific = votes
         .iter()
         .any(|v| v.region.level != RegionLevel::Province);

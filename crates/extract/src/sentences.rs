@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 static ABBREVIATIONS: &str = include_str!("../rules/abbreviations.txt");
 
-fn abbreviations() -> &'static HashSet<&'static str> {
+pub(crate) fn abbreviations() -> &'static HashSet<&'static str> {
     static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
     SET.get_or_init(|| {
         ABBREVIATIONS
