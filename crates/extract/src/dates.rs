@@ -295,10 +295,10 @@ fn num<T: std::str::FromStr>(c: &Captures, g: &Groups, name: &str) -> Option<T> 
 }
 
 /// Capture group indices by name, resolved once (a name lookup per match hashes the name).
-struct Groups(Vec<(String, usize)>);
+pub(crate) struct Groups(Vec<(String, usize)>);
 
 impl Groups {
-    fn new(re: &Regex) -> Groups {
+    pub(crate) fn new(re: &Regex) -> Groups {
         let mut v: Vec<(String, usize)> = re
             .capture_names()
             .enumerate()
@@ -307,7 +307,7 @@ impl Groups {
         v.sort();
         Groups(v)
     }
-    fn get<'h>(&self, caps: &Captures<'h>, name: &str) -> Option<regex::Match<'h>> {
+    pub(crate) fn get<'h>(&self, caps: &Captures<'h>, name: &str) -> Option<regex::Match<'h>> {
         let i = self
             .0
             .binary_search_by(|(n, _)| n.as_str().cmp(name))

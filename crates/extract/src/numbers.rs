@@ -79,6 +79,7 @@ struct Compiled {
     re: Regex,
     /// Any number word: texts with neither a digit nor one of these have no number.
     words: Prefilter,
+    groups: crate::dates::Groups,
 }
 
 /// A cheap test run before the regexes: ASCII case-insensitive literal search.
@@ -153,7 +154,8 @@ fn compiled() -> &'static Compiled {
                 .chain(rules.vague.iter())
                 .map(String::as_str),
         );
-        Compiled { rules, re, words }
+        let groups = crate::dates::Groups::new(&re);
+        Compiled { rules, re, words, groups }
     })
 }
 
@@ -292,18 +294,18 @@ pub fn find_numbers(text: &str) -> Vec<NumberHit> {
             continue;
         };
         let Some(m) = caps.get(0) else { continue };
-        let approx_prefix = caps.name("approx");
+        let approx_prefix = c.groups.get(&caps, "approx");
         let mut end = m.end();
         let core_start = caps
             .name("dig")
-            .or_else(|| caps.name("vague"))
-            .or_else(|| caps.name("sp"))
+            .or_else(|| c.groups.get(&caps, "vague"))
+            .or_else(|| c.groups.get(&caps, "sp"))
             .map_or(m.start(), |g| g.start());
-        let (number, form, rule, year_like) = if let Some(d) = caps.name("dig") {
+        let (number, form, rule, year_like) = if let Some(d) = c.groups.get(&caps, "dig") {
             let Some(mut v) = parse_digits(d.as_str()) else {
                 continue;
             };
-            let scale = caps.name("scale");
+            let scale = c.groups.get(&caps, "scale");
             if let Some(s) = scale {
                 v *= c
                     .rules
@@ -312,7 +314,7 @@ pub fn find_numbers(text: &str) -> Vec<NumberHit> {
                     .copied()
                     .unwrap_or(1.0);
             }
-            let an = caps.name("an").is_some();
+            let an = c.groups.get(&caps, "an").is_some();
             let mut rule = if an {
                 "number.digits_an"
             } else if scale.is_some() {
@@ -320,12 +322,16 @@ pub fn find_numbers(text: &str) -> Vec<NumberHit> {
             } else {
                 "number.digits"
             };
-            if let Some(p) = caps.name("paren") {
+            if let Some(p) = c.groups.get(&caps, "paren") {
                 if parse_spelled(p.as_str()).is_some() {
                     rule = "number.digits_paren";
                 } else {
                     // Cut the span before the parenthesis.
-                    end = caps.name("an").or(scale).map_or(d.end(), |g| g.end());
+                    end = c
+                        .groups
+                        .get(&caps, "an")
+                        .or(scale)
+                        .map_or(d.end(), |g| g.end());
                 }
             }
             let ds = d.as_str();
@@ -342,7 +348,7 @@ pub fn find_numbers(text: &str) -> Vec<NumberHit> {
                 rule,
                 year_like,
             )
-        } else if caps.name("vague").is_some() {
+        } else if c.groups.get(&caps, "vague").is_some() {
             (
                 Number {
                     value: None,
@@ -352,7 +358,7 @@ pub fn find_numbers(text: &str) -> Vec<NumberHit> {
                 "number.vague",
                 false,
             )
-        } else if let Some(sp) = caps.name("sp") {
+        } else if let Some(sp) = c.groups.get(&caps, "sp") {
             // Shrink to the longest prefix of words that parses.
             let s = sp.as_str();
             let mut best: Option<(usize, f64)> = None;
