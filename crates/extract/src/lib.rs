@@ -714,6 +714,23 @@ mod tests {
     }
 
     #[test]
+    fn quoted_paragraph_takes_its_speaker() {
+        let facts = extract(&article(&[
+            "Kepala BKD Kaltim, Deni Sutrisno mengatakan ASN harus netral.",
+            "“Kami terus melakukan pengawasan ketat terhadap ASN. Salah satunya sosialisasi,” terang Deni.",
+        ]));
+        let acts: Vec<Option<usize>> = facts
+            .mentions
+            .iter()
+            .filter_map(|m| match &m.value {
+                MentionValue::Activity(a) if m.span.paragraph == 1 => Some(a.person),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(acts, vec![Some(0), Some(0)]);
+    }
+
+    #[test]
     fn nickname_and_second_role() {
         let a = article(&[
             "Plt Gubernur Kalimantan Timur Sumarsono membuka apel netralitas ASN.",

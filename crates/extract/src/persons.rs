@@ -199,6 +199,15 @@ pub(crate) fn link(
             }
             sentence_person[pi][si] = who;
         }
+        // A quoted paragraph (`“Kami terus ... ,” terang Deni`): the attribution at its end
+        // names the speaker of every sentence in it.
+        if pt.text.trim_start().starts_with(['"', '“', '\'', '‘']) {
+            if let Some(speaker) = sentence_person[pi].iter().rev().find_map(|w| *w) {
+                for w in sentence_person[pi].iter_mut() {
+                    w.get_or_insert(speaker);
+                }
+            }
+        }
     }
     for p in &mut persons {
         p.mentions.sort();
