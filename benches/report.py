@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""Turns the records run.sh collects (results.jsonl) into the markdown report of one size.
+
+    python3 benches/report.py results.jsonl --size 100000 --out benches/results/latest-100000.md
+"""
+
+import argparse
+import json
+
+# Targets on a 2-core machine (from the project brief).
+TARGET_E2E_MBS_2T = 150.0
+TARGET_EXTRACT_MBS_CORE = 100.0
+TARGET_RSS_MB_1M = 500.0
+TARGET_PY_RATIO = 1000.0
+
+
+def mb(b):
+    return b / 1e6
+
+
+def fmt(x, nd=1):
+    if x is None:
+        return "–"
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    return f"{x:.{nd}f}"
+
+
+def verdict(ok):
+    if ok is None:
+        return "–"
+    return "met" if ok else "**not met**"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("results")
+    ap.add_argument("--size", type=int, required=True)
+    ap.add_argument("--out", required=True)
+    args = ap.parse_args()
+
+    recs = [json.loads(l) for l in open(args.results) if l.strip()]
+    machine = next((r for r in recs if r["kind"] == "machine"), {})
+    corpus = next((r for r in recs if r["kind"] == "corpus" and r["size"] == args.size), {})
+    runs = [r for r in recs if r["kind"] == "run" and r["size"] == args.size]
+    py = next((r for r in recs if r["kind"] == "python" and r["size"] == args.size), None)
+    micro = [r for r in recs if r["kind"] == "micro"]
+
+    def get(input_, stage, threads):
+        return next(
+            (r for r in runs if r["input"] == input_ and r["stage"] == stage and r["threads"] == threads), None
+        )
+
+    L = []
+    L.append(f"# warta benchmarks: {args.size:,} articles")
+    L.append("")
+    L.append(
+        f"Machine: {machine.get('nproc', '?')} cores ({machine.get('cpu', '?')}), "
+        f"{machine.get('mem_gib', '?')} GiB RAM; {machine.get('rustc', '?')}; {machine.get('date', '?')}; "
+        f"commit {machine.get('commit', '?')}; load average before the run: {machine.get('load_before', '?')} "
+        "(the machine is shared: a load above the core count slows every number below)."
+    )
+    if corpus:
+        L.append("")
+        L.append(
+            f"Corpus: `warta-gen --seed {corpus.get('seed')}`, {corpus.get('articles', 0):,} articles, "
+            f"{mb(corpus.get('text_bytes', 0)):,.1f} MB of text (mean {corpus.get('text_bytes', 0) / max(1, corpus.get('articles', 1)):,.0f} B); "
+            f"{corpus.get('syndicated', 0):,} syndicated rewrites, {corpus.get('same_page', 0):,} same-page copies, "
+            f"{corpus.get('repeated_bodies', 0):,} repeated bodies; outlets {corpus.get('outlets', {})}; "
+            f"generated in {corpus.get('seconds', 0):.1f} s."
+        )
+    L.append("")
+    L.append("## End to end and per stage")
+    L.append("")
+    L.append("MB = 10^6 bytes of input article text. Wall time and peak RSS from `/usr/bin/time -v`.")
+    L.append("")
+    L.append("| input | stage | threads | wall s | MB/s | articles/s | peak RSS MB | user s | sys s | exit |")
+    L.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in runs:
+        w = max(r["wall"], 1e-3)
+        L.append(
+            f"| {r['input']} | {r['stage']} | {r['threads']} | {r['wall']:.2f} | {fmt(mb(r['bytes']) / w)} | "
+            f"{fmt(r['articles'] / w)} | {fmt(r['rss_kb'] / 1024)} | {r['user']:.2f} | {r['sys']:.2f} | {r['status']} |"
+        )
+    # Derived stage costs: extract = extract - ingest, analytics = run - extract.
+    L.append("")
+    L.append("Stage costs derived from the runs above (same thread count): extraction = `extract` − `ingest`, "
+             "analytics = `run` − `extract`.")
+    L.append("")
+    L.append("| threads | ingest MB/s | extraction alone MB/s | analytics alone s |")
+    L.append("|---:|---:|---:|---:|")
+    derived = {}
+    for t in sorted({r["threads"] for r in runs if r["input"] == "jsonl"}):
+        i, e, u = get("jsonl", "ingest", t), get("jsonl", "extract", t), get("jsonl", "run", t)
+        ing = mb(i["bytes"]) / i["wall"] if i else None
+        ext = mb(e["bytes"]) / (e["wall"] - i["wall"]) if i and e and e["wall"] > i["wall"] else None
+        ana = (u["wall"] - e["wall"]) if u and e else None
+        derived[t] = (ing, ext, ana)
+        L.append(f"| {t} | {fmt(ing)} | {fmt(ext)} | {fmt(ana, 2)} |")
+
+    # Python.
+    L.append("")
+    L.append("## Against the Python path")
+    L.append("")
+    sub = next((r for r in runs if r["input"] == "subset"), None)
+    ratio_same = ratio_tp = None
+    if py:
+        L.append(
+            f"`benches/baseline/baseline.py` (re cleaning, hashed repeat removal, dateparser "
+            f"`search_dates(languages=['id'])`, Python {py.get('python')}) on the first {py['articles']} articles "
+            f"({mb(py['bytes']):.2f} MB): {py['seconds']:.1f} s wall, {py.get('cpu_seconds', 0):.1f} s CPU → "
+            f"**{py['mb_per_s']:.4f} MB/s** ({py.get('mb_per_cpu_s') or 0:.4f} MB per CPU-second), "
+            f"{py['articles_per_s']:.1f} articles/s."
+        )
+        L.append("")
+        L.append("| comparison | warta MB/s | Python MB/s | ratio |")
+        L.append("|---|---:|---:|---:|")
+        if sub:
+            w = mb(sub["bytes"]) / sub["wall"]
+            ratio_same = w / py["mb_per_s"]
+            L.append(
+                f"| same {py['articles']} articles, `warta run --threads 1` (process start and table writing included) "
+                f"| {fmt(w)} | {py['mb_per_s']:.4f} | {fmt(ratio_same)}x |"
+            )
+        r1 = get("jsonl", "run", 1)
+        if r1:
+            w = mb(r1["bytes"]) / r1["wall"]
+            ratio_tp = w / py["mb_per_s"]
+            L.append(
+                f"| throughput: full corpus `warta run --threads 1` vs the Python subset | {fmt(w)} | "
+                f"{py['mb_per_s']:.4f} | {fmt(ratio_tp)}x |"
+            )
+    else:
+        L.append("(not run)")
+
+    # Targets.
+    L.append("")
+    L.append("## Targets (2 cores)")
+    L.append("")
+    L.append("| target | measured | verdict |")
+    L.append("|---|---:|---|")
+    r2 = get("jsonl", "run", 2)
+    e2e = mb(r2["bytes"]) / r2["wall"] if r2 else None
+    L.append(f"| end to end ≥ {TARGET_E2E_MBS_2T:.0f} MB/s with 2 threads | {fmt(e2e)} MB/s | "
+             f"{verdict(None if e2e is None else e2e >= TARGET_E2E_MBS_2T)} |")
+    ext1 = derived.get(1, (None, None, None))[1]
+    L.append(f"| extraction ≥ {TARGET_EXTRACT_MBS_CORE:.0f} MB/s per core (1 thread, extract − ingest) | "
+             f"{fmt(ext1)} MB/s | {verdict(None if ext1 is None else ext1 >= TARGET_EXTRACT_MBS_CORE)} |")
+    peak = max((r["rss_kb"] for r in runs if r["input"] == "jsonl"), default=None)
+    peak_mb = peak / 1024 if peak else None
+    scale_note = "" if args.size >= 1_000_000 else f" (at {args.size:,}; the target is at 1M)"
+    L.append(f"| peak RSS < {TARGET_RSS_MB_1M:.0f} MB at 1M articles | {fmt(peak_mb)} MB{scale_note} | "
+             f"{verdict(None if peak_mb is None else peak_mb < TARGET_RSS_MB_1M)}{' at this size' if scale_note else ''} |")
+    best = max([x for x in (ratio_same, ratio_tp) if x is not None], default=None)
+    L.append(f"| ≥ {TARGET_PY_RATIO:.0f}x the Python path | same subset {fmt(ratio_same)}x, throughput {fmt(ratio_tp)}x | "
+             f"{verdict(None if best is None else best >= TARGET_PY_RATIO)} |")
+
+    # Scaling across sizes.
+    sizes = sorted({r["size"] for r in recs if r["kind"] == "run" and r["input"] == "jsonl"})
+    if len(sizes) > 1:
+        L.append("")
+        L.append("## Scaling (JSON Lines input): MB/s per size")
+        L.append("")
+        allruns = [r for r in recs if r["kind"] == "run" and r["input"] == "jsonl"]
+        combos = sorted({(r["stage"], r["threads"]) for r in allruns}, key=lambda x: (x[1], ["ingest", "extract", "run"].index(x[0]) if x[0] in ("ingest", "extract", "run") else 9))
+        L.append("| stage | threads | " + " | ".join(f"{s:,}" for s in sizes) + " | largest / smallest |")
+        L.append("|---|---:|" + "---:|" * len(sizes) + "---:|")
+        for stage, t in combos:
+            vals = []
+            for s in sizes:
+                r = next((x for x in allruns if x["size"] == s and x["stage"] == stage and x["threads"] == t), None)
+                vals.append(mb(r["bytes"]) / r["wall"] if r else None)
+            ratio = vals[-1] / vals[0] if vals[0] and vals[-1] else None
+            L.append(f"| {stage} | {t} | " + " | ".join(fmt(v) for v in vals) + f" | {fmt(ratio, 2)} |")
+        L.append("")
+        L.append("Cost grows linearly when MB/s stays flat across sizes (ratio near 1; above 0.8 is read as linear; "
+                 "small sizes carry start-up costs, so a ratio above 1 is expected).")
+
+    if micro:
+        L.append("")
+        L.append("## Micro-benchmarks (criterion, median)")
+        L.append("")
+        L.append("| benchmark | time | throughput |")
+        L.append("|---|---:|---:|")
+        for m in micro:
+            L.append(f"| {m['name']} | {m['time']} | {m.get('thrpt', '–')} |")
+
+    text = "\n".join(L) + "\n"
+    with open(args.out, "w") as f:
+        f.write(text)
+
+
+if __name__ == "__main__":
+    main()
