@@ -69,7 +69,7 @@ fn paragraph() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(ProptestConfig::with_cases(1000))]
     #[test]
     fn extract_is_total_and_spans_are_sound(pars in prop::collection::vec(paragraph(), 0..5)) {
         let mut a = Article::new("random");
