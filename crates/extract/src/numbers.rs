@@ -90,6 +90,7 @@ impl Prefilter {
         let words: Vec<&str> = words.into_iter().filter(|w| !w.is_empty()).collect();
         let ac = aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&words)
             .expect("prefilter builds");
         Prefilter(ac)
