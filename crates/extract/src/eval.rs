@@ -8,9 +8,10 @@
 //! ```
 //!
 //! A predicted mention hits a gold one when kind and key ([`MentionValue::key`]) are equal and
-//! the spans overlap. A lite mention's span is where its text first occurs in the cleaned
-//! article (in `paragraph` when given); when the text is not found, any predicted mention of
-//! that kind and key whose surface text overlaps the gold text (one contains the other) hits.
+//! the spans overlap. A lite mention's span is where its text occurs in the cleaned article
+//! (in `paragraph` when given): the first occurrence, or the k-th for the k-th lite mention
+//! with the same text; when the text is not found, any predicted mention of that kind and key
+//! whose surface text overlaps the gold text (one contains the other) hits.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -215,7 +216,13 @@ struct GoldItem {
     span: Option<Span>,
 }
 
-fn locate(article: Option<&Article>, text: &str, paragraph: Option<usize>) -> Option<Span> {
+/// The `nth` (0-based) occurrence of `text` in the article (in `paragraph` when given).
+fn locate(
+    article: Option<&Article>,
+    text: &str,
+    paragraph: Option<usize>,
+    nth: usize,
+) -> Option<Span> {
     let a = article?;
     if text.is_empty() {
         return None;
@@ -224,7 +231,12 @@ fn locate(article: Option<&Article>, text: &str, paragraph: Option<usize>) -> Op
         .iter()
         .enumerate()
         .filter(|(i, _)| paragraph.is_none_or(|p| p == *i))
-        .find_map(|(i, p)| p.text.find(text).map(|s| Span::new(i, s, s + text.len())))
+        .flat_map(|(i, p)| {
+            p.text
+                .match_indices(text)
+                .map(move |(s, _)| Span::new(i, s, s + text.len()))
+        })
+        .nth(nth)
 }
 
 /// Score predicted facts against gold; `articles` are the cleaned articles (for lite gold).
@@ -247,16 +259,35 @@ pub fn evaluate(gold: &[GoldArticle], pred: &[ArticleFacts], articles: &[Article
                     span: Some(m.span),
                 })
                 .collect(),
-            GoldArticle::Lite(l) => l
-                .mentions
-                .iter()
-                .map(|m| GoldItem {
-                    kind: m.kind,
-                    key: m.key.clone(),
-                    text: m.text.clone(),
-                    span: locate(article, &m.text, m.paragraph),
-                })
-                .collect(),
+            GoldArticle::Lite(l) => {
+                // The k-th lite mention with the same text (and paragraph) stands for the k-th
+                // occurrence of that text.
+                let mut seen: Vec<(&str, Option<usize>, usize)> = Vec::new();
+                l.mentions
+                    .iter()
+                    .map(|m| {
+                        let nth = match seen
+                            .iter_mut()
+                            .find(|(t, p, _)| *t == m.text && *p == m.paragraph)
+                        {
+                            Some(e) => {
+                                e.2 += 1;
+                                e.2
+                            }
+                            None => {
+                                seen.push((&m.text, m.paragraph, 0));
+                                0
+                            }
+                        };
+                        GoldItem {
+                            kind: m.kind,
+                            key: m.key.clone(),
+                            text: m.text.clone(),
+                            span: locate(article, &m.text, m.paragraph, nth),
+                        }
+                    })
+                    .collect()
+            }
         };
         let Some(p) = pred.iter().find(|p| p.article_id == id) else {
             report.missing_articles.push(id.to_string());
