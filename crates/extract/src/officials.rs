@@ -697,6 +697,9 @@ fn token_from(list: &[String], text: &str, pos: usize) -> Option<usize> {
     })
 }
 
+/// Characters of mis-decoded UTF-8 seen glued to names in scraped text.
+const MOJIBAKE: &[char] = &['Â', 'Ã', 'Ā', '\u{fffd}'];
+
 const NAME_STOP: &[&str] = &[
     "Dalam",
     "Pada",
@@ -768,7 +771,12 @@ fn parse_name(
         if e > limit {
             break;
         }
+        // Mis-decoded bytes glued to a name (`SalamÂ`) are not part of it.
+        let e = p + text[p..e].trim_end_matches(MOJIBAKE).len();
         let w = &text[p..e];
+        if w.is_empty() {
+            break;
+        }
         if !is_capitalised(w) || NAME_STOP.contains(&w) || (is_acronym(w) && w.len() > 2) {
             break;
         }
@@ -787,6 +795,8 @@ fn parse_name(
         words.push(&text[p..e]);
         name_end = e;
         p = e;
+        // Skip mis-decoded bytes after the word (`Salam Â,`).
+        p += text[p..].len() - text[p..].trim_start_matches(MOJIBAKE).len();
         let next = skip_spaces(text, p);
         if next == p {
             break;
