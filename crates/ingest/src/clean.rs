@@ -1,6 +1,6 @@
 //! Cleaning one article: boilerplate lines, header matter, dateline, repeats, metadata.
 
-use std::collections::HashSet;
+use std::cell::OnceCell;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -11,7 +11,7 @@ use warta_core::{
 
 use crate::dedup::{Dedup, Verdict};
 use crate::rules::rules;
-use crate::text::{ends_sentence, normalise, repair_line, word_count, words};
+use crate::text::{ends_sentence, normalise, repair_line, word_count, word_hash, words};
 
 /// Metadata that came with the text (JSON Lines fields), all optional.
 #[derive(Debug, Default, Clone)]
@@ -136,19 +136,22 @@ pub(crate) fn clean_with_meta(
     // Header matter: section label, title, standfirst, above the first body line.
     let body_start = find_body_start(&cands);
     let (header, body_rest) = cands.split_at(body_start);
-    let body_sets: Vec<HashSet<String>> = body_rest
-        .iter()
-        .take(12)
-        .map(|l| words(&normalise(&l.text)).map(str::to_string).collect())
-        .collect();
+    // Distinct word hashes (sorted) of the first body lines, built on first use.
+    let body_sets: OnceCell<Vec<Vec<u64>>> = OnceCell::new();
     let is_standfirst = |text: &str| -> bool {
-        let norm = normalise(text);
-        let set: HashSet<&str> = words(&norm).collect();
+        let set = word_set(text);
         if set.len() < 5 {
             return false;
         }
+        let body_sets = body_sets.get_or_init(|| {
+            body_rest
+                .iter()
+                .take(12)
+                .map(|l| word_set(&l.text))
+                .collect()
+        });
         body_sets.iter().any(|b| {
-            let inside = set.iter().filter(|w| b.contains(**w)).count();
+            let inside = set.iter().filter(|w| b.binary_search(w).is_ok()).count();
             inside as f32 / set.len() as f32 >= STANDFIRST_CONTAINMENT
         })
     };
@@ -330,6 +333,14 @@ pub(crate) fn clean_with_meta(
     art
 }
 
+/// The distinct words of a text (normalised), as sorted hashes.
+fn word_set(text: &str) -> Vec<u64> {
+    let mut set: Vec<u64> = words(&normalise(text)).map(word_hash).collect();
+    set.sort_unstable();
+    set.dedup();
+    set
+}
+
 fn removal(line: usize, text: &str, reason: RemovalReason, rule: &str) -> Removal {
     Removal {
         line,
@@ -423,6 +434,11 @@ fn dateline_rules() -> &'static [DatelineRule] {
 
 /// The dateline at the start of a line and the byte length of the prefix.
 fn find_dateline(line: &str) -> Option<(Dateline, usize)> {
+    // Every shape starts with a letter and ends in a dash run followed by a space or the end
+    // of the line: most lines fail this before any pattern runs.
+    if !line.chars().next().is_some_and(char::is_alphabetic) || !has_closing_dash(line) {
+        return None;
+    }
     for rule in dateline_rules() {
         if let Some(c) = rule.re.captures(line) {
             let whole = c.get(0)?;
@@ -437,6 +453,21 @@ fn find_dateline(line: &str) -> Option<(Dateline, usize)> {
         }
     }
     None
+}
+
+/// A dash (`-`, `–`, `—`) followed by whitespace or the end of the line.
+fn has_closing_dash(line: &str) -> bool {
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if matches!(c, '-' | '–' | '—') {
+            match chars.clone().next() {
+                None => return true,
+                Some(n) if n.is_whitespace() => return true,
+                _ => {}
+            }
+        }
+    }
+    false
 }
 
 fn find_outlet(meta: &RawMeta, signals: &Signals, dateline: Option<&Dateline>) -> Outlet {

@@ -2,15 +2,13 @@
 //!
 //! Exact repeats are found by a hash of the normalised text; near repeats by word-set Jaccard,
 //! computed only against kept paragraphs that share words with the new one (an inverted index
-//! counts the shared words, so the Jaccard needs no set operations); truncated copies by a hash
+//! of word hashes counts the shared words, so the Jaccard needs no set operations); truncated copies by a hash
 //! of the first [`PREFIX_CHARS`] normalised characters, then a prefix test.
-
-use std::collections::{HashMap, HashSet};
 
 use warta_core::RemovalReason;
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::text::{normalise, prefix_chars, words};
+use crate::text::{normalise, prefix_chars, word_hash, words, HashKeyed};
 
 /// Word-set Jaccard at or above which a paragraph is a near repeat.
 pub(crate) const NEAR_THRESHOLD: f32 = 0.85;
@@ -39,11 +37,17 @@ pub(crate) enum Verdict {
 
 #[derive(Default)]
 pub(crate) struct Dedup {
-    exact: HashMap<u64, usize>,
-    prefixes: HashMap<u64, Vec<usize>>,
+    exact: HashKeyed<usize>,
+    prefixes: HashKeyed<Vec<usize>>,
     normalised: Vec<String>,
     sizes: Vec<usize>,
-    index: HashMap<String, Vec<usize>>,
+    /// Word hash -> kept paragraphs holding the word.
+    index: HashKeyed<Vec<usize>>,
+    /// Scratch: the distinct word hashes of the paragraph being checked.
+    set: Vec<u64>,
+    /// Scratch: shared-word count per kept paragraph, and the paragraphs counted.
+    shared: Vec<usize>,
+    touched: Vec<usize>,
 }
 
 impl Dedup {
@@ -62,10 +66,21 @@ impl Dedup {
                 };
             }
         }
-        let set: HashSet<&str> = words(&norm).collect();
+        let mut set = std::mem::take(&mut self.set);
+        set.clear();
+        set.extend(words(&norm).map(word_hash));
+        set.sort_unstable();
+        set.dedup();
+        let verdict = self.check_with(norm, h, &set);
+        self.set = set;
+        verdict
+    }
+
+    fn check_with(&mut self, norm: String, h: u64, set: &[u64]) -> Verdict {
         // Truncated copy: a long enough prefix of a kept paragraph, cut before its end.
-        if norm.chars().count() >= PREFIX_CHARS {
-            let ph = xxh3_64(prefix_chars(&norm, PREFIX_CHARS).as_bytes());
+        let prefix_hash = (norm.len() >= PREFIX_CHARS && norm.chars().count() >= PREFIX_CHARS)
+            .then(|| xxh3_64(prefix_chars(&norm, PREFIX_CHARS).as_bytes()));
+        if let Some(ph) = prefix_hash {
             if let Some(cands) = self.prefixes.get(&ph) {
                 for &of in cands {
                     let kept = &self.normalised[of];
@@ -82,18 +97,22 @@ impl Dedup {
         }
         // Near repeat: count shared words per kept paragraph through the inverted index.
         if set.len() >= NEAR_MIN_WORDS {
-            let mut shared: HashMap<usize, usize> = HashMap::new();
-            for w in &set {
-                if let Some(list) = self.index.get(*w) {
+            self.shared.resize(self.normalised.len(), 0);
+            self.touched.clear();
+            for w in set {
+                if let Some(list) = self.index.get(w) {
                     for &p in list {
-                        *shared.entry(p).or_insert(0) += 1;
+                        if self.shared[p] == 0 {
+                            self.touched.push(p);
+                        }
+                        self.shared[p] += 1;
                     }
                 }
             }
+            self.touched.sort_unstable();
             let mut best: Option<(usize, f32)> = None;
-            let mut cands: Vec<(usize, usize)> = shared.into_iter().collect();
-            cands.sort_unstable();
-            for (p, s) in cands {
+            for &p in &self.touched {
+                let s = std::mem::take(&mut self.shared[p]);
                 let other = self.sizes[p];
                 if other < NEAR_MIN_WORDS {
                     continue;
@@ -122,12 +141,11 @@ impl Dedup {
         // Kept: index it.
         let idx = self.normalised.len();
         self.exact.entry(h).or_insert(idx);
-        if norm.chars().count() >= PREFIX_CHARS {
-            let ph = xxh3_64(prefix_chars(&norm, PREFIX_CHARS).as_bytes());
+        if let Some(ph) = prefix_hash {
             self.prefixes.entry(ph).or_default().push(idx);
         }
-        for w in &set {
-            let list = self.index.entry((*w).to_string()).or_default();
+        for &w in set {
+            let list = self.index.entry(w).or_default();
             // A word in very many paragraphs tells nothing and would make long texts quadratic:
             // its list stops growing (counts stay exact for articles of up to that many
             // paragraphs).

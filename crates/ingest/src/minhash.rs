@@ -15,11 +15,12 @@
 //! names one head, so an article is compared with at most [`BANDS`] heads.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 
 use warta_core::{Article, Cluster};
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
-use crate::text::{normalise, words};
+use crate::text::{normalise, words, PassHasher};
 
 pub(crate) const BANDS: usize = 64;
 pub(crate) const ROWS: usize = 2;
@@ -48,7 +49,8 @@ fn seeds() -> [u64; HASHES] {
 pub(crate) fn signature(article: &Article) -> Signature {
     let seeds = seeds();
     let mut mins = [u64::MAX; HASHES];
-    let mut seen: HashSet<u64> = HashSet::new();
+    let mut seen: HashSet<u64, BuildHasherDefault<PassHasher>> = HashSet::default();
+    let mut buf: Vec<u8> = Vec::new();
     for p in &article.paragraphs {
         let norm = normalise(&p.text);
         let toks: Vec<&str> = words(&norm).collect();
@@ -56,7 +58,15 @@ pub(crate) fn signature(article: &Article) -> Signature {
             continue;
         }
         let mut add = |shingle: &[&str]| {
-            let h = xxh3_64(shingle.join(" ").as_bytes());
+            // The shingle's words joined by single spaces.
+            buf.clear();
+            for (i, w) in shingle.iter().enumerate() {
+                if i > 0 {
+                    buf.push(b' ');
+                }
+                buf.extend_from_slice(w.as_bytes());
+            }
+            let h = xxh3_64(&buf);
             if !seen.insert(h) {
                 return;
             }

@@ -1,6 +1,10 @@
 //! Text helpers: repairing scraped junk, normalising for comparison, tokenising.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
@@ -8,7 +12,7 @@ use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 /// `â€œ` for a curly quote), zero-width characters; collapses all whitespace (tabs, no-break
 /// spaces) to single spaces and trims. The result is the text a kept paragraph carries.
 pub(crate) fn repair_line(line: &str) -> String {
-    let mut s = line.to_string();
+    let mut s: Cow<'_, str> = Cow::Borrowed(line);
     if s.contains('&') {
         for (from, to) in [
             ("&nbsp;", " "),
@@ -16,7 +20,9 @@ pub(crate) fn repair_line(line: &str) -> String {
             ("&quot;", "\""),
             ("&#39;", "'"),
         ] {
-            s = s.replace(from, to);
+            if s.contains(from) {
+                s = Cow::Owned(s.replace(from, to));
+            }
         }
     }
     if s.contains('â') {
@@ -28,29 +34,63 @@ pub(crate) fn repair_line(line: &str) -> String {
             ("â€“", "\u{2013}"),
             ("â€”", "\u{2014}"),
         ] {
-            s = s.replace(from, to);
+            if s.contains(from) {
+                s = Cow::Owned(s.replace(from, to));
+            }
         }
     }
     let mut out = String::with_capacity(s.len());
+    if s.is_ascii() {
+        // ASCII: whitespace and control bytes become one space; nothing else changes.
+        let mut pending_space = false;
+        let bytes = s.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let start = i;
+            while i < bytes.len() && bytes[i] > b' ' && bytes[i] != 0x7f {
+                i += 1;
+            }
+            if i > start {
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.push_str(&s[start..i]);
+            }
+            while i < bytes.len() && (bytes[i] <= b' ' || bytes[i] == 0x7f) {
+                pending_space = true;
+                i += 1;
+            }
+        }
+        return out;
+    }
     let mut chars = s.chars().peekable();
     let mut pending_space = false;
     while let Some(c) = chars.next() {
-        // `Â`/`Ā` left by a UTF-8 no-break space read as Latin-1: junk when not inside a word.
-        if c == '\u{c2}' || c == '\u{100}' {
-            let next_is_letter = chars.peek().is_some_and(|n| n.is_alphabetic());
-            if !next_is_letter {
+        if c.is_ascii() {
+            if c <= ' ' || c == '\u{7f}' {
+                pending_space = true;
                 continue;
             }
-        }
-        if matches!(
-            c,
-            '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}'
-        ) {
-            continue;
-        }
-        if c.is_whitespace() || c.is_control() {
-            pending_space = true;
-            continue;
+        } else {
+            // `Â`/`Ā` left by a UTF-8 no-break space read as Latin-1: junk when not inside a
+            // word.
+            if c == '\u{c2}' || c == '\u{100}' {
+                let next_is_letter = chars.peek().is_some_and(|n| n.is_alphabetic());
+                if !next_is_letter {
+                    continue;
+                }
+            }
+            if matches!(
+                c,
+                '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}'
+            ) {
+                continue;
+            }
+            if c.is_whitespace() || c.is_control() {
+                pending_space = true;
+                continue;
+            }
         }
         if pending_space && !out.is_empty() {
             out.push(' ');
@@ -63,19 +103,38 @@ pub(crate) fn repair_line(line: &str) -> String {
 
 /// Comparison form: NFKC, straight quotes, lower case, single spaces.
 pub(crate) fn normalise(text: &str) -> String {
+    if text.is_ascii() {
+        return normalise_ascii(text);
+    }
     let mut out = String::with_capacity(text.len());
     let mut space = false;
     // NFKC only when needed: ASCII and most Indonesian text already is.
-    let nfkc: Cow<'_, str> = if text.is_ascii() || is_nfkc_quick(text.chars()) == IsNormalized::Yes
-    {
+    let nfkc: Cow<'_, str> = if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(text.nfkc().collect())
     };
     for c in nfkc.chars() {
+        if c.is_ascii() {
+            let b = c as u8;
+            if matches!(b, b' ' | b'\t'..=b'\r') {
+                space = true;
+                continue;
+            }
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(if b == b'`' {
+                '\''
+            } else {
+                char::from(b.to_ascii_lowercase())
+            });
+            continue;
+        }
         let c = match c {
             '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' | '\u{ab}' | '\u{bb}' => '"',
-            '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' | '`' | '\u{b4}' => '\'',
+            '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' | '\u{b4}' => '\'',
             '\u{2013}' | '\u{2014}' | '\u{2212}' => '-',
             c => c,
         };
@@ -92,12 +151,70 @@ pub(crate) fn normalise(text: &str) -> String {
     out
 }
 
+/// [`normalise`] of an ASCII text: byte by byte.
+fn normalise_ascii(text: &str) -> String {
+    let mut out: Vec<u8> = Vec::with_capacity(text.len());
+    let mut space = false;
+    for &b in text.as_bytes() {
+        if matches!(b, b' ' | b'\t'..=b'\r') {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(b' ');
+        }
+        space = false;
+        out.push(if b == b'`' {
+            b'\''
+        } else {
+            b.to_ascii_lowercase()
+        });
+    }
+    // Only ASCII bytes were pushed.
+    String::from_utf8(out).unwrap_or_default()
+}
+
 /// Word tokens of a normalised text: runs of letters and digits.
 pub(crate) fn words(normalised: &str) -> impl Iterator<Item = &str> {
     normalised
-        .split(|c: char| !c.is_alphanumeric())
+        .split(|c: char| {
+            if c.is_ascii() {
+                !c.is_ascii_alphanumeric()
+            } else {
+                !c.is_alphanumeric()
+            }
+        })
         .filter(|w| !w.is_empty())
 }
+
+/// Hash of one word, for sets and indexes of words (64 bits: collisions are negligible).
+pub(crate) fn word_hash(word: &str) -> u64 {
+    xxh3_64(word.as_bytes())
+}
+
+/// Hasher for keys that already are well-mixed 64-bit hashes: passes them through.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct PassHasher(u64);
+
+impl Hasher for PassHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Not used for u64/usize keys; kept correct for any other key.
+        self.0 = xxh3_64_with_seed(bytes, self.0);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+    fn write_usize(&mut self, n: usize) {
+        // Small integers (paragraph indexes): spread them.
+        self.0 = (n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+/// Map keyed by a 64-bit hash.
+pub(crate) type HashKeyed<V> = HashMap<u64, V, BuildHasherDefault<PassHasher>>;
 
 /// Number of words (whitespace separated) of a text.
 pub(crate) fn word_count(text: &str) -> usize {
