@@ -134,7 +134,17 @@ pub(crate) fn clean_with_meta(
     }
 
     // Header matter: section label, title, standfirst, above the first body line.
-    let body_start = find_body_start(&cands);
+    // The dateline of each of the first lines, looked for once (several steps ask).
+    let datelines: Vec<OnceCell<Option<(Dateline, usize)>>> = (0..cands.len().min(HEADER_MAX + 3))
+        .map(|_| OnceCell::new())
+        .collect();
+    let dateline_of = |i: usize| -> Option<&(Dateline, usize)> {
+        match datelines.get(i) {
+            Some(cell) => cell.get_or_init(|| find_dateline(&cands[i].text)).as_ref(),
+            None => None,
+        }
+    };
+    let body_start = find_body_start(&cands, |i| dateline_of(i).is_some());
     let (header, body_rest) = cands.split_at(body_start);
     // Distinct word hashes (sorted) of the first body lines, built on first use.
     let body_sets: OnceCell<Vec<Vec<u64>>> = OnceCell::new();
@@ -155,9 +165,7 @@ pub(crate) fn clean_with_meta(
             inside as f32 / set.len() as f32 >= STANDFIRST_CONTAINMENT
         })
     };
-    let dateline_at_start = body_rest
-        .first()
-        .is_some_and(|l| find_dateline(&l.text).is_some());
+    let dateline_at_start = !body_rest.is_empty() && dateline_of(body_start).is_some();
     let mut title: Option<String> = meta
         .title
         .as_deref()
@@ -249,11 +257,8 @@ pub(crate) fn clean_with_meta(
     // Dateline: on the first body line, alone or at its start.
     // (Looked for in the first lines of the body, in case page junk sits above it.)
     let mut rest = body_rest.to_vec();
-    let found = rest
-        .iter()
-        .take(3)
-        .enumerate()
-        .find_map(|(i, l)| find_dateline(&l.text).map(|d| (i, d)));
+    let found =
+        (0..rest.len().min(3)).find_map(|i| dateline_of(body_start + i).map(|d| (i, d.clone())));
     if let Some((i, (dl, len))) = found {
         let line = &mut rest[i];
         line.text = line.text[len..].trim_start().to_string();
@@ -361,11 +366,12 @@ fn title_like(text: &str) -> bool {
 }
 
 /// Index of the first line of the story: a dateline, or a sentence of some length.
-fn find_body_start(cands: &[Line]) -> usize {
+/// `has_dateline(i)`: whether line `i` starts with a dateline.
+fn find_body_start(cands: &[Line], has_dateline: impl Fn(usize) -> bool) -> usize {
     let limit = cands.len().min(HEADER_MAX);
     for (i, line) in cands.iter().enumerate().take(limit) {
         let words = word_count(&line.text);
-        if find_dateline(&line.text).is_some()
+        if has_dateline(i)
             || (ends_sentence(&line.text) && words >= 8)
             || words > TITLE_MAX_WORDS + 5
         {

@@ -10,6 +10,8 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::text::{normalise, prefix_chars, word_hash, words, HashKeyed};
 
+/// End of a chain of postings.
+const NO_POSTING: u32 = u32::MAX;
 /// Word-set Jaccard at or above which a paragraph is a near repeat.
 pub(crate) const NEAR_THRESHOLD: f32 = 0.85;
 /// A truncated copy must keep at least this many characters of the original.
@@ -41,8 +43,11 @@ pub(crate) struct Dedup {
     prefixes: HashKeyed<Vec<usize>>,
     normalised: Vec<String>,
     sizes: Vec<usize>,
-    /// Word hash -> kept paragraphs holding the word.
-    index: HashKeyed<Vec<usize>>,
+    /// Word hash -> (first posting, number of postings) of the kept paragraphs holding the
+    /// word; the postings of one word are chained through `postings`.
+    index: HashKeyed<(u32, u32)>,
+    /// (kept paragraph, next posting of the same word or [`NO_POSTING`]).
+    postings: Vec<(u32, u32)>,
     /// Scratch: the distinct word hashes of the paragraph being checked.
     set: Vec<u64>,
     /// Scratch: shared-word count per kept paragraph, and the paragraphs counted.
@@ -100,13 +105,16 @@ impl Dedup {
             self.shared.resize(self.normalised.len(), 0);
             self.touched.clear();
             for w in set {
-                if let Some(list) = self.index.get(w) {
-                    for &p in list {
-                        if self.shared[p] == 0 {
-                            self.touched.push(p);
-                        }
-                        self.shared[p] += 1;
+                let Some(&(mut at, _)) = self.index.get(w) else {
+                    continue;
+                };
+                while let Some(&(p, next)) = self.postings.get(at as usize) {
+                    let p = p as usize;
+                    if self.shared[p] == 0 {
+                        self.touched.push(p);
                     }
+                    self.shared[p] += 1;
+                    at = next;
                 }
             }
             self.touched.sort_unstable();
@@ -145,12 +153,18 @@ impl Dedup {
             self.prefixes.entry(ph).or_default().push(idx);
         }
         for &w in set {
-            let list = self.index.entry(w).or_default();
+            let (head, len) = self.index.entry(w).or_insert((NO_POSTING, 0));
             // A word in very many paragraphs tells nothing and would make long texts quadratic:
             // its list stops growing (counts stay exact for articles of up to that many
             // paragraphs).
-            if list.len() < MAX_POSTINGS {
-                list.push(idx);
+            if (*len as usize) < MAX_POSTINGS {
+                let at = u32::try_from(self.postings.len()).unwrap_or(NO_POSTING);
+                if at == NO_POSTING {
+                    continue;
+                }
+                self.postings.push((idx as u32, *head));
+                *head = at;
+                *len += 1;
             }
         }
         self.sizes.push(set.len());
