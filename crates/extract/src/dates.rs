@@ -30,7 +30,7 @@
 
 use std::sync::OnceLock;
 
-use regex::{Captures, Regex};
+use regex::{Captures, Regex, RegexSet};
 use serde::Deserialize;
 use warta_core::{DateAnchor, DateValue, PartialDate};
 
@@ -132,9 +132,13 @@ struct DateExample {
 struct Compiled {
     rules: DateRules,
     re: Regex,
+    /// Each top-level alternative of `re` alone, anchored at the start: the alternative that
+    /// matched is the first of these matching at the match start (leftmost-first), and its
+    /// captures come from its own, much smaller, automaton.
+    branches: RegexSet,
+    branch_res: Vec<(Regex, Groups)>,
     /// `Nomor 5 ` / `No. 12/` just before a match: the number of an instrument, not a date.
     number_before: Regex,
-    groups: Groups,
     /// Month, weekday and relative words: texts with none of them and no digit have no date.
     words: Prefilter,
 }
@@ -157,8 +161,10 @@ fn compiled() -> &'static Compiled {
         let ysuf = alternation(rules.year_suffixes.iter().map(String::as_str));
         let b = r"(?-u:\b)";
         let pat = format!(
-            r"(?i-u){b}(?:(?P<a_wd>{wd}),?\s+(?P<a_m>{m_all}){b}\.?\s+(?P<a_d>[0-9]{{1,2}}),\s*(?P<a_y>[0-9]{{4}}){b}|(?P<b_wd>{wd}){b}(?:\s+(?:{tod}){b})?,?\s*\(\s*(?P<b_d>[0-9]{{1,2}})\s*[/-]\s*(?P<b_m>[0-9]{{1,2}})(?:\s*[/-]\s*(?P<b_y>[0-9]{{4}}|[0-9]{{2}}))?\s*\)|(?:(?P<n_wd>{wd}),?\s+)?(?P<n_d>[0-9]{{1,2}})\s*[/-]\s*(?P<n_m>[0-9]{{1,2}})\s*[/-]\s*(?P<n_y>[0-9]{{4}}){b}|(?P<iso_y>[0-9]{{4}})-(?P<iso_m>[0-9]{{2}})-(?P<iso_d>[0-9]{{2}}){b}|(?:(?P<d_wd>{wd}),?\s+)?(?:(?:tanggal|tgl\.?|tertanggal)\s+)?(?P<d_d>[0-9]{{1,2}})\s+(?P<d_m>{m_all}){b}\.?(?:\s+(?P<d_y>[0-9]{{4}}){b})?|(?:bulan\s+)?(?P<e_m>{m_all}){b}\.?\s+(?P<e_y>[0-9]{{4}}){b}|bulan\s+(?P<f_m>{m_full}){b}|(?P<rel>{rel}){b}|(?P<g_pre>{ypre})\s*(?P<g_y>[0-9]{{4}}){b}|(?:{yprep})\s+(?P<g_y3>[0-9]{{4}}){b}|(?P<g_y2>[0-9]{{4}})\s+(?:{ysuf}){b}|(?P<i_wd>{wd}){b}(?:\s+(?:{tod}){b})?)"
+            r"(?P<a_wd>{wd}),?\s+(?P<a_m>{m_all}){b}\.?\s+(?P<a_d>[0-9]{{1,2}}),\s*(?P<a_y>[0-9]{{4}}){b}|(?P<b_wd>{wd}){b}(?:\s+(?:{tod}){b})?,?\s*\(\s*(?P<b_d>[0-9]{{1,2}})\s*[/-]\s*(?P<b_m>[0-9]{{1,2}})(?:\s*[/-]\s*(?P<b_y>[0-9]{{4}}|[0-9]{{2}}))?\s*\)|(?:(?P<n_wd>{wd}),?\s+)?(?P<n_d>[0-9]{{1,2}})\s*[/-]\s*(?P<n_m>[0-9]{{1,2}})\s*[/-]\s*(?P<n_y>[0-9]{{4}}){b}|(?P<iso_y>[0-9]{{4}})-(?P<iso_m>[0-9]{{2}})-(?P<iso_d>[0-9]{{2}}){b}|(?:(?P<d_wd>{wd}),?\s+)?(?:(?:tanggal|tgl\.?|tertanggal)\s+)?(?P<d_d>[0-9]{{1,2}})\s+(?P<d_m>{m_all}){b}\.?(?:\s+(?P<d_y>[0-9]{{4}}){b})?|(?:bulan\s+)?(?P<e_m>{m_all}){b}\.?\s+(?P<e_y>[0-9]{{4}}){b}|bulan\s+(?P<f_m>{m_full}){b}|(?P<rel>{rel}){b}|(?P<g_pre>{ypre})\s*(?P<g_y>[0-9]{{4}}){b}|(?:{yprep})\s+(?P<g_y3>[0-9]{{4}}){b}|(?P<g_y2>[0-9]{{4}})\s+(?:{ysuf}){b}|(?P<i_wd>{wd}){b}(?:\s+(?:{tod}){b})?"
         );
+        let alternatives = top_level_alternatives(&pat);
+        let pat = format!(r"(?i-u){b}(?:{pat})");
         let re = Regex::new(&unicode_space(&pat)).expect("date regex compiles");
         let number_before =
             Regex::new(r"(?i-u)(?:\bnomor|\bno|\bnmr|\bnum)\.?\s*:?\s*[0-9a-z./-]*[0-9][0-9a-z./-]*\s*$")
@@ -173,9 +179,51 @@ fn compiled() -> &'static Compiled {
                 .map(|w| w.split_whitespace().next().unwrap_or(""))
                 .chain(["bulan"]),
         );
-        let groups = Groups::new(&re);
-        Compiled { rules, re, number_before, words, groups }
+        let anchored: Vec<String> = alternatives
+            .iter()
+            .map(|a| unicode_space(&format!(r"(?i-u)^{b}(?:{a})")))
+            .collect();
+        let branches = RegexSet::new(&anchored).expect("date branches compile");
+        let branch_res = anchored
+            .iter()
+            .map(|a| {
+                let re = Regex::new(a).expect("date branch compiles");
+                let g = Groups::new(&re);
+                (re, g)
+            })
+            .collect();
+        Compiled { rules, re, branches, branch_res, number_before, words }
     })
+}
+
+/// The top-level `|` alternatives of a pattern (outside groups and classes).
+fn top_level_alternatives(pat: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let (mut depth, mut in_class, mut escaped) = (0i32, false, false);
+    let mut cur = String::new();
+    for ch in pat.chars() {
+        if escaped {
+            escaped = false;
+        } else if ch == '\\' {
+            escaped = true;
+        } else if in_class {
+            in_class = ch != ']';
+        } else {
+            match ch {
+                '[' => in_class = true,
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                '|' if depth == 0 => {
+                    out.push(std::mem::take(&mut cur));
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        cur.push(ch);
+    }
+    out.push(cur);
+    out
 }
 
 // ---- calendar arithmetic (proleptic Gregorian) ----
@@ -451,14 +499,27 @@ fn floor_boundary(text: &str, mut i: usize) -> usize {
 pub fn find_dates(text: &str, ctx: &DateContext) -> Vec<DateHit> {
     let c = compiled();
     let r = &c.rules;
-    let g = &c.groups;
     let mut out: Vec<DateHit> = Vec::new();
     if !has_ascii_digit(text) && !c.words.is_match(text) {
         return out;
     }
-    for caps in c.re.captures_iter(text) {
+    for found in c.re.find_iter(text) {
+        // The alternative that matched, and its captures on the text from the match start
+        // (offsets below are relative to `base`). Every alternative starts with an ASCII word
+        // character, so the leading `\b` holds at the slice start exactly as in `text`.
+        let base = found.start();
+        let rest = &text[base..];
+        let Some(bi) = c.branches.matches(rest).iter().next() else {
+            continue;
+        };
+        let Some((bre, g)) = c.branch_res.get(bi) else {
+            continue;
+        };
+        let Some(caps) = bre.captures(rest) else {
+            continue;
+        };
         let Some(m) = caps.get(0) else { continue };
-        let (mut start, end) = (m.start(), m.end());
+        let (mut start, end) = (base + m.start(), base + m.end());
         let wd_of = |name: &str| {
             g.get(&caps, name)
                 .and_then(|g| lookup_weekday(r, g.as_str()))
@@ -583,11 +644,11 @@ pub fn find_dates(text: &str, ctx: &DateContext) -> Vec<DateHit> {
                 .or(g.get(&caps, "g_y2"))
                 .or(g.get(&caps, "g_y3"));
             if let Some(g3) = g.get(&caps, "g_y3") {
-                start = g3.start();
+                start = base + g3.start();
             }
             let y = yg.and_then(|m| m.as_str().parse::<i32>().ok());
             let lead = floor_boundary(text, start.saturating_sub(40));
-            let after_number = c.number_before.is_match(&text[lead..m.start()]);
+            let after_number = c.number_before.is_match(&text[lead..base + m.start()]);
             let after_slash = start.checked_sub(1).and_then(|i| byte_at(text, i)) == Some(b'/');
             match y {
                 Some(y) if year_ok(r, y) && !after_number && !after_slash => Some((

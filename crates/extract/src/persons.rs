@@ -48,6 +48,12 @@ const PRONOUN_CUES: &[&str] = &[
     "Menurutnya",
 ];
 
+/// [`PRONOUN_CUES`] as one automaton (case-sensitive, like the list), built once.
+fn pronoun_cues() -> &'static aho_corasick::AhoCorasick {
+    static AC: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    AC.get_or_init(|| aho_corasick::AhoCorasick::new(PRONOUN_CUES).expect("pronoun cues build"))
+}
+
 fn same_person(a: &str, b: &str) -> bool {
     if a == b {
         return true;
@@ -164,8 +170,15 @@ pub(crate) fn link(
                 .find(|(op, sp, _, _)| *op == pi && sp.start >= s.start && sp.start < s.end)
                 .and_then(|(_, _, o, _)| o.person);
             // Names are capitalised: try the forms at each capitalised word start.
+            let bytes = st.as_bytes();
             let mut k = 0;
             while k < st.len() {
+                // ASCII bytes other than capitals never start a name form: skip them without
+                // decoding (most of the text).
+                if bytes[k] < 0x80 && !bytes[k].is_ascii_uppercase() {
+                    k += 1;
+                    continue;
+                }
                 let Some(c) = st[k..].chars().next() else {
                     break;
                 };
@@ -173,7 +186,9 @@ pub(crate) fn link(
                     && !crate::text::char_before(st, k).is_some_and(crate::text::is_word_char);
                 let found = if at_start {
                     unique.iter().find(|(f, _)| {
-                        st[k..].starts_with(f.as_str()) && at_word_bounds(st, k, k + f.len())
+                        f.as_bytes().first() == Some(&bytes[k])
+                            && st[k..].starts_with(f.as_str())
+                            && at_word_bounds(st, k, k + f.len())
                     })
                 } else {
                     None
@@ -191,7 +206,7 @@ pub(crate) fn link(
                 who.get_or_insert(*i);
                 k += f.len();
             }
-            if who.is_none() && PRONOUN_CUES.iter().any(|c| st.contains(c)) {
+            if who.is_none() && pronoun_cues().is_match(st) {
                 who = last;
             }
             if who.is_some() {
