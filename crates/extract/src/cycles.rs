@@ -95,8 +95,9 @@ struct Compiled {
     tail: Regex,
     joiner: Regex,
     words: crate::numbers::Prefilter,
-    /// Capture group index of each form's group `f{i}`: (group, form).
-    form_groups: Vec<(usize, usize)>,
+    /// Each form's alternative alone, anchored: the lowest-index one matching at a match's
+    /// start is the form that made it (leftmost-first), so no captures are needed.
+    form_alts: regex::RegexSet,
 }
 
 const RULES_JSON: &str = include_str!("../rules/cycles.json");
@@ -138,12 +139,11 @@ fn compiled() -> &'static Compiled {
             .collect();
         calendar.sort_by_key(|c| c.1);
         let words = crate::numbers::Prefilter::new(["pemil", "pil"]);
-        let form_groups = re
-            .capture_names()
-            .enumerate()
-            .filter_map(|(g, n)| Some((g, n?.strip_prefix('f')?.parse().ok()?)))
-            .collect();
-        Compiled { rules, ids, calendar, re, tail, joiner, words, form_groups }
+        let form_alts = regex::RegexSet::new(
+            alts.iter().map(|a| crate::numbers::unicode_space(&format!(r"(?i-u)^(?:{a})"))),
+        )
+        .expect("cycle forms compile");
+        Compiled { rules, ids, calendar, re, tail, joiner, words, form_alts }
     })
 }
 
@@ -167,15 +167,16 @@ pub fn find_cycles(text: &str) -> Vec<CycleHit> {
     }
     let mut pos = 0;
     while pos < text.len() {
-        let Some(caps) = c.re.captures_at(text, pos) else {
+        let Some(m) = c.re.find_at(text, pos) else {
             break;
         };
-        let Some(m) = caps.get(0) else { break };
         pos = m.end().max(m.start() + 1);
         while pos < text.len() && !text.is_char_boundary(pos) {
             pos += 1;
         }
-        let Some(&(_, fi)) = c.form_groups.iter().find(|(g, _)| caps.get(*g).is_some()) else {
+        // The form that matched: the first one matching at the match start (the leading `\b`
+        // held there in `text`).
+        let Some(fi) = c.form_alts.matches(&text[m.start()..]).iter().next() else {
             continue;
         };
         let before = word_before(text, m.start());

@@ -197,7 +197,7 @@ fn compiled() -> &'static Compiled {
 }
 
 /// The top-level `|` alternatives of a pattern (outside groups and classes).
-fn top_level_alternatives(pat: &str) -> Vec<String> {
+pub(crate) fn top_level_alternatives(pat: &str) -> Vec<String> {
     let mut out = Vec::new();
     let (mut depth, mut in_class, mut escaped) = (0i32, false, false);
     let mut cur = String::new();

@@ -143,8 +143,11 @@ struct Compiled {
     words: Prefilter,
     /// Case-sensitive short forms (`UU`, `SE` ...).
     upper: aho_corasick::AhoCorasick,
-    /// Capture group index of each type's long (`l{i}`) and short (`a{i}`) form: (group, type, long).
-    type_groups: Vec<(usize, usize, bool)>,
+    /// Each alternative of `types` alone, anchored: the lowest-index one matching at a match's
+    /// start is the alternative that made it (leftmost-first), so no captures are needed.
+    type_alts: regex::RegexSet,
+    /// Type index and long form (`true`) of each alternative of `type_alts`.
+    type_alt_of: Vec<(usize, bool)>,
     /// An instrument type at the very start of a string (ends a subject: `... dan PP 53/2010`).
     type_start: Regex,
 }
@@ -158,6 +161,7 @@ fn compiled() -> &'static Compiled {
         let rules: InstrumentRules =
             serde_json::from_str(RULES_JSON).expect("rules/instruments.json is valid");
         let mut alts = Vec::new();
+        let mut type_alt_of = Vec::new();
         for (i, t) in rules.types.iter().enumerate() {
             let abbr = alternation(t.abbr.iter().map(String::as_str));
             let abbr_cs = if t.abbr_ci { format!("(?:{abbr})") } else { format!("(?-i:{abbr})") };
@@ -166,14 +170,24 @@ fn compiled() -> &'static Compiled {
             let long = long.join("|");
             if t.abbr.is_empty() {
                 alts.push(format!(r"(?P<l{i}>(?:{long}){B})"));
+                type_alt_of.push((i, true));
                 continue;
             }
+            type_alt_of.extend([(i, true), (i, false)]);
             alts.push(format!(
                 r"(?P<l{i}>(?:{long}){B}(?:\s*\(\s*{abbr_cs}\s*\))?)|(?P<a{i}>{abbr_cs}{B}(?:\s*\(\s*(?:{long})\s*\))?)"
             ));
         }
         let types = Regex::new(&unicode_space(&format!(r"(?i-u){B}(?:{})", alts.join("|"))))
             .expect("types compile");
+        // `alts` entries hold two alternatives (long|short) for types with short forms.
+        let flat: Vec<String> = alts
+            .iter()
+            .flat_map(|a| top_level_alternatives(a))
+            .map(|a| unicode_space(&format!(r"(?i-u)^(?:{a})")))
+            .collect();
+        assert_eq!(flat.len(), type_alt_of.len(), "one type per alternative");
+        let type_alts = regex::RegexSet::new(&flat).expect("type alternatives compile");
         let type_start =
             Regex::new(&unicode_space(&format!(r"(?i-u)^(?:{}){B}", alts.join("|"))))
                 .expect("type start compiles");
@@ -226,18 +240,10 @@ fn compiled() -> &'static Compiled {
         }
         let words = Prefilter::new(trig.iter().map(String::as_str));
         let upper = aho_corasick::AhoCorasick::new(&upper).expect("upper prefilter builds");
-        let type_groups = types
-            .capture_names()
-            .enumerate()
-            .filter_map(|(g, n)| {
-                let n = n?;
-                let (kind, idx) = n.split_at(1);
-                Some((g, idx.parse().ok()?, kind == "l"))
-            })
-            .collect();
         Compiled {
             type_start,
-            type_groups,
+            type_alts,
+            type_alt_of,
             words,
             upper,
             rules,
@@ -253,6 +259,11 @@ fn compiled() -> &'static Compiled {
             trailing_year,
         }
     })
+}
+
+/// The top-level `|` alternatives of a pattern (outside groups and classes).
+pub(crate) fn top_level_alternatives(pat: &str) -> Vec<String> {
+    crate::dates::top_level_alternatives(pat)
 }
 
 fn collapse(s: &str) -> String {
@@ -470,18 +481,21 @@ pub fn find_instruments(sentence: &str) -> Vec<InstrumentHit> {
     }
     let mut from = 0;
     while from < s.len() {
-        let Some(caps) = c.types.captures_at(s, from) else {
+        let Some(m) = c.types.find_at(s, from) else {
             break;
         };
-        let Some(m) = caps.get(0) else { break };
         from = m.end().max(m.start() + 1);
         while from < s.len() && !s.is_char_boundary(from) {
             from += 1;
         }
-        let Some(&(_, ti, is_long)) = c
-            .type_groups
+        // The alternative that matched: the first one matching at the match start. The leading
+        // `\b` is left out of the anchored alternatives: it held at `m.start()` in `s`.
+        let Some(&(ti, is_long)) = c
+            .type_alts
+            .matches(&s[m.start()..])
             .iter()
-            .find(|(g, _, _)| caps.get(*g).is_some())
+            .next()
+            .and_then(|k| c.type_alt_of.get(k))
         else {
             continue;
         };

@@ -134,9 +134,16 @@ fn seeds_against_hand_gold() {
 #[test]
 fn repeated_lite_text_maps_to_successive_occurrences() {
     let mut a = Article::new("a1");
-    a.paragraphs.push(Paragraph::new(0, "Pemprov Kaltim dan BKD Kaltim memantau ASN.", None));
+    a.paragraphs.push(Paragraph::new(
+        0,
+        "Pemprov Kaltim dan BKD Kaltim memantau ASN.",
+        None,
+    ));
     let pred = vec![warta_extract::extract(&a)];
-    let gold = vec![lite(vec![(MentionKind::Region, "Kaltim", "64"), (MentionKind::Region, "Kaltim", "64")])];
+    let gold = vec![lite(vec![
+        (MentionKind::Region, "Kaltim", "64"),
+        (MentionKind::Region, "Kaltim", "64"),
+    ])];
     let r = evaluate(&gold, &pred, &[a]);
     let reg = &r.by_kind[&MentionKind::Region];
     assert_eq!((reg.gold, reg.pred, reg.tp), (2, 2, 2));
