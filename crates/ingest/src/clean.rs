@@ -45,6 +45,8 @@ pub fn clean_article(id: &str, raw: &str, provenance: Provenance) -> Article {
 struct Line {
     n: usize,
     text: String,
+    /// [`normalise`]d `text`, once computed (handed to the de-duplicator).
+    norm: Option<String>,
 }
 
 /// What the text shows about the outlet, collected while cleaning.
@@ -60,6 +62,17 @@ pub(crate) fn clean_with_meta(
     provenance: Provenance,
     meta: &RawMeta,
 ) -> Article {
+    clean_normalised(id, raw, provenance, meta).0
+}
+
+/// [`clean_with_meta`], also giving the [`normalise`]d text of each kept paragraph (in order),
+/// so that the syndication signature need not normalise them again.
+pub(crate) fn clean_normalised(
+    id: &str,
+    raw: &str,
+    provenance: Provenance,
+    meta: &RawMeta,
+) -> (Article, Vec<String>) {
     let rules = rules();
     let mut art = Article::new(id);
     art.provenance = provenance;
@@ -85,9 +98,10 @@ pub(crate) fn clean_with_meta(
             }
             continue;
         }
+        let line_cands = rules.candidates(&text);
         // Link titles under a bare `Baca juga:` / `Berita Terkait` label.
         if after_label {
-            if title_like(&text) && rules.match_line(&text).is_none() {
+            if title_like(&text) && rules.match_line_among(&text, line_cands).is_none() {
                 removed.push(removal(
                     n,
                     &text,
@@ -98,14 +112,14 @@ pub(crate) fn clean_with_meta(
             }
             after_label = false;
         }
-        if let Some(rule) = rules.match_line(&text) {
+        if let Some(rule) = rules.match_line_among(&text, line_cands) {
             if rule.reason == RemovalReason::CrossLink
                 && word_count(text.trim_end_matches([':', ' '])) <= 3
             {
                 after_label = true;
             }
             if rule.reason == RemovalReason::Copyright && signals.copyright.is_none() {
-                signals.copyright = Some(text.clone());
+                signals.copyright = Some(text.to_string());
             }
             if let (Some(kind), None) = (rule.outlet, &signals.rule_outlet) {
                 signals.rule_outlet = Some((kind, None, "signoff"));
@@ -113,10 +127,10 @@ pub(crate) fn clean_with_meta(
             removed.push(removal(n, &text, rule.reason, &rule.id));
             continue;
         }
-        let mut text = text;
+        let mut text = text.into_owned();
         // Sign-offs at the end of a content line: cut them, keep the line (at most a few).
         for _ in 0..3 {
-            let Some(cut) = rules.match_suffix(&text) else {
+            let Some(cut) = rules.match_suffix(&text, line_cands) else {
                 break;
             };
             let cut_text = text[cut.start..].to_string();
@@ -129,7 +143,11 @@ pub(crate) fn clean_with_meta(
             text.truncate(trimmed);
         }
         if !text.is_empty() {
-            cands.push(Line { n, text });
+            cands.push(Line {
+                n,
+                text,
+                norm: None,
+            });
         }
     }
 
@@ -169,7 +187,7 @@ pub(crate) fn clean_with_meta(
     let mut title: Option<String> = meta
         .title
         .as_deref()
-        .map(repair_line)
+        .map(|t| repair_line(t).into_owned())
         .filter(|t| !t.is_empty());
     let mut body: Vec<Line> = Vec::new();
     for (k, line) in header.iter().enumerate() {
@@ -273,16 +291,16 @@ pub(crate) fn clean_with_meta(
     let title_norm = title.as_deref().map(normalise);
     let body: Vec<Line> = body
         .into_iter()
-        .filter(|l| {
-            if title_norm
-                .as_deref()
-                .is_some_and(|t| t == normalise(&l.text))
-            {
-                removed.push(removal(l.n, &l.text, RemovalReason::Title, "title_repeat"));
-                false
-            } else {
-                true
+        .filter_map(|mut l| {
+            if let Some(t) = title_norm.as_deref() {
+                let norm = normalise(&l.text);
+                if t == norm {
+                    removed.push(removal(l.n, &l.text, RemovalReason::Title, "title_repeat"));
+                    return None;
+                }
+                l.norm = Some(norm);
             }
+            Some(l)
         })
         .collect();
 
@@ -302,6 +320,7 @@ pub(crate) fn clean_with_meta(
             if let Some(prev) = joined.last_mut() {
                 prev.text.push(' ');
                 prev.text.push_str(&line.text);
+                prev.norm = None;
             }
         } else {
             joined.push(line);
@@ -311,7 +330,11 @@ pub(crate) fn clean_with_meta(
     // Repeated paragraphs.
     let mut dedup = Dedup::default();
     for line in joined {
-        match dedup.check(&line.text) {
+        let verdict = match line.norm {
+            Some(norm) => dedup.check_normalised(norm),
+            None => dedup.check(&line.text),
+        };
+        match verdict {
             Verdict::Keep => {
                 let index = art.paragraphs.len();
                 art.paragraphs
@@ -335,7 +358,7 @@ pub(crate) fn clean_with_meta(
 
     art.outlet = find_outlet(meta, &signals, art.dateline.as_ref());
     art.published = find_published(meta, &art, signals.copyright.as_deref());
-    art
+    (art, dedup.into_normalised())
 }
 
 /// The distinct words of a text (normalised), as sorted hashes.

@@ -59,7 +59,11 @@ impl Dedup {
     /// Looks at the next paragraph; when it is kept it becomes kept paragraph number
     /// `self.kept()` (before the call).
     pub fn check(&mut self, text: &str) -> Verdict {
-        let norm = normalise(text);
+        self.check_normalised(normalise(text))
+    }
+
+    /// [`Dedup::check`] of a paragraph already in [`normalise`]d form.
+    pub fn check_normalised(&mut self, norm: String) -> Verdict {
         let h = xxh3_64(norm.as_bytes());
         if let Some(&of) = self.exact.get(&h) {
             if self.normalised[of] == norm {
@@ -79,6 +83,11 @@ impl Dedup {
         let verdict = self.check_with(norm, h, &set);
         self.set = set;
         verdict
+    }
+
+    /// The normalised text of the kept paragraphs, in order.
+    pub fn into_normalised(self) -> Vec<String> {
+        self.normalised
     }
 
     fn check_with(&mut self, norm: String, h: u64, set: &[u64]) -> Verdict {

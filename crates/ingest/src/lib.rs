@@ -54,7 +54,7 @@ mod text;
 pub use clean::clean_article;
 pub use read::discover;
 
-use clean::clean_with_meta;
+use clean::clean_normalised;
 use minhash::{signature, Clusterer};
 use read::{Msg, RawDoc};
 
@@ -266,9 +266,14 @@ where
     let cleaned: Vec<(Article, minhash::Signature)> = batch
         .into_par_iter()
         .map(|doc| {
-            let mut a = clean_with_meta(&doc.id, &doc.text, doc.provenance, &doc.meta);
+            let (mut a, normalised) =
+                clean_normalised(&doc.id, &doc.text, doc.provenance, &doc.meta);
             a.extra = doc.extra;
-            let sig = if opts.cluster { signature(&a) } else { None };
+            let sig = if opts.cluster {
+                signature(normalised.iter().map(String::as_str))
+            } else {
+                None
+            };
             (a, sig)
         })
         .collect();

@@ -1,7 +1,8 @@
 //! Syndication: MinHash signatures over word shingles and an LSH index of cluster heads.
 //!
 //! Shingles are word bigrams taken inside each kept paragraph (so a change of paragraph order
-//! does not change them). A signature holds [`HASHES`] minimum hashes; the index keeps, for
+//! does not change them). A signature holds [`HASHES`] minimum hashes (one-permutation
+//! hashing with densification, see [`signature`]); the index keeps, for
 //! each of [`BANDS`] bands of [`ROWS`] rows, the band hash -> the cluster head that first showed
 //! it, and per head one byte per minimum hash (b-bit MinHash) and its number of shingles.
 //! Only heads are indexed: memory grows by about 64 map entries and 132 bytes per cluster.
@@ -15,12 +16,11 @@
 //! names one head, so an article is compared with at most [`BANDS`] heads.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::BuildHasherDefault;
 
 use warta_core::{Article, Cluster};
-use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+use xxhash_rust::xxh3::xxh3_64_with_seed;
 
-use crate::text::{normalise, words, PassHasher};
+use crate::text::{word_hash, words};
 
 pub(crate) const BANDS: usize = 64;
 pub(crate) const ROWS: usize = 2;
@@ -31,62 +31,75 @@ const SHINGLE: usize = 2;
 pub(crate) type Signature = Option<(Box<[u64; HASHES]>, u32)>;
 
 fn mix(mut z: u64) -> u64 {
-    // splitmix64 finaliser: one cheap permutation per seed.
+    // splitmix64 finaliser.
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     z ^ (z >> 31)
 }
 
-fn seeds() -> [u64; HASHES] {
-    let mut s = [0u64; HASHES];
-    for (i, v) in s.iter_mut().enumerate() {
-        *v = mix(0x9e37_79b9_7f4a_7c15u64.wrapping_mul(i as u64 + 1));
-    }
-    s
-}
+/// Bits of a shingle hash that pick its bin.
+const BIN_SHIFT: u32 = 64 - HASHES.trailing_zeros();
 
-/// The signature of an article's kept text.
-pub(crate) fn signature(article: &Article) -> Signature {
-    let seeds = seeds();
+/// The signature of an article from the normalised text of its kept paragraphs.
+///
+/// One-permutation hashing: each distinct shingle is hashed once; the top bits of the hash
+/// pick one of [`HASHES`] bins and each bin keeps its smallest hash. An empty bin (an article
+/// with fewer shingles than bins leaves many) borrows the value of the first non-empty bin on
+/// a probe sequence that depends only on the bin number ("optimal densification", Shrivastava
+/// 2017), so two articles agree in a bin with probability equal to their Jaccard, as with
+/// [`HASHES`] independent permutations, at the cost of one hash per shingle instead of one per
+/// shingle and permutation.
+pub(crate) fn signature<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Signature {
+    let mut shingles: Vec<u64> = Vec::new();
+    let mut toks: Vec<u64> = Vec::new();
+    for norm in paragraphs {
+        toks.clear();
+        toks.extend(words(norm).map(word_hash));
+        match toks.as_slice() {
+            [] => {}
+            [one] => shingles.push(mix(*one)),
+            _ => shingles.extend(
+                toks.windows(SHINGLE)
+                    .map(|w| mix(w[0].wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(31) ^ w[1])),
+            ),
+        }
+    }
+    shingles.sort_unstable();
+    shingles.dedup();
+    if shingles.is_empty() {
+        return None;
+    }
+    let n = u32::try_from(shingles.len()).unwrap_or(u32::MAX);
     let mut mins = [u64::MAX; HASHES];
-    let mut seen: HashSet<u64, BuildHasherDefault<PassHasher>> = HashSet::default();
-    let mut buf: Vec<u8> = Vec::new();
-    for p in &article.paragraphs {
-        let norm = normalise(&p.text);
-        let toks: Vec<&str> = words(&norm).collect();
-        if toks.is_empty() {
+    let mut filled = [false; HASHES];
+    for &h in &shingles {
+        let bin = (h >> BIN_SHIFT) as usize;
+        // Sorted input: the first hash of a bin is its smallest.
+        if !filled[bin] {
+            filled[bin] = true;
+            mins[bin] = h;
+        }
+    }
+    let full = mins;
+    for (i, m) in mins.iter_mut().enumerate() {
+        if filled[i] {
             continue;
         }
-        let mut add = |shingle: &[&str]| {
-            // The shingle's words joined by single spaces.
-            buf.clear();
-            for (i, w) in shingle.iter().enumerate() {
-                if i > 0 {
-                    buf.push(b' ');
-                }
-                buf.extend_from_slice(w.as_bytes());
+        // At least one bin is filled, so the probe ends; the attempt bound only guards the
+        // loop against a hash that never reaches one.
+        for attempt in 0u64.. {
+            let j = (mix(((i as u64) << 32) | attempt) >> BIN_SHIFT) as usize;
+            if filled[j] {
+                *m = full[j];
+                break;
             }
-            let h = xxh3_64(&buf);
-            if !seen.insert(h) {
-                return;
-            }
-            for (m, s) in mins.iter_mut().zip(seeds.iter()) {
-                let v = mix(h ^ s);
-                if v < *m {
-                    *m = v;
-                }
-            }
-        };
-        if toks.len() < SHINGLE {
-            add(&toks);
-        } else {
-            for w in toks.windows(SHINGLE) {
-                add(w);
+            if attempt > 1 << 20 {
+                *m = shingles[0];
+                break;
             }
         }
     }
-    let n = u32::try_from(seen.len()).unwrap_or(u32::MAX);
-    (n > 0).then(|| (Box::new(mins), n))
+    Some((Box::new(mins), n))
 }
 
 /// Assigns clusters in input order. Deterministic: depends only on the order of calls.
@@ -190,7 +203,13 @@ fn bytemuck_band(rows: &[u64]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::normalise;
     use warta_core::Paragraph;
+
+    fn sig(a: &Article) -> Signature {
+        let norms: Vec<String> = a.paragraphs.iter().map(|p| normalise(&p.text)).collect();
+        signature(norms.iter().map(String::as_str))
+    }
 
     fn art(id: &str, paras: &[&str]) -> Article {
         let mut a = Article::new(id);
@@ -215,7 +234,7 @@ mod tests {
         let mut b = art("b", &[P[2], P[0], P[1], P[4]]);
         let mut other = art("c", &["Bawaslu Kaltim menggelar sosialisasi kepada camat dan lurah tentang pengawasan kampanye di Samarinda pada Kamis pagi."]);
         for x in [&mut a, &mut b, &mut other] {
-            let s = signature(x);
+            let s = sig(x);
             c.assign(x, &s);
         }
         assert_eq!(
@@ -241,7 +260,7 @@ mod tests {
     fn empty_article_has_no_cluster() {
         let mut c = Clusterer::new(0.35);
         let mut a = art("a", &[]);
-        let s = signature(&a);
+        let s = sig(&a);
         c.assign(&mut a, &s);
         assert!(a.cluster.is_none());
     }

@@ -2,6 +2,7 @@
 
 use std::sync::OnceLock;
 
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::Regex;
 use serde::Deserialize;
 use warta_core::{OutletKind, RemovalReason};
@@ -27,6 +28,8 @@ struct RuleSource {
     reason: RemovalReason,
     scope: Scope,
     pattern: String,
+    #[serde(default)]
+    requires: Vec<String>,
     #[serde(default)]
     outlet: Option<OutletKind>,
     #[serde(default)]
@@ -70,6 +73,10 @@ pub(crate) struct Rule {
     /// For a rule whose every match starts at the start of the line: which first bytes of a
     /// line can begin a match (read off the rule's DFA), so that most lines skip the regex.
     first_bytes: Option<Box<[bool; 256]>>,
+    /// Literals of which every line the rule acts on holds one (ASCII case ignored).
+    pub requires: Vec<String>,
+    /// The rule's bit in [`Candidates`], when it has required literals and a bit is free.
+    slot: Option<u32>,
     #[cfg_attr(not(test), allow(dead_code))]
     pub remove: Vec<String>,
     #[cfg_attr(not(test), allow(dead_code))]
@@ -90,10 +97,27 @@ impl Rule {
     }
 
     /// Whether a line or header rule matches the whole line (`chars`: its length in chars).
-    fn matches(&self, line: &str, chars: usize) -> bool {
-        self.may_start(line) && self.fits(chars) && self.regex.is_match(line)
+    fn matches(&self, line: &str, chars: usize, cands: Candidates) -> bool {
+        cands.admits(self) && self.may_start(line) && self.fits(chars) && self.regex.is_match(line)
     }
 }
+
+/// The rules that can act on one line: those whose required literals it holds (a bit per
+/// rule slot), and all rules without required literals.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Candidates(u128);
+
+impl Candidates {
+    /// Every rule.
+    const ALL: Candidates = Candidates(u128::MAX);
+
+    fn admits(self, rule: &Rule) -> bool {
+        rule.slot.is_none_or(|s| self.0 & (1u128 << s) != 0)
+    }
+}
+
+/// Number of rules that can have a [`Candidates`] bit.
+const SLOTS: usize = 128;
 
 /// For a pattern anchored at the start of the text: the bytes a text can start with for the
 /// pattern to match it. `None` when not anchored or when the DFA cannot tell (then the regex
@@ -124,6 +148,10 @@ fn first_bytes(pattern: &str) -> Option<Box<[bool; 256]>> {
 #[derive(Debug)]
 pub(crate) struct Rules {
     pub rules: Vec<Rule>,
+    /// All required literals, ASCII case ignored.
+    prefilter: AhoCorasick,
+    /// Rule slot of each literal of `prefilter`.
+    literal_slot: Vec<u32>,
     line_ids: Vec<usize>,
     header_ids: Vec<usize>,
     suffix_ids: Vec<usize>,
@@ -143,7 +171,7 @@ impl Rules {
         // The file is part of the crate: a broken file is a bug caught by every test.
         let file: RuleFile =
             serde_json::from_str(RULES_JSON).expect("rules/boilerplate.json is valid");
-        let rules: Vec<Rule> = file
+        let mut rules: Vec<Rule> = file
             .rules
             .into_iter()
             .map(|r| Rule {
@@ -153,6 +181,8 @@ impl Rules {
                     Scope::Line | Scope::Header => first_bytes(&r.pattern),
                     Scope::Suffix => None,
                 },
+                requires: r.requires,
+                slot: None,
                 id: r.id,
                 reason: r.reason,
                 scope: r.scope,
@@ -163,6 +193,32 @@ impl Rules {
                 keep: r.keep,
             })
             .collect();
+        // One automaton over the required literals of all rules; pattern -> rule slot.
+        let mut literals: Vec<&str> = Vec::new();
+        let mut literal_slot: Vec<u32> = Vec::new();
+        let mut next_slot = 0u32;
+        for rule in &mut rules {
+            if rule.requires.is_empty() || next_slot as usize >= SLOTS {
+                continue;
+            }
+            rule.slot = Some(next_slot);
+            next_slot += 1;
+        }
+        for rule in &rules {
+            if let Some(slot) = rule.slot {
+                for lit in &rule.requires {
+                    literals.push(lit);
+                    literal_slot.push(slot);
+                }
+            }
+        }
+        let prefilter = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            // Every line is scanned: a full DFA is the cheapest per byte.
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&literals)
+            .expect("required literals build an automaton");
         let ids = |scope: Scope| -> Vec<usize> {
             rules
                 .iter()
@@ -186,6 +242,8 @@ impl Rules {
             })
             .collect();
         Rules {
+            prefilter,
+            literal_slot,
             line_ids,
             header_ids,
             suffix_ids,
@@ -200,27 +258,58 @@ impl Rules {
     /// was two to four times slower (its automaton is too big for the lazy DFA cache and the
     /// search falls back to the PikeVM), while each single rule runs as a lazy DFA with a
     /// literal prefilter. Before that, a table of possible first bytes skips most rules.
+    /// And before both, one pass of an automaton over all required literals leaves only the
+    /// rules whose literals the line holds.
     pub fn match_line(&self, line: &str) -> Option<&Rule> {
+        self.match_line_among(line, self.candidates(line))
+    }
+
+    /// [`Rules::match_line`] among candidates computed for this line or a longer line holding
+    /// it.
+    pub fn match_line_among(&self, line: &str, cands: Candidates) -> Option<&Rule> {
         let chars = line.chars().count();
         self.line_ids
             .iter()
             .map(|&i| &self.rules[i])
-            .find(|r| r.matches(line, chars))
+            .find(|r| r.matches(line, chars, cands))
     }
 
     /// The first header rule that matches the line.
     pub fn match_header(&self, line: &str) -> Option<&Rule> {
         let chars = line.chars().count();
+        let cands = self.candidates(line);
         self.header_ids
             .iter()
             .map(|&i| &self.rules[i])
-            .find(|r| r.matches(line, chars))
+            .find(|r| r.matches(line, chars, cands))
     }
 
-    /// The first suffix rule that cuts something from the end of the line.
-    pub fn match_suffix(&self, line: &str) -> Option<SuffixCut<'_>> {
+    /// The rules whose required literals the line holds (and all rules without any).
+    ///
+    /// The automaton ignores ASCII case only, while a case-insensitive regex also lets `ſ`
+    /// (U+017F) stand for `s` and `K` (U+212A) for `k`: a line holding either is given every
+    /// rule.
+    pub fn candidates(&self, line: &str) -> Candidates {
+        if !line.is_ascii() && (line.contains('\u{17f}') || line.contains('\u{212a}')) {
+            return Candidates::ALL;
+        }
+        let mut bits = 0u128;
+        for m in self.prefilter.find_overlapping_iter(line) {
+            if let Some(&slot) = self.literal_slot.get(m.pattern().as_usize()) {
+                bits |= 1u128 << slot;
+            }
+        }
+        Candidates(bits)
+    }
+
+    /// The first suffix rule that cuts something from the end of the line (`cands`: computed
+    /// for this line or a longer line holding it).
+    pub fn match_suffix(&self, line: &str, cands: Candidates) -> Option<SuffixCut<'_>> {
         self.suffix_ids.iter().find_map(|&i| {
             let rule = &self.rules[i];
+            if !cands.admits(rule) {
+                return None;
+            }
             let caps = rule.regex.captures(line)?;
             let m = caps.name("strip")?;
             Some(SuffixCut {
@@ -352,6 +441,95 @@ mod tests {
         assert!(t[0xe2]);
         assert!(!t[usize::from(b'a')]);
         assert!(first_bytes("^x?").unwrap().iter().all(|&b| b));
+    }
+
+    #[test]
+    fn every_remove_example_holds_a_required_literal() {
+        let rules = rules();
+        let mut with_literals = 0;
+        for rule in &rules.rules {
+            if rule.requires.is_empty() {
+                continue;
+            }
+            with_literals += 1;
+            assert!(rule.slot.is_some(), "{}: no slot", rule.id);
+            for ex in &rule.remove {
+                let lower = ex.to_ascii_lowercase();
+                assert!(
+                    rule.requires
+                        .iter()
+                        .any(|l| lower.contains(&l.to_ascii_lowercase())),
+                    "{}: {ex:?} holds none of {:?}",
+                    rule.id,
+                    rule.requires
+                );
+                assert!(
+                    rules.candidates(ex).admits(rule),
+                    "{}: prefilter drops {ex:?}",
+                    rule.id
+                );
+            }
+        }
+        assert!(with_literals > 20, "{with_literals} rules with literals");
+        // The prefilter does say no: a body sentence is no copyright line or cross-link.
+        let line = "Bupati menegaskan ASN harus netral dalam Pilkada 2024.";
+        let cands = rules.candidates(line);
+        for id in [
+            "antara_copyright",
+            "cross_link_baca_juga",
+            "tribun_related_pipe",
+        ] {
+            let rule = rules.rules.iter().find(|r| r.id == id).unwrap();
+            assert!(!cands.admits(rule), "{id} admitted");
+        }
+    }
+
+    #[test]
+    fn prefilter_changes_no_decision_on_any_example() {
+        let rules = rules();
+        for ex in rules
+            .rules
+            .iter()
+            .flat_map(|r| r.remove.iter().chain(&r.keep))
+        {
+            let cands = rules.candidates(ex);
+            let id = |r: Option<&Rule>| r.map(|r| r.id.clone());
+            assert_eq!(
+                id(rules.match_line_among(ex, cands)),
+                id(rules.match_line_among(ex, Candidates::ALL)),
+                "{ex:?}"
+            );
+            assert_eq!(
+                rules
+                    .match_suffix(ex, cands)
+                    .map(|c| (c.rule.id.clone(), c.start)),
+                rules
+                    .match_suffix(ex, Candidates::ALL)
+                    .map(|c| (c.rule.id.clone(), c.start)),
+                "{ex:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn prefilter_keeps_unicode_case_folds_of_s_and_k() {
+        // `ſ` folds to `s` in a case-insensitive regex: the prefilter must not drop the line.
+        let rules = rules();
+        let line = "Baca juga: Bupati tegaſkan netralitas";
+        assert_eq!(
+            rules
+                .match_line("Baca juga: \u{17f}ekda buka seleksi")
+                .map(|r| r.id.as_str()),
+            Some("cross_link_baca_juga")
+        );
+        assert!(rules.match_line(line).is_some());
+        let share = rules.rules.iter().find(|r| r.id == "chrome_share").unwrap();
+        assert!(share.regex.is_match("\u{17f}hare: x"));
+        assert!(rules.candidates("\u{17f}hare: x").admits(share));
+        assert_eq!(
+            rules.match_line("\u{17f}hare: x").map(|r| r.id.as_str()),
+            Some("chrome_share")
+        );
     }
 
     #[test]

@@ -10,8 +10,9 @@ use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 /// Repairs one raw line: `&nbsp;` remnants, mis-decoded bytes (`Â` before a no-break space,
 /// `â€œ` for a curly quote), zero-width characters; collapses all whitespace (tabs, no-break
-/// spaces) to single spaces and trims. The result is the text a kept paragraph carries.
-pub(crate) fn repair_line(line: &str) -> String {
+/// spaces) to single spaces and trims. The result is the text a kept paragraph carries; a line
+/// that needs none of this (most lines) is returned as it is, without a copy.
+pub(crate) fn repair_line(line: &str) -> Cow<'_, str> {
     let mut s: Cow<'_, str> = Cow::Borrowed(line);
     if s.contains('&') {
         for (from, to) in [
@@ -39,6 +40,14 @@ pub(crate) fn repair_line(line: &str) -> String {
             }
         }
     }
+    if is_repaired(&s) {
+        return s;
+    }
+    Cow::Owned(collapse_spaces(&s))
+}
+
+/// The whitespace and junk-character part of [`repair_line`].
+fn collapse_spaces(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     if s.is_ascii() {
         // ASCII: whitespace and control bytes become one space; nothing else changes.
@@ -99,6 +108,49 @@ pub(crate) fn repair_line(line: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// True when [`repair_line`] would leave the text as it is: no whitespace but single spaces
+/// between other characters, no control or zero-width characters, no stray `Â`/`Ā`.
+/// (Entities and mis-decoded quotes are replaced before this is asked.)
+fn is_repaired(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return false;
+    }
+    let mut prev_space = false;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == ' ' {
+            if prev_space {
+                return false;
+            }
+            prev_space = true;
+            continue;
+        }
+        prev_space = false;
+        if c.is_ascii() {
+            if c < ' ' || c == '\u{7f}' {
+                return false;
+            }
+            continue;
+        }
+        if c == '\u{c2}' || c == '\u{100}' {
+            if !chars.peek().is_some_and(|n| n.is_alphabetic()) {
+                return false;
+            }
+            continue;
+        }
+        if matches!(
+            c,
+            '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}'
+        ) || c.is_whitespace()
+            || c.is_control()
+        {
+            return false;
+        }
+    }
+    true
 }
 
 /// Comparison form: NFKC, straight quotes, lower case, single spaces.
@@ -265,6 +317,45 @@ mod tests {
         // A letter with a circumflex inside a word is left alone.
         assert_eq!(repair_line("Âbdul hadir"), "Âbdul hadir");
         assert_eq!(repair_line("Sofyan\u{100} hadir"), "Sofyan hadir");
+    }
+
+    #[test]
+    fn clean_lines_are_borrowed_and_others_repaired_as_before() {
+        for clean in [
+            "ASN netral di Kalbar.",
+            "\u{201c}Kami netral,\u{201d} ujar Âbdul.",
+            "x",
+            "",
+        ] {
+            assert!(matches!(repair_line(clean), Cow::Borrowed(_)), "{clean:?}");
+        }
+        for dirty in [
+            " ASN",
+            "ASN ",
+            "ASN  netral",
+            "ASN\tnetral",
+            "ASN\u{a0}netral",
+            "ASN\u{200b}",
+            "Alfian\u{c2} di",
+            "Alfian\u{c2}",
+            "a\u{7f}b",
+            "a\u{85}b",
+        ] {
+            let r = repair_line(dirty);
+            assert!(matches!(r, Cow::Owned(_)), "{dirty:?}");
+            assert_ne!(r, dirty);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_line_taken_as_repaired_is_left_alone_by_the_repair(
+            s in "[ a\t\u{a0}\u{c2}\u{100}\u{200b}\u{85}\u{7f}\u{201c}Â.b\n]{0,12}"
+        ) {
+            if is_repaired(&s) {
+                proptest::prop_assert_eq!(collapse_spaces(&s), s);
+            }
+        }
     }
 
     #[test]
