@@ -78,9 +78,11 @@ fn context(dir: &Path) -> Result<(SQLContext, Vec<(String, PathBuf)>), Analytics
 
 /// Runs every aggregate over the fact tables in `dir`.
 pub(crate) fn run_aggregates(dir: &Path) -> Result<Vec<(&'static str, DataFrame)>, AnalyticsError> {
-    let (mut ctx, _) = context(dir)?;
     let mut out = Vec::new();
     for (name, sql) in AGGREGATES {
+        // A fresh context per query: polars keeps CTE and subquery names in the context,
+        // and one file's `combined` must not be another's.
+        let (mut ctx, _) = context(dir)?;
         let df = ctx
             .execute(sql)
             .and_then(|lf| lf.collect())
