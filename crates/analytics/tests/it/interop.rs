@@ -79,4 +79,21 @@ fn duckdb_runs_the_same_sql_to_the_same_numbers() {
         stdout.contains("DuckDB agrees with warta on 5 aggregates"),
         "{stdout}"
     );
+
+    // The checker itself catches a difference: change one number in warta's CSV.
+    let csv = dir.path().join("province_cycle_summary.csv");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.contains(",3000.0,"), "{text}");
+    std::fs::write(&csv, text.replace(",3000.0,", ",3001.0,")).unwrap();
+    let out = Command::new("python3")
+        .arg(&script)
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("province_cycle_summary.csv: row differs"),
+        "{stderr}"
+    );
 }
