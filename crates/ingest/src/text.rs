@@ -227,16 +227,91 @@ fn normalise_ascii(text: &str) -> String {
 }
 
 /// Word tokens of a normalised text: runs of letters and digits.
-pub(crate) fn words(normalised: &str) -> impl Iterator<Item = &str> {
-    normalised
-        .split(|c: char| {
-            if c.is_ascii() {
-                !c.is_ascii_alphanumeric()
-            } else {
-                !c.is_alphanumeric()
+pub(crate) fn words(normalised: &str) -> Words<'_> {
+    Words {
+        text: normalised,
+        at: 0,
+    }
+}
+
+/// Iterator of [`words`]: walks bytes, decoding a char only where a byte is not ASCII.
+pub(crate) struct Words<'a> {
+    text: &'a str,
+    /// Byte offset of the next char to look at (always on a char boundary).
+    at: usize,
+}
+
+/// Per byte: 1 for an ASCII letter or digit, 0 for other ASCII, 2 for a byte of a non-ASCII
+/// char (decoded to decide).
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = if b >= 0x80 {
+            2
+        } else if (b as u8).is_ascii_alphanumeric() {
+            1
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
+impl Words<'_> {
+    /// The word class and byte length of the non-ASCII char at byte `i`.
+    #[cold]
+    fn wide_at(&self, i: usize) -> (bool, usize) {
+        match self.text.get(i..).and_then(|t| t.chars().next()) {
+            Some(c) => (c.is_alphanumeric(), c.len_utf8()),
+            // Not reached (`i` is always on a char boundary): end the scan.
+            None => (false, self.text.len().saturating_sub(i).max(1)),
+        }
+    }
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let bytes = self.text.as_bytes();
+        let n = bytes.len();
+        let mut i = self.at;
+        while i < n {
+            match BYTE_CLASS[usize::from(bytes[i])] {
+                0 => i += 1,
+                1 => break,
+                _ => {
+                    let (word, len) = self.wide_at(i);
+                    if word {
+                        break;
+                    }
+                    i += len;
+                }
             }
-        })
-        .filter(|w| !w.is_empty())
+        }
+        if i >= n {
+            self.at = n;
+            return None;
+        }
+        let start = i;
+        while i < n {
+            match BYTE_CLASS[usize::from(bytes[i])] {
+                0 => break,
+                1 => i += 1,
+                _ => {
+                    let (word, len) = self.wide_at(i);
+                    if !word {
+                        break;
+                    }
+                    i += len;
+                }
+            }
+        }
+        self.at = i;
+        self.text.get(start..i)
+    }
 }
 
 /// Hash of one word, for sets and indexes of words (64 bits: collisions are negligible).
@@ -355,6 +430,17 @@ mod tests {
             if is_repaired(&s) {
                 proptest::prop_assert_eq!(collapse_spaces(&s), s);
             }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn words_are_the_runs_of_letters_and_digits(s in "[a-z0-9 ,.\u{e9}\u{2019}\u{4e00}\u{300}-]{0,24}") {
+            let split: Vec<&str> = s
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            proptest::prop_assert_eq!(words(&s).collect::<Vec<_>>(), split);
         }
     }
 
