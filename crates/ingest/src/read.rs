@@ -1,7 +1,7 @@
 //! Finding input files and reading them into raw documents, on a reader thread.
 
 use std::cell::Cell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -208,6 +208,8 @@ struct Reader<'a> {
     tx: SyncSender<Msg>,
     done_before: u64,
     used_ids: HashSet<String>,
+    /// Per id base: the number of the next `base~n` to try (1 stands for `base` itself).
+    next_suffix: HashMap<String, usize>,
 }
 
 impl Reader<'_> {
@@ -227,17 +229,25 @@ impl Reader<'_> {
     }
 
     /// `wanted` if no article had it yet, else `base` (then `base~2`, `base~3` ...).
+    ///
+    /// Per base, the number of the last id tried is kept (ids once used stay used), so a base
+    /// shared by many articles costs one probe each, not one per earlier article.
     fn unique_id(&mut self, wanted: String, base: String) -> String {
         if self.used_ids.insert(wanted.clone()) {
             return wanted;
         }
-        let mut id = base.clone();
-        let mut n = 2;
-        while !self.used_ids.insert(id.clone()) {
-            id = format!("{base}~{n}");
-            n += 1;
+        let n = self.next_suffix.entry(base.clone()).or_insert(1);
+        loop {
+            let id = if *n <= 1 {
+                base.clone()
+            } else {
+                format!("{base}~{n}")
+            };
+            *n += 1;
+            if self.used_ids.insert(id.clone()) {
+                return id;
+            }
         }
-        id
     }
 
     fn run(&mut self, files: &[InputFile]) {
@@ -299,7 +309,9 @@ impl Reader<'_> {
 
     fn read_txt<R: Read>(&mut self, file: &InputFile, r: R, gz: bool) -> bool {
         let limit = self.opts.max_file_bytes;
-        let mut buf = Vec::new();
+        // The size on disk is the text's size for a plain file: read it without regrowing.
+        let hint = if gz { 0 } else { file.bytes.min(limit) };
+        let mut buf = Vec::with_capacity(usize::try_from(hint).unwrap_or(0).saturating_add(1));
         let mut truncated = None;
         if let Err(e) = r.take(limit.saturating_add(1)).read_to_end(&mut buf) {
             if gz {
@@ -522,6 +534,34 @@ pub(crate) fn read_all(files: &[InputFile], opts: &IngestOptions, tx: SyncSender
         tx,
         done_before: 0,
         used_ids: HashSet::new(),
+        next_suffix: HashMap::new(),
     };
     reader.run(files);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_ids_take_the_base_then_numbered_forms_in_order() {
+        let opts = IngestOptions::default();
+        let (tx, _rx) = std::sync::mpsc::sync_channel(1);
+        let mut r = Reader {
+            opts: &opts,
+            tx,
+            done_before: 0,
+            used_ids: HashSet::new(),
+            next_suffix: HashMap::new(),
+        };
+        let mut id = |wanted: &str, base: &str| r.unique_id(wanted.into(), base.into());
+        assert_eq!(id("a", "dir/a"), "a");
+        assert_eq!(id("a", "dir/a"), "dir/a");
+        assert_eq!(id("a", "dir/a"), "dir/a~2");
+        // An id taken by hand in between is skipped.
+        assert_eq!(id("dir/a~3", "x"), "dir/a~3");
+        assert_eq!(id("a", "dir/a"), "dir/a~4");
+        assert_eq!(id("b", "dir/a"), "b");
+        assert_eq!(id("b", "dir/a"), "dir/a~5");
+    }
 }
