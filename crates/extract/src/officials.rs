@@ -689,9 +689,12 @@ fn parse_unit(ctx: &ParagraphCtx<'_>, pos: usize) -> Option<(String, usize)> {
 /// The honorific or degree from `list` at `pos` (case-sensitive, ending on a word bound).
 fn token_from(list: &[String], text: &str, pos: usize) -> Option<usize> {
     let rest = text.get(pos..)?;
+    let first = rest.as_bytes().first();
     list.iter().find_map(|t| {
         let e = pos + t.len();
-        (rest.starts_with(t.as_str())
+        // The first byte rules out nearly every entry without a string comparison.
+        (t.as_bytes().first().is_none_or(|b| Some(b) == first)
+            && rest.starts_with(t.as_str())
             && (t.ends_with('.') || !char_at(text, e).is_some_and(crate::text::is_word_char)))
         .then_some(e)
     })
