@@ -186,6 +186,12 @@ pub fn find_counts(sentence: &str) -> Vec<CountHit> {
     let mut out = Vec::new();
     let mut roles: Option<Vec<(CountRole, usize, usize)>> = None;
     for n in find_numbers(sentence) {
+        // The noun pattern starts with `\s+`: a number not followed by whitespace has no noun.
+        // Checked first because it rules out most numbers (years in dates, `10.00`, `50%`)
+        // without the allocation of `word_before`; every test below is a filter.
+        if !sentence[n.end..].starts_with(char::is_whitespace) {
+            continue;
+        }
         let (before, prev_byte) = word_before(sentence, n.start);
         if c.rules.excluded_before.contains(&before) {
             continue;
