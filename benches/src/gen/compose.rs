@@ -55,7 +55,7 @@ impl Default for Rates {
             tribun_crosslinks: 0.70,
             tribun_related: 0.80,
             paragraphs: (7, 14),
-            same_source: 0.70,
+            same_source: 0.30,
         }
     }
 }
