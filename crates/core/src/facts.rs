@@ -255,6 +255,8 @@ pub enum ElectionKind {
 /// An election cycle: `Pemilu 2024`, `Pilkada 2020`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct ElectionCycle {
+    /// Serialised as `election`: `kind` is the tag of [`MentionValue`].
+    #[serde(rename = "election")]
     pub kind: ElectionKind,
     /// `pileg`, `pilpres`, `pilgub`, `pilbup`, `pilwalkot` when the text names one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -381,7 +383,9 @@ impl MentionValue {
             MentionValue::Date(d) => d.iso.clone(),
             MentionValue::Count(c) => format!(
                 "{}|{}|{}",
-                c.value.map(|v| format!("{v}")).unwrap_or_else(|| "~".into()),
+                c.value
+                    .map(|v| format!("{v}"))
+                    .unwrap_or_else(|| "~".into()),
                 c.noun,
                 c.role.as_str()
             ),

@@ -104,13 +104,25 @@ pub struct PartialDate {
 
 impl PartialDate {
     pub fn year(year: i32) -> Self {
-        PartialDate { year, month: None, day: None }
+        PartialDate {
+            year,
+            month: None,
+            day: None,
+        }
     }
     pub fn month(year: i32, month: u8) -> Self {
-        PartialDate { year, month: Some(month), day: None }
+        PartialDate {
+            year,
+            month: Some(month),
+            day: None,
+        }
     }
     pub fn day(year: i32, month: u8, day: u8) -> Self {
-        PartialDate { year, month: Some(month), day: Some(day) }
+        PartialDate {
+            year,
+            month: Some(month),
+            day: Some(day),
+        }
     }
     pub fn precision(&self) -> Precision {
         match (self.month, self.day) {
@@ -164,7 +176,11 @@ pub struct Paragraph {
 
 impl Paragraph {
     pub fn new(index: usize, text: impl Into<String>, line: Option<usize>) -> Self {
-        Paragraph { index, text: text.into(), line }
+        Paragraph {
+            index,
+            text: text.into(),
+            line,
+        }
     }
 }
 
@@ -282,7 +298,10 @@ pub struct Article {
 
 impl Article {
     pub fn new(id: impl Into<String>) -> Self {
-        Article { id: id.into(), ..Default::default() }
+        Article {
+            id: id.into(),
+            ..Default::default()
+        }
     }
 
     /// The cleaned text: kept paragraphs joined by blank lines.
@@ -313,11 +332,19 @@ pub struct Span {
 
 impl Span {
     pub fn new(paragraph: usize, start: usize, end: usize) -> Self {
-        Span { paragraph, start, end }
+        Span {
+            paragraph,
+            start,
+            end,
+        }
     }
     /// The text the span covers, if it is valid for this article.
     pub fn slice<'a>(&self, article: &'a Article) -> Option<&'a str> {
-        article.paragraphs.get(self.paragraph)?.text.get(self.start..self.end)
+        article
+            .paragraphs
+            .get(self.paragraph)?
+            .text
+            .get(self.start..self.end)
     }
     /// True when both spans are in one paragraph and share at least one byte.
     pub fn overlaps(&self, other: &Span) -> bool {

@@ -91,7 +91,14 @@ pub fn load_gold_dir(dir: impl AsRef<Path>) -> Result<Vec<GoldArticle>, EvalErro
                 path: path.clone(),
                 source,
             })?;
-            serde_json::from_str(&text).map_err(|source| EvalError::Parse { path, source })
+            // Tried one form after the other rather than as an untagged enum, so that a file
+            // that is neither gets the error of the form it most resembles.
+            if text.contains("\"span\"") {
+                serde_json::from_str::<ArticleFacts>(&text).map(GoldArticle::Full)
+            } else {
+                serde_json::from_str::<LiteGold>(&text).map(GoldArticle::Lite)
+            }
+            .map_err(|source| EvalError::Parse { path, source })
         })
         .collect()
 }
