@@ -18,18 +18,35 @@ pub struct AtomicFile {
 impl AtomicFile {
     pub fn create(target: &Path) -> Result<AtomicFile> {
         let dir = target.parent().unwrap_or(Path::new("."));
-        let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("output");
+        let name = target
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("output");
         let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-        let file = File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
-        Ok(AtomicFile { target: target.to_path_buf(), tmp, out: Some(BufWriter::with_capacity(1 << 20, file)) })
+        let file =
+            File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+        Ok(AtomicFile {
+            target: target.to_path_buf(),
+            tmp,
+            out: Some(BufWriter::with_capacity(1 << 20, file)),
+        })
     }
 
     pub fn commit(mut self) -> Result<PathBuf> {
         let out = self.out.take().expect("committed once");
-        let file = out.into_inner().map_err(|e| e.into_error()).with_context(|| format!("cannot write {}", self.tmp.display()))?;
-        file.sync_all().with_context(|| format!("cannot sync {}", self.tmp.display()))?;
-        fs::rename(&self.tmp, &self.target)
-            .with_context(|| format!("cannot move {} to {}", self.tmp.display(), self.target.display()))?;
+        let file = out
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .with_context(|| format!("cannot write {}", self.tmp.display()))?;
+        file.sync_all()
+            .with_context(|| format!("cannot sync {}", self.tmp.display()))?;
+        fs::rename(&self.tmp, &self.target).with_context(|| {
+            format!(
+                "cannot move {} to {}",
+                self.tmp.display(),
+                self.target.display()
+            )
+        })?;
         Ok(self.target.clone())
     }
 }
@@ -59,7 +76,10 @@ pub struct JsonlWriter {
 
 impl JsonlWriter {
     pub fn create(target: &Path) -> Result<JsonlWriter> {
-        Ok(JsonlWriter { file: AtomicFile::create(target)?, rows: 0 })
+        Ok(JsonlWriter {
+            file: AtomicFile::create(target)?,
+            rows: 0,
+        })
     }
     pub fn write<T: Serialize>(&mut self, row: &T) -> Result<()> {
         serde_json::to_writer(&mut self.file, row)?;

@@ -98,11 +98,18 @@ pub fn run(args: &PipelineArgs, stage: Stage) -> Result<Outcome> {
     let started = Instant::now();
     if let Some(n) = args.threads {
         // Only the first call in a process can set the global pool; later calls keep it.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global();
     }
-    let inputs = if args.inputs.is_empty() { default_inputs() } else { args.inputs.clone() };
+    let inputs = if args.inputs.is_empty() {
+        default_inputs()
+    } else {
+        args.inputs.clone()
+    };
     let out = &args.output;
-    fs::create_dir_all(out).with_context(|| format!("cannot create output folder {}", out.display()))?;
+    fs::create_dir_all(out)
+        .with_context(|| format!("cannot create output folder {}", out.display()))?;
 
     let (files, discover_skipped) = warta_ingest::discover(&inputs);
     let total_bytes: u64 = files.iter().map(|f| f.bytes).sum();
@@ -119,11 +126,13 @@ pub fn run(args: &PipelineArgs, stage: Stage) -> Result<Outcome> {
         w.facts = Some(JsonlWriter::create(&out.join("facts.jsonl"))?);
         w.mentions = Some(JsonlWriter::create(&out.join("mentions.jsonl"))?);
         for kind in MentionKind::ALL {
-            w.per_kind.push((kind, JsonlWriter::create(&out.join(kind_file(kind)))?));
+            w.per_kind
+                .push((kind, JsonlWriter::create(&out.join(kind_file(kind)))?));
         }
     }
     if stage >= Stage::Tables {
-        w.sink = Some(warta_analytics::TableSink::create(out).context("cannot prepare the tables")?);
+        w.sink =
+            Some(warta_analytics::TableSink::create(out).context("cannot prepare the tables")?);
     }
 
     let opts = IngestOptions {
@@ -219,7 +228,10 @@ fn write_batch(
             fw.write(f)?;
         }
         for m in &f.mentions {
-            let row = MentionRow { article_id: &article.id, mention: m };
+            let row = MentionRow {
+                article_id: &article.id,
+                mention: m,
+            };
             if let Some(mw) = w.mentions.as_mut() {
                 mw.write(&row)?;
             }
@@ -264,7 +276,11 @@ pub fn print_summary(o: &Outcome) {
         r.paragraphs_kept
     );
     if !r.removed_by_reason.is_empty() {
-        let parts: Vec<String> = r.removed_by_reason.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        let parts: Vec<String> = r
+            .removed_by_reason
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect();
         println!("removed: {}", parts.join(", "));
     }
     println!(
@@ -282,7 +298,14 @@ pub fn print_summary(o: &Outcome) {
                 Some(l) => format!("{}:{}", s.path, l),
                 None => s.path.clone(),
             };
-            eprintln!("  {at}: {} ({})", s.detail, serde_json::to_value(&s.reason).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default());
+            eprintln!(
+                "  {at}: {} ({})",
+                s.detail,
+                serde_json::to_value(&s.reason)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default()
+            );
         }
     }
 }

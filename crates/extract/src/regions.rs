@@ -42,7 +42,9 @@ const PREFIX_WORDS: &[&str] = &[
 const PEOPLE: &[&str] = &["asn", "pns", "pegawai", "aparatur"];
 
 /// The role of a region name at `start` in `text`, from up to four words before it within the
-/// sentence starting at `floor`.
+/// sentence starting at `floor`. (The extractor calls [`context`] for the strength as well; this
+/// form states the rule's examples in tests.)
+#[cfg(test)]
 pub(crate) fn role_from_context(text: &str, floor: usize, start: usize) -> RegionRole {
     context(text, floor, start).0
 }

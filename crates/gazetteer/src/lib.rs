@@ -90,7 +90,7 @@
 //! scans the text eight bytes at a time for word starts, checks the first bytes of each word
 //! against a bit set of the first bytes of all patterns, and runs the automaton, anchored, only
 //! where that passes (a few percent of words). It allocates the result and the candidate list
-//! of each match, nothing else. `cargo run --release -p warta-gazetteer --example throughput`
+//! of each match, nothing else. `cargo run --release -p warta-gazetteer --example gazetteer_throughput`
 //! measures it on the seed articles.
 
 use std::collections::HashMap;

@@ -127,32 +127,20 @@ fn province_cycle_summary_counts_each_story_once() {
 }
 
 #[test]
-fn activity_by_region_cycle_at_two_levels() {
+fn activity_by_region_cycle_places_each_event_once() {
     let dir = tempfile::tempdir().unwrap();
     write_fixture(dir.path());
     let df = read(dir.path(), "activity_by_region_cycle");
-    assert_eq!(df.height(), 8, "{df}");
-
-    let i = row(
-        &df,
-        &[
-            ("level", "province"),
-            ("region_code", "61"),
-            ("cycle", "Pemilu 2024"),
-            ("activity_type", "pledge"),
-        ],
-    );
-    assert_eq!(num_at(&df, "articles", i), 2.0);
-    assert_eq!(num_at(&df, "events", i), 3.0);
-    assert_eq!(num_at(&df, "pledgers", i), 3000.0);
-    assert_eq!(str_at(&df, "first_date", i).as_deref(), Some("2023-12"));
-    assert_eq!(str_at(&df, "last_date", i).as_deref(), Some("2024-01-20"));
+    // One row per (most specific region, cycle, type): 61.05 pledge and socialization (a1, a4),
+    // 61 pledge (a4's province-level pledge), 62.04 pledge, 62 violation and sanction (a3).
+    assert_eq!(df.height(), 6, "{df}");
 
     let i = row(
         &df,
         &[
             ("level", "regency"),
             ("region_code", "61.05"),
+            ("cycle", "Pemilu 2024"),
             ("activity_type", "pledge"),
         ],
     );
@@ -164,19 +152,30 @@ fn activity_by_region_cycle_at_two_levels() {
         str_at(&df, "province", i).as_deref(),
         Some("Kalimantan Barat")
     );
+    // a1's pledge (2,500, named twice: one event) and a4's (500); a2 is a1's copy.
     assert_eq!(num_at(&df, "articles", i), 2.0);
     assert_eq!(num_at(&df, "events", i), 2.0);
     assert_eq!(num_at(&df, "pledgers", i), 3000.0);
     assert_eq!(str_at(&df, "first_date", i).as_deref(), Some("2024-01-10"));
     assert_eq!(str_at(&df, "last_date", i).as_deref(), Some("2024-01-20"));
 
+    // a4's pledge placed at province level, without a count.
     let i = row(
         &df,
         &[
             ("level", "province"),
             ("region_code", "61"),
-            ("activity_type", "socialization"),
+            ("activity_type", "pledge"),
         ],
+    );
+    assert_eq!(num_at(&df, "events", i), 1.0);
+    assert_eq!(num_at(&df, "pledgers", i), 0.0);
+    assert_eq!(str_at(&df, "first_date", i).as_deref(), Some("2023-12"));
+
+    // Participants count on the socialization, never as pledgers.
+    let i = row(
+        &df,
+        &[("region_code", "61.05"), ("activity_type", "socialization")],
     );
     assert_eq!(num_at(&df, "participants", i), 800.0);
     assert_eq!(num_at(&df, "pledgers", i), 0.0);
@@ -211,6 +210,17 @@ fn activity_by_region_cycle_at_two_levels() {
     );
     assert_eq!(num_at(&df, "pledgers", i), 30.0);
     assert_eq!(str_at(&df, "first_date", i).as_deref(), Some("2024-09-02"));
+
+    // Province totals are a plain GROUP BY: every event stands in one row.
+    let totals = warta_analytics::query(
+        dir.path(),
+        "SELECT province, SUM(pledgers) AS pledgers FROM activity_by_region_cycle GROUP BY province ORDER BY province",
+    )
+    .unwrap();
+    let i = row(&totals, &[("province", "Kalimantan Barat")]);
+    assert_eq!(num_at(&totals, "pledgers", i), 3000.0);
+    let i = row(&totals, &[("province", "Kalimantan Tengah")]);
+    assert_eq!(num_at(&totals, "pledgers", i), 30.0);
 }
 
 #[test]

@@ -20,7 +20,10 @@ pub fn eval(args: &EvalArgs) -> Result<ExitCode> {
         bail!("no gold files (*.json) in {}", args.gold.display());
     }
     let (articles, facts) = match &args.pred {
-        Some(dir) => (read_jsonl::<Article>(&dir.join("articles.jsonl"))?, read_jsonl::<ArticleFacts>(&dir.join("facts.jsonl"))?),
+        Some(dir) => (
+            read_jsonl::<Article>(&dir.join("articles.jsonl"))?,
+            read_jsonl::<ArticleFacts>(&dir.join("facts.jsonl"))?,
+        ),
         None => extract_inputs(args)?,
     };
     let report = warta_extract::eval::evaluate(&gold, &facts, &articles);
@@ -44,16 +47,25 @@ pub fn eval(args: &EvalArgs) -> Result<ExitCode> {
 
 /// Ingest and extract the inputs in memory (gold sets are small).
 fn extract_inputs(args: &EvalArgs) -> Result<(Vec<Article>, Vec<ArticleFacts>)> {
-    let inputs = if args.inputs.is_empty() { default_inputs() } else { args.inputs.clone() };
+    let inputs = if args.inputs.is_empty() {
+        default_inputs()
+    } else {
+        args.inputs.clone()
+    };
     let (files, skipped) = warta_ingest::discover(&inputs);
     for s in &skipped {
         eprintln!("skipped {}: {}", s.path, s.detail);
     }
     let mut articles = Vec::new();
-    let report = warta_ingest::ingest(&files, &IngestOptions::default(), |_| {}, |batch| {
-        articles.extend(batch);
-        Ok(())
-    })?;
+    let report = warta_ingest::ingest(
+        &files,
+        &IngestOptions::default(),
+        |_| {},
+        |batch| {
+            articles.extend(batch);
+            Ok(())
+        },
+    )?;
     for s in &report.skipped {
         eprintln!("skipped {}: {}", s.path, s.detail);
     }
@@ -62,14 +74,18 @@ fn extract_inputs(args: &EvalArgs) -> Result<(Vec<Article>, Vec<ArticleFacts>)> 
 }
 
 fn read_jsonl<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Vec<T>> {
-    let file = File::open(path).with_context(|| format!("cannot open {} (run `warta extract` first)", path.display()))?;
+    let file = File::open(path)
+        .with_context(|| format!("cannot open {} (run `warta extract` first)", path.display()))?;
     let mut out = Vec::new();
     for (i, line) in BufReader::new(file).lines().enumerate() {
         let line = line.with_context(|| format!("{}:{}", path.display(), i + 1))?;
         if line.trim().is_empty() {
             continue;
         }
-        out.push(serde_json::from_str(&line).with_context(|| format!("{}:{}: malformed record", path.display(), i + 1))?);
+        out.push(
+            serde_json::from_str(&line)
+                .with_context(|| format!("{}:{}: malformed record", path.display(), i + 1))?,
+        );
     }
     Ok(out)
 }

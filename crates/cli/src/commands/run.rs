@@ -16,16 +16,31 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
             if let Some(tables) = &outcome.tables {
                 println!();
                 println!("Neutrality activity by province and election cycle (a syndicated story counts once):");
-                let summary = if args.rows == 0 { tables.summary.clone() } else { tables.summary.head(Some(args.rows)) };
+                let summary = if args.rows == 0 {
+                    tables.summary.clone()
+                } else {
+                    tables.summary.head(Some(args.rows))
+                };
                 println!("{}", warta_analytics::render_table(&summary));
                 if args.rows != 0 && tables.summary.height() > args.rows {
-                    println!("({} of {} rows; --rows 0 shows all)", args.rows, tables.summary.height());
+                    println!(
+                        "({} of {} rows; --rows 0 shows all)",
+                        args.rows,
+                        tables.summary.height()
+                    );
                 }
                 println!();
                 println!("Tables (Parquet + CSV) in {}/:", tables.dir.display());
-                let names: Vec<String> = tables.tables.iter().map(|t| format!("{} ({})", t.name, t.rows)).collect();
+                let names: Vec<String> = tables
+                    .tables
+                    .iter()
+                    .map(|t| format!("{} ({})", t.name, t.rows))
+                    .collect();
                 println!("  {}", names.join(", "));
-                println!("Query them: warta query --dir {} \"SELECT * FROM province_cycle_summary\"", tables.dir.display());
+                println!(
+                    "Query them: warta query --dir {} \"SELECT * FROM province_cycle_summary\"",
+                    tables.dir.display()
+                );
             }
         }
     }

@@ -1,6 +1,6 @@
 //! Throughput of `Gazetteer::find` on the seed articles, one call per article.
 //!
-//! `cargo run --release -p warta-gazetteer --example throughput [REPEATS] [DIR]`
+//! `cargo run --release -p warta-gazetteer --example gazetteer_throughput [REPEATS] [DIR]`
 
 use std::time::Instant;
 

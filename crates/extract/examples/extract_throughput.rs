@@ -1,6 +1,6 @@
 //! Extraction throughput on the cleaned fixture articles (`fixtures/ingest/*.json`).
 //!
-//! `cargo run --release -p warta-extract --example throughput -- [passes] [dir]` runs
+//! `cargo run --release -p warta-extract --example extract_throughput -- [passes] [dir]` runs
 //! [`warta_extract::extract`] over every article `passes` times (default 50) and prints the
 //! paragraph bytes processed, the wall time and MB/s. On a shared machine read the CPU time
 //! (`/usr/bin/time -v` user time) or instruction counts (`valgrind --tool=callgrind`) instead of

@@ -1,7 +1,7 @@
 //! Rough throughput of the whole stage: ingests the given inputs N times over (the file list
 //! repeated; ids are made unique) and prints articles and MB per second.
 //!
-//! `cargo run --release -p warta-ingest --example throughput -- corpus 200`
+//! `cargo run --release -p warta-ingest --example ingest_throughput -- corpus 200`
 
 use std::path::PathBuf;
 use std::time::Instant;

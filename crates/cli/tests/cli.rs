@@ -1,0 +1,227 @@
+//! End-to-end tests of the `warta` binary, each in its own temporary folder.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn warta(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_warta"))
+        .args(args)
+        .current_dir(repo())
+        .env("CI", "1")
+        .output()
+        .expect("warta runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn jsonl(path: &Path) -> Vec<serde_json::Value> {
+    fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("valid JSON line"))
+        .collect()
+}
+
+#[test]
+fn ingest_keeps_every_body_paragraph_of_the_seeds_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let o = warta(&["ingest", "corpus/seeds", "-o", out]);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", text(&o.stderr));
+    let articles = jsonl(&dir.path().join("articles.jsonl"));
+    assert_eq!(articles.len(), 5);
+    let by_id = |id: &str| articles.iter().find(|a| a["id"] == id).unwrap().clone();
+    let raw = fs::read_to_string(repo().join("corpus/seeds/000_5a24b41387be2e2a.txt")).unwrap();
+    let body: Vec<&str> = raw.lines().take(10).collect();
+    let kept: Vec<String> = by_id("000_5a24b41387be2e2a")["paragraphs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["text"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        kept, body,
+        "seed 000 keeps its ten body paragraphs once each and nothing else"
+    );
+    let kept_002 = by_id("002_3829e69f362b1223")["paragraphs"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(kept_002, 11);
+    let report: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("ingest-report.json")).unwrap())
+            .unwrap();
+    assert_eq!(report["ingest"]["articles"], 5);
+    assert!(report["ingest"]["skipped"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn hostile_inputs_are_each_reported_and_the_exit_code_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let inp = dir.path().join("in");
+    fs::create_dir(&inp).unwrap();
+    fs::write(
+        inp.join("good.txt"),
+        "Sintang - ASN di Kabupaten Sintang berikrar netral pada Pilkada 2020.\n",
+    )
+    .unwrap();
+    fs::write(inp.join("latin1.txt"), b"Bupati \xe9\xe9 netral\n").unwrap();
+    fs::write(inp.join("empty.txt"), b"").unwrap();
+    fs::write(inp.join("binary.txt"), b"\x00\x01\x02ELF\x00").unwrap();
+    fs::write(
+        inp.join("feed.jsonl"),
+        "{\"id\":\"a\",\"text\":\"Pj Bupati Barsel hadir.\"}\n{not json\n{\"id\":\"c\",\"text\":\"Sekda Kalbar hadir.\"}\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = warta(&[
+        "ingest",
+        inp.to_str().unwrap(),
+        dir.path().join("missing.txt").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "exit 3 when inputs were skipped; stderr: {}",
+        text(&o.stderr)
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("ingest-report.json")).unwrap()).unwrap();
+    let skipped = report["ingest"]["skipped"].as_array().unwrap();
+    let reasons: Vec<(String, String)> = skipped
+        .iter()
+        .map(|s| {
+            (
+                s["path"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_string(),
+                s["reason"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    for (file, reason) in [
+        ("latin1.txt", "invalid_utf8"),
+        ("empty.txt", "empty"),
+        ("binary.txt", "binary"),
+        ("feed.jsonl", "malformed_json"),
+        ("missing.txt", "not_found"),
+    ] {
+        assert!(
+            reasons.contains(&(file.to_string(), reason.to_string())),
+            "{file} {reason} in {reasons:?}"
+        );
+    }
+    let bad_line = skipped
+        .iter()
+        .find(|s| s["reason"] == "malformed_json")
+        .unwrap();
+    assert_eq!(bad_line["line"], 2);
+    // The good inputs went through: good.txt and two of the three JSON lines.
+    assert_eq!(jsonl(&out.join("articles.jsonl")).len(), 3);
+    assert!(
+        text(&o.stderr).contains("feed.jsonl:2"),
+        "stderr names file and line: {}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn run_writes_tables_and_query_answers_from_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let o = warta(&["run", "corpus/seeds", "-o", out]);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", text(&o.stderr));
+    let stdout = text(&o.stdout);
+    assert!(
+        stdout.contains("Kalimantan Barat"),
+        "summary table printed: {stdout}"
+    );
+
+    let q = warta(&[
+        "query",
+        "--dir",
+        out,
+        "--format",
+        "csv",
+        "SELECT province, cycle, SUM(pledgers) AS pledgers FROM activity_by_region_cycle GROUP BY 1, 2 ORDER BY 1, 2",
+    ]);
+    assert_eq!(q.status.code(), Some(0), "stderr: {}", text(&q.stderr));
+    let csv = text(&q.stdout);
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("Kalimantan Barat,Pemilu 2024,2500")),
+        "{csv}"
+    );
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("Kalimantan Barat,Pilkada 2020,30")),
+        "{csv}"
+    );
+
+    let bad = warta(&["query", "--dir", out, "SELECT nope FROM no_such_table"]);
+    assert_eq!(bad.status.code(), Some(1));
+    let err = text(&bad.stderr);
+    assert!(
+        err.contains("no_such_table") && err.contains("activity_by_region_cycle"),
+        "{err}"
+    );
+
+    let schema = warta(&["query", "--dir", out, "--schema"]);
+    assert_eq!(schema.status.code(), Some(0));
+    assert!(text(&schema.stdout).contains("province_cycle_summary"));
+}
+
+#[test]
+fn run_summary_as_json_for_scripts() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = warta(&[
+        "run",
+        "corpus/seeds",
+        "-o",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", text(&o.stderr));
+    let v: serde_json::Value =
+        serde_json::from_slice(&o.stdout).expect("stdout is one JSON document");
+    assert_eq!(v["ingest"]["articles"], 5);
+    assert!(v["mentions"]["official"].as_u64().unwrap() >= 16);
+}
+
+#[test]
+fn eval_prints_f1_per_kind_on_the_fixtures() {
+    let o = warta(&["eval", "--gold", "fixtures/extract", "corpus"]);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", text(&o.stderr));
+    let table = text(&o.stdout);
+    for kind in [
+        "official",
+        "region",
+        "date",
+        "count",
+        "legal_instrument",
+        "election_cycle",
+        "activity",
+    ] {
+        assert!(table.contains(kind), "{kind} row in {table}");
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let o = warta(&["frobnicate"]);
+    assert_eq!(o.status.code(), Some(2));
+}
