@@ -10,7 +10,7 @@
 # same subset, runs the criterion micro-benchmarks once, and writes a markdown report.
 #
 # Environment:
-#   CARGO_TARGET_DIR         build dir (default /work/target-bench)
+#   CARGO_TARGET_DIR         build dir (default: the workspace target/)
 #   WARTA_BENCH_DIR          scratch dir for corpora and outputs (default: a new /tmp/warta-bench.*)
 #   WARTA_BENCH_TXT_DIR      where .txt trees go (default /dev/shm when it exists: creating a
 #                            million small files on a VM disk measures the disk, not warta)
@@ -24,7 +24,7 @@ set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export REPO
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/work/target-bench}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$REPO/target}
 SIZES=("$@")
 [ ${#SIZES[@]} -eq 0 ] && SIZES=(100000)
 THREADS=(${WARTA_BENCH_THREADS:-1 2})

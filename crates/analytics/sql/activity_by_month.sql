@@ -5,7 +5,8 @@
 -- date is known to the month or day count; month is the 'YYYY-MM' prefix of the event date.
 --   articles  distinct clusters with an event in the month
 --   events    events in the month
---   pledgers  sum over events of the count with role 'pledgers' (0 when none stated)
+--   pledgers  sum over pledge events of the count with role 'pledgers' (0 when none stated), so that a
+--             month's total over activity types counts each pledge's count once
 WITH events AS (
     SELECT
         cluster_id,
@@ -13,7 +14,7 @@ WITH events AS (
         region_code,
         cycle,
         "date",
-        MAX(CASE WHEN count_role = 'pledgers' THEN "count" END) AS pledgers
+        MAX(CASE WHEN count_role = 'pledgers' AND activity_type = 'pledge' THEN "count" END) AS pledgers
     FROM activities
     WHERE cluster_representative = TRUE AND date_precision IN ('day', 'month')
     GROUP BY cluster_id, activity_type, region_code, cycle, "date"

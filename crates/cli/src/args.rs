@@ -62,7 +62,7 @@ pub struct RunArgs {
     #[command(flatten)]
     pub pipeline: PipelineArgs,
     /// Rows of the summary table to print (0: all).
-    #[arg(long, value_name = "N", default_value_t = 40)]
+    #[arg(long, value_name = "N", default_value_t = 60)]
     pub rows: usize,
 }
 
