@@ -298,14 +298,11 @@ pub fn print_summary(o: &Outcome) {
                 Some(l) => format!("{}:{}", s.path, l),
                 None => s.path.clone(),
             };
-            eprintln!(
-                "  {at}: {} ({})",
-                s.detail,
-                serde_json::to_value(&s.reason)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default()
-            );
+            let detail = s
+                .detail
+                .strip_prefix(&format!("{at}: "))
+                .unwrap_or(&s.detail);
+            eprintln!("  {at}: {detail} ({})", s.reason);
         }
     }
 }
