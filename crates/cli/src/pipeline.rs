@@ -265,31 +265,32 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
 }
 
 /// The short summary printed after a run.
-pub fn print_summary(o: &Outcome) {
+pub fn print_summary(o: &Outcome) -> std::io::Result<()> {
     let r = &o.ingest;
-    println!(
+    crate::outln!(
         "{} files, {} articles, {:.1} MB read in {:.2}s; {} paragraphs kept",
         r.files,
         r.articles,
         r.input_bytes as f64 / 1e6,
         o.seconds.total,
         r.paragraphs_kept
-    );
+    )?;
     if !r.removed_by_reason.is_empty() {
         let parts: Vec<String> = r
             .removed_by_reason
             .iter()
             .map(|(k, v)| format!("{k} {v}"))
             .collect();
-        println!("removed: {}", parts.join(", "));
+        crate::outln!("removed: {}", parts.join(", "))?;
     }
-    println!(
+    crate::outln!(
         "syndication: {} clusters of copies covering {} articles",
-        r.clusters, r.syndicated_articles
-    );
+        r.clusters,
+        r.syndicated_articles
+    )?;
     if !o.mentions.is_empty() {
         let parts: Vec<String> = o.mentions.iter().map(|(k, v)| format!("{k} {v}")).collect();
-        println!("mentions: {}", parts.join(", "));
+        crate::outln!("mentions: {}", parts.join(", "))?;
     }
     if !r.skipped.is_empty() {
         eprintln!("{} input(s) skipped:", r.skipped.len());
@@ -305,4 +306,5 @@ pub fn print_summary(o: &Outcome) {
             eprintln!("  {at}: {detail} ({})", s.reason);
         }
     }
+    Ok(())
 }

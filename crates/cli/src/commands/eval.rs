@@ -28,11 +28,11 @@ pub fn eval(args: &EvalArgs) -> Result<ExitCode> {
     };
     let report = warta_extract::eval::evaluate(&gold, &facts, &articles);
     match args.format {
-        SummaryFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        SummaryFormat::Json => crate::outln!("{}", serde_json::to_string_pretty(&report)?)?,
         SummaryFormat::Text => {
-            println!("{}", report.table());
+            crate::outln!("{}", report.table())?;
             if args.details {
-                println!("{}", report.details());
+                crate::outln!("{}", report.details())?;
             }
         }
     }

@@ -21,10 +21,10 @@ pub fn extract(args: &PipelineArgs) -> Result<ExitCode> {
 /// Print the summary (text or JSON) and choose the exit code.
 pub fn report(args: &PipelineArgs, outcome: &Outcome) -> Result<ExitCode> {
     match args.format {
-        SummaryFormat::Json => println!("{}", serde_json::to_string_pretty(outcome)?),
+        SummaryFormat::Json => crate::outln!("{}", serde_json::to_string_pretty(outcome)?)?,
         SummaryFormat::Text => {
-            pipeline::print_summary(outcome);
-            println!("written to {}/", outcome.output_dir.display());
+            pipeline::print_summary(outcome)?;
+            crate::outln!("written to {}/", outcome.output_dir.display())?;
         }
     }
     Ok(exit_code(outcome))

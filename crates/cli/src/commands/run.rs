@@ -10,37 +10,37 @@ use crate::pipeline::{self, Stage};
 pub fn run(args: &RunArgs) -> Result<ExitCode> {
     let outcome = pipeline::run(&args.pipeline, Stage::Tables)?;
     match args.pipeline.format {
-        SummaryFormat::Json => println!("{}", serde_json::to_string_pretty(&outcome)?),
+        SummaryFormat::Json => crate::outln!("{}", serde_json::to_string_pretty(&outcome)?)?,
         SummaryFormat::Text => {
-            pipeline::print_summary(&outcome);
+            pipeline::print_summary(&outcome)?;
             if let Some(tables) = &outcome.tables {
-                println!();
-                println!("Neutrality activity by province and election cycle (a syndicated story counts once):");
+                crate::outln!()?;
+                crate::outln!("Neutrality activity by province and election cycle (a syndicated story counts once):")?;
                 let summary = if args.rows == 0 {
                     tables.summary.clone()
                 } else {
                     tables.summary.head(Some(args.rows))
                 };
-                println!("{}", warta_analytics::render_table(&summary));
+                crate::outln!("{}", warta_analytics::render_table(&summary))?;
                 if args.rows != 0 && tables.summary.height() > args.rows {
-                    println!(
+                    crate::outln!(
                         "({} of {} rows; --rows 0 shows all)",
                         args.rows,
                         tables.summary.height()
-                    );
+                    )?;
                 }
-                println!();
-                println!("Tables (Parquet + CSV) in {}/:", tables.dir.display());
+                crate::outln!()?;
+                crate::outln!("Tables (Parquet + CSV) in {}/:", tables.dir.display())?;
                 let names: Vec<String> = tables
                     .tables
                     .iter()
                     .map(|t| format!("{} ({})", t.name, t.rows))
                     .collect();
-                println!("  {}", names.join(", "));
-                println!(
+                crate::outln!("  {}", names.join(", "))?;
+                crate::outln!(
                     "Query them: warta query --dir {} \"SELECT * FROM province_cycle_summary\"",
                     tables.dir.display()
-                );
+                )?;
             }
         }
     }
