@@ -21,9 +21,11 @@ pub struct Cli {
 pub enum Command {
     /// Read and clean a corpus: write DIR/articles.jsonl and DIR/ingest-report.json.
     Ingest(PipelineArgs),
-    /// Ingest and extract: also write DIR/mentions.jsonl, DIR/facts.jsonl and one JSONL per kind.
-    Extract(PipelineArgs),
-    /// Ingest, extract and aggregate: also write the tables (Parquet + CSV) and print the summary.
+    /// Ingest and extract: write DIR/articles.jsonl, DIR/facts.jsonl (one line per article with
+    /// its mentions) and DIR/extract-report.json.
+    Extract(ExtractArgs),
+    /// Ingest, extract and aggregate: write the tables (Parquet + CSV) and DIR/run-report.json,
+    /// and print the summary.
     Run(RunArgs),
     /// Compare extraction with hand-checked gold facts: precision, recall and F1 per kind.
     Eval(EvalArgs),
@@ -58,9 +60,25 @@ pub struct PipelineArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ExtractArgs {
+    #[command(flatten)]
+    pub pipeline: PipelineArgs,
+    /// Also write DIR/mentions.jsonl (one mention per line) and one JSONL per kind
+    /// (officials.jsonl, regions.jsonl, ...).
+    #[arg(long)]
+    pub mentions: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct RunArgs {
     #[command(flatten)]
     pub pipeline: PipelineArgs,
+    /// Also write what `warta extract` writes: articles.jsonl and facts.jsonl.
+    #[arg(long)]
+    pub jsonl: bool,
+    /// With --jsonl: also write mentions.jsonl and one JSONL per kind.
+    #[arg(long, requires = "jsonl")]
+    pub mentions: bool,
     /// Rows of the summary table to print (0: all).
     #[arg(long, value_name = "N", default_value_t = 60)]
     pub rows: usize,

@@ -17,14 +17,6 @@ use warta_ingest::{IngestOptions, IngestReport};
 use crate::args::PipelineArgs;
 use crate::output::{write_json, JsonlWriter};
 
-/// How far the pipeline goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Stage {
-    Ingest,
-    Extract,
-    Tables,
-}
-
 /// What a pipeline run produced.
 #[derive(Debug, Serialize)]
 pub struct Outcome {
@@ -45,7 +37,7 @@ pub struct Timings {
     pub total: f64,
     /// Time spent extracting (summed over the calling thread's batches; wall time of the parallel part).
     pub extract: f64,
-    /// Time spent writing tables and computing aggregates.
+    /// Time spent filling the tables and computing the aggregates.
     pub tables: f64,
 }
 
@@ -65,7 +57,7 @@ pub fn default_inputs() -> Vec<PathBuf> {
     vec![bundled]
 }
 
-/// Per-kind JSONL file names written by `warta extract`.
+/// Per-kind JSONL file names written by `warta extract --mentions`.
 fn kind_file(kind: MentionKind) -> &'static str {
     match kind {
         MentionKind::Official => "officials.jsonl",
@@ -86,15 +78,95 @@ struct MentionRow<'a> {
     mention: &'a Mention,
 }
 
+/// Which files a run writes.
+#[derive(Debug, Clone, Copy)]
+pub struct Outputs {
+    /// `articles.jsonl`.
+    pub articles: bool,
+    /// `facts.jsonl`.
+    pub facts: bool,
+    /// `mentions.jsonl` and one JSONL per kind.
+    pub mentions: bool,
+    /// The Parquet + CSV tables.
+    pub tables: bool,
+}
+
+impl Outputs {
+    fn extracts(&self) -> bool {
+        self.facts || self.mentions || self.tables
+    }
+}
+
 struct Writers {
-    articles: JsonlWriter,
+    articles: Option<JsonlWriter>,
     facts: Option<JsonlWriter>,
     mentions: Option<JsonlWriter>,
-    per_kind: Vec<(MentionKind, JsonlWriter)>,
+    per_kind: Vec<JsonlWriter>,
     sink: Option<warta_analytics::TableSink>,
 }
 
-pub fn run(args: &PipelineArgs, stage: Stage) -> Result<Outcome> {
+/// The JSON Lines of a run of consecutive articles, serialised on a worker thread so that the
+/// writer only copies bytes.
+#[derive(Default)]
+struct Encoded {
+    articles: Vec<u8>,
+    facts: Vec<u8>,
+    mentions: Vec<u8>,
+    per_kind: [Vec<u8>; MentionKind::ALL.len()],
+    /// Articles encoded.
+    rows: u64,
+    /// Mentions by kind, in [`MentionKind::ALL`] order.
+    counts: [u64; MentionKind::ALL.len()],
+}
+
+/// Articles serialised together: enough to amortise buffers, few enough to spread a batch
+/// over the threads.
+const ENCODE_CHUNK: usize = 32;
+
+/// Batches in flight between the ingest stage and the extract/write stage.
+const BATCHES_IN_FLIGHT: usize = 2;
+
+/// Serialises `articles` and, when extraction ran, their `facts` (same order and length).
+fn encode(
+    articles: &[Article],
+    facts: Option<&[ArticleFacts]>,
+    outputs: Outputs,
+) -> Result<Encoded> {
+    let mut e = Encoded {
+        rows: articles.len() as u64,
+        ..Encoded::default()
+    };
+    for (i, article) in articles.iter().enumerate() {
+        if outputs.articles {
+            serde_json::to_writer(&mut e.articles, article)?;
+            e.articles.push(b'\n');
+        }
+        let Some(f) = facts.and_then(|f| f.get(i)) else {
+            continue;
+        };
+        if outputs.facts {
+            serde_json::to_writer(&mut e.facts, f)?;
+            e.facts.push(b'\n');
+        }
+        for m in &f.mentions {
+            let k = m.kind.index();
+            e.counts[k] += 1;
+            if outputs.mentions {
+                let row = MentionRow {
+                    article_id: &article.id,
+                    mention: m,
+                };
+                serde_json::to_writer(&mut e.mentions, &row)?;
+                e.mentions.push(b'\n');
+                serde_json::to_writer(&mut e.per_kind[k], &row)?;
+                e.per_kind[k].push(b'\n');
+            }
+        }
+    }
+    Ok(e)
+}
+
+pub fn run(args: &PipelineArgs, outputs: Outputs) -> Result<Outcome> {
     let started = Instant::now();
     if let Some(n) = args.threads {
         // Only the first call in a process can set the global pool; later calls keep it.
@@ -116,21 +188,26 @@ pub fn run(args: &PipelineArgs, stage: Stage) -> Result<Outcome> {
     let bar = progress_bar(total_bytes, args.quiet);
 
     let mut w = Writers {
-        articles: JsonlWriter::create(&out.join("articles.jsonl"))?,
+        articles: None,
         facts: None,
         mentions: None,
         per_kind: Vec::new(),
         sink: None,
     };
-    if stage >= Stage::Extract {
+    if outputs.articles {
+        w.articles = Some(JsonlWriter::create(&out.join("articles.jsonl"))?);
+    }
+    if outputs.facts {
         w.facts = Some(JsonlWriter::create(&out.join("facts.jsonl"))?);
+    }
+    if outputs.mentions {
         w.mentions = Some(JsonlWriter::create(&out.join("mentions.jsonl"))?);
         for kind in MentionKind::ALL {
             w.per_kind
-                .push((kind, JsonlWriter::create(&out.join(kind_file(kind)))?));
+                .push(JsonlWriter::create(&out.join(kind_file(kind)))?);
         }
     }
-    if stage >= Stage::Tables {
+    if outputs.tables {
         w.sink =
             Some(warta_analytics::TableSink::create(out).context("cannot prepare the tables")?);
     }
@@ -140,27 +217,39 @@ pub fn run(args: &PipelineArgs, stage: Stage) -> Result<Outcome> {
         cluster: !args.no_cluster,
         ..IngestOptions::default()
     };
-    let mut mention_counts: BTreeMap<&'static str, u64> = BTreeMap::new();
-    let mut extract_time = Duration::ZERO;
-    let mut ingest = warta_ingest::ingest(
-        &files,
-        &opts,
-        |done| bar.set_position(done),
-        |batch: Vec<Article>| -> Result<(), warta_ingest::BatchError> {
-            if stage == Stage::Ingest {
-                for a in &batch {
-                    w.articles.write(a)?;
-                }
-                return Ok(());
+
+    // Two stages overlap: this thread ingests batch n+1 while a worker extracts, serialises
+    // and writes batch n. Both hand their parallel parts to the same rayon pool; the bounded
+    // channel keeps at most BATCHES_IN_FLIGHT batches waiting, so memory stays flat.
+    let (ingest_result, worker) = std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Article>>(BATCHES_IN_FLIGHT);
+        let w = &mut w;
+        let worker = s.spawn(move || -> Result<WorkerTotals> {
+            let mut totals = WorkerTotals::default();
+            for batch in rx {
+                consume(w, &batch, outputs, &mut totals)?;
             }
-            let t = Instant::now();
-            let facts: Vec<ArticleFacts> = batch.par_iter().map(warta_extract::extract).collect();
-            extract_time += t.elapsed();
-            write_batch(&mut w, &batch, &facts, &mut mention_counts)?;
-            Ok(())
-        },
-    )
-    .context("the pipeline stopped")?;
+            Ok(totals)
+        });
+        let ingest_result = warta_ingest::ingest(
+            &files,
+            &opts,
+            |done| bar.set_position(done),
+            |batch: Vec<Article>| -> Result<(), warta_ingest::BatchError> {
+                tx.send(batch)
+                    .map_err(|_| "the extract and write stage stopped".into())
+            },
+        );
+        drop(tx);
+        let worker = worker
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the extract and write stage panicked")));
+        (ingest_result, worker)
+    });
+    // The worker's own error (a full disk, say) explains a failed hand-over better than the
+    // hand-over itself, so it comes first.
+    let totals = worker.context("the pipeline stopped")?;
+    let mut ingest = ingest_result.context("the pipeline stopped")?;
     bar.finish_and_clear();
 
     // Problems found while walking the inputs come first, then those found while reading.
@@ -168,20 +257,19 @@ pub fn run(args: &PipelineArgs, stage: Stage) -> Result<Outcome> {
     skipped.append(&mut ingest.skipped);
     ingest.skipped = skipped;
 
-    let mut files_written = vec![w.articles.commit()?];
-    if let Some(f) = w.facts {
-        files_written.push(f.commit()?);
+    let mut files_written = Vec::new();
+    for jw in [w.articles, w.facts, w.mentions].into_iter().flatten() {
+        files_written.push(jw.commit()?);
     }
-    if let Some(m) = w.mentions {
-        files_written.push(m.commit()?);
+    for jw in w.per_kind {
+        files_written.push(jw.commit()?);
     }
-    for (_, k) in w.per_kind {
-        files_written.push(k.commit()?);
-    }
-    let report_name = match stage {
-        Stage::Ingest => "ingest-report.json",
-        Stage::Extract => "extract-report.json",
-        Stage::Tables => "run-report.json",
+    let report_name = if outputs.tables {
+        "run-report.json"
+    } else if outputs.extracts() {
+        "extract-report.json"
+    } else {
+        "ingest-report.json"
     };
     let t = Instant::now();
     let tables = match w.sink {
@@ -195,17 +283,25 @@ pub fn run(args: &PipelineArgs, stage: Stage) -> Result<Outcome> {
             files_written.push(info.csv.clone());
         }
     }
+    let mut mentions = BTreeMap::new();
+    if outputs.extracts() {
+        for (kind, n) in MentionKind::ALL.iter().zip(totals.counts) {
+            if n > 0 {
+                mentions.insert(kind.as_str(), n);
+            }
+        }
+    }
 
     let mut outcome = Outcome {
         inputs: inputs.iter().map(|p| p.display().to_string()).collect(),
         output_dir: out.clone(),
         ingest,
-        mentions: mention_counts,
+        mentions,
         files_written,
         seconds: Timings {
             total: 0.0,
-            extract: extract_time.as_secs_f64(),
-            tables: tables_time.as_secs_f64(),
+            extract: totals.extract.as_secs_f64(),
+            tables: (totals.tables + tables_time).as_secs_f64(),
         },
         tables,
     };
@@ -216,33 +312,58 @@ pub fn run(args: &PipelineArgs, stage: Stage) -> Result<Outcome> {
     Ok(outcome)
 }
 
-fn write_batch(
+#[derive(Default)]
+struct WorkerTotals {
+    counts: [u64; MentionKind::ALL.len()],
+    extract: Duration,
+    tables: Duration,
+}
+
+/// The second stage for one batch: extract and serialise in parallel, then write in order.
+fn consume(
     w: &mut Writers,
     batch: &[Article],
-    facts: &[ArticleFacts],
-    counts: &mut BTreeMap<&'static str, u64>,
+    outputs: Outputs,
+    totals: &mut WorkerTotals,
 ) -> Result<()> {
-    for (article, f) in batch.iter().zip(facts) {
-        w.articles.write(article)?;
-        if let Some(fw) = w.facts.as_mut() {
-            fw.write(f)?;
+    let t = Instant::now();
+    let facts: Vec<ArticleFacts> = if outputs.extracts() {
+        batch.par_iter().map(warta_extract::extract).collect()
+    } else {
+        Vec::new()
+    };
+    totals.extract += t.elapsed();
+    let encoded: Vec<Encoded> = batch
+        .par_chunks(ENCODE_CHUNK)
+        .enumerate()
+        .map(|(i, articles)| {
+            let start = i * ENCODE_CHUNK;
+            encode(articles, facts.get(start..start + articles.len()), outputs)
+        })
+        .collect::<Result<_>>()?;
+    for e in &encoded {
+        if let Some(jw) = w.articles.as_mut() {
+            jw.write_encoded(&e.articles, e.rows)?;
         }
-        for m in &f.mentions {
-            let row = MentionRow {
-                article_id: &article.id,
-                mention: m,
-            };
-            if let Some(mw) = w.mentions.as_mut() {
-                mw.write(&row)?;
-            }
-            if let Some((_, kw)) = w.per_kind.iter_mut().find(|(k, _)| *k == m.kind) {
-                kw.write(&row)?;
-            }
-            *counts.entry(m.kind.as_str()).or_default() += 1;
+        if let Some(jw) = w.facts.as_mut() {
+            jw.write_encoded(&e.facts, e.rows)?;
         }
-        if let Some(sink) = w.sink.as_mut() {
+        if let Some(jw) = w.mentions.as_mut() {
+            jw.write_encoded(&e.mentions, e.counts.iter().sum())?;
+        }
+        for (k, jw) in w.per_kind.iter_mut().enumerate() {
+            jw.write_encoded(&e.per_kind[k], e.counts[k])?;
+        }
+        for (total, n) in totals.counts.iter_mut().zip(e.counts) {
+            *total += n;
+        }
+    }
+    if let Some(sink) = w.sink.as_mut() {
+        let t = Instant::now();
+        for (article, f) in batch.iter().zip(&facts) {
             sink.push(article, f)?;
         }
+        totals.tables += t.elapsed();
     }
     Ok(())
 }

@@ -244,3 +244,77 @@ fn a_closed_stdout_ends_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(0), "{stderr}");
 }
+
+#[test]
+fn extract_writes_facts_per_article_and_mentions_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain");
+    let o = warta(&["extract", "corpus", "-o", plain.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", text(&o.stderr));
+    let articles = jsonl(&plain.join("articles.jsonl"));
+    let facts = jsonl(&plain.join("facts.jsonl"));
+    assert!(articles.len() >= 40, "{}", articles.len());
+    assert_eq!(articles.len(), facts.len(), "one facts line per article");
+    assert!(!plain.join("mentions.jsonl").exists());
+    assert!(!plain.join("officials.jsonl").exists());
+
+    let full = dir.path().join("full");
+    let o = warta(&[
+        "extract",
+        "corpus",
+        "--mentions",
+        "-o",
+        full.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", text(&o.stderr));
+    let in_facts: usize = jsonl(&full.join("facts.jsonl"))
+        .iter()
+        .map(|f| f["mentions"].as_array().unwrap().len())
+        .sum();
+    let mentions = jsonl(&full.join("mentions.jsonl"));
+    assert_eq!(mentions.len(), in_facts);
+    let per_kind: usize = [
+        "officials",
+        "regions",
+        "dates",
+        "counts",
+        "instruments",
+        "cycles",
+        "activities",
+    ]
+    .iter()
+    .map(|k| jsonl(&full.join(format!("{k}.jsonl"))).len())
+    .sum();
+    assert_eq!(per_kind, in_facts);
+    // Lines come in input order: the first mention belongs to the first article with one.
+    let first_with_mentions = jsonl(&full.join("facts.jsonl"))
+        .iter()
+        .position(|f| !f["mentions"].as_array().unwrap().is_empty())
+        .unwrap();
+    assert_eq!(
+        mentions[0]["article_id"],
+        jsonl(&full.join("articles.jsonl"))[first_with_mentions]["id"]
+    );
+}
+
+#[test]
+fn run_writes_jsonl_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let tables_only = dir.path().join("t");
+    let o = warta(&["run", "corpus/seeds", "-o", tables_only.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", text(&o.stderr));
+    assert!(tables_only.join("officials.parquet").exists());
+    assert!(!tables_only.join("articles.jsonl").exists());
+
+    let with_jsonl = dir.path().join("j");
+    let o = warta(&[
+        "run",
+        "corpus/seeds",
+        "--jsonl",
+        "-o",
+        with_jsonl.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", text(&o.stderr));
+    assert_eq!(jsonl(&with_jsonl.join("articles.jsonl")).len(), 5);
+    assert_eq!(jsonl(&with_jsonl.join("facts.jsonl")).len(), 5);
+}

@@ -27,6 +27,10 @@ impl MentionKind {
         MentionKind::ElectionCycle,
         MentionKind::Activity,
     ];
+    /// The position of this kind in [`MentionKind::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
     pub fn as_str(self) -> &'static str {
         match self {
             MentionKind::Official => "official",

@@ -4,18 +4,30 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::args::{PipelineArgs, SummaryFormat};
+use crate::args::{ExtractArgs, PipelineArgs, SummaryFormat};
 use crate::exit;
-use crate::pipeline::{self, Outcome, Stage};
+use crate::pipeline::{self, Outcome, Outputs};
 
 pub fn ingest(args: &PipelineArgs) -> Result<ExitCode> {
-    let outcome = pipeline::run(args, Stage::Ingest)?;
+    let outputs = Outputs {
+        articles: true,
+        facts: false,
+        mentions: false,
+        tables: false,
+    };
+    let outcome = pipeline::run(args, outputs)?;
     report(args, &outcome)
 }
 
-pub fn extract(args: &PipelineArgs) -> Result<ExitCode> {
-    let outcome = pipeline::run(args, Stage::Extract)?;
-    report(args, &outcome)
+pub fn extract(args: &ExtractArgs) -> Result<ExitCode> {
+    let outputs = Outputs {
+        articles: true,
+        facts: true,
+        mentions: args.mentions,
+        tables: false,
+    };
+    let outcome = pipeline::run(&args.pipeline, outputs)?;
+    report(&args.pipeline, &outcome)
 }
 
 /// Print the summary (text or JSON) and choose the exit code.

@@ -5,10 +5,16 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use crate::args::{RunArgs, SummaryFormat};
-use crate::pipeline::{self, Stage};
+use crate::pipeline::{self, Outputs};
 
 pub fn run(args: &RunArgs) -> Result<ExitCode> {
-    let outcome = pipeline::run(&args.pipeline, Stage::Tables)?;
+    let outputs = Outputs {
+        articles: args.jsonl,
+        facts: args.jsonl,
+        mentions: args.mentions,
+        tables: true,
+    };
+    let outcome = pipeline::run(&args.pipeline, outputs)?;
     match args.pipeline.format {
         SummaryFormat::Json => crate::outln!("{}", serde_json::to_string_pretty(&outcome)?)?,
         SummaryFormat::Text => {
