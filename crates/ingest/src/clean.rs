@@ -62,17 +62,17 @@ pub(crate) fn clean_with_meta(
     provenance: Provenance,
     meta: &RawMeta,
 ) -> Article {
-    clean_normalised(id, raw, provenance, meta).0
+    clean_keeping_tokens(id, raw, provenance, meta).0
 }
 
-/// [`clean_with_meta`], also giving the [`normalise`]d text of each kept paragraph (in order),
-/// so that the syndication signature need not normalise them again.
-pub(crate) fn clean_normalised(
+/// [`clean_with_meta`], also giving the de-duplicator, which holds the word hashes of each kept
+/// paragraph (in order), so that the syndication signature need not tokenise them again.
+pub(crate) fn clean_keeping_tokens(
     id: &str,
     raw: &str,
     provenance: Provenance,
     meta: &RawMeta,
-) -> (Article, Vec<String>) {
+) -> (Article, Dedup) {
     let rules = rules();
     let mut art = Article::new(id);
     art.provenance = provenance;
@@ -189,11 +189,16 @@ pub(crate) fn clean_normalised(
         .as_deref()
         .map(|t| repair_line(t).into_owned())
         .filter(|t| !t.is_empty());
+    // The normalised title, recomputed only when the title changes.
+    let mut title_norm: Option<(String, String)> = None;
     let mut body: Vec<Line> = Vec::new();
     for (k, line) in header.iter().enumerate() {
         let norm = normalise(&line.text);
         if let Some(t) = &title {
-            if normalise(t) == norm {
+            if title_norm.as_ref().is_none_or(|(of, _)| of != t) {
+                title_norm = Some((t.clone(), normalise(t)));
+            }
+            if title_norm.as_ref().is_some_and(|(_, n)| *n == norm) {
                 let rule = if art.title.is_none() && meta.title.is_some() {
                     "title_line"
                 } else {
@@ -274,9 +279,9 @@ pub(crate) fn clean_normalised(
 
     // Dateline: on the first body line, alone or at its start.
     // (Looked for in the first lines of the body, in case page junk sits above it.)
-    let mut rest = body_rest.to_vec();
-    let found =
-        (0..rest.len().min(3)).find_map(|i| dateline_of(body_start + i).map(|d| (i, d.clone())));
+    let found = (0..body_rest.len().min(3))
+        .find_map(|i| dateline_of(body_start + i).map(|d| (i, d.clone())));
+    let mut rest = cands.split_off(body_start);
     if let Some((i, (dl, len))) = found {
         let line = &mut rest[i];
         line.text = line.text[len..].trim_start().to_string();
@@ -358,7 +363,7 @@ pub(crate) fn clean_normalised(
 
     art.outlet = find_outlet(meta, &signals, art.dateline.as_ref());
     art.published = find_published(meta, &art, signals.copyright.as_deref());
-    (art, dedup.into_normalised())
+    (art, dedup)
 }
 
 /// The distinct words of a text (normalised), as sorted hashes.

@@ -42,13 +42,19 @@ pub(crate) struct Dedup {
     exact: HashKeyed<usize>,
     prefixes: HashKeyed<Vec<usize>>,
     normalised: Vec<String>,
+    /// The word hashes of the kept paragraphs, in text order, one after the other; paragraph
+    /// `i` holds `tokens[token_ends[i - 1]..token_ends[i]]`.
+    tokens: Vec<u64>,
+    token_ends: Vec<usize>,
     sizes: Vec<usize>,
     /// Word hash -> (first posting, number of postings) of the kept paragraphs holding the
     /// word; the postings of one word are chained through `postings`.
     index: HashKeyed<(u32, u32)>,
     /// (kept paragraph, next posting of the same word or [`NO_POSTING`]).
     postings: Vec<(u32, u32)>,
-    /// Scratch: the distinct word hashes of the paragraph being checked.
+    /// Scratch: the word hashes of the paragraph being checked, in order, and the distinct
+    /// ones (sorted).
+    toks: Vec<u64>,
     set: Vec<u64>,
     /// Scratch: shared-word count per kept paragraph, and the paragraphs counted.
     shared: Vec<usize>,
@@ -75,19 +81,31 @@ impl Dedup {
                 };
             }
         }
+        let mut toks = std::mem::take(&mut self.toks);
+        toks.clear();
+        toks.extend(words(&norm).map(word_hash));
         let mut set = std::mem::take(&mut self.set);
         set.clear();
-        set.extend(words(&norm).map(word_hash));
+        set.extend_from_slice(&toks);
         set.sort_unstable();
         set.dedup();
         let verdict = self.check_with(norm, h, &set);
+        if matches!(verdict, Verdict::Keep) {
+            self.tokens.extend_from_slice(&toks);
+            self.token_ends.push(self.tokens.len());
+        }
         self.set = set;
+        self.toks = toks;
         verdict
     }
 
-    /// The normalised text of the kept paragraphs, in order.
-    pub fn into_normalised(self) -> Vec<String> {
-        self.normalised
+    /// The word hashes of each kept paragraph, in order (what the syndication signature is
+    /// made of).
+    pub fn kept_tokens(&self) -> impl Iterator<Item = &[u64]> {
+        let starts = std::iter::once(0).chain(self.token_ends.iter().copied());
+        starts
+            .zip(&self.token_ends)
+            .map(|(start, &end)| self.tokens.get(start..end).unwrap_or_default())
     }
 
     fn check_with(&mut self, norm: String, h: u64, set: &[u64]) -> Verdict {

@@ -54,7 +54,7 @@ mod text;
 pub use clean::clean_article;
 pub use read::discover;
 
-use clean::clean_normalised;
+use clean::clean_keeping_tokens;
 use minhash::{signature, Clusterer};
 use read::{Msg, RawDoc};
 
@@ -266,11 +266,11 @@ where
     let cleaned: Vec<(Article, minhash::Signature)> = batch
         .into_par_iter()
         .map(|doc| {
-            let (mut a, normalised) =
-                clean_normalised(&doc.id, &doc.text, doc.provenance, &doc.meta);
+            let (mut a, dedup) =
+                clean_keeping_tokens(&doc.id, &doc.text, doc.provenance, &doc.meta);
             a.extra = doc.extra;
             let sig = if opts.cluster {
-                signature(normalised.iter().map(String::as_str))
+                signature(dedup.kept_tokens())
             } else {
                 None
             };

@@ -15,11 +15,13 @@
 //! Jaccard near 0.2 still meet in some band (probability 0.93 at J = 0.2). Each band key
 //! names one head, so an article is compared with at most [`BANDS`] heads.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use warta_core::{Article, Cluster};
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
+use crate::text::HashKeyed;
+#[cfg(test)]
 use crate::text::{word_hash, words};
 
 pub(crate) const BANDS: usize = 64;
@@ -49,13 +51,13 @@ const BIN_SHIFT: u32 = 64 - HASHES.trailing_zeros();
 /// 2017), so two articles agree in a bin with probability equal to their Jaccard, as with
 /// [`HASHES`] independent permutations, at the cost of one hash per shingle instead of one per
 /// shingle and permutation.
-pub(crate) fn signature<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Signature {
+///
+/// `paragraphs`: the [`crate::text::word_hash`]es of the words of each kept paragraph, in order (as
+/// [`crate::dedup::Dedup`] keeps them).
+pub(crate) fn signature<'a>(paragraphs: impl IntoIterator<Item = &'a [u64]>) -> Signature {
     let mut shingles: Vec<u64> = Vec::new();
-    let mut toks: Vec<u64> = Vec::new();
-    for norm in paragraphs {
-        toks.clear();
-        toks.extend(words(norm).map(word_hash));
-        match toks.as_slice() {
+    for toks in paragraphs {
+        match toks {
             [] => {}
             [one] => shingles.push(mix(*one)),
             _ => shingles.extend(
@@ -105,7 +107,8 @@ pub(crate) fn signature<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Si
 /// Assigns clusters in input order. Deterministic: depends only on the order of calls.
 pub(crate) struct Clusterer {
     threshold: f32,
-    bands: HashMap<u64, u32>,
+    /// Band key (already a hash) -> the head that first showed it.
+    bands: HashKeyed<u32>,
     heads: Vec<(String, [u8; HASHES], u32)>,
     heads_with_members: HashSet<u32>,
     pub syndicated_articles: usize,
@@ -115,7 +118,7 @@ impl Clusterer {
     pub fn new(threshold: f32) -> Self {
         Clusterer {
             threshold,
-            bands: HashMap::new(),
+            bands: HashKeyed::default(),
             heads: Vec::new(),
             heads_with_members: HashSet::new(),
             syndicated_articles: 0,
@@ -133,14 +136,8 @@ impl Clusterer {
             article.cluster = None;
             return;
         };
-        let keys: Vec<u64> = (0..BANDS)
-            .map(|b| {
-                xxh3_64_with_seed(
-                    bytemuck_band(&sig[b * ROWS..(b + 1) * ROWS]).as_slice(),
-                    b as u64,
-                )
-            })
-            .collect();
+        let keys: [u64; BANDS] =
+            std::array::from_fn(|b| band_key(&sig[b * ROWS..(b + 1) * ROWS], b));
         let mut cands: Vec<u32> = keys
             .iter()
             .filter_map(|k| self.bands.get(k).copied())
@@ -196,8 +193,13 @@ fn containment(jaccard: f32, a: u32, b: u32) -> f32 {
     (shared / smaller).clamp(0.0, 1.0)
 }
 
-fn bytemuck_band(rows: &[u64]) -> Vec<u8> {
-    rows.iter().flat_map(|r| r.to_le_bytes()).collect()
+/// The index key of band `band`: a hash of its rows (little-endian bytes), seeded by the band.
+fn band_key(rows: &[u64], band: usize) -> u64 {
+    let mut bytes = [0u8; ROWS * 8];
+    for (chunk, r) in bytes.chunks_exact_mut(8).zip(rows) {
+        chunk.copy_from_slice(&r.to_le_bytes());
+    }
+    xxh3_64_with_seed(&bytes, band as u64)
 }
 
 #[cfg(test)]
@@ -207,8 +209,12 @@ mod tests {
     use warta_core::Paragraph;
 
     fn sig(a: &Article) -> Signature {
-        let norms: Vec<String> = a.paragraphs.iter().map(|p| normalise(&p.text)).collect();
-        signature(norms.iter().map(String::as_str))
+        let toks: Vec<Vec<u64>> = a
+            .paragraphs
+            .iter()
+            .map(|p| words(&normalise(&p.text)).map(word_hash).collect())
+            .collect();
+        signature(toks.iter().map(Vec::as_slice))
     }
 
     fn art(id: &str, paras: &[&str]) -> Article {

@@ -118,25 +118,40 @@ fn is_repaired(s: &str) -> bool {
     if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
         return false;
     }
+    // Most lines: printable ASCII without a double space.
+    if printable_ascii(bytes) {
+        return memchr::memmem::find(bytes, b"  ").is_none();
+    }
     let mut prev_space = false;
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == ' ' {
-            if prev_space {
+    let mut i = 0;
+    // Byte by byte; a char is decoded only where a byte is not ASCII.
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() {
+            if b == b' ' {
+                if prev_space {
+                    return false;
+                }
+                prev_space = true;
+            } else if b < b' ' || b == 0x7f {
                 return false;
+            } else {
+                prev_space = false;
             }
-            prev_space = true;
+            i += 1;
             continue;
         }
         prev_space = false;
-        if c.is_ascii() {
-            if c < ' ' || c == '\u{7f}' {
-                return false;
-            }
-            continue;
-        }
+        let mut chars = match s.get(i..) {
+            Some(rest) => rest.chars(),
+            // Not reached: `i` is always on a char boundary.
+            None => return false,
+        };
+        let Some(c) = chars.next() else {
+            return false;
+        };
+        i += c.len_utf8();
         if c == '\u{c2}' || c == '\u{100}' {
-            if !chars.peek().is_some_and(|n| n.is_alphabetic()) {
+            if !chars.next().is_some_and(|n| n.is_alphabetic()) {
                 return false;
             }
             continue;
@@ -153,37 +168,49 @@ fn is_repaired(s: &str) -> bool {
     true
 }
 
+/// True when every byte is printable ASCII (space to `~`). In blocks without an early exit,
+/// so that the compiler can use vector instructions.
+fn printable_ascii(bytes: &[u8]) -> bool {
+    let printable = |b: u8| b.wrapping_sub(0x20) < 0x5f;
+    let mut blocks = bytes.chunks_exact(32);
+    for block in &mut blocks {
+        if !block.iter().fold(true, |ok, &b| ok & printable(b)) {
+            return false;
+        }
+    }
+    blocks.remainder().iter().all(|&b| printable(b))
+}
+
 /// Comparison form: NFKC, straight quotes, lower case, single spaces.
 pub(crate) fn normalise(text: &str) -> String {
-    if text.is_ascii() {
-        return normalise_ascii(text);
-    }
-    let mut out = String::with_capacity(text.len());
+    let mut out: Vec<u8> = Vec::with_capacity(text.len());
     let mut space = false;
+    if text.is_ascii() {
+        push_ascii_normalised(&mut out, text.as_bytes(), &mut space);
+        // Only ASCII bytes were pushed.
+        return String::from_utf8(out).unwrap_or_default();
+    }
     // NFKC only when needed: ASCII and most Indonesian text already is.
     let nfkc: Cow<'_, str> = if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(text.nfkc().collect())
     };
-    for c in nfkc.chars() {
-        if c.is_ascii() {
-            let b = c as u8;
-            if matches!(b, b' ' | b'\t'..=b'\r') {
-                space = true;
-                continue;
-            }
-            if space && !out.is_empty() {
-                out.push(' ');
-            }
-            space = false;
-            out.push(if b == b'`' {
-                '\''
-            } else {
-                char::from(b.to_ascii_lowercase())
-            });
-            continue;
-        }
+    let bytes = nfkc.as_bytes();
+    let mut i = 0;
+    // Runs of ASCII bytes in bulk; a char is decoded only where a byte is not ASCII.
+    while i < bytes.len() {
+        let run_end = bytes[i..]
+            .iter()
+            .position(|b| !b.is_ascii())
+            .map_or(bytes.len(), |p| i + p);
+        push_ascii_normalised(&mut out, &bytes[i..run_end], &mut space);
+        i = run_end;
+        // Not reached for `None`: `i` is always on a char boundary.
+        let Some(c) = nfkc.get(i..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
+        i += c.len_utf8();
         let c = match c {
             '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' | '\u{ab}' | '\u{bb}' => '"',
             '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' | '\u{b4}' => '\'',
@@ -195,35 +222,60 @@ pub(crate) fn normalise(text: &str) -> String {
             continue;
         }
         if space && !out.is_empty() {
-            out.push(' ');
-        }
-        space = false;
-        out.extend(c.to_lowercase());
-    }
-    out
-}
-
-/// [`normalise`] of an ASCII text: byte by byte.
-fn normalise_ascii(text: &str) -> String {
-    let mut out: Vec<u8> = Vec::with_capacity(text.len());
-    let mut space = false;
-    for &b in text.as_bytes() {
-        if matches!(b, b' ' | b'\t'..=b'\r') {
-            space = true;
-            continue;
-        }
-        if space && !out.is_empty() {
             out.push(b' ');
         }
         space = false;
-        out.push(if b == b'`' {
-            b'\''
-        } else {
-            b.to_ascii_lowercase()
-        });
+        let mut buf = [0u8; 4];
+        for l in c.to_lowercase() {
+            out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
+        }
     }
-    // Only ASCII bytes were pushed.
+    // Only whole chars were pushed.
     String::from_utf8(out).unwrap_or_default()
+}
+
+/// The [`normalise`] of a run of ASCII bytes, appended to `out`: lower case, backtick as
+/// apostrophe, whitespace runs as one space (`space`: a space is pending; none is written at
+/// the start of the output).
+///
+/// The bytes are mapped in one pass (whitespace to a space); the spaces are then collapsed in
+/// place, a step that most runs (text with single spaces) skip.
+fn push_ascii_normalised(out: &mut Vec<u8>, run: &[u8], space: &mut bool) {
+    let from = out.len();
+    if *space && from > 0 {
+        out.push(b' ');
+    }
+    *space = false;
+    out.extend(run.iter().map(|&b| match b {
+        b'`' => b'\'',
+        b'\t'..=b'\r' => b' ',
+        b => b.to_ascii_lowercase(),
+    }));
+    let seg = &out[from..];
+    let (Some(&first), Some(&last)) = (seg.first(), seg.last()) else {
+        return;
+    };
+    if first != b' ' && last != b' ' && memchr::memmem::find(seg, b"  ").is_none() {
+        return;
+    }
+    // Collapse: `out[..w]` is the output so far; `w <= r` always (a space is written only
+    // after at least one was skipped).
+    let mut w = from;
+    for r in from..out.len() {
+        let b = out[r];
+        if b == b' ' {
+            *space = true;
+            continue;
+        }
+        if *space && w > 0 {
+            out[w] = b' ';
+            w += 1;
+        }
+        *space = false;
+        out[w] = b;
+        w += 1;
+    }
+    out.truncate(w);
 }
 
 /// Word tokens of a normalised text: runs of letters and digits.
@@ -441,6 +493,45 @@ mod tests {
                 .filter(|w| !w.is_empty())
                 .collect();
             proptest::prop_assert_eq!(words(&s).collect::<Vec<_>>(), split);
+        }
+    }
+
+    /// [`normalise`] written char by char, as the reference for the run-wise version.
+    fn normalise_by_char(text: &str) -> String {
+        let mut out = String::new();
+        let mut space = false;
+        for c in text.nfkc() {
+            let c = match c {
+                '`' => '\'',
+                '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' | '\u{ab}' | '\u{bb}' => '"',
+                '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' | '\u{b4}' => '\'',
+                '\u{2013}' | '\u{2014}' | '\u{2212}' => '-',
+                c => c,
+            };
+            let blank = if c.is_ascii() {
+                matches!(c, ' ' | '\t'..='\r')
+            } else {
+                c.is_whitespace()
+            };
+            if blank {
+                space = true;
+                continue;
+            }
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.extend(c.to_lowercase());
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn normalise_matches_the_char_by_char_reference(
+            s in "[ aZ`\t\n\u{b}\u{1c}\u{a0}\u{201c}\u{2019}\u{2014}\u{c9}\u{130}\u{ff21}\u{2003}.]{0,24}"
+        ) {
+            proptest::prop_assert_eq!(normalise(&s), normalise_by_char(&s));
         }
     }
 
