@@ -114,6 +114,117 @@ pub struct Composer {
     regions: Regions,
     /// Non-lead paragraphs of all sources: (article, paragraph).
     pool: Vec<(u32, u32)>,
+    /// Sentences a body paragraph can take: (article, paragraph, sentence), all but the first
+    /// sentence of each lead.
+    sentence_pool: Vec<(u32, u32, u32)>,
+}
+
+/// Sentences per body paragraph at most (longer source paragraphs give their shape up to this).
+const MAX_SENTENCES: usize = 4;
+
+/// What filling the slots of one story needs: its region, year and the people met so far.
+struct Fill<'a> {
+    /// Persons by (source article, slot).
+    people: Vec<((u32, u8), Person)>,
+    reg: &'a Region,
+    prov: &'a Region,
+    reg_alias: &'a str,
+    prov_alias: &'a str,
+    year: i32,
+}
+
+/// Writes template parts of source article `a` with the story's values in the slots.
+fn fill_parts(parts: &[Part], a: u32, f: &mut Fill<'_>, rng: &mut Rng, out: &mut String) {
+    let lists = lists();
+    for part in parts {
+        match part {
+            Part::Lit(s) => out.push_str(s),
+            Part::Choice { group, cap } => {
+                let alts = &lists.phrases[usize::from(*group)];
+                let alt = *rng.pick(alts);
+                if *cap {
+                    let mut cs = alt.chars();
+                    if let Some(c) = cs.next() {
+                        out.extend(c.to_uppercase());
+                        out.push_str(cs.as_str());
+                    }
+                } else {
+                    out.push_str(alt);
+                }
+            }
+            Part::Person { slot, form } => {
+                let key = (a, *slot);
+                let idx = match f.people.iter().position(|(k, _)| *k == key) {
+                    Some(i) => i,
+                    None => {
+                        let mut words =
+                            vec![*rng.pick(&lists.first_names), *rng.pick(&lists.last_names)];
+                        if rng.chance(0.2) {
+                            words.insert(1, *rng.pick(&lists.first_names));
+                        }
+                        f.people.push((key, Person { words }));
+                        f.people.len() - 1
+                    }
+                };
+                let words = &f.people[idx].1.words;
+                match form {
+                    NameForm::Full => {
+                        for (k, w) in words.iter().enumerate() {
+                            if k > 0 {
+                                out.push(' ');
+                            }
+                            out.push_str(w);
+                        }
+                    }
+                    NameForm::Word(k) => out.push_str(words[usize::from(*k).min(words.len() - 1)]),
+                }
+            }
+            Part::Region { level, form } => {
+                let s: &str = match (level, form) {
+                    (Level::Regency, RegionForm::Full) => &f.reg.name,
+                    (Level::Regency, RegionForm::Short) => &f.reg.short,
+                    (Level::Regency, RegionForm::Alias) => f.reg_alias,
+                    (Level::Province, RegionForm::Alias) => f.prov_alias,
+                    (Level::Province, _) => &f.prov.name,
+                };
+                out.push_str(s);
+            }
+            Part::Number { digits, grouped } => push_number(out, rng, *digits, *grouped),
+            Part::DateParen {
+                weekday: wd,
+                year,
+                two_digit_year,
+            } => {
+                let y = year.map(|_| f.year);
+                let m = rng.range(1, 12) as u8;
+                let d = rng.range(1, u32::from(days_in_month(y.unwrap_or(2024), m))) as u8;
+                if *wd {
+                    let name = match y {
+                        Some(y) => WEEKDAYS[weekday(y, m, d)],
+                        None => *rng.pick(&WEEKDAYS),
+                    };
+                    out.push_str(name);
+                    out.push(' ');
+                }
+                let _ = match y {
+                    Some(y) if *two_digit_year => write!(out, "({d}/{m}/{:02})", y % 100),
+                    Some(y) => write!(out, "({d}/{m}/{y})"),
+                    None => write!(out, "({d}/{m})"),
+                };
+            }
+            Part::DayMonth { day, month, year } => {
+                let d = if ELECTION_DAYS.contains(&(*day, *month)) {
+                    *day
+                } else {
+                    rng.range(1, 28) as u8
+                };
+                let _ = write!(out, "{d} {}", month_name(*month));
+                if let Some(y) = year {
+                    let _ = write!(out, " {y}");
+                }
+            }
+        }
+    }
 }
 
 struct Cycle {
@@ -273,12 +384,23 @@ impl Composer {
             .enumerate()
             .flat_map(|(a, s)| (1..s.paragraphs.len()).map(move |p| (a as u32, p as u32)))
             .collect();
+        let sentence_pool = sources
+            .iter()
+            .enumerate()
+            .flat_map(|(a, s)| {
+                s.paragraphs.iter().enumerate().flat_map(move |(p, t)| {
+                    let first = usize::from(p == 0);
+                    (first..t.sentences.len()).map(move |k| (a as u32, p as u32, k as u32))
+                })
+            })
+            .collect();
         Composer {
             seed,
             rates,
             sources,
             regions,
             pool,
+            sentence_pool,
         }
     }
 
@@ -364,122 +486,67 @@ impl Composer {
             rng.pick(&prov.aliases).clone()
         };
 
+        // The plan: per paragraph, the sentences (source, paragraph, sentence) it is made of.
+        // The lead is the lead paragraph of one source; every other paragraph takes the shape
+        // (sentence count) of a random source paragraph and fills it with its own sentences
+        // (`same_source`) or with sentences of any source, so that two unrelated stories share
+        // a sentence rarely, as independent reports do.
         let src_i = rng.below(self.sources.len());
-        let src = &self.sources[src_i];
+        let lead = &self.sources[src_i].paragraphs[0];
         let (lo, hi) = self.rates.paragraphs;
         let n = rng.range(lo, hi) as usize;
-        let mut chosen: Vec<(u32, u32)> = vec![(src_i as u32, 0)];
-        let mut next_same = 1u32;
-        while chosen.len() < n {
-            let cand = if rng.chance(self.rates.same_source)
-                && (next_same as usize) < src.paragraphs.len()
-            {
-                next_same += 1;
-                (src_i as u32, next_same - 1)
-            } else {
-                *rng.pick(&self.pool)
-            };
-            if !chosen.contains(&cand) {
-                chosen.push(cand);
-            } else if chosen.len() >= self.pool.len() {
-                break;
+        let mut plan: Vec<Vec<(u32, u32, u32)>> = vec![(0..lead.sentences.len())
+            .map(|s| (src_i as u32, 0, s as u32))
+            .collect()];
+        let mut used: Vec<(u32, u32, u32)> = plan[0].clone();
+        let mut attempts = 0;
+        while plan.len() < n && attempts < 8 * n {
+            attempts += 1;
+            let (a, p) = *rng.pick(&self.pool);
+            let shape = &self.sources[a as usize].paragraphs[p as usize];
+            let mut para = Vec::with_capacity(shape.sentences.len());
+            for s in 0..shape.sentences.len().min(MAX_SENTENCES) {
+                let mut cand = if rng.chance(self.rates.same_source) {
+                    (a, p, s as u32)
+                } else {
+                    *rng.pick(&self.sentence_pool)
+                };
+                for _ in 0..4 {
+                    if !used.contains(&cand) {
+                        break;
+                    }
+                    cand = *rng.pick(&self.sentence_pool);
+                }
+                if !used.contains(&cand) {
+                    used.push(cand);
+                    para.push(cand);
+                }
+            }
+            if !para.is_empty() {
+                plan.push(para);
             }
         }
-        let mut people: Vec<((u32, u8), Person)> = Vec::new();
-        let mut paragraphs = Vec::with_capacity(chosen.len());
-        for &(a, p) in &chosen {
-            let t: &Template = &self.sources[a as usize].paragraphs[p as usize];
-            let mut out = String::with_capacity(t.len + 32);
-            for part in &t.parts {
-                match part {
-                    Part::Lit(s) => out.push_str(s),
-                    Part::Person { slot, form } => {
-                        let key = (a, *slot);
-                        let idx = match people.iter().position(|(k, _)| *k == key) {
-                            Some(i) => i,
-                            None => {
-                                let mut words = vec![
-                                    *rng.pick(&lists.first_names),
-                                    *rng.pick(&lists.last_names),
-                                ];
-                                if rng.chance(0.2) {
-                                    words.insert(1, *rng.pick(&lists.first_names));
-                                }
-                                people.push((key, Person { words }));
-                                people.len() - 1
-                            }
-                        };
-                        let words = &people[idx].1.words;
-                        match form {
-                            NameForm::Full => {
-                                for (k, w) in words.iter().enumerate() {
-                                    if k > 0 {
-                                        out.push(' ');
-                                    }
-                                    out.push_str(w);
-                                }
-                            }
-                            NameForm::Word(k) => {
-                                out.push_str(words[usize::from(*k).min(words.len() - 1)])
-                            }
-                        }
-                    }
-                    Part::Region { level, form } => {
-                        let s = match (level, form) {
-                            (Level::Regency, RegionForm::Full) => &reg.name,
-                            (Level::Regency, RegionForm::Short) => &reg.short,
-                            (Level::Regency, RegionForm::Alias) => &reg_alias,
-                            (Level::Province, RegionForm::Alias) => &prov_alias,
-                            (Level::Province, _) => &prov.name,
-                        };
-                        out.push_str(s);
-                    }
-                    Part::Number { digits, grouped } => {
-                        push_number(&mut out, &mut rng, *digits, *grouped)
-                    }
-                    Part::DateParen {
-                        weekday: wd,
-                        year,
-                        two_digit_year,
-                    } => {
-                        let y = year.map(|_| cycle.year);
-                        let m = rng.range(1, 12) as u8;
-                        let d = rng.range(1, u32::from(days_in_month(y.unwrap_or(2024), m))) as u8;
-                        if *wd {
-                            let name = match y {
-                                Some(y) => WEEKDAYS[weekday(y, m, d)],
-                                None => *rng.pick(&WEEKDAYS),
-                            };
-                            out.push_str(name);
-                            out.push(' ');
-                        }
-                        match y {
-                            Some(y) if *two_digit_year => {
-                                let _ = write!(out, "({d}/{m}/{:02})", y % 100);
-                            }
-                            Some(y) => {
-                                let _ = write!(out, "({d}/{m}/{y})");
-                            }
-                            None => {
-                                let _ = write!(out, "({d}/{m})");
-                            }
-                        }
-                    }
-                    Part::DayMonth { day, month, year } => {
-                        let d = if ELECTION_DAYS.contains(&(*day, *month)) {
-                            *day
-                        } else {
-                            rng.range(1, 28) as u8
-                        };
-                        let _ = write!(out, "{d} {}", month_name(*month));
-                        if let Some(y) = year {
-                            let _ = write!(out, " {y}");
-                        }
-                    }
+        let mut fill = Fill {
+            people: Vec::new(),
+            reg,
+            prov,
+            reg_alias: &reg_alias,
+            prov_alias: &prov_alias,
+            year: cycle.year,
+        };
+        let mut paragraphs = Vec::with_capacity(plan.len());
+        for para in &plan {
+            let mut out = String::with_capacity(para.len() * 160);
+            for (k, &(a, p, s)) in para.iter().enumerate() {
+                if k > 0 {
+                    out.push(' ');
                 }
+                let t: &Template = &self.sources[a as usize].paragraphs[p as usize];
+                fill_parts(t.sentence(s as usize), a, &mut fill, &mut rng, &mut out);
             }
             paragraphs.push(out);
         }
+        let people = fill.people;
         let official = *rng.pick(&lists.officials);
         let headline = fill_placeholders(
             *rng.pick(&lists.headlines),
@@ -924,6 +991,70 @@ fn curly_quotes(p: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashSet;
+    use std::path::Path;
+
+    fn composer() -> Composer {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let regions =
+            super::super::source::Regions::load(&root.join("crates/gazetteer/data")).expect("regions");
+        let sources =
+            super::super::source::load_sources(&root.join("corpus"), &regions).expect("sources");
+        Composer::new(1, Rates::default(), sources, regions)
+    }
+
+    /// Word bigrams of a text, lowercased, words = runs of letters and digits (as ingest's
+    /// syndication shingles).
+    fn bigrams(text: &str) -> HashSet<(String, String)> {
+        let lower = text.to_lowercase();
+        let words: Vec<&str> = lower
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        words
+            .windows(2)
+            .map(|w| (w[0].to_string(), w[1].to_string()))
+            .collect()
+    }
+
+    /// Renders sentence `(a, p, s)` for a random region and fresh people.
+    fn render(c: &Composer, (a, p, s): (u32, u32, u32), rng: &mut Rng) -> String {
+        let reg = c.region(*rng.pick(&c.regions.units));
+        let prov = c.region(reg.province);
+        let mut f = Fill {
+            people: Vec::new(),
+            reg,
+            prov,
+            reg_alias: &reg.short,
+            prov_alias: &prov.name,
+            year: 2024,
+        };
+        let mut out = String::new();
+        let t = &c.sources[a as usize].paragraphs[p as usize];
+        fill_parts(t.sentence(s as usize), a, &mut f, rng, &mut out);
+        out
+    }
+
+    #[test]
+    fn two_renderings_of_one_sentence_share_few_bigrams() {
+        let c = composer();
+        let mut rng = Rng::new(5);
+        let mut kept = Vec::new();
+        for &sent in &c.sentence_pool {
+            let x = bigrams(&render(&c, sent, &mut rng));
+            let y = bigrams(&render(&c, sent, &mut rng));
+            if x.len() < 5 {
+                continue;
+            }
+            kept.push((x.intersection(&y).count() as f64 / x.len().max(y.len()) as f64, sent));
+        }
+        kept.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mean = kept.iter().map(|k| k.0).sum::<f64>() / kept.len() as f64;
+        eprintln!("paragraphs {} sentences {} mean shared {mean:.3}", c.pool.len(), kept.len());
+        for (f, sent) in kept.iter().rev().take(25) {
+            eprintln!("{f:.2} {}", render(&c, *sent, &mut rng));
+        }
+    }
 
     #[test]
     fn weekday_matches_known_dates() {

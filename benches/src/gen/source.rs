@@ -66,6 +66,12 @@ pub enum Part {
         month: u8,
         year: Option<i32>,
     },
+    /// A word or phrase of group `group` of `data/phrases.txt`; `cap`: capitalised (it starts a
+    /// sentence).
+    Choice {
+        group: u16,
+        cap: bool,
+    },
 }
 
 /// A body paragraph as a sequence of parts.
@@ -74,6 +80,18 @@ pub struct Template {
     pub parts: Vec<Part>,
     /// Length of the source paragraph in bytes (a size hint).
     pub len: usize,
+    /// Index in `parts` where each sentence starts (the first is 0). Sentence `k` is
+    /// `parts[sentences[k]..sentences[k + 1]]`; sentences carry no leading or trailing space.
+    pub sentences: Vec<usize>,
+}
+
+impl Template {
+    /// The parts of sentence `k`.
+    pub fn sentence(&self, k: usize) -> &[Part] {
+        let start = self.sentences.get(k).copied().unwrap_or(self.parts.len());
+        let end = self.sentences.get(k + 1).copied().unwrap_or(self.parts.len());
+        &self.parts[start.min(end)..end]
+    }
 }
 
 /// A source article reduced to its body paragraphs.
@@ -116,6 +134,8 @@ pub struct Lists {
     pub headlines: Vec<&'static str>,
     pub crosslinks: Vec<&'static str>,
     pub officials: Vec<&'static str>,
+    /// Groups of interchangeable words and phrases (`data/phrases.txt`).
+    pub phrases: Vec<Vec<&'static str>>,
     not_names: HashSet<&'static str>,
 }
 
@@ -135,6 +155,10 @@ pub fn lists() -> &'static Lists {
         headlines: list(include_str!("../../data/headlines.txt")),
         crosslinks: list(include_str!("../../data/crosslinks.txt")),
         officials: list(include_str!("../../data/officials.txt")),
+        phrases: list(include_str!("../../data/phrases.txt"))
+            .into_iter()
+            .map(|l| l.split(" | ").map(str::trim).collect())
+            .collect(),
         not_names: list(include_str!("../../data/not_names.txt"))
             .into_iter()
             .collect(),
@@ -237,6 +261,44 @@ fn read(path: &Path) -> Result<String, GenError> {
     std::fs::read_to_string(path).map_err(|e| GenError::Io(path.to_path_buf(), e))
 }
 
+/// The articles of one source file as (name, page text): a `.txt` file is one article; a
+/// `.jsonl` or `.jsonl.gz` feed holds one record with a `text` field a line (`name#id`).
+fn read_articles(path: &Path, name: &str) -> Result<Vec<(String, String)>, GenError> {
+    let text = if name.ends_with(".gz") {
+        let file = std::fs::File::open(path).map_err(|e| GenError::Io(path.to_path_buf(), e))?;
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(file), &mut s)
+            .map_err(|e| GenError::Io(path.to_path_buf(), e))?;
+        s
+    } else {
+        read(path)?
+    };
+    if name.ends_with(".txt") {
+        return Ok(vec![(name.to_string(), text)]);
+    }
+    #[derive(serde::Deserialize)]
+    struct Record {
+        #[serde(default)]
+        id: String,
+        text: String,
+    }
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let r: Record = serde_json::from_str(line)
+            .map_err(|e| GenError::Data(format!("{name}:{}: {e}", n + 1)))?;
+        let id = if r.id.is_empty() {
+            (n + 1).to_string()
+        } else {
+            r.id
+        };
+        out.push((format!("{name}#{id}"), r.text));
+    }
+    Ok(out)
+}
+
 /// Matches region names in source text.
 struct RegionMatcher {
     ac: AhoCorasick,
@@ -275,23 +337,78 @@ impl RegionMatcher {
     }
 }
 
-/// Loads every `.txt` file under `from` (recursively, sorted by path) as a source article.
+/// Matches the words and phrases of [`Lists::phrases`] in source text.
+struct PhraseMatcher {
+    ac: AhoCorasick,
+    /// Per pattern: group and whether it is the capitalised form.
+    kinds: Vec<(u16, bool)>,
+}
+
+impl PhraseMatcher {
+    fn new(lists: &Lists) -> PhraseMatcher {
+        let mut seen = HashSet::new();
+        let mut pats = Vec::new();
+        let mut kinds = Vec::new();
+        for (g, group) in lists.phrases.iter().enumerate() {
+            for alt in group {
+                let cap = capitalise(alt);
+                for (p, is_cap) in [(alt.to_string(), false), (cap, true)] {
+                    if !p.is_empty() && seen.insert(p.clone()) {
+                        pats.push(p);
+                        kinds.push((g as u16, is_cap));
+                    }
+                }
+            }
+        }
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&pats)
+            .expect("phrase patterns are plain strings");
+        PhraseMatcher { ac, kinds }
+    }
+}
+
+/// `s` with its first letter in upper case.
+pub fn capitalise(s: &str) -> String {
+    let mut cs = s.chars();
+    match cs.next() {
+        Some(c) => c.to_uppercase().chain(cs).collect(),
+        None => String::new(),
+    }
+}
+
+/// Does a sentence start at byte `at` of `p` (start of the paragraph, or after `. `, `? `,
+/// `! ` or an opening quote)?
+fn sentence_start(p: &str, at: usize) -> bool {
+    let before = p[..at].trim_end_matches(['"', '\u{201c}']);
+    let before = before.trim_end();
+    before.is_empty() || before.ends_with(['.', '?', '!', ':'])
+}
+
+/// Loads every `.txt` article and every record of `.jsonl` / `.jsonl.gz` feeds under `from`
+/// (recursively, sorted by path) as a source article.
 pub fn load_sources(from: &Path, regions: &Regions) -> Result<Vec<SourceArticle>, GenError> {
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(from)
         .into_iter()
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "txt"))
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy();
+            e.file_type().is_file()
+                && (n.ends_with(".txt") || n.ends_with(".jsonl") || n.ends_with(".jsonl.gz"))
+        })
         .map(|e| e.into_path())
         .collect();
     files.sort();
     let matcher = RegionMatcher::new(regions);
+    let phrases = PhraseMatcher::new(lists());
     let mut out = Vec::new();
     for f in files {
-        let raw = read(&f)?;
         let name = f.strip_prefix(from).unwrap_or(&f).display().to_string();
-        let a = template_article(&name, &raw, &matcher);
-        if a.paragraphs.len() >= 3 {
-            out.push(a);
+        for (name, raw) in read_articles(&f, &name)? {
+            let a = template_article(&name, &raw, &matcher, &phrases);
+            if a.paragraphs.len() >= 3 {
+                out.push(a);
+            }
         }
     }
     if out.is_empty() {
@@ -460,7 +577,12 @@ fn name_word(w: &str, lists: &Lists) -> bool {
     first_upper && w.len() >= 3 && cs.all(char::is_lowercase) && !lists.not_names.contains(w)
 }
 
-fn template_article(name: &str, raw: &str, regions: &RegionMatcher) -> SourceArticle {
+fn template_article(
+    name: &str,
+    raw: &str,
+    regions: &RegionMatcher,
+    phrases: &PhraseMatcher,
+) -> SourceArticle {
     let lists = lists();
     let paras = body_lines(raw);
     // Pass 1: persons = runs of two or more capitalised non-stop words, across the article.
@@ -592,6 +714,22 @@ fn template_article(name: &str, raw: &str, regions: &RegionMatcher) -> SourceArt
                 },
             ));
         }
+        for m in phrases.ac.find_iter(p.as_str()) {
+            let (s, e) = (m.start(), m.end());
+            let (group, cap) = phrases.kinds[m.pattern().as_usize()];
+            // A capitalised form counts only where a sentence starts: elsewhere it belongs to
+            // a name (`Dinas Pemberdayaan Masyarakat`).
+            // A long form before its abbreviation in parentheses, or the abbreviation itself,
+            // stays: `Sekretaris Daerah (Sekda)` must not become `Sekda (Sekda)`.
+            let bracketed = p[..s].ends_with('(') || p[e..].starts_with(" (");
+            if whole_word(p, s, e)
+                && !bracketed
+                && free(&taken, s, e)
+                && (!cap || sentence_start(p, s))
+            {
+                taken.push((s, e, Part::Choice { group, cap }));
+            }
+        }
         taken.sort_by_key(|t| t.0);
         let mut parts = Vec::with_capacity(taken.len() * 2 + 1);
         let mut at = 0;
@@ -605,9 +743,11 @@ fn template_article(name: &str, raw: &str, regions: &RegionMatcher) -> SourceArt
         if at < p.len() {
             parts.push(Part::Lit(p[at..].into()));
         }
+        let (parts, sentences) = split_sentences(parts);
         paragraphs.push(Template {
             parts,
             len: p.len(),
+            sentences,
         });
     }
     SourceArticle {
@@ -615,6 +755,81 @@ fn template_article(name: &str, raw: &str, regions: &RegionMatcher) -> SourceArt
         paragraphs,
         persons: persons.len(),
     }
+}
+
+/// Splits the literal parts of a paragraph where a sentence ends: at `. ` outside quotes, after
+/// a lowercase word of four letters or more, a number or a slot (a date, a region, a name), and
+/// before a capital letter or an opening quote. Abbreviations and degrees (`Drs. Ketut`,
+/// `M.Si. Ia`, `No. 5`) do not split.
+fn split_sentences(parts: Vec<Part>) -> (Vec<Part>, Vec<usize>) {
+    let mut out: Vec<Part> = Vec::with_capacity(parts.len() + 4);
+    let mut starts = vec![0];
+    let mut open_quote = false;
+    for part in parts {
+        let Part::Lit(lit) = part else {
+            out.push(part);
+            continue;
+        };
+        let mut rest: &str = &lit;
+        loop {
+            // The first split point of `rest` outside quotes.
+            let mut cut = None;
+            let mut quote = open_quote;
+            for (i, c) in rest.char_indices() {
+                match c {
+                    '"' => quote = !quote,
+                    '\u{201c}' => quote = true,
+                    '\u{201d}' => quote = false,
+                    '.' if !quote && rest[i + 1..].starts_with(' ') => {
+                        let after = rest[i + 2..].chars().next();
+                        let next_ok = after.is_some_and(|c| c.is_uppercase() || c == '"' || c == '\u{201c}');
+                        let word = rest[..i].rsplit([' ', '(']).next().unwrap_or("");
+                        let word_ok = if i == 0 {
+                            out.last().is_some_and(|p| !matches!(p, Part::Lit(_)))
+                                && starts.last().is_some_and(|s| *s < out.len())
+                        } else {
+                            (word.chars().count() >= 4 && word.chars().all(char::is_lowercase))
+                                || (!word.is_empty() && word.chars().all(|c| c.is_ascii_digit()))
+                                || word.ends_with(')')
+                        };
+                        if next_ok && word_ok {
+                            cut = Some((i, quote));
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            match cut {
+                Some((i, q)) => {
+                    out.push(Part::Lit(rest[..=i].into()));
+                    starts.push(out.len());
+                    open_quote = q;
+                    rest = &rest[i + 2..];
+                }
+                None => {
+                    for c in rest.chars() {
+                        match c {
+                            '"' => open_quote = !open_quote,
+                            '\u{201c}' => open_quote = true,
+                            '\u{201d}' => open_quote = false,
+                            _ => {}
+                        }
+                    }
+                    if !rest.is_empty() {
+                        out.push(Part::Lit(rest.into()));
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    starts.retain(|&s| s < out.len());
+    starts.dedup();
+    if starts.is_empty() {
+        starts.push(0);
+    }
+    (out, starts)
 }
 
 #[cfg(test)]
@@ -646,7 +861,7 @@ mod tests {
         let raw = "Buntok (ANTARA) - Penjabat Bupati Barito Selatan, Deddy Winarwan, hadir di Buntok, Kamis (7/11/2024).\n\
             \"Sebanyak 2.500 ASN di Kalbar berikrar pada 14 Februari 2024 sesuai PP Nomor 94 Tahun 2021,\" kata Deddy.\n\
             Rapat itu diikuti sebanyak 800 peserta dari semua provinsi di Indonesia dan berlangsung lancar.\n";
-        let a = template_article("t", raw, &m);
+        let a = template_article("t", raw, &m, &PhraseMatcher::new(lists()));
         assert_eq!(a.paragraphs.len(), 3);
         assert_eq!(a.persons, 1);
         let p0 = &a.paragraphs[0].parts;
