@@ -35,7 +35,7 @@ mod sql;
 mod tables;
 
 pub use format::{format_frame, render_table, OutputFormat};
-pub use sink::{TableSink, DEFAULT_CHUNK_ROWS};
+pub use sink::{TableSink, DEFAULT_CHUNK_ROWS, DEFAULT_PARTITION_ROWS};
 pub use sql::{query, schema, AGGREGATES};
 
 /// What went wrong writing or querying tables.

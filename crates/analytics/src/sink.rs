@@ -9,13 +9,21 @@ use polars::io::parquet::write::BatchedWriter as ParquetBatched;
 use polars::prelude::*;
 use warta_core::{Article, ArticleFacts};
 
-use crate::sql::{run_aggregates, PROVINCE_CYCLE_SUMMARY};
+use crate::sql::{run_aggregates, Partition, PROVINCE_CYCLE_SUMMARY};
 use crate::tables::{article_rows, Buffer, FACT_TABLES};
 use crate::{io_err, AnalyticsError, RunTables, TableInfo};
 
 /// Rows a table buffers before they are written as one chunk (a Parquet row group and a
 /// block of CSV lines), unless [`TableSink::with_chunk_rows`] sets another bound.
-pub const DEFAULT_CHUNK_ROWS: usize = 50_000;
+pub const DEFAULT_CHUNK_ROWS: usize = 16_384;
+
+/// Rows of the largest fact table the aggregates read at once, unless
+/// [`TableSink::with_partition_rows`] sets another bound.
+///
+/// The sink cuts the run into partitions of whole articles at this many rows; [`TableSink::finish`]
+/// runs each aggregate over one partition at a time (reading only the columns it needs) and
+/// merges the partial results, so its memory does not grow with the corpus.
+pub const DEFAULT_PARTITION_ROWS: usize = 400_000;
 
 struct TableWriter {
     buffer: Buffer,
@@ -25,6 +33,11 @@ struct TableWriter {
 }
 
 impl TableWriter {
+    /// Rows pushed so far, written or buffered.
+    fn total(&self) -> usize {
+        self.written + self.buffer.rows()
+    }
+
     fn flush(&mut self) -> PolarsResult<()> {
         if self.buffer.rows() == 0 {
             return Ok(());
@@ -49,8 +62,11 @@ pub struct TableSink {
     dir: PathBuf,
     tmp: PathBuf,
     chunk_rows: usize,
+    partition_rows: usize,
     writers: Vec<TableWriter>,
     peak_buffered: usize,
+    /// The first row of each table in each partition after the first.
+    partition_starts: Vec<Vec<usize>>,
 }
 
 impl TableSink {
@@ -67,8 +83,10 @@ impl TableSink {
             dir: dir.to_path_buf(),
             tmp,
             chunk_rows: DEFAULT_CHUNK_ROWS,
+            partition_rows: DEFAULT_PARTITION_ROWS,
             writers: Vec::new(),
             peak_buffered: 0,
+            partition_starts: Vec::new(),
         };
         for def in FACT_TABLES {
             let schema = def.schema();
@@ -77,7 +95,7 @@ impl TableSink {
             let pq_file = File::create(&parquet_path).map_err(|e| io_err(&parquet_path, e))?;
             let csv_file = File::create(&csv_path).map_err(|e| io_err(&csv_path, e))?;
             sink.writers.push(TableWriter {
-                buffer: Buffer::new(def),
+                buffer: Buffer::new(def, 1024),
                 written: 0,
                 parquet: ParquetWriter::new(pq_file).batched(&schema)?,
                 csv: CsvWriter::new(csv_file)
@@ -91,6 +109,13 @@ impl TableSink {
     /// Sets how many rows each table buffers before writing a chunk (at least 1).
     pub fn with_chunk_rows(mut self, rows: usize) -> TableSink {
         self.chunk_rows = rows.max(1);
+        self
+    }
+
+    /// Sets how many rows of the largest fact table the aggregates read at once (at least 1);
+    /// see [`DEFAULT_PARTITION_ROWS`]. The aggregates come out the same for any bound.
+    pub fn with_partition_rows(mut self, rows: usize) -> TableSink {
+        self.partition_rows = rows.max(1);
         self
     }
 
@@ -115,15 +140,30 @@ impl TableSink {
 
     /// Adds one article and its facts.
     pub fn push(&mut self, article: &Article, facts: &ArticleFacts) -> Result<(), AnalyticsError> {
-        let rows = article_rows(article, facts);
-        for (writer, table_rows) in self.writers.iter_mut().zip(rows) {
-            for row in table_rows {
-                writer.buffer.push(row);
-                self.peak_buffered = self.peak_buffered.max(writer.buffer.rows());
-                if writer.buffer.rows() >= self.chunk_rows {
-                    writer.flush()?;
-                }
+        let chunk_rows = self.chunk_rows;
+        let writers = &mut self.writers;
+        let peak = &mut self.peak_buffered;
+        article_rows(article, facts, &mut |table, row| {
+            let Some(writer) = writers.get_mut(table) else {
+                return Ok(());
+            };
+            writer.buffer.push(row);
+            *peak = (*peak).max(writer.buffer.rows());
+            if writer.buffer.rows() >= chunk_rows {
+                writer.flush()?;
             }
+            Ok(())
+        })?;
+        // A partition ends after the article that fills one of its tables.
+        let starts = self.partition_starts.last();
+        let full = self
+            .writers
+            .iter()
+            .enumerate()
+            .any(|(i, w)| w.total() - starts.map_or(0, |s| s[i]) >= self.partition_rows);
+        if full {
+            let totals = self.writers.iter().map(TableWriter::total).collect();
+            self.partition_starts.push(totals);
         }
         Ok(())
     }
@@ -131,6 +171,7 @@ impl TableSink {
     /// Writes the remaining rows, computes the aggregates (the `.sql` files run over the fact
     /// tables), writes them as Parquet and CSV, and moves every file into the output directory.
     pub fn finish(mut self) -> Result<RunTables, AnalyticsError> {
+        let totals: Vec<usize> = self.writers.iter().map(TableWriter::total).collect();
         let mut facts = Vec::new();
         for mut w in std::mem::take(&mut self.writers) {
             w.flush()?;
@@ -143,7 +184,8 @@ impl TableSink {
             .map(|(name, rows)| TableInfo::new(&self.dir, name, rows))
             .collect();
 
-        let aggregates = run_aggregates(&self.tmp)?;
+        let partitions = partitions(&self.partition_starts, &totals);
+        let aggregates = run_aggregates(&self.tmp, &partitions)?;
         let mut summary = None;
         for (name, mut df) in aggregates {
             let parquet_path = self.tmp.join(format!("{name}.parquet"));
@@ -172,6 +214,24 @@ impl TableSink {
             summary: summary.unwrap_or_default(),
         })
     }
+}
+
+/// The row ranges of each table, partition by partition: `starts` holds each later
+/// partition's first rows, `totals` every table's row count.
+fn partitions(starts: &[Vec<usize>], totals: &[usize]) -> Vec<Partition> {
+    let mut out = Vec::new();
+    let mut from: Vec<usize> = vec![0; totals.len()];
+    for to in starts.iter().map(Vec::as_slice).chain([totals]) {
+        let ranges = FACT_TABLES
+            .iter()
+            .zip(from.iter().zip(to))
+            .map(|(def, (&a, &b))| (def.name, a, b.saturating_sub(a)))
+            .collect();
+        out.push(Partition { ranges });
+        from = to.to_vec();
+    }
+    out.retain(|p| p.ranges.iter().any(|&(_, _, len)| len > 0));
+    out
 }
 
 impl Drop for TableSink {

@@ -76,23 +76,214 @@ fn context(dir: &Path) -> Result<(SQLContext, Vec<(String, PathBuf)>), Analytics
     Ok((ctx, tables))
 }
 
+/// How a column of an aggregate combines across partitions of the fact tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Merge {
+    /// A GROUP BY column.
+    Key,
+    /// A count or a sum (`COUNT(DISTINCT cluster_id)` too: a cluster's rows lie in one partition).
+    Sum,
+    Min,
+    Max,
+}
+
+use Merge::{Key, Max, Min, Sum};
+
+/// The output columns of each aggregate, in order, with how partial results combine. Must
+/// match the SELECT lists in `sql/` (a test runs the aggregates partitioned and whole).
+pub(crate) const MERGES: [(&str, &[(&str, Merge)]); 5] = [
+    (
+        "activity_by_region_cycle",
+        &[
+            ("level", Key),
+            ("province_code", Key),
+            ("province", Max),
+            ("region_code", Key),
+            ("region", Max),
+            ("cycle", Key),
+            ("activity_type", Key),
+            ("articles", Sum),
+            ("events", Sum),
+            ("pledgers", Sum),
+            ("participants", Sum),
+            ("violations", Sum),
+            ("sanctioned", Sum),
+            ("first_date", Min),
+            ("last_date", Max),
+        ],
+    ),
+    (
+        "instruments_by_cycle",
+        &[
+            ("cycle", Key),
+            ("instrument_type", Key),
+            ("number", Key),
+            ("year", Key),
+            ("issuer", Max),
+            ("subject", Max),
+            ("articles", Sum),
+            ("mentions", Sum),
+        ],
+    ),
+    (
+        "officials_by_region",
+        &[
+            ("province_code", Key),
+            ("region_code", Key),
+            ("region", Max),
+            ("modifier", Key),
+            ("title", Key),
+            ("name", Key),
+            ("articles", Sum),
+            ("mentions", Sum),
+            ("first_published", Min),
+            ("last_published", Max),
+        ],
+    ),
+    (
+        "activity_by_month",
+        &[
+            ("month", Key),
+            ("cycle", Key),
+            ("activity_type", Key),
+            ("articles", Sum),
+            ("events", Sum),
+            ("pledgers", Sum),
+        ],
+    ),
+    (
+        PROVINCE_CYCLE_SUMMARY,
+        &[
+            ("province_code", Key),
+            ("province", Max),
+            ("cycle", Key),
+            ("articles", Sum),
+            ("pledge_events", Sum),
+            ("pledgers", Sum),
+            ("violation_events", Sum),
+            ("violations", Sum),
+            ("sanction_events", Sum),
+            ("sanctions", Sum),
+        ],
+    ),
+];
+
+/// A slice of the fact tables made of whole articles: per table, its name, first row and
+/// number of rows.
+#[derive(Debug, Clone)]
+pub(crate) struct Partition {
+    pub ranges: Vec<(&'static str, usize, usize)>,
+}
+
 /// Runs every aggregate over the fact tables in `dir`.
-pub(crate) fn run_aggregates(dir: &Path) -> Result<Vec<(&'static str, DataFrame)>, AnalyticsError> {
+///
+/// With more than one partition, each aggregate runs over one partition at a time and the
+/// partial results are merged ([`MERGES`]): a syndication cluster has one representative
+/// article and the aggregates count only representatives, so every group of rows a query
+/// forms lies inside one partition of whole articles.
+pub(crate) fn run_aggregates(
+    dir: &Path,
+    partitions: &[Partition],
+) -> Result<Vec<(&'static str, DataFrame)>, AnalyticsError> {
+    let agg_err = |name: &str| {
+        let name = name.to_string();
+        move |source| AnalyticsError::Aggregate { name, source }
+    };
+    if partitions.len() <= 1 {
+        let mut out = Vec::new();
+        for (name, sql) in AGGREGATES {
+            // A fresh context per query: polars keeps CTE and subquery names in the context,
+            // and one file's `combined` must not be another's.
+            let (mut ctx, _) = context(dir)?;
+            let df = ctx
+                .execute(sql)
+                .and_then(|lf| lf.collect())
+                .map_err(agg_err(name))?;
+            out.push((name, df));
+        }
+        return Ok(out);
+    }
+
+    let mut parts: Vec<Vec<DataFrame>> = vec![Vec::new(); AGGREGATES.len()];
+    for partition in partitions {
+        for (i, (name, sql)) in AGGREGATES.iter().enumerate() {
+            let ctx = SQLContext::new();
+            for &(table, offset, len) in &partition.ranges {
+                let path = dir.join(format!("{table}.parquet"));
+                let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+                let len = IdxSize::try_from(len).unwrap_or(IdxSize::MAX);
+                ctx.register(table, scan(&path)?.slice(offset, len));
+            }
+            let mut ctx = ctx;
+            let df = ctx
+                .execute(sql)
+                .and_then(|lf| lf.collect())
+                .map_err(agg_err(name))?;
+            parts[i].push(df);
+        }
+    }
     let mut out = Vec::new();
-    for (name, sql) in AGGREGATES {
-        // A fresh context per query: polars keeps CTE and subquery names in the context,
-        // and one file's `combined` must not be another's.
-        let (mut ctx, _) = context(dir)?;
-        let df = ctx
-            .execute(sql)
-            .and_then(|lf| lf.collect())
-            .map_err(|source| AnalyticsError::Aggregate {
-                name: name.to_string(),
-                source,
-            })?;
-        out.push((name, df));
+    for ((name, sql), frames) in AGGREGATES.iter().zip(parts) {
+        let df = merge(name, sql, frames).map_err(agg_err(name))?;
+        out.push((*name, df));
     }
     Ok(out)
+}
+
+/// Combines the partial results of aggregate `name` into the one its SQL gives over all rows:
+/// group by its key columns, combine the others by [`Merge`], order by its own ORDER BY.
+fn merge(name: &str, sql: &str, frames: Vec<DataFrame>) -> PolarsResult<DataFrame> {
+    let columns = MERGES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, c)| *c)
+        .ok_or_else(|| polars_err!(ComputeError: "no merge rule for aggregate {name}"))?;
+    let schema = match frames.first() {
+        Some(df) => df.schema().clone(),
+        None => return Ok(DataFrame::empty()),
+    };
+    let names: Vec<&str> = columns.iter().map(|(c, _)| *c).collect();
+    let found: Vec<&str> = schema.iter_names().map(|n| n.as_str()).collect();
+    polars_ensure!(
+        names == found,
+        ComputeError: "merge rule of {name} lists {names:?}, the query gives {found:?}"
+    );
+    let mut all = frames.into_iter();
+    let mut parts = all.next().unwrap_or_default();
+    for df in all {
+        parts.vstack_mut_owned(df)?;
+    }
+
+    let select: Vec<String> = columns
+        .iter()
+        .map(|(c, m)| match m {
+            Key => format!("\"{c}\""),
+            Sum => format!("SUM(\"{c}\") AS \"{c}\""),
+            Min => format!("MIN(\"{c}\") AS \"{c}\""),
+            Max => format!("MAX(\"{c}\") AS \"{c}\""),
+        })
+        .collect();
+    let keys: Vec<String> = columns
+        .iter()
+        .filter(|(_, m)| *m == Key)
+        .map(|(c, _)| format!("\"{c}\""))
+        .collect();
+    let order = sql
+        .rfind("ORDER BY")
+        .map(|i| sql[i..].trim().trim_end_matches(';').to_string())
+        .unwrap_or_default();
+    let merge_sql = format!(
+        "SELECT {} FROM parts GROUP BY {} {order}",
+        select.join(", "),
+        keys.join(", ")
+    );
+    let mut ctx = SQLContext::new();
+    ctx.register("parts", parts.lazy());
+    let casts: Vec<Expr> = schema
+        .iter()
+        .map(|(n, dt)| col(n.clone()).cast(dt.clone()))
+        .collect();
+    ctx.execute(&merge_sql)?.select(casts).collect()
 }
 
 /// Runs one SQL query over the tables in `dir` (each `NAME.parquet` registered as `NAME`).

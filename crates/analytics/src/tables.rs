@@ -1,8 +1,8 @@
 //! The fact tables: their schemas, and how one article's facts become rows.
 //!
 //! A table is a name and a fixed list of typed columns ([`TableDef`]). Rows are built as
-//! `Vec<Value>` in column order and buffered column-wise in a [`Buffer`] until the sink flushes
-//! them as one chunk ([`Buffer::take_frame`]).
+//! borrowed [`Cell`]s in column order and appended straight into typed column builders of a
+//! [`Buffer`] until the sink flushes them as one chunk ([`Buffer::take_frame`]).
 
 use std::collections::HashMap;
 
@@ -204,62 +204,102 @@ pub(crate) const FACT_TABLES: [&TableDef; 8] = [
     &ACTIVITIES,
 ];
 
-/// One cell.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Value {
-    Str(Option<String>),
+/// One cell of a row, borrowed from the facts (or from a local the row builder computed).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Cell<'a> {
+    Str(Option<&'a str>),
     Int(Option<i64>),
     Float(Option<f64>),
     Bool(Option<bool>),
 }
 
-fn s(v: impl Into<String>) -> Value {
-    Value::Str(Some(v.into()))
+fn s(v: &str) -> Cell<'_> {
+    Cell::Str(Some(v))
 }
-fn os<S: Into<String>>(v: Option<S>) -> Value {
-    Value::Str(v.map(Into::into))
+fn os(v: Option<&str>) -> Cell<'_> {
+    Cell::Str(v)
 }
-fn int(v: usize) -> Value {
-    Value::Int(i64::try_from(v).ok())
+fn int(v: usize) -> Cell<'static> {
+    Cell::Int(i64::try_from(v).ok())
 }
-fn oint(v: Option<usize>) -> Value {
-    Value::Int(v.and_then(|v| i64::try_from(v).ok()))
+fn oint(v: Option<usize>) -> Cell<'static> {
+    Cell::Int(v.and_then(|v| i64::try_from(v).ok()))
 }
-fn b(v: bool) -> Value {
-    Value::Bool(Some(v))
+fn b(v: bool) -> Cell<'static> {
+    Cell::Bool(Some(v))
+}
+
+/// One column of buffered rows, appended in place (no per-cell allocation).
+enum ColBuf {
+    Str(StringChunkedBuilder),
+    Int(PrimitiveChunkedBuilder<Int64Type>),
+    Float(PrimitiveChunkedBuilder<Float64Type>),
+    Bool(BooleanChunkedBuilder),
+}
+
+impl ColBuf {
+    fn new(name: &str, kind: Kind, capacity: usize) -> Self {
+        let name: PlSmallStr = name.into();
+        match kind {
+            Kind::Str => ColBuf::Str(StringChunkedBuilder::new(name, capacity)),
+            Kind::Int => ColBuf::Int(PrimitiveChunkedBuilder::new(name, capacity)),
+            Kind::Float => ColBuf::Float(PrimitiveChunkedBuilder::new(name, capacity)),
+            Kind::Bool => ColBuf::Bool(BooleanChunkedBuilder::new(name, capacity)),
+        }
+    }
+
+    fn push(&mut self, cell: Option<&Cell<'_>>) {
+        match (self, cell) {
+            (ColBuf::Str(v), Some(Cell::Str(x))) => v.append_option(*x),
+            (ColBuf::Int(v), Some(Cell::Int(x))) => v.append_option(*x),
+            (ColBuf::Float(v), Some(Cell::Float(x))) => v.append_option(*x),
+            (ColBuf::Bool(v), Some(Cell::Bool(x))) => v.append_option(*x),
+            (col, _) => {
+                debug_assert!(false, "cell type mismatch");
+                match col {
+                    ColBuf::Str(v) => v.append_null(),
+                    ColBuf::Int(v) => v.append_null(),
+                    ColBuf::Float(v) => v.append_null(),
+                    ColBuf::Bool(v) => v.append_null(),
+                }
+            }
+        }
+    }
+
+    fn finish(self) -> Column {
+        match self {
+            ColBuf::Str(v) => v.finish().into_column(),
+            ColBuf::Int(v) => v.finish().into_column(),
+            ColBuf::Float(v) => v.finish().into_column(),
+            ColBuf::Bool(v) => v.finish().into_column(),
+        }
+    }
 }
 
 /// Column-wise buffer of one table's rows that have not been written yet.
-pub(crate) enum ColBuf {
-    Str(Vec<Option<String>>),
-    Int(Vec<Option<i64>>),
-    Float(Vec<Option<f64>>),
-    Bool(Vec<Option<bool>>),
-}
-
 pub(crate) struct Buffer {
     pub def: &'static TableDef,
     cols: Vec<ColBuf>,
     rows: usize,
+    capacity: usize,
 }
 
 impl Buffer {
-    pub fn new(def: &'static TableDef) -> Self {
-        let cols = def
-            .columns
-            .iter()
-            .map(|(_, k)| Self::empty_col(*k))
-            .collect();
-        Buffer { def, cols, rows: 0 }
+    /// An empty buffer that reserves room for `capacity` rows at a time.
+    pub fn new(def: &'static TableDef, capacity: usize) -> Self {
+        Buffer {
+            def,
+            cols: Self::empty_cols(def, capacity),
+            rows: 0,
+            capacity,
+        }
     }
 
-    fn empty_col(kind: Kind) -> ColBuf {
-        match kind {
-            Kind::Str => ColBuf::Str(Vec::new()),
-            Kind::Int => ColBuf::Int(Vec::new()),
-            Kind::Float => ColBuf::Float(Vec::new()),
-            Kind::Bool => ColBuf::Bool(Vec::new()),
-        }
+    fn empty_cols(def: &TableDef, capacity: usize) -> Vec<ColBuf> {
+        def.columns
+            .iter()
+            .map(|(n, k)| ColBuf::new(n, *k, capacity))
+            .collect()
     }
 
     pub fn rows(&self) -> usize {
@@ -269,31 +309,15 @@ impl Buffer {
     /// Appends one row. The row is built by this module against the table's own definition,
     /// so a length or type mismatch is a bug here; it is caught in debug builds, and a
     /// mismatched cell is stored as null rather than corrupting the columns.
-    pub fn push(&mut self, row: Vec<Value>) {
+    pub fn push(&mut self, row: &[Cell<'_>]) {
         debug_assert_eq!(
             row.len(),
             self.cols.len(),
             "row width for {}",
             self.def.name
         );
-        let mut cells = row.into_iter();
-        for col in &mut self.cols {
-            let cell = cells.next();
-            match (col, cell) {
-                (ColBuf::Str(v), Some(Value::Str(x))) => v.push(x),
-                (ColBuf::Int(v), Some(Value::Int(x))) => v.push(x),
-                (ColBuf::Float(v), Some(Value::Float(x))) => v.push(x),
-                (ColBuf::Bool(v), Some(Value::Bool(x))) => v.push(x),
-                (col, other) => {
-                    debug_assert!(other.is_none(), "cell type in {}", self.def.name);
-                    match col {
-                        ColBuf::Str(v) => v.push(None),
-                        ColBuf::Int(v) => v.push(None),
-                        ColBuf::Float(v) => v.push(None),
-                        ColBuf::Bool(v) => v.push(None),
-                    }
-                }
-            }
+        for (i, col) in self.cols.iter_mut().enumerate() {
+            col.push(row.get(i));
         }
         self.rows += 1;
     }
@@ -301,28 +325,26 @@ impl Buffer {
     /// Moves the buffered rows out as a DataFrame and empties the buffer.
     pub fn take_frame(&mut self) -> PolarsResult<DataFrame> {
         let height = self.rows;
-        let mut columns = Vec::with_capacity(self.cols.len());
-        for ((name, kind), col) in self.def.columns.iter().zip(self.cols.iter_mut()) {
-            let name: PlSmallStr = (*name).into();
-            let c = match std::mem::replace(col, Self::empty_col(*kind)) {
-                ColBuf::Str(v) => Column::new(name, v),
-                ColBuf::Int(v) => Column::new(name, v),
-                ColBuf::Float(v) => Column::new(name, v),
-                ColBuf::Bool(v) => Column::new(name, v),
-            };
-            columns.push(c);
-        }
+        let cols = std::mem::replace(&mut self.cols, Self::empty_cols(self.def, self.capacity));
         self.rows = 0;
-        DataFrame::new(height, columns)
+        DataFrame::new(height, cols.into_iter().map(ColBuf::finish).collect())
     }
 }
 
-/// The rows one article contributes to each fact table, in [`FACT_TABLES`] order.
-pub(crate) fn article_rows(article: &Article, facts: &ArticleFacts) -> [Vec<Vec<Value>>; 8] {
-    let mut out: [Vec<Vec<Value>>; 8] = Default::default();
+/// Receives each row an article contributes: the table's index in [`FACT_TABLES`] and the
+/// row's cells in column order.
+pub(crate) type Emit<'e> = dyn FnMut(usize, &[Cell<'_>]) -> PolarsResult<()> + 'e;
+
+/// Passes the rows one article contributes to each fact table to `emit`, table by table in
+/// [`FACT_TABLES`] order (mention tables in mention order).
+pub(crate) fn article_rows(
+    article: &Article,
+    facts: &ArticleFacts,
+    emit: &mut Emit<'_>,
+) -> PolarsResult<()> {
     let (cluster_id, representative) = match &article.cluster {
-        Some(c) => (c.id.clone(), c.representative),
-        None => (article.id.clone(), true),
+        Some(c) => (c.id.as_str(), c.representative),
+        None => (article.id.as_str(), true),
     };
     let cycle_labels: Vec<String> = facts.cycles.iter().map(|c| c.label()).collect();
     let primary = facts.primary_region.as_ref();
@@ -336,26 +358,31 @@ pub(crate) fn article_rows(article: &Article, facts: &ArticleFacts) -> [Vec<Vec<
         ),
         None => (None, None, None),
     };
-    out[0].push(vec![
-        s(&article.id),
-        s(&article.provenance.path),
-        Value::Int(article.provenance.line.and_then(|l| i64::try_from(l).ok())),
-        s(outlet_kind(article.outlet.kind)),
-        os(article.outlet.name.clone()),
-        os(article.title.clone()),
-        os(published.clone()),
-        os(published_precision),
-        os(published_source),
-        os(primary.map(|r| r.code.clone())),
-        os(primary.map(|r| r.name.clone())),
-        os(primary.map(|r| r.province_code.clone())),
-        os(primary.map(|r| r.province_name.clone())),
-        s(cycle_labels.join(";")),
-        s(&cluster_id),
-        b(representative),
-        int(article.paragraphs.len()),
-        int(article.removed.len()),
-    ]);
+    let cycles_joined = cycle_labels.join(";");
+    let line = article.provenance.line.and_then(|l| i64::try_from(l).ok());
+    emit(
+        0,
+        &[
+            s(&article.id),
+            s(&article.provenance.path),
+            Cell::Int(line),
+            s(outlet_kind(article.outlet.kind)),
+            os(article.outlet.name.as_deref()),
+            os(article.title.as_deref()),
+            os(published.as_deref()),
+            os(published_precision),
+            os(published_source),
+            os(primary.map(|r| r.code.as_str())),
+            os(primary.map(|r| r.name.as_str())),
+            os(primary.map(|r| r.province_code.as_str())),
+            os(primary.map(|r| r.province_name.as_str())),
+            s(&cycles_joined),
+            s(cluster_id),
+            b(representative),
+            int(article.paragraphs.len()),
+            int(article.removed.len()),
+        ],
+    )?;
 
     let article_cycle_labels: Vec<&str> = if cycle_labels.is_empty() {
         vec![""]
@@ -363,110 +390,130 @@ pub(crate) fn article_rows(article: &Article, facts: &ArticleFacts) -> [Vec<Vec<
         cycle_labels.iter().map(String::as_str).collect()
     };
     for label in article_cycle_labels {
-        out[1].push(vec![
-            s(&article.id),
-            s(&cluster_id),
-            b(representative),
-            os(primary.map(|r| r.province_code.clone())),
-            os(primary.map(|r| r.province_name.clone())),
-            s(label),
-        ]);
+        emit(
+            1,
+            &[
+                s(&article.id),
+                s(cluster_id),
+                b(representative),
+                os(primary.map(|r| r.province_code.as_str())),
+                os(primary.map(|r| r.province_name.as_str())),
+                s(label),
+            ],
+        )?;
+    }
+
+    // The span columns every mention table starts with, and the two it ends with.
+    macro_rules! mention_row {
+        ($m:expr, [$($cell:expr),* $(,)?]) => {
+            [
+                s(&article.id),
+                int($m.span.paragraph),
+                int($m.span.start),
+                int($m.span.end),
+                s(&$m.text),
+                $($cell,)*
+                s(&$m.evidence),
+                s(&$m.rule),
+            ]
+        };
     }
 
     for m in &facts.mentions {
-        let head = || {
-            vec![
-                s(&article.id),
-                int(m.span.paragraph),
-                int(m.span.start),
-                int(m.span.end),
-                s(&m.text),
-            ]
-        };
-        let tail = |mut row: Vec<Value>| {
-            row.push(s(&m.evidence));
-            row.push(s(&m.rule));
-            row
-        };
         match &m.value {
             MentionValue::Official(o) => {
                 let code = o.region_code.as_deref();
-                let mut row = head();
-                row.extend([
-                    os(o.modifier.map(|m| m.as_str())),
-                    s(&o.title),
-                    os(o.body.clone()),
-                    os(code),
-                    os(code.and_then(|c| regions.name(c))),
-                    os(code.map(province_of)),
-                    os(o.name.clone()),
-                    oint(o.person),
-                ]);
-                out[2].push(tail(row));
+                let region_name = code.and_then(|c| regions.name(c));
+                let province = code.map(province_of);
+                let row = mention_row!(
+                    m,
+                    [
+                        os(o.modifier.map(|m| m.as_str())),
+                        s(&o.title),
+                        os(o.body.as_deref()),
+                        os(code),
+                        os(region_name.as_deref()),
+                        os(province.as_deref()),
+                        os(o.name.as_deref()),
+                        oint(o.person),
+                    ]
+                );
+                emit(2, &row)?;
             }
             MentionValue::Region(r) => {
-                let mut row = head();
-                row.extend([
-                    s(&r.code),
-                    s(&r.name),
-                    s(r.level.as_str()),
-                    s(&r.province_code),
-                    s(&r.province_name),
-                    s(region_role(r)),
-                ]);
-                out[3].push(tail(row));
+                let row = mention_row!(
+                    m,
+                    [
+                        s(&r.code),
+                        s(&r.name),
+                        s(r.level.as_str()),
+                        s(&r.province_code),
+                        s(&r.province_name),
+                        s(region_role(r)),
+                    ]
+                );
+                emit(3, &row)?;
             }
             MentionValue::Date(d) => {
-                let mut row = head();
-                row.extend([
-                    s(&d.iso),
-                    s(d.precision.as_str()),
-                    s(date_anchor(d.anchor)),
-                    b(d.weekday_conflict),
-                    b(d.chrome),
-                ]);
-                out[4].push(tail(row));
+                let row = mention_row!(
+                    m,
+                    [
+                        s(&d.iso),
+                        s(d.precision.as_str()),
+                        s(date_anchor(d.anchor)),
+                        b(d.weekday_conflict),
+                        b(d.chrome),
+                    ]
+                );
+                emit(4, &row)?;
             }
             MentionValue::Count(c) => {
-                let mut row = head();
-                row.extend([
-                    Value::Float(c.value),
-                    b(c.approximate),
-                    s(&c.noun),
-                    s(c.role.as_str()),
-                ]);
-                out[5].push(tail(row));
+                let row = mention_row!(
+                    m,
+                    [
+                        Cell::Float(c.value),
+                        b(c.approximate),
+                        s(&c.noun),
+                        s(c.role.as_str()),
+                    ]
+                );
+                emit(5, &row)?;
             }
             MentionValue::LegalInstrument(l) => {
-                let mut row = head();
-                row.extend([
-                    s(&l.instrument_type),
-                    os(l.number.clone()),
-                    Value::Int(l.year.map(i64::from)),
-                    os(l.issuer.clone()),
-                    os(l.subject.clone()),
-                    os(l.issued.map(|d| d.iso())),
-                    int(l.instrument),
-                ]);
-                out[6].push(tail(row));
+                let issued = l.issued.map(|d| d.iso());
+                let row = mention_row!(
+                    m,
+                    [
+                        s(&l.instrument_type),
+                        os(l.number.as_deref()),
+                        Cell::Int(l.year.map(i64::from)),
+                        os(l.issuer.as_deref()),
+                        os(l.subject.as_deref()),
+                        os(issued.as_deref()),
+                        int(l.instrument),
+                    ]
+                );
+                emit(6, &row)?;
             }
             MentionValue::Activity(a) => {
-                out[7].push(activity_row(
+                activity_row(
                     article,
                     facts,
                     m,
                     a,
-                    &cluster_id,
+                    cluster_id,
                     representative,
                     &regions,
-                ));
+                    emit,
+                )?;
             }
             MentionValue::ElectionCycle(_) => {}
         }
     }
-    out
+    Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 fn activity_row(
     article: &Article,
     facts: &ArticleFacts,
@@ -475,7 +522,8 @@ fn activity_row(
     cluster_id: &str,
     representative: bool,
     regions: &RegionIndex<'_>,
-) -> Vec<Value> {
+    emit: &mut Emit<'_>,
+) -> PolarsResult<()> {
     // The activity's own region, else the article's primary region.
     let (code, name, level, province_code, province_name) = match a.region_code.as_deref() {
         Some(code) => {
@@ -526,29 +574,32 @@ fn activity_row(
         };
         format!("{} ({title})", p.name)
     });
-    vec![
-        s(&article.id),
-        s(cluster_id),
-        b(representative),
-        int(m.span.paragraph),
-        int(m.span.start),
-        int(m.span.end),
-        s(a.activity_type.as_str()),
-        os(code),
-        os(name),
-        os(level),
-        os(province_code),
-        os(province_name),
-        s(cycle),
-        os(date),
-        os(precision.map(Precision::as_str)),
-        os(date_source),
-        Value::Float(a.count),
-        os(a.count_role.map(|r| r.as_str())),
-        os(official),
-        s(&m.evidence),
-        s(&m.rule),
-    ]
+    emit(
+        7,
+        &[
+            s(&article.id),
+            s(cluster_id),
+            b(representative),
+            int(m.span.paragraph),
+            int(m.span.start),
+            int(m.span.end),
+            s(a.activity_type.as_str()),
+            os(code.as_deref()),
+            os(name.as_deref()),
+            os(level),
+            os(province_code.as_deref()),
+            os(province_name.as_deref()),
+            s(&cycle),
+            os(date.as_deref()),
+            os(precision.map(Precision::as_str)),
+            os(date_source),
+            Cell::Float(a.count),
+            os(a.count_role.map(|r| r.as_str())),
+            os(official.as_deref()),
+            s(&m.evidence),
+            s(&m.rule),
+        ],
+    )
 }
 
 /// The regions an article names (its region mentions and primary region), by code.

@@ -5,6 +5,7 @@ mod atomic;
 mod fixture;
 mod interop;
 mod memory;
+mod partition;
 mod sql;
 
 use std::path::Path;

@@ -59,5 +59,5 @@ fn buffered_rows_never_exceed_the_bound() {
     let i = crate::row(&run.summary, &[("province_code", "61")]);
     assert_eq!(num_at(&run.summary, "pledge_events", i), articles as f64);
     assert_eq!(num_at(&run.summary, "pledgers", i), 10.0 * articles as f64);
-    assert_eq!(DEFAULT_CHUNK_ROWS, 50_000);
+    assert_eq!(DEFAULT_CHUNK_ROWS, 16_384);
 }

@@ -1,0 +1,56 @@
+//! The aggregates come out the same whether finish reads the fact tables whole or one
+//! partition of articles at a time.
+
+use polars::prelude::*;
+use warta_analytics::{query, TableSink, AGGREGATES};
+
+use crate::fixture;
+
+/// Every aggregate of a run, each sorted by all its columns (ties in ORDER BY may fall
+/// either way).
+fn aggregates(partition_rows: Option<usize>) -> Vec<(String, DataFrame)> {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sink = TableSink::create(dir.path()).unwrap();
+    if let Some(rows) = partition_rows {
+        sink = sink.with_partition_rows(rows);
+    }
+    for (a, f) in fixture::corpus() {
+        sink.push(&a, &f).unwrap();
+    }
+    sink.finish().unwrap();
+    AGGREGATES
+        .iter()
+        .map(|(name, _)| {
+            let df = query(dir.path(), &format!("SELECT * FROM {name}")).unwrap();
+            let cols: Vec<PlSmallStr> = df.get_column_names_owned();
+            let sorted = df
+                .sort(cols, SortMultipleOptions::default().with_nulls_last(true))
+                .unwrap();
+            (name.to_string(), sorted)
+        })
+        .collect()
+}
+
+#[test]
+fn partitioned_aggregates_equal_whole_ones() {
+    let whole = aggregates(None);
+    assert!(
+        whole.iter().all(|(_, df)| df.height() > 0),
+        "the fixture fills every aggregate"
+    );
+    // One article per partition, and a few articles per partition.
+    for rows in [1, 7] {
+        let parts = aggregates(Some(rows));
+        for ((name, a), (_, b)) in whole.iter().zip(&parts) {
+            assert_eq!(
+                a.schema(),
+                b.schema(),
+                "{name} schema, partition rows {rows}"
+            );
+            assert!(
+                a.equals_missing(b),
+                "{name} with partition rows {rows}:\nwhole\n{a}\npartitioned\n{b}"
+            );
+        }
+    }
+}
