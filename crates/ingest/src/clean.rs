@@ -333,7 +333,10 @@ pub(crate) fn clean_keeping_tokens(
     }
 
     // Repeated paragraphs.
-    let mut dedup = Dedup::default();
+    let mut dedup = Dedup::with_capacity(
+        joined.len(),
+        joined.iter().map(|l| l.text.len()).sum::<usize>(),
+    );
     for line in joined {
         let verdict = match line.norm {
             Some(norm) => dedup.check_normalised(norm),
@@ -408,6 +411,14 @@ fn find_body_start(cands: &[Line], has_dateline: impl Fn(usize) -> bool) -> usiz
     }
     // No clear start: only the first lines are looked at as header matter.
     limit.min(3)
+}
+
+/// Compiles the patterns of this module (datelines, dates, copyright lines) now, so that a
+/// thread can do it while another compiles the boilerplate rules.
+pub(crate) fn compile_patterns() {
+    dateline_rules();
+    date_res();
+    copyright_re();
 }
 
 struct DatelineRule {

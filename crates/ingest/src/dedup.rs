@@ -62,6 +62,28 @@ pub(crate) struct Dedup {
 }
 
 impl Dedup {
+    /// A de-duplicator sized for about `paragraphs` paragraphs of `bytes` bytes in all, so
+    /// that its tables do not grow step by step.
+    pub fn with_capacity(paragraphs: usize, bytes: usize) -> Dedup {
+        // Indonesian news text: about one word per seven bytes, about half of them distinct
+        // within a paragraph and across an article.
+        let words = bytes / 7;
+        Dedup {
+            exact: HashKeyed::with_capacity_and_hasher(paragraphs, Default::default()),
+            prefixes: HashKeyed::with_capacity_and_hasher(paragraphs, Default::default()),
+            normalised: Vec::with_capacity(paragraphs),
+            tokens: Vec::with_capacity(words),
+            token_ends: Vec::with_capacity(paragraphs),
+            sizes: Vec::with_capacity(paragraphs),
+            index: HashKeyed::with_capacity_and_hasher(words / 2, Default::default()),
+            postings: Vec::with_capacity(words),
+            toks: Vec::new(),
+            set: Vec::new(),
+            shared: Vec::with_capacity(paragraphs),
+            touched: Vec::with_capacity(paragraphs),
+        }
+    }
+
     /// Looks at the next paragraph; when it is kept it becomes kept paragraph number
     /// `self.kept()` (before the call).
     pub fn check(&mut self, text: &str) -> Verdict {
@@ -110,8 +132,10 @@ impl Dedup {
 
     fn check_with(&mut self, norm: String, h: u64, set: &[u64]) -> Verdict {
         // Truncated copy: a long enough prefix of a kept paragraph, cut before its end.
-        let prefix_hash = (norm.len() >= PREFIX_CHARS && norm.chars().count() >= PREFIX_CHARS)
-            .then(|| xxh3_64(prefix_chars(&norm, PREFIX_CHARS).as_bytes()));
+        // At least PREFIX_CHARS chars: the char at PREFIX_CHARS - 1 exists.
+        let prefix_hash = (norm.len() >= PREFIX_CHARS
+            && norm.char_indices().nth(PREFIX_CHARS - 1).is_some())
+        .then(|| xxh3_64(prefix_chars(&norm, PREFIX_CHARS).as_bytes()));
         if let Some(ph) = prefix_hash {
             if let Some(cands) = self.prefixes.get(&ph) {
                 for &of in cands {

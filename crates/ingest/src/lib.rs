@@ -202,7 +202,8 @@ pub enum IngestError {
 /// Read, clean, de-duplicate and cluster; deliver articles in deterministic order (input path
 /// order, then line) in batches to `on_batch`, on the calling thread.
 ///
-/// A reader thread reads the files in order and sends raw documents through a bounded channel;
+/// A reader thread reads the files in order and sends raw documents through a bounded channel
+/// (meanwhile another thread compiles the dateline patterns);
 /// this thread collects a batch, cleans it and computes MinHash signatures in parallel (rayon,
 /// order kept), assigns clusters in input order, then calls `on_batch`. Memory holds one batch,
 /// the channel and the reader's buffer, plus the syndication index (band hashes and 128 bytes
@@ -228,6 +229,9 @@ where
     let mut clusterer = Clusterer::new(opts.syndication_threshold);
     std::thread::scope(|s| {
         let (tx, rx) = sync_channel::<Msg>(batch_size.min(1024));
+        // The dateline patterns compile while the first batch is read and while the first
+        // cleaning thread compiles the boilerplate rules.
+        s.spawn(clean::compile_patterns);
         s.spawn(move || read::read_all(files, opts, tx));
         let mut batch: Vec<RawDoc> = Vec::with_capacity(batch_size);
         for msg in rx.iter() {

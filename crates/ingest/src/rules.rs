@@ -2,7 +2,8 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::{dfa, Anchored, MatchKind};
 use regex::Regex;
 use serde::Deserialize;
 use warta_core::{OutletKind, RemovalReason};
@@ -120,28 +121,61 @@ impl Candidates {
 const SLOTS: usize = 128;
 
 /// For a pattern anchored at the start of the text: the bytes a text can start with for the
-/// pattern to match it. `None` when not anchored or when the DFA cannot tell (then the regex
-/// is always tried).
+/// pattern to match it (a superset: a byte may be kept that no match starts with). `None` when
+/// not anchored (then the regex is always tried).
+///
+/// Read off the parsed pattern, which costs far less than building an automaton for it.
 fn first_bytes(pattern: &str) -> Option<Box<[bool; 256]>> {
-    use regex_automata::{hybrid::dfa::DFA, Anchored, Input};
     use regex_syntax::hir::Look;
 
     let hir = regex_syntax::parse(pattern).ok()?;
     if !hir.properties().look_set_prefix().contains(Look::Start) {
         return None;
     }
-    let dfa = DFA::new(pattern).ok()?;
-    let mut cache = dfa.create_cache();
-    let start = dfa
-        .start_state_forward(&mut cache, &Input::new("").anchored(Anchored::Yes))
-        .ok()?;
     let mut table = Box::new([false; 256]);
-    for b in 0..=255u8 {
-        // A state other than the dead one (a match, a quit, a live state) keeps the byte.
-        let next = dfa.next_state(&mut cache, start, b).ok()?;
-        table[usize::from(b)] = !next.is_dead();
+    if first_bytes_of(&hir, &mut table) {
+        // The pattern matches the empty text: any line may match.
+        table.fill(true);
     }
     Some(table)
+}
+
+/// Marks in `table` the bytes a match of `hir` can start with; true when `hir` can match the
+/// empty text (then what follows it can start the match too).
+fn first_bytes_of(hir: &regex_syntax::hir::Hir, table: &mut [bool; 256]) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => true,
+        HirKind::Literal(lit) => match lit.0.first() {
+            Some(&b) => {
+                table[usize::from(b)] = true;
+                false
+            }
+            None => true,
+        },
+        HirKind::Class(Class::Bytes(class)) => {
+            for r in class.ranges() {
+                table[usize::from(r.start())..=usize::from(r.end())].fill(true);
+            }
+            false
+        }
+        HirKind::Class(Class::Unicode(class)) => {
+            // UTF-8 keeps the order of code points, so the first bytes of a range of chars
+            // lie between the first bytes of its ends.
+            let lead = |c: char| usize::from(c.encode_utf8(&mut [0; 4]).as_bytes()[0]);
+            for r in class.ranges() {
+                table[lead(r.start())..=lead(r.end())].fill(true);
+            }
+            false
+        }
+        HirKind::Repetition(rep) => first_bytes_of(&rep.sub, table) || rep.min == 0,
+        HirKind::Capture(cap) => first_bytes_of(&cap.sub, table),
+        HirKind::Concat(subs) => subs.iter().all(|sub| first_bytes_of(sub, table)),
+        HirKind::Alternation(subs) => subs
+            .iter()
+            .fold(false, |empty, sub| first_bytes_of(sub, table) | empty),
+    }
 }
 
 /// All rules, by scope, in file order.
@@ -149,7 +183,7 @@ fn first_bytes(pattern: &str) -> Option<Box<[bool; 256]>> {
 pub(crate) struct Rules {
     pub rules: Vec<Rule>,
     /// All required literals, ASCII case ignored.
-    prefilter: AhoCorasick,
+    prefilter: dfa::DFA,
     /// Rule slot of each literal of `prefilter`.
     literal_slot: Vec<u32>,
     line_ids: Vec<usize>,
@@ -212,11 +246,11 @@ impl Rules {
                 }
             }
         }
-        let prefilter = AhoCorasickBuilder::new()
+        let prefilter = dfa::Builder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
-            // Every line is scanned: a full DFA is the cheapest per byte.
-            .kind(Some(AhoCorasickKind::DFA))
+            // Walked by hand in `candidates`, byte by byte.
+            .prefilter(false)
             .build(&literals)
             .expect("required literals build an automaton");
         let ids = |scope: Scope| -> Vec<usize> {
@@ -293,10 +327,27 @@ impl Rules {
         if !line.is_ascii() && (line.contains('\u{17f}') || line.contains('\u{212a}')) {
             return Candidates::ALL;
         }
+        // Every literal occurring anywhere in the line (overlapping matches): one transition
+        // per byte; a match state lists all literals ending at that byte.
+        let dfa = &self.prefilter;
+        let Ok(mut sid) = dfa.start_state(Anchored::No) else {
+            return Candidates::ALL;
+        };
         let mut bits = 0u128;
-        for m in self.prefilter.find_overlapping_iter(line) {
-            if let Some(&slot) = self.literal_slot.get(m.pattern().as_usize()) {
-                bits |= 1u128 << slot;
+        let mut add_matches = |sid| {
+            for i in 0..dfa.match_len(sid) {
+                if let Some(&slot) = self.literal_slot.get(dfa.match_pattern(sid, i).as_usize()) {
+                    bits |= 1u128 << slot;
+                }
+            }
+        };
+        if dfa.is_match(sid) {
+            add_matches(sid);
+        }
+        for &b in line.as_bytes() {
+            sid = dfa.next_state(Anchored::No, sid, b);
+            if dfa.is_special(sid) && dfa.is_match(sid) {
+                add_matches(sid);
             }
         }
         Candidates(bits)
@@ -430,6 +481,46 @@ mod tests {
             .unwrap();
         assert!(!copyright.may_start("Bupati menegaskan ASN harus netral."));
         assert!(copyright.may_start("copyright antara"));
+    }
+
+    /// The first bytes as an automaton for the pattern sees them: exact, and costly to build.
+    fn first_bytes_by_dfa(pattern: &str) -> Option<[bool; 256]> {
+        use regex_automata::{hybrid::dfa::DFA, Anchored, Input};
+
+        let dfa = DFA::new(pattern).ok()?;
+        let mut cache = dfa.create_cache();
+        let start = dfa
+            .start_state_forward(&mut cache, &Input::new("").anchored(Anchored::Yes))
+            .ok()?;
+        let mut table = [false; 256];
+        for b in 0..=255u8 {
+            // A state other than the dead one (a match, a quit, a live state) keeps the byte.
+            let next = dfa.next_state(&mut cache, start, b).ok()?;
+            table[usize::from(b)] = !next.is_dead();
+        }
+        Some(table)
+    }
+
+    #[test]
+    fn first_byte_tables_keep_every_byte_the_automaton_keeps() {
+        let file: RuleFile = serde_json::from_str(RULES_JSON).unwrap();
+        let extra = [
+            "(?i)^(?:ab|c?d)*e",
+            "^(?:x|)y",
+            "^[^|]+z",
+            "^\\p{Lu}\\w",
+            "^(?-u:\\b)ab",
+        ];
+        let patterns = file.rules.iter().map(|r| r.pattern.as_str()).chain(extra);
+        for pattern in patterns {
+            let (Some(table), Some(exact)) = (first_bytes(pattern), first_bytes_by_dfa(pattern))
+            else {
+                continue;
+            };
+            for b in 0..256 {
+                assert!(table[b] || !exact[b], "{pattern}: byte {b:#x} dropped");
+            }
+        }
     }
 
     #[test]
