@@ -9,7 +9,7 @@ use polars::io::parquet::write::BatchedWriter as ParquetBatched;
 use polars::prelude::*;
 use warta_core::{Article, ArticleFacts};
 
-use crate::sql::{run_aggregates, Partition, PROVINCE_CYCLE_SUMMARY};
+use crate::sql::{aggregates_read, run_aggregates, Partition, PROVINCE_CYCLE_SUMMARY};
 use crate::tables::{article_rows, Buffer, FACT_TABLES};
 use crate::{io_err, AnalyticsError, RunTables, TableInfo};
 
@@ -30,6 +30,8 @@ struct TableWriter {
     written: usize,
     parquet: ParquetBatched<File>,
     csv: CsvBatched<File>,
+    /// Whether the aggregates read this table, so that its rows count towards a partition.
+    aggregated: bool,
 }
 
 impl TableWriter {
@@ -96,6 +98,7 @@ impl TableSink {
             let csv_file = File::create(&csv_path).map_err(|e| io_err(&csv_path, e))?;
             sink.writers.push(TableWriter {
                 buffer: Buffer::new(def, 1024),
+                aggregated: aggregates_read(def.name),
                 written: 0,
                 parquet: ParquetWriter::new(pq_file).batched(&schema)?,
                 csv: CsvWriter::new(csv_file)
@@ -156,11 +159,9 @@ impl TableSink {
         })?;
         // A partition ends after the article that fills one of its tables.
         let starts = self.partition_starts.last();
-        let full = self
-            .writers
-            .iter()
-            .enumerate()
-            .any(|(i, w)| w.total() - starts.map_or(0, |s| s[i]) >= self.partition_rows);
+        let full = self.writers.iter().enumerate().any(|(i, w)| {
+            w.aggregated && w.total() - starts.map_or(0, |s| s[i]) >= self.partition_rows
+        });
         if full {
             let totals = self.writers.iter().map(TableWriter::total).collect();
             self.partition_starts.push(totals);

@@ -168,6 +168,16 @@ pub(crate) const MERGES: [(&str, &[(&str, Merge)]); 5] = [
     ),
 ];
 
+/// Whether the aggregates read table `name` (names each query's FROM and JOIN clauses give;
+/// every table when the SQL cannot be parsed, which a test rules out).
+pub(crate) fn aggregates_read(name: &str) -> bool {
+    AGGREGATES.iter().any(|(_, sql)| {
+        extract_table_identifiers(sql, false, true)
+            .map(|tables| tables.iter().any(|t| t == name))
+            .unwrap_or(true)
+    })
+}
+
 /// A slice of the fact tables made of whole articles: per table, its name, first row and
 /// number of rows.
 #[derive(Debug, Clone)]
@@ -350,4 +360,36 @@ fn describe_tables(dir: &Path) -> Result<String, AnalyticsError> {
         s.push_str(&format!("  {name}({})\n", cols.join(", ")));
     }
     Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aggregates_read_exactly_the_tables_their_sql_names() {
+        let read: Vec<&str> = crate::tables::FACT_TABLES
+            .iter()
+            .map(|t| t.name)
+            .filter(|n| aggregates_read(n))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                "articles",
+                "article_cycles",
+                "officials",
+                "instruments",
+                "activities"
+            ]
+        );
+        assert!(!aggregates_read("regions"));
+    }
+
+    #[test]
+    fn every_aggregate_has_a_merge_rule() {
+        for (name, _) in AGGREGATES {
+            assert!(MERGES.iter().any(|(n, _)| *n == name), "{name}");
+        }
+    }
 }
