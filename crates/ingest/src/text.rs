@@ -397,7 +397,18 @@ pub(crate) type HashKeyed<V> = HashMap<u64, V, BuildHasherDefault<PassHasher>>;
 
 /// Number of words (whitespace separated) of a text.
 pub(crate) fn word_count(text: &str) -> usize {
-    text.split_whitespace().count()
+    if !text.is_ascii() {
+        return text.split_whitespace().count();
+    }
+    // ASCII: count the bytes that start a word (what `split_whitespace` splits on: space, tab,
+    // line feed, vertical tab, form feed, carriage return).
+    let space = |b: u8| matches!(b, b' ' | b'\t'..=b'\r');
+    let bytes = text.as_bytes();
+    let starts = bytes
+        .windows(2)
+        .filter(|w| space(w[0]) && !space(w[1]))
+        .count();
+    starts + usize::from(bytes.first().is_some_and(|&b| !space(b)))
 }
 
 /// True when the text ends like a sentence (`.`, `!`, `?`, or a closing quote after one).
@@ -532,6 +543,13 @@ mod tests {
             s in "[ aZ`\t\n\u{b}\u{1c}\u{a0}\u{201c}\u{2019}\u{2014}\u{c9}\u{130}\u{ff21}\u{2003}.]{0,24}"
         ) {
             proptest::prop_assert_eq!(normalise(&s), normalise_by_char(&s));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn word_count_counts_as_split_whitespace_does(s in "[ a.\t\n\u{b}\u{c}\r\u{1c}\u{a0}\u{2003}]{0,16}") {
+            proptest::prop_assert_eq!(word_count(&s), s.split_whitespace().count());
         }
     }
 
