@@ -89,7 +89,11 @@ impl Template {
     /// The parts of sentence `k`.
     pub fn sentence(&self, k: usize) -> &[Part] {
         let start = self.sentences.get(k).copied().unwrap_or(self.parts.len());
-        let end = self.sentences.get(k + 1).copied().unwrap_or(self.parts.len());
+        let end = self
+            .sentences
+            .get(k + 1)
+            .copied()
+            .unwrap_or(self.parts.len());
         &self.parts[start.min(end)..end]
     }
 }
@@ -350,7 +354,9 @@ impl PhraseMatcher {
         let mut pats = Vec::new();
         let mut kinds = Vec::new();
         for (g, group) in lists.phrases.iter().enumerate() {
-            for alt in group {
+            // `~word`: written as an alternative, never matched (`itu` is too common a word to
+            // take for `tersebut`).
+            for alt in group.iter().filter(|a| !a.starts_with('~')) {
                 let cap = capitalise(alt);
                 for (p, is_cap) in [(alt.to_string(), false), (cap, true)] {
                     if !p.is_empty() && seen.insert(p.clone()) {
@@ -722,8 +728,10 @@ fn template_article(
             // A long form before its abbreviation in parentheses, or the abbreviation itself,
             // stays: `Sekretaris Daerah (Sekda)` must not become `Sekda (Sekda)`.
             let bracketed = p[..s].ends_with('(') || p[e..].starts_with(" (");
+            let hyphenated = p[..s].ends_with('-') || p[e..].starts_with('-');
             if whole_word(p, s, e)
                 && !bracketed
+                && !hyphenated
                 && free(&taken, s, e)
                 && (!cap || sentence_start(p, s))
             {
@@ -782,7 +790,10 @@ fn split_sentences(parts: Vec<Part>) -> (Vec<Part>, Vec<usize>) {
                     '\u{201d}' => quote = false,
                     '.' if !quote && rest[i + 1..].starts_with(' ') => {
                         let after = rest[i + 2..].chars().next();
-                        let next_ok = after.is_some_and(|c| c.is_uppercase() || c == '"' || c == '\u{201c}');
+                        // Nothing after the space: a slot follows (a name, a region, a
+                        // capitalised phrase).
+                        let next_ok =
+                            after.is_none_or(|c| c.is_uppercase() || c == '"' || c == '\u{201c}');
                         let word = rest[..i].rsplit([' ', '(']).next().unwrap_or("");
                         let word_ok = if i == 0 {
                             out.last().is_some_and(|p| !matches!(p, Part::Lit(_)))
@@ -839,6 +850,54 @@ mod tests {
     fn regions() -> Regions {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/gazetteer/data");
         Regions::load(&dir).expect("gazetteer data in the repository")
+    }
+
+    fn lits(parts: &[Part]) -> String {
+        parts
+            .iter()
+            .map(|p| match p {
+                Part::Lit(s) => s.to_string(),
+                Part::Choice { group, .. } => format!("<{}>", lists().phrases[*group as usize][0]),
+                _ => "<slot>".to_string(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn paragraphs_split_into_sentences_outside_quotes_and_abbreviations() {
+        let r = regions();
+        let m = RegionMatcher::new(&r);
+        let raw = "Apel digelar di halaman kantor bupati pada Senin (7/10/2024). Acara dibuka oleh Drs. Ketut Moa, M.Si. dengan tertib. \"Kami netral. Semua hadir,\" kata dia. Sebanyak 800 ASN ikut.\n";
+        let a = template_article("t", raw, &m, &PhraseMatcher::new(lists()));
+        let t = &a.paragraphs[0];
+        let sentences: Vec<String> = (0..t.sentences.len())
+            .map(|k| lits(t.sentence(k)))
+            .collect();
+        assert_eq!(sentences.len(), 4, "{sentences:?}");
+        assert!(sentences[0].ends_with("<slot>."), "{sentences:?}");
+        assert!(sentences[1].contains("Drs. "), "{sentences:?}");
+        assert!(
+            sentences[2].starts_with("\"Kami netral. ") && sentences[2].ends_with("<kata dia>."),
+            "{sentences:?}"
+        );
+        assert!(sentences[3].starts_with("Sebanyak"), "{sentences:?}");
+    }
+
+    #[test]
+    fn phrase_slots_skip_names_abbreviations_and_hyphenated_words() {
+        let r = regions();
+        let m = RegionMatcher::new(&r);
+        let raw = "Sekretaris Daerah (Sekda) mengatakan seluruh ASN tidak boleh ikut-ikutan kampanye. Masyarakat diminta melapor ke Dinas Pemberdayaan Masyarakat dan Desa.\n";
+        let a = template_article("t", raw, &m, &PhraseMatcher::new(lists()));
+        let text = lits(&a.paragraphs[0].parts);
+        assert!(
+            text.starts_with("Sekretaris Daerah (Sekda) <mengatakan> <seluruh>"),
+            "{text}"
+        );
+        assert!(text.contains("ikut-ikutan"), "{text}");
+        let second = lits(a.paragraphs[0].sentence(1));
+        assert!(second.starts_with("<masyarakat> <diminta>"), "{second}");
+        assert!(text.contains("Pemberdayaan Masyarakat dan Desa"), "{text}");
     }
 
     #[test]
