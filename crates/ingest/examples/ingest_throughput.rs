@@ -10,6 +10,10 @@ use std::time::Instant;
 
 use warta_ingest::{discover, ingest, IngestOptions};
 
+/// The allocator of the `warta` binary, so that the numbers match it.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let input = PathBuf::from(args.next().unwrap_or_else(|| "corpus".into()));

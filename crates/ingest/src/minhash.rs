@@ -66,21 +66,18 @@ pub(crate) fn signature<'a>(paragraphs: impl IntoIterator<Item = &'a [u64]>) -> 
             ),
         }
     }
-    shingles.sort_unstable();
-    shingles.dedup();
     if shingles.is_empty() {
         return None;
     }
-    let n = u32::try_from(shingles.len()).unwrap_or(u32::MAX);
+    let n = u32::try_from(distinct(&shingles)).unwrap_or(u32::MAX);
     let mut mins = [u64::MAX; HASHES];
     let mut filled = [false; HASHES];
+    let mut smallest = u64::MAX;
     for &h in &shingles {
         let bin = (h >> BIN_SHIFT) as usize;
-        // Sorted input: the first hash of a bin is its smallest.
-        if !filled[bin] {
-            filled[bin] = true;
-            mins[bin] = h;
-        }
+        filled[bin] = true;
+        mins[bin] = mins[bin].min(h);
+        smallest = smallest.min(h);
     }
     let full = mins;
     for (i, m) in mins.iter_mut().enumerate() {
@@ -96,12 +93,44 @@ pub(crate) fn signature<'a>(paragraphs: impl IntoIterator<Item = &'a [u64]>) -> 
                 break;
             }
             if attempt > 1 << 20 {
-                *m = shingles[0];
+                *m = smallest;
                 break;
             }
         }
     }
     Some((Box::new(mins), n))
+}
+
+/// The number of distinct values among well-mixed hashes (an open-addressing set; no sort).
+fn distinct(hashes: &[u64]) -> usize {
+    let size = (hashes.len() * 2).next_power_of_two();
+    let mask = size - 1;
+    // 0 marks a free slot; a hash of 0 is counted apart.
+    let mut table = vec![0u64; size];
+    let mut zero = false;
+    let mut n = 0;
+    for &h in hashes {
+        if h == 0 {
+            n += usize::from(!zero);
+            zero = true;
+            continue;
+        }
+        let mut i = (h as usize) & mask;
+        loop {
+            match table.get_mut(i) {
+                Some(slot) if *slot == 0 => {
+                    *slot = h;
+                    n += 1;
+                    break;
+                }
+                Some(slot) if *slot == h => break,
+                Some(_) => i = (i + 1) & mask,
+                // Not reached: `i` is masked to the table size.
+                None => break,
+            }
+        }
+    }
+    n
 }
 
 /// Assigns clusters in input order. Deterministic: depends only on the order of calls.
@@ -260,6 +289,17 @@ mod tests {
         assert_eq!(other.cluster.as_ref().map(|c| c.id.as_str()), Some("c"));
         assert_eq!(c.clusters(), 1);
         assert_eq!(c.syndicated_articles, 2);
+    }
+
+    #[test]
+    fn distinct_counts_as_sort_and_dedup_do() {
+        let mut hashes: Vec<u64> = (0..500u64).map(|i| mix(i % 173)).collect();
+        hashes.extend([0, 0, u64::MAX, 7, 7]);
+        let mut sorted = hashes.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(distinct(&hashes), sorted.len());
+        assert_eq!(distinct(&[]), 0);
     }
 
     #[test]
