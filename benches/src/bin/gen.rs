@@ -67,11 +67,13 @@ fn run() -> anyhow::Result<ExitCode> {
     };
     let m = generate(&opts).with_context(|| format!("generating into {}", opts.out.display()))?;
     eprintln!(
-        "warta-gen: {} articles, {:.1} MB of text ({} syndicated, {} same-page copies, {} repeated bodies) in {:.1}s -> {}",
+        "warta-gen: {} articles, {:.1} MB of text ({} syndicated, {} same-page copies of {} originals: planted clusters cover {} articles; {} repeated bodies) in {:.1}s -> {}",
         m.articles,
         m.text_bytes as f64 / 1e6,
         m.syndicated,
         m.same_page,
+        m.copied_originals,
+        m.syndicated + m.same_page + m.copied_originals,
         m.repeated_bodies,
         m.seconds,
         opts.out.display()

@@ -113,6 +113,8 @@ pub struct Doc {
     pub outlet: Outlet,
     pub origin: Origin,
     pub repeated_body: bool,
+    /// The original a copy goes back to (the article itself for an original).
+    pub original: u64,
 }
 
 /// Everything needed to generate article `i` of a corpus, as a pure function of `(seed, i)`.
@@ -126,6 +128,9 @@ pub struct Composer {
     /// Sentences a body paragraph can take: (article, paragraph, sentence), all but the first
     /// sentence of each lead.
     sentence_pool: Vec<(u32, u32, u32)>,
+    /// Sentences of the pool that have a trailing clause outside quotations, inside a straight
+    /// quotation, inside a curly one (as [`Quote`] numbers them), for splicing.
+    tails: [Vec<(u32, u32, u32)>; 3],
 }
 
 /// Sentences per body paragraph at most (longer source paragraphs give their shape up to this).
@@ -403,14 +408,48 @@ impl Composer {
                 })
             })
             .collect();
-        Composer {
+        let mut c = Composer {
             seed,
             rates,
             sources,
             regions,
             pool,
             sentence_pool,
+            tails: Default::default(),
+        };
+        // One rendering tells whether a sentence has a trailing clause of each kind (the slot
+        // values do not change where its clauses start).
+        let mut tails: [Vec<(u32, u32, u32)>; 3] = Default::default();
+        if let Some(&unit) = c.regions.units.first() {
+            let reg = &c.regions.all[unit];
+            let prov = &c.regions.all[reg.province];
+            let mut rng = Rng::new(seed);
+            let mut text = String::new();
+            for &(a, p, s) in &c.sentence_pool {
+                let mut f = Fill {
+                    people: Vec::new(),
+                    reg,
+                    prov,
+                    reg_alias: &reg.short,
+                    prov_alias: &prov.name,
+                    year: 2024,
+                };
+                text.clear();
+                let t = &c.sources[a as usize].paragraphs[p as usize];
+                fill_parts(t.sentence(s as usize), a, &mut f, &mut rng, &mut text);
+                let mut kinds = [false; 3];
+                for (_, q) in clause_cuts(&text, 4) {
+                    kinds[q as usize] = true;
+                }
+                for (k, list) in tails.iter_mut().enumerate() {
+                    if kinds[k] {
+                        list.push((a, p, s));
+                    }
+                }
+            }
         }
+        c.tails = tails;
+        c
     }
 
     pub fn sources(&self) -> &[SourceArticle] {
@@ -617,8 +656,9 @@ impl Composer {
         }];
         if rng.chance(self.rates.clause_splice) {
             let mut other = String::with_capacity(256);
-            for _ in 0..4 {
-                let (a, p, s) = *rng.pick(&self.sentence_pool);
+            let candidates = &self.tails[quoted as usize];
+            for _ in 0..if candidates.is_empty() { 0 } else { 3 } {
+                let (a, p, s) = *rng.pick(candidates);
                 let t = &self.sources[a as usize].paragraphs[p as usize];
                 other.clear();
                 fill_parts(t.sentence(s as usize), a, fill, rng, &mut other);
@@ -1054,6 +1094,10 @@ impl Composer {
             outlet: story.outlet,
             origin,
             repeated_body: repeated,
+            original: match origin {
+                Origin::Original => i,
+                Origin::Syndicated { of } | Origin::SamePage { of } => self.root(of),
+            },
         }
     }
 }
@@ -1101,7 +1145,7 @@ const CLAUSE_OPENERS: &[&str] = &[
 /// The quotation a clause boundary lies in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Quote {
-    None,
+    None = 0,
     /// Inside `"...`.
     Straight,
     /// Inside `\u{201c}...`.
@@ -1116,46 +1160,58 @@ const COMMA_OPENERS: &[&str] = &["dan", "atau", "lalu", "kemudian", "tapi", "dim
 /// parentheses closed on both sides and at most one quotation open, and what quotation the
 /// cut is inside.
 fn clause_cuts(sentence: &str, min_words: usize) -> Vec<(usize, Quote)> {
-    if !sentence.ends_with('.') || !balanced(sentence) {
-        return Vec::new();
-    }
-    let total = sentence.split(' ').count();
     let mut cuts = Vec::new();
+    if !sentence.ends_with('.') {
+        return cuts;
+    }
+    let total = sentence.bytes().filter(|&b| b == b' ').count() + 1;
     let (mut straight, mut curly, mut paren) = (0usize, 0i32, 0i32);
-    let mut words = 1;
-    for (at, c) in sentence.char_indices() {
-        match c {
-            '"' => straight += 1,
-            '\u{201c}' => curly += 1,
-            '\u{201d}' => curly -= 1,
-            '(' => paren += 1,
-            ')' => paren -= 1,
-            ' ' => {
-                // `words` words lie before this space.
-                let next = sentence[at + 1..].split(' ').next().unwrap_or("");
-                let comma = sentence[..at].ends_with(',');
-                let opener =
-                    CLAUSE_OPENERS.contains(&next) || (comma && COMMA_OPENERS.contains(&next));
-                let quote = match (straight % 2, curly) {
-                    (0, 0) => Some(Quote::None),
-                    (1, 0) => Some(Quote::Straight),
-                    (0, 1) => Some(Quote::Curly),
-                    _ => None,
-                };
-                if let Some(q) = quote
-                    .filter(|_| opener && words >= min_words && total - words >= 4 && paren == 0)
-                {
-                    cuts.push((if comma { at - 1 } else { at }, q));
-                }
-                words += 1;
+    let mut pos = 0;
+    let mut prev_comma = false;
+    for (words, word) in sentence.split(' ').enumerate() {
+        let start = pos;
+        pos += word.len() + 1;
+        // `words` words lie before this one.
+        if words >= min_words
+            && total - words >= 4
+            && paren == 0
+            && word.len() <= 11
+            && word.starts_with(|c: char| c.is_ascii_lowercase())
+            && (CLAUSE_OPENERS.contains(&word) || (prev_comma && COMMA_OPENERS.contains(&word)))
+        {
+            let quote = match (straight % 2, curly) {
+                (0, 0) => Some(Quote::None),
+                (1, 0) => Some(Quote::Straight),
+                (0, 1) => Some(Quote::Curly),
+                _ => None,
+            };
+            if let Some(q) = quote {
+                cuts.push((if prev_comma { start - 2 } else { start - 1 }, q));
             }
-            _ => {}
         }
+        for c in word.chars() {
+            match c {
+                '"' => straight += 1,
+                '\u{201c}' => curly += 1,
+                '\u{201d}' => curly -= 1,
+                '(' => paren += 1,
+                ')' => paren -= 1,
+                _ => {}
+            }
+            if curly < 0 || paren < 0 {
+                return Vec::new();
+            }
+        }
+        prev_comma = word.ends_with(',');
+    }
+    if straight % 2 != 0 || curly != 0 || paren != 0 {
+        cuts.clear();
     }
     cuts
 }
 
 /// Are the quotation marks and parentheses of `s` closed within it?
+#[cfg(test)]
 fn balanced(s: &str) -> bool {
     let (mut straight, mut curly, mut paren) = (0usize, 0i32, 0i32);
     for c in s.chars() {

@@ -95,6 +95,10 @@ pub struct Manifest {
     pub originals: u64,
     pub syndicated: u64,
     pub same_page: u64,
+    /// Originals that have at least one copy: the planted clusters cover
+    /// `syndicated + same_page + copied_originals` articles, the number to hold against
+    /// ingest's "syndication: N clusters of copies covering M articles".
+    pub copied_originals: u64,
     pub repeated_bodies: u64,
     pub rates: Option<Rates>,
     pub seconds: f64,
@@ -251,6 +255,7 @@ pub fn generate(opts: &GenOptions) -> Result<Manifest, GenError> {
     let (tx, rx) = sync_channel::<Vec<Doc>>(2);
     let writer = std::thread::spawn(move || -> Result<(Vec<Sink>, Manifest), GenError> {
         let mut m = Manifest::default();
+        let mut copied = std::collections::HashSet::new();
         for batch in rx {
             for d in &batch {
                 for s in sinks.iter_mut() {
@@ -264,8 +269,12 @@ pub fn generate(opts: &GenOptions) -> Result<Manifest, GenError> {
                     Origin::SamePage { .. } => m.same_page += 1,
                 }
                 m.repeated_bodies += u64::from(d.repeated_body);
+                if d.original != d.index {
+                    copied.insert(d.original);
+                }
             }
         }
+        m.copied_originals = copied.len() as u64;
         Ok((sinks, m))
     });
     let mut start = 0;
@@ -308,6 +317,7 @@ pub fn generate(opts: &GenOptions) -> Result<Manifest, GenError> {
     manifest.originals = counts.originals;
     manifest.syndicated = counts.syndicated;
     manifest.same_page = counts.same_page;
+    manifest.copied_originals = counts.copied_originals;
     manifest.repeated_bodies = counts.repeated_bodies;
     manifest.seconds = started.elapsed().as_secs_f64();
     let path = opts.out.join("manifest.json");
