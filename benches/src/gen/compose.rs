@@ -608,7 +608,7 @@ impl Composer {
         let people = fill.people;
         let official = *rng.pick(&lists.officials);
         let headline = fill_placeholders(
-            rng.pick(&lists.headlines),
+            *rng.pick(&lists.headlines),
             official,
             &reg.short,
             &prov_alias,
