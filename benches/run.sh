@@ -60,10 +60,14 @@ if ! [ -x /usr/bin/time ]; then
     log "installing GNU time (apt-get)"
     (apt-get install -y time >/dev/null 2>&1 || (apt-get update >/dev/null && apt-get install -y time >/dev/null))
 fi
-log "building warta and warta-gen (release, $CARGO_TARGET_DIR)"
+log "building warta, warta-gen and extract_throughput (release, $CARGO_TARGET_DIR)"
 (cd "$REPO" && cargo build --release -p warta-cli -p warta-benches --bins 2>&1 | tail -n 2 >&2)
+(cd "$REPO" && cargo build --release -p warta-extract --example extract_throughput 2>&1 | tail -n 2 >&2)
 WARTA=$CARGO_TARGET_DIR/release/warta
 GEN=$CARGO_TARGET_DIR/release/warta-gen
+EXTRACT_ALONE=$CARGO_TARGET_DIR/release/examples/extract_throughput
+# Articles of the cleaned sample that extraction alone is timed on.
+EXTRACT_SAMPLE=${WARTA_BENCH_EXTRACT_SAMPLE:-20000}
 
 # --- machine ---------------------------------------------------------------------------------
 python3 - "$RESULTS" <<'EOF'
@@ -88,7 +92,11 @@ measure() {
     local tf=$WORK/time.txt
     log "$stage  size=$size input=$input threads=$threads"
     local status=0
-    RAYON_NUM_THREADS=$threads /usr/bin/time -f '%e %M %U %S' -o "$tf" "$@" >"$WORK/stdout.txt" 2>"$WORK/stderr.txt" || status=$?
+    # One thread means one core: the pipeline's reader, ingest and writer threads run beside the
+    # rayon pool, so the single-thread runs are pinned to CPU 0.
+    local pin=()
+    if [ "$threads" = 1 ] && command -v taskset >/dev/null; then pin=(taskset -c 0); fi
+    RAYON_NUM_THREADS=$threads /usr/bin/time -f '%e %M %U %S' -o "$tf" "${pin[@]}" "$@" >"$WORK/stdout.txt" 2>"$WORK/stderr.txt" || status=$?
     if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then
         log "  failed with status $status: $(tail -n 3 "$WORK/stderr.txt" | tr '\n' ' ')"
     fi
@@ -112,8 +120,24 @@ for SIZE in "${SIZES[@]}"; do
             rm -rf "$OUT"
             measure "$SIZE" jsonl "$stage" "$t" "$BYTES" "$SIZE" -- \
                 "$WARTA" "$stage" "$CORPUS/corpus.jsonl" -o "$OUT" --threads "$t" --quiet
+            if [ "$stage" = extract ] && [ "$t" = 1 ]; then
+                head -n "$EXTRACT_SAMPLE" "$OUT/articles.jsonl" >"$WORK/cleaned-sample.jsonl"
+            fi
         done
     done
+    # Extraction alone: warta_extract::extract over cleaned articles held in memory, one core.
+    if [ -s "$WORK/cleaned-sample.jsonl" ]; then
+        log "extraction alone on $(wc -l <"$WORK/cleaned-sample.jsonl") cleaned articles (1 core)"
+        taskset -c 0 "$EXTRACT_ALONE" 1 "$WORK/cleaned-sample.jsonl" |
+            python3 -c "
+import re, sys, json
+line = sys.stdin.read()
+m = re.search(r'(\d+) articles, (\d+) bytes, (\d+) passes, (\d+) mentions, ([0-9.]+) s wall', line)
+a, b, p, n, s = m.groups()
+print(json.dumps({'kind': 'extract_alone', 'size': int(sys.argv[1]), 'articles': int(a), 'bytes': int(b) * int(p),
+                  'mentions': int(n), 'seconds': float(s)}))" "$SIZE" >>"$RESULTS"
+        rm -f "$WORK/cleaned-sample.jsonl"
+    fi
     if ! skipping txt && [ "$SIZE" -le "$TXT_MAX" ]; then
         TXT=$TXT_WORK/corpus-$SIZE
         log "generating the .txt tree of $SIZE articles in $TXT_BASE"

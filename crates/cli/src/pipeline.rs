@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::sync_channel;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -218,37 +219,56 @@ pub fn run(args: &PipelineArgs, outputs: Outputs) -> Result<Outcome> {
         ..IngestOptions::default()
     };
 
-    // Two stages overlap: this thread ingests batch n+1 while a worker extracts, serialises
-    // and writes batch n. Both hand their parallel parts to the same rayon pool; the bounded
-    // channel keeps at most BATCHES_IN_FLIGHT batches waiting, so memory stays flat.
-    let (ingest_result, worker) = std::thread::scope(|s| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Article>>(BATCHES_IN_FLIGHT);
+    // Three stages overlap: this thread ingests batch n+2 while a worker extracts and
+    // serialises batch n+1 and a writer writes batch n and fills the tables with it. The
+    // parallel parts of the first two go to the same rayon pool; the bounded channels keep at
+    // most BATCHES_IN_FLIGHT batches waiting at each hand-over, so memory stays flat.
+    let (ingest_result, extracted, written) = std::thread::scope(|s| {
+        let (to_extract, extract_rx) = sync_channel::<Vec<Article>>(BATCHES_IN_FLIGHT);
+        let (to_write, write_rx) = sync_channel::<Extracted>(BATCHES_IN_FLIGHT);
         let w = &mut w;
-        let worker = s.spawn(move || -> Result<WorkerTotals> {
-            let mut totals = WorkerTotals::default();
-            for batch in rx {
-                consume(w, &batch, outputs, &mut totals)?;
+        let writer = s.spawn(move || -> Result<WriteTotals> {
+            let mut totals = WriteTotals::default();
+            for batch in write_rx {
+                write(w, batch, &mut totals)?;
             }
             Ok(totals)
+        });
+        let extractor = s.spawn(move || -> Result<Duration> {
+            let mut spent = Duration::ZERO;
+            for batch in extract_rx {
+                let t = Instant::now();
+                let done = extract(batch, outputs)?;
+                spent += t.elapsed();
+                to_write
+                    .send(done)
+                    .map_err(|_| anyhow::anyhow!("the writing stage stopped"))?;
+            }
+            Ok(spent)
         });
         let ingest_result = warta_ingest::ingest(
             &files,
             &opts,
             |done| bar.set_position(done),
             |batch: Vec<Article>| -> Result<(), warta_ingest::BatchError> {
-                tx.send(batch)
-                    .map_err(|_| "the extract and write stage stopped".into())
+                to_extract
+                    .send(batch)
+                    .map_err(|_| "the extraction stage stopped".into())
             },
         );
-        drop(tx);
-        let worker = worker
+        drop(to_extract);
+        let extracted = extractor
             .join()
-            .unwrap_or_else(|_| Err(anyhow::anyhow!("the extract and write stage panicked")));
-        (ingest_result, worker)
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the extraction stage panicked")));
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the writing stage panicked")));
+        (ingest_result, extracted, written)
     });
-    // The worker's own error (a full disk, say) explains a failed hand-over better than the
-    // hand-over itself, so it comes first.
-    let totals = worker.context("the pipeline stopped")?;
+    // A later stage's own error (a full disk, say) explains a failed hand-over better than the
+    // hand-over itself, so the last stage's error comes first.
+    let totals = written.context("the pipeline stopped")?;
+    let extract_time = extracted.context("the pipeline stopped")?;
     let mut ingest = ingest_result.context("the pipeline stopped")?;
     bar.finish_and_clear();
 
@@ -300,7 +320,7 @@ pub fn run(args: &PipelineArgs, outputs: Outputs) -> Result<Outcome> {
         files_written,
         seconds: Timings {
             total: 0.0,
-            extract: totals.extract.as_secs_f64(),
+            extract: extract_time.as_secs_f64(),
             tables: (totals.tables + tables_time).as_secs_f64(),
         },
         tables,
@@ -313,35 +333,44 @@ pub fn run(args: &PipelineArgs, outputs: Outputs) -> Result<Outcome> {
 }
 
 #[derive(Default)]
-struct WorkerTotals {
+struct WriteTotals {
     counts: [u64; MentionKind::ALL.len()],
-    extract: Duration,
     tables: Duration,
 }
 
-/// The second stage for one batch: extract and serialise in parallel, then write in order.
-fn consume(
-    w: &mut Writers,
-    batch: &[Article],
-    outputs: Outputs,
-    totals: &mut WorkerTotals,
-) -> Result<()> {
-    let t = Instant::now();
+/// A batch after extraction: its articles, their facts (empty when only ingesting) and the
+/// JSON Lines to write.
+struct Extracted {
+    articles: Vec<Article>,
+    facts: Vec<ArticleFacts>,
+    encoded: Vec<Encoded>,
+}
+
+/// The second stage for one batch: extract and serialise in parallel.
+fn extract(articles: Vec<Article>, outputs: Outputs) -> Result<Extracted> {
     let facts: Vec<ArticleFacts> = if outputs.extracts() {
-        batch.par_iter().map(warta_extract::extract).collect()
+        articles.par_iter().map(warta_extract::extract).collect()
     } else {
         Vec::new()
     };
-    totals.extract += t.elapsed();
-    let encoded: Vec<Encoded> = batch
+    let encoded: Vec<Encoded> = articles
         .par_chunks(ENCODE_CHUNK)
         .enumerate()
-        .map(|(i, articles)| {
+        .map(|(i, chunk)| {
             let start = i * ENCODE_CHUNK;
-            encode(articles, facts.get(start..start + articles.len()), outputs)
+            encode(chunk, facts.get(start..start + chunk.len()), outputs)
         })
         .collect::<Result<_>>()?;
-    for e in &encoded {
+    Ok(Extracted {
+        articles,
+        facts,
+        encoded,
+    })
+}
+
+/// The third stage for one batch: write the JSON Lines in order and fill the tables.
+fn write(w: &mut Writers, batch: Extracted, totals: &mut WriteTotals) -> Result<()> {
+    for e in &batch.encoded {
         if let Some(jw) = w.articles.as_mut() {
             jw.write_encoded(&e.articles, e.rows)?;
         }
@@ -360,7 +389,7 @@ fn consume(
     }
     if let Some(sink) = w.sink.as_mut() {
         let t = Instant::now();
-        for (article, f) in batch.iter().zip(&facts) {
+        for (article, f) in batch.articles.iter().zip(&batch.facts) {
             sink.push(article, f)?;
         }
         totals.tables += t.elapsed();

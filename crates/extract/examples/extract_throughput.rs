@@ -1,16 +1,42 @@
 //! Extraction throughput on the cleaned fixture articles (`fixtures/ingest/*.json`).
 //!
-//! `cargo run --release -p warta-extract --example extract_throughput -- [passes] [dir]` runs
+//! `cargo run --release -p warta-extract --example extract_throughput -- [passes] [path]` runs
 //! [`warta_extract::extract`] over every article `passes` times (default 50) and prints the
 //! paragraph bytes processed, the wall time and MB/s. On a shared machine read the CPU time
 //! (`/usr/bin/time -v` user time) or instruction counts (`valgrind --tool=callgrind`) instead of
 //! the wall time. It also prints a checksum of the serialized facts, so a speed change can be
-//! checked to leave every result as it was.
+//! checked to leave every result as it was. `path` is a folder of cleaned articles as JSON
+//! files, or an `articles.jsonl` written by `warta extract` (one article per line).
 
 use std::path::PathBuf;
 use std::time::Instant;
 
 use warta_core::Article;
+
+/// The same allocator as the `warta` binary, so that the figures match what it does.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn load(path: &std::path::Path) -> Vec<Article> {
+    if path.is_file() {
+        let text =
+            std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        return text
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect();
+    }
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .filter_map(|p| serde_json::from_str(&std::fs::read_to_string(p).ok()?).ok())
+        .collect()
+}
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -19,16 +45,7 @@ fn main() {
         .next()
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/ingest"));
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    paths.sort();
-    let articles: Vec<Article> = paths
-        .iter()
-        .filter_map(|p| serde_json::from_str(&std::fs::read_to_string(p).ok()?).ok())
-        .collect();
+    let articles = load(&dir);
     let bytes: usize = articles
         .iter()
         .flat_map(|a| a.paragraphs.iter())
