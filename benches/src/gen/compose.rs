@@ -1102,9 +1102,10 @@ impl Composer {
     }
 }
 
-/// Words that open a trailing clause (after a comma or not): a sentence cut before one still
-/// reads as a whole sentence (`Apel diikuti 800 ASN, serta ...` -> `Apel diikuti 800 ASN.`),
-/// and the clause of another sentence that such a word opens can follow in its place.
+/// Words that open a trailing clause or phrase (after a comma or not): conjunctions and
+/// prepositions. A sentence cut before one still reads as a whole sentence (`Apel diikuti 800
+/// ASN, serta ...` -> `Apel diikuti 800 ASN.`), and the clause or phrase of another sentence
+/// that such a word opens can follow in its place (`Apel digelar` + `di halaman kantor ...`).
 const CLAUSE_OPENERS: &[&str] = &[
     "serta",
     "sehingga",
@@ -1140,6 +1141,17 @@ const CLAUSE_OPENERS: &[&str] = &[
     "setelah",
     "usai",
     "sejak",
+    "pada",
+    "dalam",
+    "kepada",
+    "terhadap",
+    "tentang",
+    "melalui",
+    "oleh",
+    "bagi",
+    "di",
+    "ke",
+    "dari",
 ];
 
 /// The quotation a clause boundary lies in.
@@ -1153,7 +1165,7 @@ enum Quote {
 }
 
 /// Words that open a trailing clause only after a comma (without one they join nouns).
-const COMMA_OPENERS: &[&str] = &["dan", "atau", "lalu", "kemudian", "tapi", "dimana", "di"];
+const COMMA_OPENERS: &[&str] = &["dan", "atau", "lalu", "kemudian", "tapi", "dimana"];
 
 /// Byte offsets where a trailing clause of `sentence` starts (at its `, ` or space before a
 /// [`CLAUSE_OPENERS`] word), leaving at least `min_words` words before it and four after, with
@@ -1370,7 +1382,7 @@ mod tests {
         assert_eq!(cuts[0].1, Quote::None);
         // `dan` joins nouns here: no cut without a comma.
         assert!(clause_cuts(
-            "Para camat dan lurah hadir di aula kantor bupati kemarin.",
+            "Para camat dan lurah hadir bersama seluruh kepala desa kemarin.",
             2
         )
         .is_empty());
