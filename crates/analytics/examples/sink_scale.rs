@@ -2,7 +2,7 @@
 //! measure the table stage at 10x-50x the corpus size.
 //!
 //! ```text
-//! cargo run --release -p warta-analytics --example sink_scale -- EXTRACT_DIR OUT_DIR [REPEAT] [CHUNK_ROWS]
+//! cargo run --release -p warta-analytics --example sink_scale -- EXTRACT_DIR OUT_DIR [REPEAT] [CHUNK_ROWS] [PARTITION_ROWS]
 //! ```
 //!
 //! `EXTRACT_DIR` holds `articles.jsonl` and `facts.jsonl` (one `Article` / `ArticleFacts` per
@@ -22,7 +22,9 @@ use warta_core::{Article, ArticleFacts};
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.len() < 2 {
-        return Err("usage: sink_scale EXTRACT_DIR OUT_DIR [REPEAT] [CHUNK_ROWS]".into());
+        return Err(
+            "usage: sink_scale EXTRACT_DIR OUT_DIR [REPEAT] [CHUNK_ROWS] [PARTITION_ROWS]".into(),
+        );
     }
     let input = PathBuf::from(&args[0]);
     let out = PathBuf::from(&args[1]);
@@ -30,6 +32,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut sink = TableSink::create(&out)?;
     if let Some(rows) = args.get(3) {
         sink = sink.with_chunk_rows(rows.parse()?);
+    }
+    if let Some(rows) = args.get(4) {
+        sink = sink.with_partition_rows(rows.parse()?);
     }
 
     let mut push = Duration::ZERO;
@@ -55,6 +60,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let peak = sink.peak_buffered_rows();
+    let hwm_push = peak_rss_mb();
     let t = Instant::now();
     let run = sink.finish()?;
     let finish = t.elapsed();
@@ -63,8 +69,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("push_s {:.3}", push.as_secs_f64());
     println!("finish_s {:.3}", finish.as_secs_f64());
     println!("peak_buffered_rows {peak}");
+    if let (Some(push), Some(all)) = (hwm_push, peak_rss_mb()) {
+        println!("peak_rss_mb_after_push {push}");
+        println!("peak_rss_mb_after_finish {all}");
+    }
     for t in &run.tables {
         println!("rows {} {}", t.name, t.rows);
     }
     Ok(())
+}
+
+/// The process's peak resident set so far (Linux `VmHWM`), in MB.
+fn peak_rss_mb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024)
 }
