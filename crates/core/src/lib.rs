@@ -5,7 +5,7 @@
 //! [`Mention`]s, each with its kind, byte [`Span`] in the cleaned text, normalised value,
 //! evidence sentence and the id of the rule that produced it. `analytics` turns facts into
 //! tables. Every type here is serde-serialisable; the JSON forms are the on-disk schema of
-//! `articles.jsonl` and `mentions.jsonl` and are documented in the README.
+//! `articles.jsonl`, `facts.jsonl` and `mentions.jsonl` and are documented in the README.
 //!
 //! ```
 //! use warta_core::{Article, Paragraph, Span};
