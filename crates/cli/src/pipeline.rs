@@ -414,14 +414,25 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
     bar
 }
 
+/// `812 B`, `24.6 kB`, `246.7 MB`, `2.25 GB` (powers of 1000, as the benchmarks count).
+fn human_bytes(n: u64) -> String {
+    let n = n as f64;
+    match n {
+        n if n < 1e3 => format!("{n} B"),
+        n if n < 1e6 => format!("{:.1} kB", n / 1e3),
+        n if n < 1e9 => format!("{:.1} MB", n / 1e6),
+        n => format!("{:.2} GB", n / 1e9),
+    }
+}
+
 /// The short summary printed after a run.
 pub fn print_summary(o: &Outcome) -> std::io::Result<()> {
     let r = &o.ingest;
     crate::outln!(
-        "{} files, {} articles, {:.1} MB read in {:.2}s; {} paragraphs kept",
+        "{} files, {} articles, {} read in {:.2}s; {} paragraphs kept",
         r.files,
         r.articles,
-        r.input_bytes as f64 / 1e6,
+        human_bytes(r.input_bytes),
         o.seconds.total,
         r.paragraphs_kept
     )?;
@@ -457,4 +468,17 @@ pub fn print_summary(o: &Outcome) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human_bytes;
+
+    #[test]
+    fn byte_counts_read_at_every_scale() {
+        assert_eq!(human_bytes(812), "812 B");
+        assert_eq!(human_bytes(24_612), "24.6 kB");
+        assert_eq!(human_bytes(246_700_000), "246.7 MB");
+        assert_eq!(human_bytes(2_246_200_000), "2.25 GB");
+    }
 }

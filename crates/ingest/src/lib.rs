@@ -257,6 +257,25 @@ where
     Ok(report)
 }
 
+/// [`ingest`] into memory: every article in input order, with the report. For small corpora
+/// (gold sets, tests); a large corpus should stream through [`ingest`] instead.
+pub fn ingest_all(
+    files: &[InputFile],
+    opts: &IngestOptions,
+) -> Result<(Vec<Article>, IngestReport), IngestError> {
+    let mut articles = Vec::new();
+    let report = ingest(
+        files,
+        opts,
+        |_| {},
+        |batch| {
+            articles.extend(batch);
+            Ok(())
+        },
+    )?;
+    Ok((articles, report))
+}
+
 fn process<F>(
     batch: Vec<RawDoc>,
     opts: &IngestOptions,

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use similar::TextDiff;
 use warta_core::Article;
-use warta_ingest::{discover, ingest, IngestOptions};
+use warta_ingest::{discover, ingest_all, IngestOptions};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -32,17 +32,7 @@ pub fn fixture_name(id: &str) -> String {
 fn ingest_corpus() -> Vec<Article> {
     let (files, skipped) = discover(&[root().join("corpus")]);
     assert!(skipped.is_empty(), "discover skipped: {skipped:?}");
-    let mut articles: Vec<Article> = Vec::new();
-    ingest(
-        &files,
-        &IngestOptions::default(),
-        |_| {},
-        |batch| {
-            articles.extend(batch);
-            Ok(())
-        },
-    )
-    .expect("ingest");
+    let (articles, _) = ingest_all(&files, &IngestOptions::default()).expect("ingest");
     articles
 }
 
@@ -118,17 +108,7 @@ fn corpus_matches_fixtures() {
     let (files, skipped) = discover(&[root.join("corpus")]);
     assert!(skipped.is_empty(), "discover skipped: {skipped:?}");
     assert!(!files.is_empty(), "no corpus files");
-    let mut articles: Vec<Article> = Vec::new();
-    let report = ingest(
-        &files,
-        &IngestOptions::default(),
-        |_| {},
-        |batch| {
-            articles.extend(batch);
-            Ok(())
-        },
-    )
-    .expect("ingest");
+    let (articles, report) = ingest_all(&files, &IngestOptions::default()).expect("ingest");
     assert!(
         report.skipped.is_empty(),
         "ingest skipped: {:?}",

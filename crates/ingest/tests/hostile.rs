@@ -9,7 +9,7 @@ use std::path::Path;
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use warta_core::Article;
-use warta_ingest::{discover, ingest, IngestError, IngestOptions, SkipReason, Skipped};
+use warta_ingest::{discover, ingest, ingest_all, IngestError, IngestOptions, SkipReason, Skipped};
 
 const GOOD: &str = "Pj Bupati Sintang minta ASN netral\n\nSINTANG - Penjabat Bupati Sintang meminta seluruh ASN menjaga netralitas menjelang Pilkada serentak 2024.\nBaca juga: Bawaslu Sintang buka posko\n";
 
@@ -20,17 +20,7 @@ fn json_line(id: &str, text: &str) -> String {
 
 fn run(root: &Path, opts: &IngestOptions) -> (Vec<Article>, Vec<Skipped>) {
     let (files, mut skipped) = discover(&[root.to_path_buf()]);
-    let mut articles = Vec::new();
-    let report = ingest(
-        &files,
-        opts,
-        |_| {},
-        |batch| {
-            articles.extend(batch);
-            Ok(())
-        },
-    )
-    .expect("bad inputs are never fatal");
+    let (articles, report) = ingest_all(&files, opts).expect("bad inputs are never fatal");
     assert_eq!(report.articles, articles.len());
     skipped.extend(report.skipped);
     (articles, skipped)

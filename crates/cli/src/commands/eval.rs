@@ -56,16 +56,7 @@ fn extract_inputs(args: &EvalArgs) -> Result<(Vec<Article>, Vec<ArticleFacts>)> 
     for s in &skipped {
         eprintln!("skipped {}: {}", s.path, s.detail);
     }
-    let mut articles = Vec::new();
-    let report = warta_ingest::ingest(
-        &files,
-        &IngestOptions::default(),
-        |_| {},
-        |batch| {
-            articles.extend(batch);
-            Ok(())
-        },
-    )?;
+    let (articles, report) = warta_ingest::ingest_all(&files, &IngestOptions::default())?;
     for s in &report.skipped {
         eprintln!("skipped {}: {}", s.path, s.detail);
     }

@@ -27,7 +27,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
                 } else {
                     tables.summary.head(Some(args.rows))
                 };
-                crate::outln!("{}", warta_analytics::render_table(&summary))?;
+                crate::outln!("{}", warta_analytics::render_table(&summary).trim_end())?;
                 if args.rows != 0 && tables.summary.height() > args.rows {
                     crate::outln!(
                         "({} of {} rows; --rows 0 shows all)",
