@@ -1167,6 +1167,34 @@ enum Quote {
 /// Words that open a trailing clause only after a comma (without one they join nouns).
 const COMMA_OPENERS: &[&str] = &["dan", "atau", "lalu", "kemudian", "tapi", "dimana"];
 
+/// Quotation marks and parentheses open so far in a left-to-right scan.
+#[derive(Default)]
+struct Brackets {
+    straight: usize,
+    curly: i32,
+    paren: i32,
+}
+
+impl Brackets {
+    /// Takes one character; false when it closes something that was not open.
+    fn step(&mut self, c: char) -> bool {
+        match c {
+            '"' => self.straight += 1,
+            '\u{201c}' => self.curly += 1,
+            '\u{201d}' => self.curly -= 1,
+            '(' => self.paren += 1,
+            ')' => self.paren -= 1,
+            _ => {}
+        }
+        self.curly >= 0 && self.paren >= 0
+    }
+
+    /// Everything opened has been closed.
+    fn closed(&self) -> bool {
+        self.straight % 2 == 0 && self.curly == 0 && self.paren == 0
+    }
+}
+
 /// Byte offsets where a trailing clause of `sentence` starts (at its `, ` or space before a
 /// [`CLAUSE_OPENERS`] word), leaving at least `min_words` words before it and four after, with
 /// parentheses closed on both sides and at most one quotation open, and what quotation the
@@ -1177,7 +1205,7 @@ fn clause_cuts(sentence: &str, min_words: usize) -> Vec<(usize, Quote)> {
         return cuts;
     }
     let total = sentence.bytes().filter(|&b| b == b' ').count() + 1;
-    let (mut straight, mut curly, mut paren) = (0usize, 0i32, 0i32);
+    let mut open = Brackets::default();
     let mut pos = 0;
     let mut prev_comma = false;
     for (words, word) in sentence.split(' ').enumerate() {
@@ -1186,12 +1214,12 @@ fn clause_cuts(sentence: &str, min_words: usize) -> Vec<(usize, Quote)> {
         // `words` words lie before this one.
         if words >= min_words
             && total - words >= 4
-            && paren == 0
+            && open.paren == 0
             && word.len() <= 11
             && word.starts_with(|c: char| c.is_ascii_lowercase())
             && (CLAUSE_OPENERS.contains(&word) || (prev_comma && COMMA_OPENERS.contains(&word)))
         {
-            let quote = match (straight % 2, curly) {
+            let quote = match (open.straight % 2, open.curly) {
                 (0, 0) => Some(Quote::None),
                 (1, 0) => Some(Quote::Straight),
                 (0, 1) => Some(Quote::Curly),
@@ -1201,22 +1229,12 @@ fn clause_cuts(sentence: &str, min_words: usize) -> Vec<(usize, Quote)> {
                 cuts.push((if prev_comma { start - 2 } else { start - 1 }, q));
             }
         }
-        for c in word.chars() {
-            match c {
-                '"' => straight += 1,
-                '\u{201c}' => curly += 1,
-                '\u{201d}' => curly -= 1,
-                '(' => paren += 1,
-                ')' => paren -= 1,
-                _ => {}
-            }
-            if curly < 0 || paren < 0 {
-                return Vec::new();
-            }
+        if !word.chars().all(|c| open.step(c)) {
+            return Vec::new();
         }
         prev_comma = word.ends_with(',');
     }
-    if straight % 2 != 0 || curly != 0 || paren != 0 {
+    if !open.closed() {
         cuts.clear();
     }
     cuts
@@ -1225,21 +1243,8 @@ fn clause_cuts(sentence: &str, min_words: usize) -> Vec<(usize, Quote)> {
 /// Are the quotation marks and parentheses of `s` closed within it?
 #[cfg(test)]
 fn balanced(s: &str) -> bool {
-    let (mut straight, mut curly, mut paren) = (0usize, 0i32, 0i32);
-    for c in s.chars() {
-        match c {
-            '"' => straight += 1,
-            '\u{201c}' => curly += 1,
-            '\u{201d}' => curly -= 1,
-            '(' => paren += 1,
-            ')' => paren -= 1,
-            _ => {}
-        }
-        if paren < 0 || curly < 0 {
-            return false;
-        }
-    }
-    straight % 2 == 0 && curly == 0 && paren == 0
+    let mut open = Brackets::default();
+    s.chars().all(|c| open.step(c)) && open.closed()
 }
 
 /// Splits a paragraph after `. ` where the word before the period is a lowercase word of

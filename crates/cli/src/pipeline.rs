@@ -157,10 +157,11 @@ fn encode(
                     article_id: &article.id,
                     mention: m,
                 };
-                serde_json::to_writer(&mut e.mentions, &row)?;
-                e.mentions.push(b'\n');
+                // Serialised once: the kind's file and mentions.jsonl share the line.
+                let line_start = e.per_kind[k].len();
                 serde_json::to_writer(&mut e.per_kind[k], &row)?;
                 e.per_kind[k].push(b'\n');
+                e.mentions.extend_from_slice(&e.per_kind[k][line_start..]);
             }
         }
     }
