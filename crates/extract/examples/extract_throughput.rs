@@ -7,6 +7,10 @@
 //! the wall time. It also prints a checksum of the serialized facts, so a speed change can be
 //! checked to leave every result as it was. `path` is a folder of cleaned articles as JSON
 //! files, or an `articles.jsonl` written by `warta extract` (one article per line).
+//!
+//! With `WARTA_EXTRACT_DUMP=<file>` set, the facts of every article are also written there as
+//! one JSON line each, so that two builds can be compared byte for byte (`cmp`). With
+//! `WARTA_EXTRACT_LIMIT=<n>` only the first `n` articles are used (for profiling runs).
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -45,7 +49,18 @@ fn main() {
         .next()
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/ingest"));
-    let articles = load(&dir);
+    let mut articles = load(&dir);
+    if let Some(n) = std::env::var("WARTA_EXTRACT_LIMIT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        articles.truncate(n);
+    }
+    let mut dump = std::env::var_os("WARTA_EXTRACT_DUMP").map(|p| {
+        std::io::BufWriter::new(
+            std::fs::File::create(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display())),
+        )
+    });
     let bytes: usize = articles
         .iter()
         .flat_map(|a| a.paragraphs.iter())
@@ -55,10 +70,16 @@ fn main() {
     let mut checksum: u64 = 0xcbf2_9ce4_8422_2325;
     for a in &articles {
         let facts = warta_extract::extract(a);
-        for b in serde_json::to_string(&facts).unwrap_or_default().bytes() {
+        let line = serde_json::to_string(&facts).unwrap_or_default();
+        for b in line.bytes() {
             checksum = (checksum ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
         }
+        if let Some(w) = dump.as_mut() {
+            use std::io::Write;
+            writeln!(w, "{line}").unwrap_or_else(|e| panic!("dump: {e}"));
+        }
     }
+    drop(dump);
     let t = Instant::now();
     let mut mentions = 0usize;
     for _ in 0..passes {
