@@ -76,6 +76,9 @@ pub(crate) struct NumberExample {
 
 struct Compiled {
     rules: NumberRules,
+    /// Every word a number can end with, lower case: units, `se-` words, `belas`, scale words
+    /// and the last word of each vague quantity (see [`end_words`]).
+    end_words: std::collections::HashSet<String>,
     re: Regex,
     /// Any number word: texts with neither a digit nor one of these have no number.
     words: Prefilter,
@@ -156,8 +159,30 @@ fn compiled() -> &'static Compiled {
                 .map(String::as_str),
         );
         let groups = crate::dates::Groups::new(&re);
-        Compiled { rules, re, words, groups }
+        let end_words = rules
+            .units
+            .keys()
+            .chain(rules.se_words.keys())
+            .chain(rules.small_scales.keys())
+            .chain(rules.big_scales.keys())
+            .map(|w| w.to_lowercase())
+            .chain(std::iter::once(rules.teen.to_lowercase()))
+            .chain(
+                rules
+                    .vague
+                    .iter()
+                    .filter_map(|v| v.split_whitespace().last().map(str::to_lowercase)),
+            )
+            .collect();
+        Compiled { rules, end_words, re, words, groups }
     })
+}
+
+/// Every word a number found by [`find_numbers`] can end with, lower case: units, `se-`
+/// words, `belas`, scale words and the last word of each vague quantity. The count filter
+/// builds on it.
+pub(crate) fn end_words() -> impl Iterator<Item = &'static str> {
+    compiled().end_words.iter().map(String::as_str)
 }
 
 /// Value of a digit string with Indonesian separators; `None` when the separators make no sense.
@@ -277,6 +302,33 @@ pub fn find_numbers(text: &str) -> Vec<NumberHit> {
                 continue;
             }
             let Ok(v) = ds.parse::<f64>() else { continue };
+            out.push(NumberHit {
+                start: found.start(),
+                end: found.end(),
+                core_start: found.start(),
+                number: Number {
+                    value: Some(v),
+                    approximate: false,
+                },
+                form: NumberForm::Digits,
+                year_like: ds.len() == 4 && (ds.starts_with("19") || ds.starts_with("20")),
+                rule: "number.digits",
+            });
+            continue;
+        }
+        if ds
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+        {
+            // Digits and separators only (`2.500`, `1,5`): no hedge, scale, suffix or
+            // bracket, so the groups are known without running the pattern for them.
+            if out
+                .last()
+                .is_some_and(|l: &NumberHit| found.start() < l.end)
+            {
+                continue;
+            }
+            let Some(v) = parse_digits(ds) else { continue };
             out.push(NumberHit {
                 start: found.start(),
                 end: found.end(),
