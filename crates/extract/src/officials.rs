@@ -124,8 +124,10 @@ enum Pat {
 
 pub(crate) struct Rules {
     file: RuleFile,
-    /// Modifiers and titles, unanchored.
+    /// Modifiers and titles, anchored (leftmost-longest at one position).
     heads: AhoCorasick,
+    /// The first bytes of the modifiers and titles: a head can start only at one of them.
+    head_first: [bool; 256],
     head_pats: Vec<Pat>,
     portfolios: AhoCorasick,
     portfolio_of: Vec<usize>,
@@ -166,10 +168,13 @@ pub(crate) fn rules() -> &'static Rules {
                 head_pats.push(Pat::Title(i));
             }
         }
-        let heads = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&head_forms)
-            .expect("official heads compile");
+        let heads = anchored(&head_forms);
+        let mut head_first = [false; 256];
+        for f in &head_forms {
+            if let Some(&b) = f.as_bytes().first() {
+                head_first[usize::from(b)] = true;
+            }
+        }
         let (mut pf, mut portfolio_of) = (Vec::new(), Vec::new());
         for (i, p) in file.portfolios.iter().enumerate() {
             for f in &p.forms {
@@ -200,6 +205,7 @@ pub(crate) fn rules() -> &'static Rules {
             bodies: anchored(&bf),
             body_of,
             heads,
+            head_first,
             head_pats,
             modifier_forms,
             honorifics,
@@ -273,6 +279,33 @@ pub(crate) struct ParagraphCtx<'a> {
     pub provinces: &'a [&'a str],
 }
 
+/// The leftmost-longest, non-overlapping head matches in `text`, as an unanchored search
+/// would give them, from anchored searches at the bytes a head can start with (titles are
+/// capitalised, so these are few): the leftmost match is the one at the first such position
+/// where an anchored search matches, and the anchored search is leftmost-longest there.
+fn heads_in<'t>(r: &'t Rules, text: &'t str) -> impl Iterator<Item = aho_corasick::Match> + 't {
+    let bytes = text.as_bytes();
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        while pos < bytes.len() {
+            let at = pos
+                + bytes
+                    .get(pos..)?
+                    .iter()
+                    .position(|&b| r.head_first[usize::from(b)])?;
+            let input = Input::new(text).range(at..).anchored(Anchored::Yes);
+            match r.heads.find(input) {
+                Some(m) => {
+                    pos = m.end();
+                    return Some(m);
+                }
+                None => pos = at + 1,
+            }
+        }
+        None
+    })
+}
+
 /// Every official in the sentence `range` of a paragraph.
 pub(crate) fn find(ctx: &ParagraphCtx<'_>, range: Range<usize>) -> Vec<OfficialHit> {
     let r = rules();
@@ -282,7 +315,7 @@ pub(crate) fn find(ctx: &ParagraphCtx<'_>, range: Range<usize>) -> Vec<OfficialH
     };
     // Heads (modifiers and titles) on word bounds, in order.
     let mut heads: Vec<(usize, usize, Pat)> = Vec::new();
-    for m in r.heads.find_iter(sentence) {
+    for m in heads_in(r, sentence) {
         let (s, e) = (range.start + m.start(), range.start + m.end());
         let ends_with_dot = text[s..e].ends_with('.');
         if !char_before(text, s).is_some_and(crate::text::is_word_char)
@@ -856,7 +889,7 @@ fn name_before(text: &str, pos: usize, floor: usize) -> Option<(String, Range<us
     }
     let name: Vec<&str> = text[start..name_end].split_whitespace().collect();
     if name.iter().any(|w| NAME_STOP.contains(w))
-        || rules().heads.find(&text[start..name_end]).is_some()
+        || heads_in(rules(), &text[start..name_end]).next().is_some()
     {
         return None;
     }

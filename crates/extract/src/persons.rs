@@ -54,6 +54,14 @@ fn pronoun_cues() -> &'static aho_corasick::AhoCorasick {
     AC.get_or_init(|| aho_corasick::AhoCorasick::new(PRONOUN_CUES).expect("pronoun cues build"))
 }
 
+/// `sapaan akrab`, searched with a searcher built once (not per paragraph).
+fn nickname_cue() -> &'static aho_corasick::AhoCorasick {
+    static AC: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    AC.get_or_init(|| {
+        aho_corasick::AhoCorasick::new(["sapaan akrab"]).expect("nickname cue builds")
+    })
+}
+
 fn same_person(a: &str, b: &str) -> bool {
     if a == b {
         return true;
@@ -111,7 +119,12 @@ pub(crate) fn link(
     // Nicknames: `Soni - sapaan akrab Sumarsono`.
     for pt in paras {
         let mut from = 0;
-        while let Some(k) = pt.text.get(from..).and_then(|t| t.find("sapaan akrab")) {
+        while let Some(k) = pt
+            .text
+            .get(from..)
+            .and_then(|t| nickname_cue().find(t))
+            .map(|m| m.start())
+        {
             let at = from + k;
             from = at + "sapaan akrab".len();
             let before = pt.text[..at].trim_end_matches([' ', '-', '–', '—', ',', '(']);
@@ -158,6 +171,13 @@ pub(crate) fn link(
     }
     // Longest forms first, so `Alfian Salam` wins over `Alfian` at the same start.
     unique.sort_by_key(|(f, _)| std::cmp::Reverse(f.len()));
+    // The first bytes of the forms: elsewhere no form can start.
+    let mut first = [false; 256];
+    for (f, _) in &unique {
+        if let Some(&b) = f.as_bytes().first() {
+            first[usize::from(b)] = true;
+        }
+    }
     let mut last: Option<usize> = None;
     for (pi, pt) in paras.iter().enumerate() {
         for (si, s) in pt.sentences.iter().enumerate() {
@@ -173,9 +193,9 @@ pub(crate) fn link(
             let bytes = st.as_bytes();
             let mut k = 0;
             while k < st.len() {
-                // ASCII bytes other than capitals never start a name form: skip them without
-                // decoding (most of the text).
-                if bytes[k] < 0x80 && !bytes[k].is_ascii_uppercase() {
+                // A byte no form starts with (most of the text, and every UTF-8 continuation
+                // byte) is skipped without decoding.
+                if !first[usize::from(bytes[k])] {
                     k += 1;
                     continue;
                 }
@@ -206,7 +226,8 @@ pub(crate) fn link(
                 who.get_or_insert(*i);
                 k += f.len();
             }
-            if who.is_none() && pronoun_cues().is_match(st) {
+            // (Before anyone is named a cue points nowhere: no search.)
+            if who.is_none() && last.is_some() && pronoun_cues().is_match(st) {
                 who = last;
             }
             if who.is_some() {
