@@ -5,7 +5,15 @@
 //! hashing with densification, see [`signature`]); the index keeps, for
 //! each of [`BANDS`] bands of [`ROWS`] rows, the band hash -> the cluster head that first showed
 //! it, and per head one byte per minimum hash (b-bit MinHash) and its number of shingles.
-//! Only heads are indexed: memory grows by about 64 map entries and 132 bytes per cluster.
+//!
+//! Memory: only heads are stored, each in 145 bytes (128 of b-bit signature, the shingle count,
+//! the id in a shared string with its end offset: 9-byte ids), plus 5 bytes for each of its
+//! band keys that no earlier head showed (see [`BandTable`]; about 6.6 with the free slots of
+//! the tables). That is 64 keys at most, for an article that shares no band with any earlier
+//! one; on 1M generated articles (`warta-gen`), whose stories share many sentences, 11.2 a head,
+//! and the clusterer held 175 MB, 175 bytes an article (before the compact layout: one hash map
+//! of band keys and a vector of heads, 466 MB). Every part grows in pieces (chunks of heads,
+//! one band table at a time), so growing never holds two copies of the index.
 //!
 //! Copies of one press release on other sites are rewritten: measured on the bundled corpus,
 //! their word-bigram Jaccard is only 0.21 to 0.40 (unrelated articles on the same topic: at
@@ -15,12 +23,9 @@
 //! Jaccard near 0.2 still meet in some band (probability 0.93 at J = 0.2). Each band key
 //! names one head, so an article is compared with at most [`BANDS`] heads.
 
-use std::collections::HashSet;
-
 use warta_core::{Article, Cluster};
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
-use crate::text::HashKeyed;
 #[cfg(test)]
 use crate::text::{word_hash, words};
 
@@ -133,30 +138,98 @@ fn distinct(hashes: &[u64]) -> usize {
     n
 }
 
+/// Heads per chunk of head storage: the storage grows a chunk at a time and never copies what it
+/// already holds (a doubling vector of a million heads would hold 1.5 to 2 times its size while
+/// it moves).
+const CHUNK: usize = 4096;
+/// Slots of a band table at the start.
+const TABLE_START: usize = 256;
+
 /// Assigns clusters in input order. Deterministic: depends only on the order of calls.
 pub(crate) struct Clusterer {
     threshold: f32,
-    /// Band key (already a hash) -> the head that first showed it.
-    bands: HashKeyed<u32>,
-    heads: Vec<(String, [u8; HASHES], u32)>,
-    heads_with_members: HashSet<u32>,
+    /// One table per band: band key -> the head that first showed it.
+    bands: Vec<BandTable>,
+    heads: Heads,
+    ids: Ids,
+    /// One bit per head: the head has members.
+    with_members: Vec<u64>,
+    clusters: usize,
     pub syndicated_articles: usize,
+}
+
+/// What a band table holds for one band key of an article.
+#[derive(Clone, Copy)]
+struct Probe {
+    /// The head that showed the key first.
+    owner: Option<u32>,
+    /// Where the key goes if the article becomes a head.
+    free: usize,
 }
 
 impl Clusterer {
     pub fn new(threshold: f32) -> Self {
         Clusterer {
             threshold,
-            bands: HashKeyed::default(),
-            heads: Vec::new(),
-            heads_with_members: HashSet::new(),
+            bands: (0..BANDS).map(|_| BandTable::new(TABLE_START)).collect(),
+            heads: Heads::default(),
+            ids: Ids::default(),
+            with_members: Vec::new(),
+            clusters: 0,
             syndicated_articles: 0,
         }
     }
 
     /// Number of clusters with two or more articles.
     pub fn clusters(&self) -> usize {
-        self.heads_with_members.len()
+        self.clusters
+    }
+
+    /// Number of cluster heads indexed.
+    #[cfg(test)]
+    pub fn heads(&self) -> usize {
+        self.heads.len
+    }
+
+    /// Bytes the clusterer holds on the heap (capacities, not lengths).
+    #[cfg(test)]
+    pub fn heap_bytes(&self) -> usize {
+        let bands: usize = self.bands.iter().map(BandTable::heap_bytes).sum();
+        bands
+            + self.bands.capacity() * std::mem::size_of::<BandTable>()
+            + self.heads.heap_bytes()
+            + self.ids.heap_bytes()
+            + self.with_members.capacity() * 8
+    }
+
+    /// The heads whose band keys `article` shares, in head order, and where each band key of
+    /// `article` would go. Grows the tables that a new head would fill past their load first,
+    /// so that the free slots returned stay valid until the next call.
+    fn candidates(
+        &mut self,
+        sig: &[u64; HASHES],
+        bits: &[u8; HASHES],
+    ) -> (Vec<u32>, [u16; BANDS], [Probe; BANDS]) {
+        let mut tags = [0u16; BANDS];
+        let mut probes = [Probe {
+            owner: None,
+            free: 0,
+        }; BANDS];
+        let mut cands = Vec::with_capacity(BANDS);
+        for (b, table) in self.bands.iter_mut().enumerate() {
+            if table.is_full() {
+                table.grow(b, &self.heads);
+            }
+            let rows = b * ROWS..(b + 1) * ROWS;
+            let tag = tag_of(band_key(&sig[rows.clone()], b));
+            let probe = table.probe(tag, &bits[rows], b, &self.heads);
+            cands.extend(probe.owner);
+            tags[b] = tag;
+            probes[b] = probe;
+        }
+        cands.sort_unstable();
+        cands.dedup();
+        (cands, tags, probes)
     }
 
     /// Sets `article.cluster`: the head it nearly duplicates, else a new cluster of its own.
@@ -165,45 +238,53 @@ impl Clusterer {
             article.cluster = None;
             return;
         };
-        let keys: [u64; BANDS] =
-            std::array::from_fn(|b| band_key(&sig[b * ROWS..(b + 1) * ROWS], b));
-        let mut cands: Vec<u32> = keys
-            .iter()
-            .filter_map(|k| self.bands.get(k).copied())
-            .collect();
-        cands.sort_unstable();
-        cands.dedup();
         let bits: [u8; HASHES] = std::array::from_fn(|i| sig[i] as u8);
+        let (cands, tags, probes) = self.candidates(sig, &bits);
         let mut best: Option<(u32, f32, f32)> = None;
         for head in cands {
-            let (_, hb, head_size) = &self.heads[head as usize];
+            let Some((hb, head_size)) = self.heads.get(head) else {
+                continue;
+            };
             let same =
                 hb.iter().zip(bits.iter()).filter(|(a, b)| a == b).count() as f32 / HASHES as f32;
             // b-bit MinHash: remove the chance agreement of two random bytes.
             let jaccard = ((same - 1.0 / 256.0) / (1.0 - 1.0 / 256.0)).clamp(0.0, 1.0);
-            let contained = containment(jaccard, *size, *head_size);
+            let contained = containment(jaccard, *size, head_size);
             if contained >= self.threshold && best.is_none_or(|(_, _, c)| contained > c) {
                 best = Some((head, jaccard, contained));
             }
         }
         match best {
             Some((head, similarity, _)) => {
-                if self.heads_with_members.insert(head) {
-                    self.syndicated_articles += 1; // the head itself
+                let h = head as usize;
+                if let Some(word) = self.with_members.get_mut(h / 64) {
+                    if *word & (1 << (h % 64)) == 0 {
+                        *word |= 1 << (h % 64);
+                        self.clusters += 1;
+                        self.syndicated_articles += 1; // the head itself
+                    }
                 }
                 self.syndicated_articles += 1;
                 article.cluster = Some(Cluster {
-                    id: self.heads[head as usize].0.clone(),
+                    id: self.ids.get(head).to_string(),
                     similarity,
                     representative: false,
                 });
             }
             None => {
-                let head = self.heads.len() as u32;
-                for k in keys {
-                    self.bands.entry(k).or_insert(head);
+                // Heads past u32::MAX (not reached: 600 GB of heads) stay unindexed.
+                if let Ok(head) = u32::try_from(self.heads.len) {
+                    for ((table, tag), probe) in self.bands.iter_mut().zip(tags).zip(probes) {
+                        if probe.owner.is_none() {
+                            table.place(probe.free, tag, head);
+                        }
+                    }
+                    if self.heads.len % 64 == 0 {
+                        self.with_members.push(0);
+                    }
+                    self.heads.push(bits, *size);
+                    self.ids.push(self.heads.len - 1, &article.id);
                 }
-                self.heads.push((article.id.clone(), bits, *size));
                 article.cluster = Some(Cluster {
                     id: article.id.clone(),
                     similarity: 1.0,
@@ -211,6 +292,263 @@ impl Clusterer {
                 });
             }
         }
+    }
+}
+
+/// One band's index: band key -> the head that first showed it, by open addressing (linear
+/// probing). A slot holds 16 bits of the key (the tag; 0 marks a free slot) and the head (its
+/// low 24 bits, plus a high byte once there are more than 2^24 heads). The key's fingerprint is
+/// the tag with the head's own b-bit values of the band's rows (read from its signature): 32
+/// bits that also place the key in the table, so a key costs 5 bytes and the table can be
+/// rebuilt larger without the keys. Two keys with one fingerprint count as one: the later one
+/// finds the head of the earlier as a candidate, which the b-bit comparison then judges, and is
+/// not indexed itself. A table of n random keys has about n^2 / 2^33 such pairs; on 1M
+/// generated articles 0.004% of the keys were not indexed and one article of the million joined
+/// a head that a plain map would not have offered (estimated containment 0.43).
+struct BandTable {
+    tags: Vec<u16>,
+    low: Vec<[u8; 3]>,
+    /// Empty until a head needs more than 24 bits.
+    high: Vec<u8>,
+    len: usize,
+}
+
+impl BandTable {
+    fn new(slots: usize) -> Self {
+        let slots = slots.max(8);
+        BandTable {
+            tags: vec![0; slots],
+            low: vec![[0; 3]; slots],
+            high: Vec::new(),
+            len: 0,
+        }
+    }
+
+    #[cfg(test)]
+    fn heap_bytes(&self) -> usize {
+        self.tags.capacity() * 2 + self.low.capacity() * 3 + self.high.capacity()
+    }
+
+    /// One more key would take the load past 0.85.
+    fn is_full(&self) -> bool {
+        (self.len + 1) * 20 > self.tags.len() * 17
+    }
+
+    fn home(&self, tag: u16, rows: &[u8]) -> usize {
+        let fp = rows
+            .iter()
+            .fold(u64::from(tag), |x, &r| (x << 8) | u64::from(r));
+        ((u128::from(mix(fp)) * self.tags.len() as u128) >> 64) as usize
+    }
+
+    fn head(&self, slot: usize) -> u32 {
+        let [a, b, c] = self.low.get(slot).copied().unwrap_or_default();
+        let d = self.high.get(slot).copied().unwrap_or(0);
+        u32::from_le_bytes([a, b, c, d])
+    }
+
+    /// The head holding the key of tag `tag` whose band rows (b-bit) are `rows`, and the first
+    /// free slot on the way.
+    fn probe(&self, tag: u16, rows: &[u8], band: usize, heads: &Heads) -> Probe {
+        let n = self.tags.len();
+        let mut i = self.home(tag, rows);
+        // The load stays under 0.85, so a free slot ends the probe; the bound only keeps the
+        // loop finite.
+        for _ in 0..n {
+            match self.tags.get(i) {
+                Some(0) | None => {
+                    return Probe {
+                        owner: None,
+                        free: i,
+                    }
+                }
+                Some(&t) if t == tag => {
+                    let head = self.head(i);
+                    if heads.band_rows(head, band) == Some(rows) {
+                        return Probe {
+                            owner: Some(head),
+                            free: i,
+                        };
+                    }
+                }
+                Some(_) => {}
+            }
+            i = if i + 1 == n { 0 } else { i + 1 };
+        }
+        Probe {
+            owner: None,
+            free: usize::MAX,
+        }
+    }
+
+    /// The first free slot from `i` on (the table is never full).
+    fn free_from(&self, mut i: usize) -> usize {
+        let n = self.tags.len();
+        for _ in 0..n {
+            if self.tags.get(i).is_none_or(|&t| t == 0) {
+                return i;
+            }
+            i = if i + 1 == n { 0 } else { i + 1 };
+        }
+        usize::MAX
+    }
+
+    fn place(&mut self, slot: usize, tag: u16, head: u32) {
+        let [a, b, c, d] = head.to_le_bytes();
+        if d != 0 && self.high.is_empty() {
+            self.high = vec![0; self.tags.len()];
+        }
+        if let (Some(t), Some(l)) = (self.tags.get_mut(slot), self.low.get_mut(slot)) {
+            *t = tag;
+            *l = [a, b, c];
+            if let Some(h) = self.high.get_mut(slot) {
+                *h = d;
+            }
+            self.len += 1;
+        }
+    }
+
+    /// Rebuilds the table a quarter larger: one band at a time, so the index never holds two
+    /// copies of itself.
+    fn grow(&mut self, band: usize, heads: &Heads) {
+        let n = self.tags.len();
+        let mut bigger = BandTable::new(n + n / 4);
+        for (slot, &tag) in self.tags.iter().enumerate() {
+            if tag == 0 {
+                continue;
+            }
+            let head = self.head(slot);
+            let Some(rows) = heads.band_rows(head, band) else {
+                continue;
+            };
+            let free = bigger.free_from(bigger.home(tag, rows));
+            bigger.place(free, tag, head);
+        }
+        *self = bigger;
+    }
+}
+
+/// The tag of a band key: its low 16 bits, 0 (a free slot) taken as 1.
+fn tag_of(key: u64) -> u16 {
+    (key as u16).max(1)
+}
+
+/// The b-bit signatures and shingle counts of the heads, in chunks of [`CHUNK`] heads.
+#[derive(Default)]
+struct Heads {
+    chunks: Vec<HeadChunk>,
+    len: usize,
+}
+
+struct HeadChunk {
+    bits: Vec<[u8; HASHES]>,
+    sizes: Vec<u32>,
+}
+
+impl Heads {
+    fn push(&mut self, bits: [u8; HASHES], size: u32) {
+        if self.len % CHUNK == 0 {
+            self.chunks.push(HeadChunk {
+                bits: Vec::with_capacity(CHUNK),
+                sizes: Vec::with_capacity(CHUNK),
+            });
+        }
+        if let Some(c) = self.chunks.last_mut() {
+            c.bits.push(bits);
+            c.sizes.push(size);
+            self.len += 1;
+        }
+    }
+
+    fn get(&self, head: u32) -> Option<(&[u8; HASHES], u32)> {
+        let h = head as usize;
+        let c = self.chunks.get(h / CHUNK)?;
+        Some((c.bits.get(h % CHUNK)?, *c.sizes.get(h % CHUNK)?))
+    }
+
+    /// The b-bit values of band `band` of a head.
+    fn band_rows(&self, head: u32, band: usize) -> Option<&[u8]> {
+        let (bits, _) = self.get(head)?;
+        bits.get(band * ROWS..(band + 1) * ROWS)
+    }
+
+    #[cfg(test)]
+    fn heap_bytes(&self) -> usize {
+        self.chunks.capacity() * std::mem::size_of::<HeadChunk>()
+            + self
+                .chunks
+                .iter()
+                .map(|c| c.bits.capacity() * HASHES + c.sizes.capacity() * 4)
+                .sum::<usize>()
+    }
+}
+
+/// The ids of the heads: one string per chunk of up to [`CHUNK`] ids with their end offsets.
+#[derive(Default)]
+struct Ids {
+    chunks: Vec<IdChunk>,
+}
+
+struct IdChunk {
+    /// Number of the chunk's first head.
+    first: usize,
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Ids {
+    /// Adds the id of head number `head` (one more than the last).
+    fn push(&mut self, head: usize, id: &str) {
+        let fits =
+            |c: &IdChunk| c.ends.len() < CHUNK && c.text.len() + id.len() <= u32::MAX as usize;
+        if !self.chunks.last().is_some_and(fits) {
+            if let Some(full) = self.chunks.last_mut() {
+                full.text.shrink_to_fit();
+            }
+            self.chunks.push(IdChunk {
+                first: head,
+                text: String::new(),
+                ends: Vec::with_capacity(CHUNK),
+            });
+        }
+        if let Some(c) = self.chunks.last_mut() {
+            c.text.push_str(id);
+            // An id longer than u32::MAX bytes fills a chunk of its own (`fits` fails for the
+            // next one), and its end is read as the end of the text.
+            c.ends.push(u32::try_from(c.text.len()).unwrap_or(u32::MAX));
+        }
+    }
+
+    fn get(&self, head: u32) -> &str {
+        let h = head as usize;
+        let Some(c) = self
+            .chunks
+            .partition_point(|c| c.first <= h)
+            .checked_sub(1)
+            .and_then(|i| self.chunks.get(i))
+        else {
+            return "";
+        };
+        let k = h - c.first;
+        let start = k
+            .checked_sub(1)
+            .and_then(|p| c.ends.get(p))
+            .map_or(0, |&e| e as usize);
+        let end = match c.ends.get(k) {
+            Some(&e) if e < u32::MAX => e as usize,
+            _ => c.text.len(),
+        };
+        c.text.get(start..end).unwrap_or_default()
+    }
+
+    #[cfg(test)]
+    fn heap_bytes(&self) -> usize {
+        self.chunks.capacity() * std::mem::size_of::<IdChunk>()
+            + self
+                .chunks
+                .iter()
+                .map(|c| c.text.capacity() + c.ends.capacity() * 4)
+                .sum::<usize>()
     }
 }
 
@@ -309,5 +647,303 @@ mod tests {
         let s = sig(&a);
         c.assign(&mut a, &s);
         assert!(a.cluster.is_none());
+    }
+
+    /// The index as it was before it was made compact: one map of band keys (the first head
+    /// showing a key keeps it) and whole strings for the ids. The compact index must decide as
+    /// it does.
+    struct PlainClusterer {
+        bands: std::collections::HashMap<u64, u32>,
+        heads: Vec<(String, [u8; HASHES], u32)>,
+    }
+
+    impl PlainClusterer {
+        fn candidates(&self, sig: &[u64; HASHES]) -> Vec<u32> {
+            let mut cands: Vec<u32> = (0..BANDS)
+                .filter_map(|b| {
+                    self.bands
+                        .get(&band_key(&sig[b * ROWS..(b + 1) * ROWS], b))
+                        .copied()
+                })
+                .collect();
+            cands.sort_unstable();
+            cands.dedup();
+            cands
+        }
+
+        fn assign(&mut self, id: &str, sig: &[u64; HASHES], size: u32) -> Cluster {
+            let bits: [u8; HASHES] = std::array::from_fn(|i| sig[i] as u8);
+            let mut best: Option<(u32, f32, f32)> = None;
+            for head in self.candidates(sig) {
+                let (_, hb, head_size) = &self.heads[head as usize];
+                let same = hb.iter().zip(bits.iter()).filter(|(a, b)| a == b).count() as f32
+                    / HASHES as f32;
+                let jaccard = ((same - 1.0 / 256.0) / (1.0 - 1.0 / 256.0)).clamp(0.0, 1.0);
+                let contained = containment(jaccard, size, *head_size);
+                if contained >= 0.35 && best.is_none_or(|(_, _, c)| contained > c) {
+                    best = Some((head, jaccard, contained));
+                }
+            }
+            match best {
+                Some((head, similarity, _)) => Cluster {
+                    id: self.heads[head as usize].0.clone(),
+                    similarity,
+                    representative: false,
+                },
+                None => {
+                    let head = self.heads.len() as u32;
+                    for b in 0..BANDS {
+                        let k = band_key(&sig[b * ROWS..(b + 1) * ROWS], b);
+                        self.bands.entry(k).or_insert(head);
+                    }
+                    self.heads.push((id.to_string(), bits, size));
+                    Cluster {
+                        id: id.to_string(),
+                        similarity: 1.0,
+                        representative: true,
+                    }
+                }
+            }
+        }
+    }
+
+    /// Signatures of a stream of articles built to stress the index: stories copied with some
+    /// bins changed (as rewrites are), stories that share many bins with a few common values
+    /// (as articles on one topic share their commonest bigrams, so that band keys repeat across
+    /// heads), and unrelated ones.
+    fn stream(n: usize, seed: u64) -> Vec<(Box<[u64; HASHES]>, u32)> {
+        let mut state = seed;
+        let mut next = move || {
+            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            mix(state)
+        };
+        let common: Vec<u64> = (0..8).map(|_| next()).collect();
+        let mut out: Vec<(Box<[u64; HASHES]>, u32)> = Vec::with_capacity(n);
+        for i in 0..n {
+            let kind = next() % 10;
+            let size = 20 + (next() % 600) as u32;
+            let sig: [u64; HASHES] = match (kind, i) {
+                // A copy of an earlier article with a share of its bins changed.
+                (0..=2, 1..) => {
+                    let of = (next() % i as u64) as usize;
+                    let keep = next() % 100;
+                    let base = out[of].0.clone();
+                    std::array::from_fn(|b| if next() % 100 < keep { base[b] } else { next() })
+                }
+                // On the common topic: many bins hold one of a few common values.
+                (3..=6, _) => std::array::from_fn(|b| {
+                    if next() % 100 < 70 {
+                        common[b % 2 + 2 * (next() % 2) as usize]
+                    } else {
+                        next()
+                    }
+                }),
+                _ => std::array::from_fn(|_| next()),
+            };
+            out.push((Box::new(sig), size));
+        }
+        out
+    }
+
+    #[test]
+    fn compact_index_finds_the_candidates_and_decisions_of_a_plain_map() {
+        let mut compact = Clusterer::new(0.35);
+        let mut plain = PlainClusterer {
+            bands: std::collections::HashMap::new(),
+            heads: Vec::new(),
+        };
+        let (mut joined, mut shared_keys) = (0, 0);
+        for (i, (sig, size)) in stream(6000, 7).into_iter().enumerate() {
+            let bits: [u8; HASHES] = std::array::from_fn(|i| sig[i] as u8);
+            let (cands, _, probes) = compact.candidates(&sig, &bits);
+            assert_eq!(cands, plain.candidates(&sig), "article {i}");
+            shared_keys += probes.iter().filter(|p| p.owner.is_some()).count();
+            let id = format!("a{i}");
+            let mut a = Article::new(&id);
+            compact.assign(&mut a, &Some((sig.clone(), size)));
+            let want = plain.assign(&id, &sig, size);
+            let got = a
+                .cluster
+                .expect("an article with a signature has a cluster");
+            assert_eq!(
+                (&got.id, got.similarity.to_bits(), got.representative),
+                (&want.id, want.similarity.to_bits(), want.representative),
+                "article {i}"
+            );
+            joined += usize::from(!got.representative);
+        }
+        // The stream exercised both paths and the growth of the tables (from 256 slots).
+        assert!(joined > 2000, "{joined} joined");
+        assert!(shared_keys > 50_000, "{shared_keys} keys found");
+        assert_eq!(compact.heads(), plain.heads.len());
+        assert!(compact.bands.iter().all(|t| t.tags.len() > TABLE_START * 8));
+    }
+
+    #[test]
+    fn same_input_order_gives_the_same_clusters() {
+        let run = || {
+            let mut c = Clusterer::new(0.35);
+            stream(3000, 11)
+                .into_iter()
+                .enumerate()
+                .map(|(i, (sig, size))| {
+                    let mut a = Article::new(format!("a{i}"));
+                    c.assign(&mut a, &Some((sig, size)));
+                    a.cluster
+                        .map(|c| (c.id, c.similarity.to_bits(), c.representative))
+                })
+                .collect::<Vec<_>>()
+        };
+        let first = run();
+        assert_eq!(first, run());
+        assert!(first.iter().flatten().any(|c| !c.2));
+    }
+
+    /// Two band-0 rows whose keys differ but share the fingerprint (tag and b-bit values).
+    fn colliding_rows() -> ([u64; ROWS], [u64; ROWS]) {
+        let mut seen = std::collections::HashMap::new();
+        for x in 1u64.. {
+            // Low bytes 0x11 and 0x22 in every candidate: only the tag can tell them apart.
+            let rows = [(x << 8) | 0x11, (mix(x) << 8) | 0x22];
+            let tag = tag_of(band_key(&rows, 0));
+            if let Some(other) = seen.insert(tag, rows) {
+                return (other, rows);
+            }
+        }
+        unreachable!("a 16-bit tag repeats within 2^16 + 1 keys")
+    }
+
+    #[test]
+    fn a_fingerprint_collision_only_adds_a_candidate() {
+        let (ra, rb) = colliding_rows();
+        assert_ne!(band_key(&ra, 0), band_key(&rb, 0));
+        let random = |seed: u64| -> [u64; HASHES] {
+            std::array::from_fn(|i| mix(seed ^ ((i as u64) << 40)))
+        };
+        let mut sa = random(1);
+        sa[..ROWS].copy_from_slice(&ra);
+        let mut sb = random(2);
+        sb[..ROWS].copy_from_slice(&rb);
+        fn assign(c: &mut Clusterer, id: &str, s: &[u64; HASHES]) -> (String, bool) {
+            let mut a = Article::new(id);
+            c.assign(&mut a, &Some((Box::new(*s), 300)));
+            let cl = a.cluster.unwrap();
+            (cl.id, cl.representative)
+        }
+        let mut c = Clusterer::new(0.35);
+        assert_eq!(assign(&mut c, "a", &sa), ("a".to_string(), true));
+        // `b` meets `a` through the collision in band 0 only, and the comparison keeps them apart.
+        let bits: [u8; HASHES] = std::array::from_fn(|i| sb[i] as u8);
+        let (cands, _, probes) = c.candidates(&sb, &bits);
+        assert_eq!(cands, vec![0]);
+        assert_eq!(probes[0].owner, Some(0));
+        assert!(probes[1..].iter().all(|p| p.owner.is_none()));
+        assert_eq!(assign(&mut c, "b", &sb), ("b".to_string(), true));
+        // Band 0 of `b` was taken for `a`'s key and not indexed; its other bands were.
+        assert_eq!(c.bands[0].len, 1);
+        assert!(c.bands[1..].iter().all(|t| t.len == 2));
+        // Copies of each still find their own head.
+        assert_eq!(assign(&mut c, "b2", &sb), ("b".to_string(), false));
+        assert_eq!(assign(&mut c, "a2", &sa), ("a".to_string(), false));
+        assert_eq!(c.clusters(), 2);
+        assert_eq!(c.syndicated_articles, 4);
+    }
+
+    #[test]
+    fn band_table_probes_wrap_around_and_survive_growth() {
+        // Heads whose band-0 rows are 0, 1, 2, ... (b-bit); the tag is the same for all, so
+        // the rows alone tell the keys apart.
+        let mut heads = Heads::default();
+        for h in 0..40u8 {
+            let mut bits = [0u8; HASHES];
+            bits[0] = h;
+            bits[1] = h.wrapping_mul(7);
+            heads.push(bits, 100);
+        }
+        let mut t = BandTable::new(8);
+        for h in 0..40u32 {
+            let rows = heads.band_rows(h, 0).unwrap().to_vec();
+            if t.is_full() {
+                t.grow(0, &heads);
+            }
+            let p = t.probe(9, &rows, 0, &heads);
+            assert_eq!(p.owner, None, "head {h}");
+            t.place(p.free, 9, h);
+            // Every head placed so far is found again at its key.
+            for g in 0..=h {
+                let rows = heads.band_rows(g, 0).unwrap();
+                assert_eq!(
+                    t.probe(9, rows, 0, &heads).owner,
+                    Some(g),
+                    "head {g} after {h}"
+                );
+            }
+        }
+        assert!(t.tags.len() >= 48);
+        assert!(t.len * 20 <= t.tags.len() * 17);
+        // Another tag at the same rows is another key.
+        let rows = heads.band_rows(3, 0).unwrap();
+        assert_eq!(t.probe(10, rows, 0, &heads).owner, None);
+    }
+
+    #[test]
+    fn heads_past_24_bits_keep_their_high_byte() {
+        let mut heads = Heads::default();
+        heads.push([5; HASHES], 10);
+        let mut t = BandTable::new(16);
+        let p = t.probe(3, &[5, 5], 0, &heads);
+        t.place(p.free, 3, (1 << 24) | 7);
+        assert_eq!(t.head(p.free), (1 << 24) | 7);
+        assert_eq!(t.high.len(), t.tags.len());
+    }
+
+    #[test]
+    fn ids_come_back_across_chunks() {
+        let mut ids = Ids::default();
+        let make = |i: usize| match i % 4 {
+            0 => String::new(),
+            1 => format!("berita/{i}"),
+            2 => format!("Kab. Bolaang Mongondow Utara — {i}"),
+            _ => "x".repeat(i % 300),
+        };
+        let n = CHUNK * 2 + 17;
+        for i in 0..n {
+            ids.push(i, &make(i));
+        }
+        assert_eq!(ids.chunks.len(), 3);
+        for i in [0, 1, 2, 3, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK + 16] {
+            assert_eq!(ids.get(i as u32), make(i), "id {i}");
+        }
+        assert_eq!(ids.get(n as u32), "");
+    }
+
+    #[test]
+    fn a_head_costs_its_signature_and_five_bytes_and_a_bit_per_key() {
+        // Unrelated articles: every band key is new, the most an index can hold per head.
+        let mut c = Clusterer::new(0.35);
+        let n = 20_000;
+        for (i, (sig, size)) in (0..n)
+            .map(|i| {
+                let s: [u64; HASHES] = std::array::from_fn(|b| mix((i as u64) << 8 | b as u64));
+                (Box::new(s), 100u32)
+            })
+            .enumerate()
+        {
+            let mut a = Article::new(format!("w{i:08}"));
+            c.assign(&mut a, &Some((sig, size)));
+        }
+        assert_eq!(c.heads(), n);
+        // Every key is indexed but those whose fingerprint a key of the same band already had:
+        // about 20_000^2 / 2^33 per band, 3 in all.
+        let keys: usize = c.bands.iter().map(|t| t.len).sum();
+        assert!((n * BANDS - 20..=n * BANDS).contains(&keys), "{keys} keys");
+        let per_head = c.heap_bytes() as f64 / n as f64;
+        // 128 + 4 bytes of signature and count, 9 + 4 of id, 64 keys of 5 bytes at a load
+        // of 0.68 to 0.85, and at most one partly used chunk.
+        assert!(
+            per_head < 145.0 + 64.0 * 5.0 / 0.68 + 30.0,
+            "{per_head} bytes a head"
+        );
+        assert!(per_head > 145.0 + 64.0 * 5.0, "{per_head} bytes a head");
     }
 }
