@@ -57,6 +57,7 @@ fn main() {
         articles.truncate(n);
     }
     let mut dump = std::env::var_os("WARTA_EXTRACT_DUMP").map(|p| {
+        let p = PathBuf::from(p);
         std::io::BufWriter::new(
             std::fs::File::create(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display())),
         )

@@ -4,7 +4,6 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use aho_corasick::AhoCorasick;
 use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 use warta_core::ActivityType;
@@ -57,7 +56,7 @@ struct Compiled {
 pub(crate) struct Rules {
     pub defs: Vec<RuleDef>,
     /// All keywords, ASCII case-insensitive; pattern `i` belongs to rule `keyword_rule[i]`.
-    keywords: AhoCorasick,
+    keywords: crate::scan::Keywords,
     keyword_rule: Vec<usize>,
     compiled: Vec<Compiled>,
 }
@@ -88,10 +87,7 @@ pub(crate) fn rules() -> &'static Rules {
                 keyword_rule.push(i);
             }
         }
-        let keywords = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(&kws)
-            .expect("activity keywords compile");
+        let keywords = crate::scan::Keywords::new(&kws, true);
         let compiled = file
             .rules
             .iter()
@@ -119,22 +115,37 @@ pub(crate) struct ActivityHit {
     pub range: Range<usize>,
 }
 
+/// Every rule's keywords (rule index, keyword), for [`crate::scan::gate`].
+pub(crate) fn gate_keywords() -> impl Iterator<Item = (usize, &'static str)> {
+    rules()
+        .defs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, d)| d.keywords.iter().map(move |k| (i, k.as_str())))
+}
+
 /// The activities of one sentence, at most one per type, in rule order.
+#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn find(sentence: &str) -> Vec<ActivityHit> {
     let r = rules();
-    let mut out: Vec<ActivityHit> = Vec::new();
-    let mut candidates = [false; 64];
-    let mut any = false;
-    for m in r.keywords.find_overlapping_iter(sentence) {
-        if let Some(c) = candidates.get_mut(r.keyword_rule[m.pattern().as_usize()]) {
-            *c = true;
-            any = true;
+    let mut keyed = 0u64;
+    r.keywords.each(sentence, |_, _, k| {
+        if let Some(&i) = r.keyword_rule.get(k).filter(|&&i| i < 64) {
+            keyed |= 1 << i;
         }
-    }
-    if !any {
+    });
+    find_keyed(sentence, keyed)
+}
+
+/// [`find`], given the rules (bit `i` for rule `i` < 64) whose keywords occur in the sentence.
+/// Rules from the 64th on are tried whenever an earlier rule's keyword occurs.
+pub(crate) fn find_keyed(sentence: &str, keyed: u64) -> Vec<ActivityHit> {
+    let r = rules();
+    let mut out: Vec<ActivityHit> = Vec::new();
+    if keyed == 0 {
         return Vec::new();
     }
-    for i in (0..r.defs.len()).filter(|&i| candidates.get(i).copied().unwrap_or(true)) {
+    for i in (0..r.defs.len()).filter(|&i| i >= 64 || keyed & (1 << i) != 0) {
         let (def, c) = (&r.defs[i], &r.compiled[i]);
         if out.iter().any(|h| h.activity_type == def.activity_type) {
             continue;

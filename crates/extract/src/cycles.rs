@@ -94,7 +94,9 @@ struct Compiled {
     re: Regex,
     tail: Regex,
     joiner: Regex,
-    words: crate::numbers::Prefilter,
+    /// `pemil`, `pil` (ASCII case-insensitive): every form contains one. Searched with
+    /// the literal prefilter of `aho-corasick`, which skips fast to the rare `p`s.
+    words: aho_corasick::AhoCorasick,
     /// Each form's alternative alone, anchored: the lowest-index one matching at a match's
     /// start is the form that made it (leftmost-first), so no captures are needed.
     form_alts: regex::RegexSet,
@@ -138,7 +140,11 @@ fn compiled() -> &'static Compiled {
             })
             .collect();
         calendar.sort_by_key(|c| c.1);
-        let words = crate::numbers::Prefilter::new(["pemil", "pil"]);
+        let words = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(["pemil", "pil"])
+            .expect("cycle prefilter builds");
         let form_alts = regex::RegexSet::new(
             alts.iter().map(|a| crate::numbers::unicode_space(&format!(r"(?i-u)^(?:{a})"))),
         )

@@ -495,12 +495,23 @@ fn floor_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
+/// The date prefilter's words (month, weekday and relative words), for [`crate::scan::gate`].
+pub(crate) fn gate_words() -> &'static [String] {
+    compiled().words.words()
+}
+
 /// Every date expression in `text`, in order, non-overlapping.
 pub fn find_dates(text: &str, ctx: &DateContext) -> Vec<DateHit> {
+    find_dates_gated(text, ctx, None)
+}
+
+/// [`find_dates`], with the prefilter's word test already made (`Some`) by
+/// [`crate::scan::gate`].
+pub(crate) fn find_dates_gated(text: &str, ctx: &DateContext, words: Option<bool>) -> Vec<DateHit> {
     let c = compiled();
     let r = &c.rules;
     let mut out: Vec<DateHit> = Vec::new();
-    if !has_ascii_digit(text) && !c.words.is_match(text) {
+    if !has_ascii_digit(text) && !words.unwrap_or_else(|| c.words.is_match(text)) {
         return out;
     }
     for found in c.re.find_iter(text) {

@@ -142,7 +142,8 @@ struct Compiled {
     /// First words of the long forms and case-insensitive short forms, signatories.
     words: Prefilter,
     /// Case-sensitive short forms (`UU`, `SE` ...).
-    upper: aho_corasick::AhoCorasick,
+    upper: crate::scan::Keywords,
+    upper_words: Vec<String>,
     /// Each alternative of `types` alone, anchored: the lowest-index one matching at a match's
     /// start is the alternative that made it (leftmost-first), so no captures are needed.
     type_alts: regex::RegexSet,
@@ -239,8 +240,10 @@ fn compiled() -> &'static Compiled {
             trig.push(s.chars().take_while(|c| c.is_ascii_alphabetic()).collect());
         }
         let words = Prefilter::new(trig.iter().map(String::as_str));
-        let upper = aho_corasick::AhoCorasick::new(&upper).expect("upper prefilter builds");
+        let upper_words = upper.clone();
+        let upper = crate::scan::Keywords::new(&upper, false);
         Compiled {
+            upper_words,
             type_start,
             type_alts,
             type_alt_of,
@@ -394,6 +397,14 @@ struct Parsed {
 
 /// A number tail at the start of `rest`.
 fn parse_number_tail(c: &Compiled, rest: &str) -> Option<Parsed> {
+    // The pattern is `^\s*,?\s*` and then `nomor`/`no`/`nmr`/`num`, a digit, or
+    // `tahun`/`thn`/`th`: any other next character rules it out without the capture search
+    // (`n` and `t` have no case-fold partners beyond `N` and `T`).
+    let t = rest.trim_start();
+    let t = t.strip_prefix(',').unwrap_or(t).trim_start();
+    if !t.starts_with(|ch: char| matches!(ch, 'n' | 'N' | 't' | 'T' | '0'..='9')) {
+        return None;
+    }
     let caps = c.number.captures(rest)?;
     let m = caps.get(0)?;
     if let Some(n) = caps.name("num") {
@@ -474,11 +485,24 @@ fn empty(type_name: &str) -> LegalInstrument {
 /// Every instrument in one sentence (with issuer, subject and issue date where the sentence gives them).
 pub fn find_instruments(sentence: &str) -> Vec<InstrumentHit> {
     let c = compiled();
+    if !c.words.is_match(sentence) && !c.upper.is_match(sentence) {
+        return Vec::new();
+    }
+    find_instruments_passed(sentence)
+}
+
+/// The prefilter's words: ASCII case-insensitive, and case-sensitive short forms; for
+/// [`crate::scan::gate`].
+pub(crate) fn gate_words() -> (&'static [String], &'static [String]) {
+    let c = compiled();
+    (c.words.words(), &c.upper_words)
+}
+
+/// [`find_instruments`] for a sentence that passed its prefilter.
+pub(crate) fn find_instruments_passed(sentence: &str) -> Vec<InstrumentHit> {
+    let c = compiled();
     let s = sentence;
     let mut out: Vec<InstrumentHit> = Vec::new();
-    if !c.words.is_match(s) && !c.upper.is_match(s) {
-        return out;
-    }
     let mut from = 0;
     while from < s.len() {
         let Some(m) = c.types.find_at(s, from) else {

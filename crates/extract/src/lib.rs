@@ -33,6 +33,7 @@ mod geo;
 mod officials;
 mod persons;
 mod regions;
+mod scan;
 pub mod sentences;
 mod text;
 
@@ -51,6 +52,8 @@ struct Para<'a> {
     text: &'a str,
     sentences: Vec<Range<usize>>,
     regions: Vec<RegionMatch>,
+    /// The modules' keyword prefilters, from one pass over the paragraph.
+    gate: scan::ParaGate,
 }
 
 impl Para<'_> {
@@ -83,10 +86,14 @@ pub fn extract(article: &Article) -> ArticleFacts {
     let paras: Vec<Para<'_>> = article
         .paragraphs
         .iter()
-        .map(|p| Para {
-            text: &p.text,
-            sentences: sentences::split(&p.text),
-            regions: geo::find(&p.text),
+        .map(|p| {
+            let sentences = sentences::split(&p.text);
+            Para {
+                text: &p.text,
+                gate: scan::gate(&p.text, &sentences),
+                sentences,
+                regions: geo::find(&p.text),
+            }
         })
         .collect();
     let mut mentions: Vec<Mention> = Vec::new();
@@ -276,7 +283,7 @@ pub fn extract(article: &Article) -> ArticleFacts {
         }
     }
     for (pi, p) in paras.iter().enumerate() {
-        for d in dates::find_dates(p.text, &ctx) {
+        for d in dates::find_dates_gated(p.text, &ctx, Some(p.gate.date_words)) {
             push_lexical(
                 &mut mentions,
                 p,
@@ -288,7 +295,7 @@ pub fn extract(article: &Article) -> ArticleFacts {
                 d.rule,
             );
         }
-        for s in &p.sentences {
+        for (si, s) in p.sentences.iter().enumerate() {
             let Some(st) = p.text.get(s.clone()) else {
                 continue;
             };
@@ -304,7 +311,10 @@ pub fn extract(article: &Article) -> ArticleFacts {
                     c.rule,
                 );
             }
-            for h in instruments::find_instruments(st) {
+            if !p.gate.instrument.get(si).copied().unwrap_or(false) {
+                continue;
+            }
+            for h in instruments::find_instruments_passed(st) {
                 instrument_hits.push((pi, s.start, h));
             }
         }
@@ -421,6 +431,7 @@ fn paras_texts<'a>(paras: &[Para<'a>]) -> Vec<persons::ParaText<'a>> {
         .map(|p| persons::ParaText {
             text: p.text,
             sentences: p.sentences.clone(),
+            pronoun: Some(p.gate.pronoun.clone()),
         })
         .collect()
 }
@@ -525,7 +536,7 @@ fn activities_of(
             let Some(st) = p.text.get(s.clone()) else {
                 continue;
             };
-            let hits = activities::find(st);
+            let hits = activities::find_keyed(st, p.gate.activity.get(si).copied().unwrap_or(0));
             if hits.is_empty() {
                 continue;
             }

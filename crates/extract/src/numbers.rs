@@ -86,17 +86,19 @@ struct Compiled {
 }
 
 /// A cheap test run before the regexes: ASCII case-insensitive literal search.
-pub(crate) struct Prefilter(aho_corasick::AhoCorasick);
+pub(crate) struct Prefilter(crate::scan::Keywords, Vec<String>);
 
 impl Prefilter {
     pub(crate) fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> Prefilter {
         let words: Vec<&str> = words.into_iter().filter(|w| !w.is_empty()).collect();
-        let ac = aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(&words)
-            .expect("prefilter builds");
-        Prefilter(ac)
+        Prefilter(
+            crate::scan::Keywords::new(&words, true),
+            words.iter().map(|w| w.to_string()).collect(),
+        )
+    }
+    /// The words, for [`crate::scan::gate`].
+    pub(crate) fn words(&self) -> &[String] {
+        &self.1
     }
     pub(crate) fn is_match(&self, text: &str) -> bool {
         self.0.is_match(text)

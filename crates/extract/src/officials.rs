@@ -784,10 +784,7 @@ fn parse_name(
     let mut honorifics = Vec::new();
     let mut p = pos;
     // Honorifics before the name: `Ir H`, `Dr. Ir.`.
-    loop {
-        let Some(e) = token_from(&r.honorifics, text, p) else {
-            break;
-        };
+    while let Some(e) = token_from(&r.honorifics, text, p) {
         // Only when a capitalised word follows (`H` alone could be an initial).
         let next = skip_spaces(text, e);
         if !word_end(text, next).is_some_and(|we| is_capitalised(&text[next..we])) {

@@ -14,6 +14,8 @@ use crate::text::{at_word_bounds, is_capitalised};
 pub(crate) struct ParaText<'a> {
     pub text: &'a str,
     pub sentences: Vec<Range<usize>>,
+    /// Per sentence, whether a pronoun cue occurs in it, when already known.
+    pub pronoun: Option<Vec<bool>>,
 }
 
 pub(crate) struct Linked {
@@ -23,7 +25,7 @@ pub(crate) struct Linked {
 }
 
 /// Pronoun attributions that point back to the last speaker.
-const PRONOUN_CUES: &[&str] = &[
+pub(crate) const PRONOUN_CUES: &[&str] = &[
     "ujarnya",
     "katanya",
     "tuturnya",
@@ -49,9 +51,9 @@ const PRONOUN_CUES: &[&str] = &[
 ];
 
 /// [`PRONOUN_CUES`] as one automaton (case-sensitive, like the list), built once.
-fn pronoun_cues() -> &'static aho_corasick::AhoCorasick {
-    static AC: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
-    AC.get_or_init(|| aho_corasick::AhoCorasick::new(PRONOUN_CUES).expect("pronoun cues build"))
+fn pronoun_cues() -> &'static crate::scan::Keywords {
+    static AC: std::sync::OnceLock<crate::scan::Keywords> = std::sync::OnceLock::new();
+    AC.get_or_init(|| crate::scan::Keywords::new(PRONOUN_CUES, false))
 }
 
 /// `sapaan akrab`, searched with a searcher built once (not per paragraph).
@@ -227,7 +229,11 @@ pub(crate) fn link(
                 k += f.len();
             }
             // (Before anyone is named a cue points nowhere: no search.)
-            if who.is_none() && last.is_some() && pronoun_cues().is_match(st) {
+            let cue = || match &pt.pronoun {
+                Some(v) => v.get(si).copied().unwrap_or(false),
+                None => pronoun_cues().is_match(st),
+            };
+            if who.is_none() && last.is_some() && cue() {
                 who = last;
             }
             if who.is_some() {

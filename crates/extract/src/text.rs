@@ -24,10 +24,7 @@ pub(crate) fn at_word_bounds(s: &str, start: usize, end: usize) -> bool {
 /// The position after the spaces (not line breaks) from `pos`.
 pub(crate) fn skip_spaces(s: &str, pos: usize) -> usize {
     let Some(rest) = s.get(pos..) else { return pos };
-    pos + (rest.len()
-        - rest
-            .trim_start_matches(|c: char| c == ' ' || c == '\u{a0}' || c == '\t')
-            .len())
+    pos + (rest.len() - rest.trim_start_matches([' ', '\u{a0}', '\t']).len())
 }
 
 /// The word (letters, digits, apostrophes, inner hyphens) starting at `pos`: its end.

@@ -1,0 +1,298 @@
+//! Keyword sets run as a plain Aho-Corasick DFA walk: one table lookup per byte and a report
+//! of every occurrence of every keyword (the overlapping matches). The rule modules use it for
+//! their keyword prefilters. `aho_corasick::AhoCorasick`'s own searches re-enter a literal
+//! prefilter at every candidate, and its overlapping iterator keeps a resumable state: in news
+//! text, where the keywords' first letters are everywhere, both cost several times the walk.
+
+use aho_corasick::automaton::Automaton;
+use aho_corasick::dfa::DFA;
+use aho_corasick::{Anchored, MatchKind, StartKind};
+
+/// A set of literal keywords.
+pub(crate) struct Keywords {
+    dfa: DFA,
+}
+
+impl Keywords {
+    /// The automaton of `patterns`; `ascii_case_insensitive` folds ASCII letters only.
+    pub(crate) fn new<I, P>(patterns: I, ascii_case_insensitive: bool) -> Keywords
+    where
+        I: IntoIterator<Item = P>,
+        P: AsRef<[u8]>,
+    {
+        let dfa = DFA::builder()
+            .match_kind(MatchKind::Standard)
+            .start_kind(StartKind::Unanchored)
+            .ascii_case_insensitive(ascii_case_insensitive)
+            .prefilter(false)
+            .build(patterns)
+            .expect("keyword automaton builds");
+        Keywords { dfa }
+    }
+
+    /// Call `f(start, end, pattern)` for every occurrence of every keyword in `text`, in order
+    /// of their ends (at one end, in the automaton's order).
+    pub(crate) fn each(&self, text: &str, mut f: impl FnMut(usize, usize, usize)) {
+        let dfa = &self.dfa;
+        let Ok(mut sid) = dfa.start_state(Anchored::No) else {
+            return;
+        };
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            (at, sid) = walk(dfa, bytes, at, sid);
+            if !dfa.is_special(sid) {
+                return;
+            }
+            if dfa.is_dead(sid) {
+                return;
+            }
+            for k in 0..dfa.match_len(sid) {
+                let pid = dfa.match_pattern(sid, k);
+                f(at.saturating_sub(dfa.pattern_len(pid)), at, pid.as_usize());
+            }
+        }
+    }
+
+    /// True when any keyword occurs in `text`.
+    pub(crate) fn is_match(&self, text: &str) -> bool {
+        let dfa = &self.dfa;
+        let Ok(sid) = dfa.start_state(Anchored::No) else {
+            return false;
+        };
+        let (_, sid) = walk(dfa, text.as_bytes(), 0, sid);
+        dfa.is_match(sid)
+    }
+}
+
+/// Steps the automaton from state `sid` over `bytes[at..]` until it enters a special (match
+/// or dead) state or the bytes end; returns the position after the last byte read and the
+/// state. A function of its own with no callback inside, so that the loop keeps its state in
+/// registers.
+#[inline(never)]
+fn walk(
+    dfa: &DFA,
+    bytes: &[u8],
+    mut at: usize,
+    mut sid: aho_corasick::automaton::StateID,
+) -> (usize, aho_corasick::automaton::StateID) {
+    while let Some(&b) = bytes.get(at) {
+        sid = dfa.next_state(Anchored::No, sid, b);
+        at += 1;
+        if dfa.is_special(sid) {
+            break;
+        }
+    }
+    (at, sid)
+}
+
+/// What the keyword prefilters of the rule modules say about one paragraph, from one walk of
+/// one automaton over it instead of a walk per module and sentence. A keyword occurs in a
+/// sentence exactly when one of the paragraph's occurrences lies inside the sentence, so the
+/// answers are those of the modules' own prefilters.
+pub(crate) struct ParaGate {
+    /// A date word occurs in the paragraph (the dates prefilter, besides a digit).
+    pub date_words: bool,
+    /// Per sentence: bit `i` when a keyword of activity rule `i` (< 64) occurs in it.
+    pub activity: Vec<u64>,
+    /// Per sentence: the instruments prefilter passes.
+    pub instrument: Vec<bool>,
+    /// Per sentence: a pronoun cue (`ujarnya`, `kata dia` ...) occurs in it.
+    pub pronoun: Vec<bool>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Owner {
+    Date,
+    Activity(u32),
+    Instrument,
+    /// Case-sensitive keywords: the occurrence (found ASCII case-insensitively) must match
+    /// the keyword byte for byte.
+    InstrumentCased,
+    PronounCased,
+}
+
+struct GateSet {
+    keywords: Keywords,
+    owners: Vec<Owner>,
+    patterns: Vec<String>,
+}
+
+fn gate_set() -> &'static GateSet {
+    static SET: std::sync::OnceLock<GateSet> = std::sync::OnceLock::new();
+    SET.get_or_init(|| {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut owners = Vec::new();
+        let mut add = |w: &str, o: Owner| {
+            if !w.is_empty() {
+                patterns.push(w.to_string());
+                owners.push(o);
+            }
+        };
+        for w in crate::dates::gate_words() {
+            add(w, Owner::Date);
+        }
+        for (i, w) in crate::activities::gate_keywords() {
+            if let Ok(i) = u32::try_from(i) {
+                if i < 64 {
+                    add(w, Owner::Activity(i));
+                }
+            }
+        }
+        let (ci, cased) = crate::instruments::gate_words();
+        for w in ci {
+            add(w, Owner::Instrument);
+        }
+        for w in cased {
+            add(w, Owner::InstrumentCased);
+        }
+        for w in crate::persons::PRONOUN_CUES {
+            add(w, Owner::PronounCased);
+        }
+        GateSet {
+            keywords: Keywords::new(&patterns, true),
+            owners,
+            patterns,
+        }
+    })
+}
+
+/// The prefilter answers for a paragraph `text` split into `sentences`.
+pub(crate) fn gate(text: &str, sentences: &[std::ops::Range<usize>]) -> ParaGate {
+    let g = gate_set();
+    let n = sentences.len();
+    let mut out = ParaGate {
+        date_words: false,
+        activity: vec![0; n],
+        instrument: vec![false; n],
+        pronoun: vec![false; n],
+    };
+    // Occurrences come in order of their ends: the sentence holding the last byte of each
+    // only moves forward. An occurrence counts for that sentence when it starts inside it.
+    let mut si = 0;
+    g.keywords.each(text, |start, end, pid| {
+        let Some(&owner) = g.owners.get(pid) else {
+            return;
+        };
+        if let Owner::Date = owner {
+            out.date_words = true;
+            return;
+        }
+        while sentences.get(si).is_some_and(|r| r.end < end) {
+            si += 1;
+        }
+        let Some(range) = sentences.get(si) else {
+            return;
+        };
+        if start < range.start {
+            return;
+        }
+        let exact = || text.as_bytes().get(start..end) == g.patterns.get(pid).map(|p| p.as_bytes());
+        match owner {
+            Owner::Date => {}
+            Owner::Activity(i) => out.activity[si] |= 1 << i,
+            Owner::Instrument => out.instrument[si] = true,
+            Owner::InstrumentCased => out.instrument[si] |= exact(),
+            Owner::PronounCased => out.pronoun[si] |= exact(),
+        }
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const WORDS: &[&str] = &["se", "sanksi", "awas", "SE", "pengawasan", "an", "é"];
+
+    fn reference(text: &str, ci: bool) -> Vec<(usize, usize, usize)> {
+        let ac = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(ci)
+            .build(WORDS)
+            .unwrap();
+        ac.find_overlapping_iter(text)
+            .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+            .collect()
+    }
+
+    fn walk(text: &str, ci: bool) -> Vec<(usize, usize, usize)> {
+        let k = Keywords::new(WORDS, ci);
+        let mut v = Vec::new();
+        k.each(text, |s, e, p| v.push((s, e, p)));
+        v
+    }
+
+    #[test]
+    fn same_occurrences_as_the_overlapping_search() {
+        let t = "Pengawasan sanksi SE, diawasi. Sesuai é";
+        for ci in [false, true] {
+            let mut a = walk(t, ci);
+            let mut b = reference(t, ci);
+            a.sort_unstable();
+            b.sort_unstable();
+            assert_eq!(a, b);
+            assert_eq!(Keywords::new(WORDS, ci).is_match(t), !b.is_empty());
+        }
+        assert!(!Keywords::new(WORDS, false).is_match("Bupati hadir"));
+    }
+
+    /// The gate answers as the modules' own prefilters do, sentence by sentence.
+    fn gate_agrees(text: &str) {
+        let sentences = crate::sentences::split(text);
+        let g = gate(text, &sentences);
+        let words =
+            crate::numbers::Prefilter::new(crate::dates::gate_words().iter().map(String::as_str));
+        assert_eq!(g.date_words, words.is_match(text), "{text:?}");
+        let pronoun = Keywords::new(crate::persons::PRONOUN_CUES, false);
+        let (ci, cased) = crate::instruments::gate_words();
+        let (ci, cased) = (Keywords::new(ci, true), Keywords::new(cased, false));
+        for (si, r) in sentences.iter().enumerate() {
+            let st = &text[r.clone()];
+            assert_eq!(g.pronoun[si], pronoun.is_match(st), "{st:?}");
+            assert_eq!(
+                g.instrument[si],
+                ci.is_match(st) || cased.is_match(st),
+                "{st:?}"
+            );
+            let hits =
+                |v: Vec<crate::activities::ActivityHit>| -> Vec<(usize, std::ops::Range<usize>)> {
+                    v.into_iter().map(|h| (h.rule, h.range)).collect()
+                };
+            assert_eq!(
+                hits(crate::activities::find_keyed(st, g.activity[si])),
+                hits(crate::activities::find(st)),
+                "{st:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn gate_agrees_with_the_prefilters() {
+        for t in [
+            "",
+            "Bupati menerbitkan SE. Se hadir, ujarnya. Pemantauan dilakukan Senin (5/2).",
+            "“Kami awasi,” kata dia. Ia bilang UU ASN dan surat edaran berlaku. Ikrar netralitas!",
+            "Sanksi bagi ASN. SKB ditandatangani. sk dan se. Rakor digelar kemarin.",
+        ] {
+            gate_agrees(t);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn gate_agrees_on_random_text(s in "(Se|SE|se|UU|uu|sk|SK|ujarnya|kata dia| ia | Ia |awas|sanksi|rakor|Senin|kemarin|\\. |! |é| |x|A){0,24}") {
+            gate_agrees(&s);
+        }
+
+        #[test]
+        fn walk_equals_overlapping_search(s in "(se|SE|an|awas|peng|sanksi|é| |x|A){0,20}", ci in any::<bool>()) {
+            let mut a = walk(&s, ci);
+            let mut b = reference(&s, ci);
+            a.sort_unstable();
+            b.sort_unstable();
+            prop_assert_eq!(&a, &b);
+            prop_assert_eq!(Keywords::new(WORDS, ci).is_match(&s), !b.is_empty());
+        }
+    }
+}
