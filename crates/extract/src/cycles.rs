@@ -143,7 +143,7 @@ fn compiled() -> &'static Compiled {
         let words = aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(["pemil", "pil"])
+            .build(GATE_WORDS)
             .expect("cycle prefilter builds");
         let form_alts = regex::RegexSet::new(
             alts.iter().map(|a| crate::numbers::unicode_space(&format!(r"(?i-u)^(?:{a})"))),
@@ -166,9 +166,17 @@ fn word_before(text: &str, start: usize) -> String {
 /// Every election cycle mention in `text`; a mention without a year gets `year: None`
 /// (the article-level step fills it from context).
 pub fn find_cycles(text: &str) -> Vec<CycleHit> {
+    find_cycles_gated(text, None)
+}
+
+/// The prefilter's words (`pemil`, `pil`), for [`crate::scan::gate`].
+pub(crate) const GATE_WORDS: [&str; 2] = ["pemil", "pil"];
+
+/// [`find_cycles`], with the prefilter already answered (`Some`) by [`crate::scan::gate`].
+pub(crate) fn find_cycles_gated(text: &str, words: Option<bool>) -> Vec<CycleHit> {
     let c = compiled();
     let mut out: Vec<CycleHit> = Vec::new();
-    if !c.words.is_match(text) {
+    if !words.unwrap_or_else(|| c.words.is_match(text)) {
         return out;
     }
     let mut pos = 0;

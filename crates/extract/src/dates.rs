@@ -332,10 +332,22 @@ fn lookup_month(r: &DateRules, w: &str) -> Option<u8> {
 
 fn lookup_weekday(r: &DateRules, w: &str) -> Option<u8> {
     let w = w.to_lowercase().replace('\u{2019}', "'");
-    r.weekdays
+    // The names with `’` read as `'`, made once (`r` is always the compiled rule file).
+    static NAMES: OnceLock<Vec<(String, u8)>> = OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            r.weekdays
+                .iter()
+                .flat_map(|x| {
+                    x.names
+                        .iter()
+                        .map(|n| (n.replace('\u{2019}', "'"), x.weekday))
+                })
+                .collect()
+        })
         .iter()
-        .find(|x| x.names.iter().any(|n| n.replace('\u{2019}', "'") == w))
-        .map(|x| x.weekday)
+        .find(|(n, _)| *n == w)
+        .map(|&(_, d)| d)
 }
 
 fn num<T: std::str::FromStr>(c: &Captures, g: &Groups, name: &str) -> Option<T> {

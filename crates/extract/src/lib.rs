@@ -259,7 +259,11 @@ pub fn extract(article: &Article) -> ArticleFacts {
     // Dates and cycles are found per paragraph (they need no sentence context), which saves
     // a search per sentence; counts and instruments take their role from the sentence.
     for (pi, p) in paras.iter().enumerate() {
-        cycle_hits.extend(cycles::find_cycles(p.text).into_iter().map(|h| (pi, 0, h)));
+        cycle_hits.extend(
+            cycles::find_cycles_gated(p.text, Some(p.gate.cycle_words))
+                .into_iter()
+                .map(|h| (pi, 0, h)),
+        );
     }
     let mut ctx = date_context(article);
     if ctx.article_year.is_none() {
