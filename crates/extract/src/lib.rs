@@ -124,7 +124,10 @@ pub fn extract(article: &Article) -> ArticleFacts {
             regions: &p.regions,
             provinces: &provinces,
         };
-        for s in &p.sentences {
+        for (si, s) in p.sentences.iter().enumerate() {
+            if !p.gate.head.get(si).copied().unwrap_or(true) {
+                continue;
+            }
             for h in officials::find(&ctx, s.clone()) {
                 officials.push((pi, h));
             }

@@ -306,6 +306,17 @@ fn heads_in<'t>(r: &'t Rules, text: &'t str) -> impl Iterator<Item = aho_corasic
     })
 }
 
+/// The modifiers and titles (case-sensitive), for [`crate::scan::gate`]: a sentence in which
+/// none occurs has no official.
+pub(crate) fn head_forms() -> impl Iterator<Item = &'static str> {
+    let f = &rules().file;
+    f.modifiers
+        .iter()
+        .flat_map(|m| m.forms.iter())
+        .chain(f.titles.iter().flat_map(|t| t.forms.iter()))
+        .map(String::as_str)
+}
+
 /// Every official in the sentence `range` of a paragraph.
 pub(crate) fn find(ctx: &ParagraphCtx<'_>, range: Range<usize>) -> Vec<OfficialHit> {
     let r = rules();

@@ -101,6 +101,8 @@ pub(crate) struct ParaGate {
     pub instrument: Vec<bool>,
     /// Per sentence: a pronoun cue (`ujarnya`, `kata dia` ...) occurs in it.
     pub pronoun: Vec<bool>,
+    /// Per sentence: an official's title or modifier occurs in it.
+    pub head: Vec<bool>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -113,6 +115,7 @@ enum Owner {
     /// the keyword byte for byte.
     InstrumentCased,
     PronounCased,
+    HeadCased,
 }
 
 struct GateSet {
@@ -155,6 +158,9 @@ fn gate_set() -> &'static GateSet {
         for w in crate::persons::PRONOUN_CUES {
             add(w, Owner::PronounCased);
         }
+        for w in crate::officials::head_forms() {
+            add(w, Owner::HeadCased);
+        }
         GateSet {
             keywords: Keywords::new(&patterns, true),
             owners,
@@ -173,6 +179,7 @@ pub(crate) fn gate(text: &str, sentences: &[std::ops::Range<usize>]) -> ParaGate
         activity: vec![0; n],
         instrument: vec![false; n],
         pronoun: vec![false; n],
+        head: vec![false; n],
     };
     // Occurrences come in order of their ends: the sentence holding the last byte of each
     // only moves forward. An occurrence counts for that sentence when it starts inside it.
@@ -208,6 +215,7 @@ pub(crate) fn gate(text: &str, sentences: &[std::ops::Range<usize>]) -> ParaGate
             Owner::Instrument => out.instrument[si] = true,
             Owner::InstrumentCased => out.instrument[si] |= exact(),
             Owner::PronounCased => out.pronoun[si] |= exact(),
+            Owner::HeadCased => out.head[si] |= exact(),
         }
     });
     out
@@ -269,6 +277,12 @@ mod tests {
         for (si, r) in sentences.iter().enumerate() {
             let st = &text[r.clone()];
             assert_eq!(g.pronoun[si], pronoun.is_match(st), "{st:?}");
+            let heads: Vec<&str> = crate::officials::head_forms().collect();
+            assert_eq!(
+                g.head[si],
+                Keywords::new(&heads, false).is_match(st),
+                "{st:?}"
+            );
             assert_eq!(
                 g.instrument[si],
                 ci.is_match(st) || cased.is_match(st),
@@ -300,7 +314,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn gate_agrees_on_random_text(s in "(Se|SE|se|PIL|pemIL|UU|uu|sk|SK|ujarnya|kata dia| ia | Ia |awas|sanksi|rakor|Senin|kemarin|\\. |! |é| |x|A){0,24}") {
+        fn gate_agrees_on_random_text(s in "(Se|SE|se|PIL|pemIL|Bupati|bupati|Plt|PLT|Kepala|UU|uu|sk|SK|ujarnya|kata dia| ia | Ia |awas|sanksi|rakor|Senin|kemarin|\\. |! |é| |x|A){0,24}") {
             gate_agrees(&s);
         }
 

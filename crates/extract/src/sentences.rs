@@ -58,6 +58,16 @@ fn ends_with_abbreviation(chunk: &str) -> bool {
     )
 }
 
+/// The bytes a terminator starts with: `.`, `!`, `?` and the first byte of `…`.
+const TERMINATOR_START: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'.' as usize] = true;
+    t[b'!' as usize] = true;
+    t[b'?' as usize] = true;
+    t[0xE2] = true;
+    t
+};
+
 /// Byte ranges of the sentences of `text`, in order, covering the text without gaps
 /// (trailing whitespace stays with its sentence).
 pub fn split(text: &str) -> Vec<Range<usize>> {
@@ -66,6 +76,14 @@ pub fn split(text: &str) -> Vec<Range<usize>> {
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
+        // Straight to the next byte that can start a terminator.
+        let Some(k) = bytes
+            .get(i..)
+            .and_then(|t| t.iter().position(|&b| TERMINATOR_START[usize::from(b)]))
+        else {
+            break;
+        };
+        i += k;
         let b = bytes[i];
         // `…` is E2 80 A6.
         let term_len = match b {
