@@ -111,8 +111,24 @@ pub(crate) fn unicode_space(pattern: &str) -> String {
     pattern.replace(r"\s", r"(?u:\s)")
 }
 
+/// True when `text` holds an ASCII digit. Eight bytes at a time: most paragraphs are read
+/// to the end (the dates prefilter runs on every one).
 pub(crate) fn has_ascii_digit(text: &str) -> bool {
-    text.bytes().any(|b| b.is_ascii_digit())
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    let mut chunks = text.as_bytes().chunks_exact(8);
+    for c in &mut chunks {
+        let x = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        // Per byte, with the top bit cleared (no carries between bytes): the top bit of
+        // `low + (0x80 - k)` is set exactly when the byte is at least `k`.
+        let low = x & !HIGH;
+        let at_least_0 = low + ONES * (0x80 - u64::from(b'0'));
+        let above_9 = low + ONES * (0x80 - u64::from(b'9') - 1);
+        if at_least_0 & !above_9 & !x & HIGH != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(u8::is_ascii_digit)
 }
 
 const RULES_JSON: &str = include_str!("../rules/numbers.json");
@@ -545,7 +561,40 @@ mod tests {
         assert!(!h[1].year_like);
     }
 
+    #[test]
+    fn digit_test_reads_every_byte() {
+        for t in [
+            "",
+            "abc",
+            "abcdefgh9",
+            "/:0",
+            "\u{b5}\u{b9}\u{b0}x",
+            "tahun 2024",
+            "é9",
+        ] {
+            assert_eq!(
+                has_ascii_digit(t),
+                t.bytes().any(|b| b.is_ascii_digit()),
+                "{t:?}"
+            );
+        }
+        // Every byte value at every position of a chunk.
+        for b in 0u8..0x80 {
+            for pos in 0..9 {
+                let mut v = vec![b'a'; 9];
+                v[pos] = b;
+                let t = String::from_utf8(v).unwrap();
+                assert_eq!(has_ascii_digit(&t), b.is_ascii_digit(), "{b} at {pos}");
+            }
+        }
+    }
+
     proptest! {
+        #[test]
+        fn digit_test_matches_the_plain_one(s in "\\PC{0,40}") {
+            prop_assert_eq!(has_ascii_digit(&s), s.bytes().any(|b| b.is_ascii_digit()));
+        }
+
         #[test]
         fn never_panics_and_spans_are_sound(s in "\\PC{0,80}") {
             let hits = find_numbers(&s);

@@ -197,9 +197,12 @@ pub(crate) fn link(
             while k < st.len() {
                 // A byte no form starts with (most of the text, and every UTF-8 continuation
                 // byte) is skipped without decoding.
-                if !first[usize::from(bytes[k])] {
-                    k += 1;
-                    continue;
+                match bytes
+                    .get(k..)
+                    .and_then(|t| t.iter().position(|&b| first[usize::from(b)]))
+                {
+                    Some(d) => k += d,
+                    None => break,
                 }
                 let Some(c) = st[k..].chars().next() else {
                     break;
