@@ -134,8 +134,8 @@ pub(crate) struct Rules {
     bodies: AhoCorasick,
     body_of: Vec<usize>,
     modifier_forms: Vec<(String, ActingModifier)>,
-    honorifics: Vec<String>,
-    degrees: Vec<String>,
+    honorifics: Tokens,
+    degrees: Tokens,
     unit_words: HashSet<String>,
 }
 
@@ -208,8 +208,8 @@ pub(crate) fn rules() -> &'static Rules {
             head_first,
             head_pats,
             modifier_forms,
-            honorifics,
-            degrees,
+            honorifics: Tokens::new(honorifics),
+            degrees: Tokens::new(degrees),
             unit_words,
             file,
         }
@@ -731,17 +731,50 @@ fn parse_unit(ctx: &ParagraphCtx<'_>, pos: usize) -> Option<(String, usize)> {
 }
 
 /// The honorific or degree from `list` at `pos` (case-sensitive, ending on a word bound).
-fn token_from(list: &[String], text: &str, pos: usize) -> Option<usize> {
+/// Honorifics or degrees in their order (longest first), with the entries that can start at
+/// each byte value listed, so that a lookup tries only those.
+struct Tokens {
+    list: Vec<String>,
+    /// Per byte value: the indices of the entries starting with it (and of empty entries),
+    /// in list order; at 256, for the end of the text, the empty entries alone.
+    by_first: Vec<Vec<usize>>,
+}
+
+impl Tokens {
+    fn new(list: Vec<String>) -> Tokens {
+        let by_first = (0..=256usize)
+            .map(|b| {
+                (0..list.len())
+                    .filter(|&i| {
+                        list[i]
+                            .as_bytes()
+                            .first()
+                            .is_none_or(|&f| usize::from(f) == b)
+                    })
+                    .collect()
+            })
+            .collect();
+        Tokens { list, by_first }
+    }
+}
+
+fn token_from(tokens: &Tokens, text: &str, pos: usize) -> Option<usize> {
     let rest = text.get(pos..)?;
     let first = rest.as_bytes().first();
-    list.iter().find_map(|t| {
-        let e = pos + t.len();
-        // The first byte rules out nearly every entry without a string comparison.
-        (t.as_bytes().first().is_none_or(|b| Some(b) == first)
-            && rest.starts_with(t.as_str())
-            && (t.ends_with('.') || !char_at(text, e).is_some_and(crate::text::is_word_char)))
-        .then_some(e)
-    })
+    // Only the entries that can start with the first byte, in list order.
+    let bucket = first.map_or(256, |&b| usize::from(b));
+    let candidates = tokens.by_first.get(bucket).map_or(&[][..], Vec::as_slice);
+    candidates
+        .iter()
+        .filter_map(|&i| tokens.list.get(i))
+        .find_map(|t| {
+            let e = pos + t.len();
+            // The first byte rules out nearly every entry without a string comparison.
+            (t.as_bytes().first().is_none_or(|b| Some(b) == first)
+                && rest.starts_with(t.as_str())
+                && (t.ends_with('.') || !char_at(text, e).is_some_and(crate::text::is_word_char)))
+            .then_some(e)
+        })
 }
 
 /// Characters of mis-decoded UTF-8 seen glued to names in scraped text.
