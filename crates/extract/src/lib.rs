@@ -306,7 +306,14 @@ pub fn extract(article: &Article) -> ArticleFacts {
             let Some(st) = p.text.get(s.clone()) else {
                 continue;
             };
-            for c in counts::find_counts(st) {
+            // No digit and no number word: no number, so no count (the number search's own
+            // prefilter).
+            let may_count =
+                p.gate.number_word.get(si).copied().unwrap_or(true) || numbers::has_ascii_digit(st);
+            for c in may_count
+                .then(|| counts::find_counts(st))
+                .unwrap_or_default()
+            {
                 push_lexical(
                     &mut mentions,
                     p,

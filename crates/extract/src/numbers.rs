@@ -113,6 +113,12 @@ pub(crate) fn unicode_space(pattern: &str) -> String {
 
 /// True when `text` holds an ASCII digit. Eight bytes at a time: most paragraphs are read
 /// to the end (the dates prefilter runs on every one).
+/// The words of the number prefilter (units, `se-` words, vague quantities), for
+/// [`crate::scan::gate`]: a text with neither a digit nor one of them has no number.
+pub(crate) fn gate_words() -> &'static [String] {
+    compiled().words.words()
+}
+
 pub(crate) fn has_ascii_digit(text: &str) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = ONES * 0x80;

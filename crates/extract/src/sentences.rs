@@ -49,6 +49,11 @@ fn ends_with_abbreviation(chunk: &str) -> bool {
     if abbreviations().contains(word) {
         return true;
     }
+    // The initial test below needs an upper-case first character; without one, no need to
+    // segment graphemes.
+    if !word.chars().next().is_some_and(char::is_uppercase) {
+        return false;
+    }
     // A single capital letter: an initial (`A. Rahman`). One grapheme, not one char, so that a
     // decomposed accented initial (`E` + U+0301) counts too; this runs only at a full stop.
     let mut graphemes = word.graphemes(true);
