@@ -310,10 +310,12 @@ pub fn extract(article: &Article) -> ArticleFacts {
             // prefilter).
             let may_count =
                 p.gate.number_word.get(si).copied().unwrap_or(true) || numbers::has_ascii_digit(st);
-            for c in may_count
-                .then(|| counts::find_counts(st))
-                .unwrap_or_default()
-            {
+            let found = if may_count {
+                counts::find_counts(st)
+            } else {
+                Vec::new()
+            };
+            for c in found {
                 push_lexical(
                     &mut mentions,
                     p,
