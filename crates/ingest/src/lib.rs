@@ -207,7 +207,7 @@ pub enum IngestError {
 /// this thread collects a batch, cleans it and computes MinHash signatures in parallel (rayon,
 /// order kept), assigns clusters in input order, then calls `on_batch`. Memory holds one batch,
 /// the channel and the reader's buffer, plus the syndication index (145 bytes per cluster head
-/// and 5 to 7 per band key: 175 bytes an article on 1M generated articles). Every article
+/// and 5 to 7 per band key: 179 bytes an article on 1M generated articles). Every article
 /// with some kept text gets a cluster: the first article of a story is the representative of
 /// its own cluster (similarity 1.0); later near-duplicates point to it. Articles with no kept
 /// text get no cluster. `on_progress(bytes_done)` reports input bytes consumed (compressed

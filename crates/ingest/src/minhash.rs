@@ -8,12 +8,13 @@
 //!
 //! Memory: only heads are stored, each in 145 bytes (128 of b-bit signature, the shingle count,
 //! the id in a shared string with its end offset: 9-byte ids), plus 5 bytes for each of its
-//! band keys that no earlier head showed (see [`BandTable`]; about 6.6 with the free slots of
+//! band keys that no earlier head showed (see [`BandTable`]; about 7 with the free slots of
 //! the tables). That is 64 keys at most, for an article that shares no band with any earlier
 //! one; on 1M generated articles (`warta-gen`), whose stories share many sentences, 11.2 a head,
-//! and the clusterer held 175 MB, 175 bytes an article (before the compact layout: one hash map
-//! of band keys and a vector of heads, 466 MB). Every part grows in pieces (chunks of heads,
-//! one band table at a time), so growing never holds two copies of the index.
+//! and the clusterer held 179 MB, 179 bytes an article (100k: 26 MB; before the compact layout,
+//! one hash map of band keys and a vector of heads: 466 MB and 94 MB). Every part grows in
+//! pieces (chunks of heads, one band table at a time), so growing never holds two copies of the
+//! index.
 //!
 //! Copies of one press release on other sites are rewritten: measured on the bundled corpus,
 //! their word-bigram Jaccard is only 0.21 to 0.40 (unrelated articles on the same topic: at
@@ -144,6 +145,8 @@ fn distinct(hashes: &[u64]) -> usize {
 const CHUNK: usize = 4096;
 /// Slots of a band table at the start.
 const TABLE_START: usize = 256;
+/// Most keys per slot of a band table, as a fraction.
+const MAX_LOAD: (usize, usize) = (4, 5);
 
 /// Assigns clusters in input order. Deterministic: depends only on the order of calls.
 pub(crate) struct Clusterer {
@@ -205,27 +208,61 @@ impl Clusterer {
     /// The heads whose band keys `article` shares, in head order, and where each band key of
     /// `article` would go. Grows the tables that a new head would fill past their load first,
     /// so that the free slots returned stay valid until the next call.
+    ///
+    /// The 64 probes run in steps, each step over all bands, so that the memory reads of one
+    /// step (slot tags, then heads, then their band rows) do not wait for each other: at a
+    /// million heads each is a cache miss.
     fn candidates(
         &mut self,
         sig: &[u64; HASHES],
         bits: &[u8; HASHES],
     ) -> (Vec<u32>, [u16; BANDS], [Probe; BANDS]) {
         let mut tags = [0u16; BANDS];
-        let mut probes = [Probe {
-            owner: None,
-            free: 0,
-        }; BANDS];
-        let mut cands = Vec::with_capacity(BANDS);
+        let mut homes = [0usize; BANDS];
+        let mut first = [0u16; BANDS];
         for (b, table) in self.bands.iter_mut().enumerate() {
             if table.is_full() {
                 table.grow(b, &self.heads);
             }
             let rows = b * ROWS..(b + 1) * ROWS;
-            let tag = tag_of(band_key(&sig[rows.clone()], b));
-            let probe = table.probe(tag, &bits[rows], b, &self.heads);
-            cands.extend(probe.owner);
-            tags[b] = tag;
-            probes[b] = probe;
+            tags[b] = tag_of(band_key(&sig[rows.clone()], b));
+            homes[b] = table.home(tags[b], &bits[rows]);
+        }
+        // A short loop of reads only, used by the scans below: the reads of all bands are
+        // under way at once.
+        for ((f, table), &home) in first.iter_mut().zip(&self.bands).zip(&homes) {
+            *f = table.tag(home);
+        }
+        let mut found = [None; BANDS];
+        let mut probes = [Probe {
+            owner: None,
+            free: 0,
+        }; BANDS];
+        for (b, table) in self.bands.iter().enumerate() {
+            let (hit, free) = if first[b] == 0 {
+                (None, homes[b])
+            } else {
+                table.scan(homes[b], tags[b])
+            };
+            probes[b].free = free;
+            found[b] = hit.map(|slot| (slot, table.head(slot)));
+        }
+        let mut cands = Vec::with_capacity(BANDS);
+        for (b, table) in self.bands.iter().enumerate() {
+            let Some((slot, head)) = found[b] else {
+                continue;
+            };
+            let rows = &bits[b * ROWS..(b + 1) * ROWS];
+            probes[b] = if self.heads.band_rows(head, b) == Some(rows) {
+                Probe {
+                    owner: Some(head),
+                    free: slot,
+                }
+            } else {
+                // The tag was another key's (one slot in 2^16): go on past it.
+                table.probe_from(slot + 1, tags[b], rows, b, &self.heads)
+            };
+            cands.extend(probes[b].owner);
         }
         cands.sort_unstable();
         cands.dedup();
@@ -306,8 +343,9 @@ impl Clusterer {
 /// generated articles 0.004% of the keys were not indexed and one article of the million joined
 /// a head that a plain map would not have offered (estimated containment 0.43).
 struct BandTable {
-    tags: Vec<u16>,
-    low: Vec<[u8; 3]>,
+    /// Per slot: the tag (2 bytes, little-endian) and the low 24 bits of the head, side by side
+    /// so that one memory read brings both.
+    slots: Vec<[u8; 5]>,
     /// Empty until a head needs more than 24 bits.
     high: Vec<u8>,
     len: usize,
@@ -315,10 +353,8 @@ struct BandTable {
 
 impl BandTable {
     fn new(slots: usize) -> Self {
-        let slots = slots.max(8);
         BandTable {
-            tags: vec![0; slots],
-            low: vec![[0; 3]; slots],
+            slots: vec![[0; 5]; slots.max(8)],
             high: Vec::new(),
             len: 0,
         }
@@ -326,54 +362,62 @@ impl BandTable {
 
     #[cfg(test)]
     fn heap_bytes(&self) -> usize {
-        self.tags.capacity() * 2 + self.low.capacity() * 3 + self.high.capacity()
+        self.slots.capacity() * 5 + self.high.capacity()
     }
 
-    /// One more key would take the load past 0.85.
+    fn capacity(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// One more key would take the load past [`MAX_LOAD`].
     fn is_full(&self) -> bool {
-        (self.len + 1) * 20 > self.tags.len() * 17
+        (self.len + 1) * MAX_LOAD.1 > self.capacity() * MAX_LOAD.0
     }
 
     fn home(&self, tag: u16, rows: &[u8]) -> usize {
         let fp = rows
             .iter()
             .fold(u64::from(tag), |x, &r| (x << 8) | u64::from(r));
-        ((u128::from(mix(fp)) * self.tags.len() as u128) >> 64) as usize
+        ((u128::from(mix(fp)) * self.capacity() as u128) >> 64) as usize
+    }
+
+    /// The tag of a slot (0: free).
+    fn tag(&self, slot: usize) -> u16 {
+        self.slots.get(slot).map_or(0, tag_at)
     }
 
     fn head(&self, slot: usize) -> u32 {
-        let [a, b, c] = self.low.get(slot).copied().unwrap_or_default();
+        let [_, _, a, b, c] = self.slots.get(slot).copied().unwrap_or_default();
         let d = self.high.get(slot).copied().unwrap_or(0);
         u32::from_le_bytes([a, b, c, d])
     }
 
     /// The head holding the key of tag `tag` whose band rows (b-bit) are `rows`, and the first
     /// free slot on the way.
+    #[cfg(test)]
     fn probe(&self, tag: u16, rows: &[u8], band: usize, heads: &Heads) -> Probe {
-        let n = self.tags.len();
-        let mut i = self.home(tag, rows);
-        // The load stays under 0.85, so a free slot ends the probe; the bound only keeps the
-        // loop finite.
+        self.probe_from(self.home(tag, rows), tag, rows, band, heads)
+    }
+
+    /// [`BandTable::probe`] from slot `i` on.
+    fn probe_from(&self, i: usize, tag: u16, rows: &[u8], band: usize, heads: &Heads) -> Probe {
+        let n = self.capacity();
+        let mut i = if i >= n { 0 } else { i };
+        // Each pass ends at a tag or the free slot; the bound only keeps the loop finite.
         for _ in 0..n {
-            match self.tags.get(i) {
-                Some(0) | None => {
-                    return Probe {
-                        owner: None,
-                        free: i,
-                    }
-                }
-                Some(&t) if t == tag => {
-                    let head = self.head(i);
+            match self.scan(i, tag) {
+                (Some(slot), _) => {
+                    let head = self.head(slot);
                     if heads.band_rows(head, band) == Some(rows) {
                         return Probe {
                             owner: Some(head),
-                            free: i,
+                            free: slot,
                         };
                     }
+                    i = if slot + 1 >= n { 0 } else { slot + 1 };
                 }
-                Some(_) => {}
+                (None, free) => return Probe { owner: None, free },
             }
-            i = if i + 1 == n { 0 } else { i + 1 };
         }
         Probe {
             owner: None,
@@ -381,26 +425,41 @@ impl BandTable {
         }
     }
 
-    /// The first free slot from `i` on (the table is never full).
-    fn free_from(&self, mut i: usize) -> usize {
-        let n = self.tags.len();
-        for _ in 0..n {
-            if self.tags.get(i).is_none_or(|&t| t == 0) {
-                return i;
+    /// From slot `i` on: the first slot holding `tag` before a free slot, and the free slot.
+    fn scan(&self, i: usize, tag: u16) -> (Option<usize>, usize) {
+        let n = self.capacity();
+        let (after, before) = (
+            self.slots.get(i..).unwrap_or_default(),
+            self.slots.get(..i).unwrap_or_default(),
+        );
+        let wrap = |k: usize| if i + k >= n { i + k - n } else { i + k };
+        let mut hit = None;
+        // The load stays under [`MAX_LOAD`], so a free slot ends the scan.
+        for (k, s) in after.iter().chain(before).enumerate() {
+            let t = tag_at(s);
+            if t == 0 {
+                return (hit, wrap(k));
             }
-            i = if i + 1 == n { 0 } else { i + 1 };
+            if t == tag && hit.is_none() {
+                hit = Some(wrap(k));
+            }
         }
-        usize::MAX
+        (hit, usize::MAX)
+    }
+
+    /// The first free slot from `i` on (the table is never full).
+    fn free_from(&self, i: usize) -> usize {
+        self.scan(i, 0).1
     }
 
     fn place(&mut self, slot: usize, tag: u16, head: u32) {
         let [a, b, c, d] = head.to_le_bytes();
         if d != 0 && self.high.is_empty() {
-            self.high = vec![0; self.tags.len()];
+            self.high = vec![0; self.capacity()];
         }
-        if let (Some(t), Some(l)) = (self.tags.get_mut(slot), self.low.get_mut(slot)) {
-            *t = tag;
-            *l = [a, b, c];
+        if let Some(s) = self.slots.get_mut(slot) {
+            let [t0, t1] = tag.to_le_bytes();
+            *s = [t0, t1, a, b, c];
             if let Some(h) = self.high.get_mut(slot) {
                 *h = d;
             }
@@ -411,21 +470,31 @@ impl BandTable {
     /// Rebuilds the table a quarter larger: one band at a time, so the index never holds two
     /// copies of itself.
     fn grow(&mut self, band: usize, heads: &Heads) {
-        let n = self.tags.len();
+        let n = self.capacity();
         let mut bigger = BandTable::new(n + n / 4);
-        for (slot, &tag) in self.tags.iter().enumerate() {
-            if tag == 0 {
-                continue;
-            }
-            let head = self.head(slot);
-            let Some(rows) = heads.band_rows(head, band) else {
-                continue;
-            };
-            let free = bigger.free_from(bigger.home(tag, rows));
+        // First every key's new place (the band rows of its head: reads that do not wait for
+        // each other), then the moves.
+        let moves: Vec<(u16, u32, usize)> = (0..n)
+            .filter_map(|slot| {
+                let tag = self.tag(slot);
+                if tag == 0 {
+                    return None;
+                }
+                let head = self.head(slot);
+                let rows = heads.band_rows(head, band)?;
+                Some((tag, head, bigger.home(tag, rows)))
+            })
+            .collect();
+        for (tag, head, home) in moves {
+            let free = bigger.free_from(home);
             bigger.place(free, tag, head);
         }
         *self = bigger;
     }
+}
+
+fn tag_at(slot: &[u8; 5]) -> u16 {
+    u16::from_le_bytes([slot[0], slot[1]])
 }
 
 /// The tag of a band key: its low 16 bits, 0 (a free slot) taken as 1.
@@ -776,7 +845,7 @@ mod tests {
         assert!(joined > 2000, "{joined} joined");
         assert!(shared_keys > 50_000, "{shared_keys} keys found");
         assert_eq!(compact.heads(), plain.heads.len());
-        assert!(compact.bands.iter().all(|t| t.tags.len() > TABLE_START * 8));
+        assert!(compact.bands.iter().all(|t| t.capacity() > TABLE_START * 8));
     }
 
     #[test]
@@ -879,8 +948,8 @@ mod tests {
                 );
             }
         }
-        assert!(t.tags.len() >= 48);
-        assert!(t.len * 20 <= t.tags.len() * 17);
+        assert!(t.capacity() >= 48);
+        assert!(t.len * MAX_LOAD.1 <= t.capacity() * MAX_LOAD.0);
         // Another tag at the same rows is another key.
         let rows = heads.band_rows(3, 0).unwrap();
         assert_eq!(t.probe(10, rows, 0, &heads).owner, None);
@@ -894,7 +963,7 @@ mod tests {
         let p = t.probe(3, &[5, 5], 0, &heads);
         t.place(p.free, 3, (1 << 24) | 7);
         assert_eq!(t.head(p.free), (1 << 24) | 7);
-        assert_eq!(t.high.len(), t.tags.len());
+        assert_eq!(t.high.len(), t.capacity());
     }
 
     #[test]
@@ -939,9 +1008,9 @@ mod tests {
         assert!((n * BANDS - 20..=n * BANDS).contains(&keys), "{keys} keys");
         let per_head = c.heap_bytes() as f64 / n as f64;
         // 128 + 4 bytes of signature and count, 9 + 4 of id, 64 keys of 5 bytes at a load
-        // of 0.68 to 0.85, and at most one partly used chunk.
+        // of 0.64 to 0.8, and at most one partly used chunk.
         assert!(
-            per_head < 145.0 + 64.0 * 5.0 / 0.68 + 30.0,
+            per_head < 145.0 + 64.0 * 5.0 / 0.64 + 30.0,
             "{per_head} bytes a head"
         );
         assert!(per_head > 145.0 + 64.0 * 5.0, "{per_head} bytes a head");
