@@ -11,7 +11,7 @@ use warta_core::{
 
 use crate::dedup::{Dedup, Verdict};
 use crate::rules::rules;
-use crate::text::{ends_sentence, normalise, repair_line, word_count, word_hash, words};
+use crate::text::{ends_sentence, normalise, push_word_hashes, repair_line, word_count};
 
 /// Metadata that came with the text (JSON Lines fields), all optional.
 #[derive(Debug, Default, Clone)]
@@ -371,7 +371,8 @@ pub(crate) fn clean_keeping_tokens(
 
 /// The distinct words of a text (normalised), as sorted hashes.
 fn word_set(text: &str) -> Vec<u64> {
-    let mut set: Vec<u64> = words(&normalise(text)).map(word_hash).collect();
+    let mut set: Vec<u64> = Vec::new();
+    push_word_hashes(&normalise(text), &mut set);
     set.sort_unstable();
     set.dedup();
     set
@@ -485,6 +486,11 @@ fn find_dateline(line: &str) -> Option<(Dateline, usize)> {
         return None;
     }
     for rule in dateline_rules() {
+        // A failed `captures` of these start-anchored patterns runs the backtracker over the
+        // line; `is_match` (a lazy DFA) rejects it for much less.
+        if !rule.re.is_match(line) {
+            continue;
+        }
         if let Some(c) = rule.re.captures(line) {
             let whole = c.get(0)?;
             return Some((

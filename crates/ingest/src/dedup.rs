@@ -8,7 +8,7 @@
 use warta_core::RemovalReason;
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::text::{normalise, prefix_chars, word_hash, words, HashKeyed};
+use crate::text::{normalise, prefix_chars, push_word_hashes, HashKeyed};
 
 /// End of a chain of postings.
 const NO_POSTING: u32 = u32::MAX;
@@ -105,7 +105,7 @@ impl Dedup {
         }
         let mut toks = std::mem::take(&mut self.toks);
         toks.clear();
-        toks.extend(words(&norm).map(word_hash));
+        push_word_hashes(&norm, &mut toks);
         let mut set = std::mem::take(&mut self.set);
         set.clear();
         set.extend_from_slice(&toks);

@@ -282,8 +282,7 @@ impl Clusterer {
             let Some((hb, head_size)) = self.heads.get(head) else {
                 continue;
             };
-            let same =
-                hb.iter().zip(bits.iter()).filter(|(a, b)| a == b).count() as f32 / HASHES as f32;
+            let same = equal_bytes(hb, &bits) as f32 / HASHES as f32;
             // b-bit MinHash: remove the chance agreement of two random bytes.
             let jaccard = ((same - 1.0 / 256.0) / (1.0 - 1.0 / 256.0)).clamp(0.0, 1.0);
             let contained = containment(jaccard, *size, head_size);
@@ -330,6 +329,22 @@ impl Clusterer {
             }
         }
     }
+}
+
+/// The number of positions where two b-bit signatures hold the same byte, eight bytes at a
+/// time: a byte of `a ^ b` is zero exactly where they agree.
+fn equal_bytes(a: &[u8; HASHES], b: &[u8; HASHES]) -> usize {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let mut differing = 0;
+    for (x, y) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
+        let word = |c: &[u8]| u64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
+        let t = word(x) ^ word(y);
+        // The high bit of each byte is set when the byte is not zero (no carry crosses bytes:
+        // the low seven bits plus 0x7f stay below 0x100).
+        let nonzero = (((t & LOW7) + LOW7) | t) & !LOW7;
+        differing += nonzero.count_ones() as usize;
+    }
+    HASHES - differing
 }
 
 /// One band's index: band key -> the head that first showed it, by open addressing (linear
@@ -696,6 +711,31 @@ mod tests {
         assert_eq!(other.cluster.as_ref().map(|c| c.id.as_str()), Some("c"));
         assert_eq!(c.clusters(), 1);
         assert_eq!(c.syndicated_articles, 2);
+    }
+
+    #[test]
+    fn equal_bytes_counts_as_a_byte_by_byte_comparison() {
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for round in 0..200 {
+            let a: [u8; HASHES] = std::array::from_fn(|_| next() as u8);
+            // Agree in about `round`% of the bytes, with zero bytes and 0x80 bytes mixed in.
+            let b: [u8; HASHES] = std::array::from_fn(|i| match next() % 100 {
+                r if r < round % 100 => a[i],
+                r if r % 7 == 0 => 0,
+                r if r % 11 == 0 => a[i] ^ 0x80,
+                _ => next() as u8,
+            });
+            let plain = a.iter().zip(&b).filter(|(p, q)| p == q).count();
+            assert_eq!(equal_bytes(&a, &b), plain);
+        }
+        assert_eq!(equal_bytes(&[0; HASHES], &[0; HASHES]), HASHES);
+        assert_eq!(equal_bytes(&[0; HASHES], &[0xff; HASHES]), 0);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The boilerplate rules: read from `rules/boilerplate.json` (embedded) and compiled once.
 
+use std::cell::OnceCell;
 use std::sync::OnceLock;
 
 use aho_corasick::automaton::Automaton;
@@ -97,9 +98,13 @@ impl Rule {
         }
     }
 
-    /// Whether a line or header rule matches the whole line (`chars`: its length in chars).
-    fn matches(&self, line: &str, chars: usize, cands: Candidates) -> bool {
-        cands.admits(self) && self.may_start(line) && self.fits(chars) && self.regex.is_match(line)
+    /// Whether a line or header rule matches the whole line (`chars`: its length in chars,
+    /// counted when a rule with a length limit first asks).
+    fn matches(&self, line: &str, chars: &OnceCell<usize>, cands: Candidates) -> bool {
+        cands.admits(self)
+            && self.may_start(line)
+            && (self.max_chars.is_none() || self.fits(*chars.get_or_init(|| line.chars().count())))
+            && self.regex.is_match(line)
     }
 }
 
@@ -301,21 +306,21 @@ impl Rules {
     /// [`Rules::match_line`] among candidates computed for this line or a longer line holding
     /// it.
     pub fn match_line_among(&self, line: &str, cands: Candidates) -> Option<&Rule> {
-        let chars = line.chars().count();
+        let chars = OnceCell::new();
         self.line_ids
             .iter()
             .map(|&i| &self.rules[i])
-            .find(|r| r.matches(line, chars, cands))
+            .find(|r| r.matches(line, &chars, cands))
     }
 
     /// The first header rule that matches the line.
     pub fn match_header(&self, line: &str) -> Option<&Rule> {
-        let chars = line.chars().count();
+        let chars = OnceCell::new();
         let cands = self.candidates(line);
         self.header_ids
             .iter()
             .map(|&i| &self.rules[i])
-            .find(|r| r.matches(line, chars, cands))
+            .find(|r| r.matches(line, &chars, cands))
     }
 
     /// The rules whose required literals the line holds (and all rules without any).
@@ -358,7 +363,9 @@ impl Rules {
     pub fn match_suffix(&self, line: &str, cands: Candidates) -> Option<SuffixCut<'_>> {
         self.suffix_ids.iter().find_map(|&i| {
             let rule = &self.rules[i];
-            if !cands.admits(rule) {
+            // Most lines holding a rule's literals end without a sign-off: `is_match` (a lazy
+            // DFA) tells so for less than a capture search.
+            if !cands.admits(rule) || !rule.regex.is_match(line) {
                 return None;
             }
             let caps = rule.regex.captures(line)?;

@@ -120,7 +120,7 @@ fn is_repaired(s: &str) -> bool {
     }
     // Most lines: printable ASCII without a double space.
     if printable_ascii(bytes) {
-        return memchr::memmem::find(bytes, b"  ").is_none();
+        return !has_double_space(bytes);
     }
     let mut prev_space = false;
     let mut i = 0;
@@ -166,6 +166,20 @@ fn is_repaired(s: &str) -> bool {
         }
     }
     true
+}
+
+/// True when two spaces follow each other. In blocks without an early exit (vector
+/// instructions); cheaper on a line than setting up a substring search for each call.
+fn has_double_space(bytes: &[u8]) -> bool {
+    let (Some(this), Some(next)) = (bytes.get(..bytes.len().saturating_sub(1)), bytes.get(1..))
+    else {
+        return false;
+    };
+    this.chunks(64).zip(next.chunks(64)).any(|(a, b)| {
+        a.iter()
+            .zip(b)
+            .fold(false, |any, (&x, &y)| any | ((x == b' ') & (y == b' ')))
+    })
 }
 
 /// True when every byte is printable ASCII (space to `~`). In blocks without an early exit,
@@ -255,7 +269,7 @@ fn push_ascii_normalised(out: &mut Vec<u8>, run: &[u8], space: &mut bool) {
     let (Some(&first), Some(&last)) = (seg.first(), seg.last()) else {
         return;
     };
-    if first != b' ' && last != b' ' && memchr::memmem::find(seg, b"  ").is_none() {
+    if first != b' ' && last != b' ' && !has_double_space(seg) {
         return;
     }
     // Collapse: `out[..w]` is the output so far; `w <= r` always (a space is written only
@@ -363,6 +377,31 @@ impl<'a> Iterator for Words<'a> {
         }
         self.at = i;
         self.text.get(start..i)
+    }
+}
+
+/// The [`word_hash`]es of the [`words`] of a text, appended to `out`. ASCII text (most
+/// paragraphs) is split and hashed in one loop over its bytes.
+pub(crate) fn push_word_hashes(text: &str, out: &mut Vec<u64>) {
+    if !text.is_ascii() {
+        out.extend(words(text).map(word_hash));
+        return;
+    }
+    // ASCII: a word is a run of bytes of class 1, everything else (class 0) separates words.
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    let mut i = 0;
+    while i < n {
+        while i < n && BYTE_CLASS[usize::from(bytes[i])] == 0 {
+            i += 1;
+        }
+        let start = i;
+        while i < n && BYTE_CLASS[usize::from(bytes[i])] == 1 {
+            i += 1;
+        }
+        if let Some(word) = bytes.get(start..i).filter(|w| !w.is_empty()) {
+            out.push(xxh3_64(word));
+        }
     }
 }
 
@@ -504,6 +543,16 @@ mod tests {
                 .filter(|w| !w.is_empty())
                 .collect();
             proptest::prop_assert_eq!(words(&s).collect::<Vec<_>>(), split);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn word_hashes_are_the_hashes_of_the_words(s in "[a-zA-Z0-9 ,.'\"\u{e9}\u{2019}\u{300}-]{0,40}") {
+            let mut hashes = vec![7];
+            push_word_hashes(&s, &mut hashes);
+            let expected: Vec<u64> = std::iter::once(7).chain(words(&s).map(word_hash)).collect();
+            proptest::prop_assert_eq!(hashes, expected);
         }
     }
 
