@@ -2,7 +2,8 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind as AcMatchKind, StartKind};
+use aho_corasick::dfa::DFA;
+use aho_corasick::{MatchKind as AcMatchKind, StartKind};
 
 use crate::{Cand, Entry, Gazetteer, MatchKind, Pattern, Prefix, PrefixRole, Region, RegionLevel};
 
@@ -370,11 +371,14 @@ pub(crate) fn build() -> Result<Gazetteer, DataError> {
         v.sort_by_key(|r| (level_rank(r.level), r.code));
     }
 
-    let ac = AhoCorasick::builder()
+    // Walked by hand (`Gazetteer::longest_at`): the library's search entry re-checks its
+    // input and prefilter on every call, several times the cost of the few bytes an
+    // anchored search at a word start reads.
+    let dfa = DFA::builder()
         .ascii_case_insensitive(true)
         .match_kind(AcMatchKind::LeftmostLongest)
         .start_kind(StartKind::Both)
-        .kind(Some(AhoCorasickKind::DFA))
+        .prefilter(false)
         .build(&b.pattern_text)?;
 
     let starts = crate::StartFilter::new(b.pattern_text.iter().map(String::as_bytes));
@@ -383,7 +387,7 @@ pub(crate) fn build() -> Result<Gazetteer, DataError> {
         regions,
         by_code: b.by_code,
         lookup: b.lookup,
-        ac,
+        dfa,
         patterns: b.patterns,
         entries: b.entries,
         context_words,

@@ -96,7 +96,9 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, Anchored, Input};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::dfa::DFA;
+use aho_corasick::Anchored;
 
 pub use warta_core::RegionLevel;
 
@@ -163,7 +165,7 @@ pub struct Gazetteer {
     regions: &'static [Region],
     by_code: HashMap<u32, usize>,
     lookup: HashMap<String, Vec<&'static Region>>,
-    ac: AhoCorasick,
+    dfa: DFA,
     patterns: Vec<Pattern>,
     entries: Vec<Entry>,
     context_words: Vec<&'static str>,
@@ -335,14 +337,10 @@ impl Gazetteer {
         let mut pending: Option<Pending> = None;
         let mut pos = 0;
         while let Some(start) = self.next_start(text, pos) {
-            let Some(m) = self
-                .ac
-                .find(Input::new(text).range(start..).anchored(Anchored::Yes))
-            else {
+            let Some((mut end, mut pid)) = self.longest_at(text, start, text.len()) else {
                 pos = start + 1;
                 continue;
             };
-            let (mut end, mut pid) = (m.end(), m.pattern().as_usize());
             let step = loop {
                 if let Some(step) = self.evaluate(text, start, end, pid, pending) {
                     break Some((end, step));
@@ -351,11 +349,8 @@ impl Gazetteer {
                 if end <= start + 1 {
                     break None;
                 }
-                let shorter = Input::new(text)
-                    .range(start..end - 1)
-                    .anchored(Anchored::Yes);
-                match self.ac.find(shorter) {
-                    Some(m) => (end, pid) = (m.end(), m.pattern().as_usize()),
+                match self.longest_at(text, start, end - 1) {
+                    Some(m) => (end, pid) = m,
                     None => break None,
                 }
             };
@@ -371,6 +366,42 @@ impl Gazetteer {
             }
         }
         out
+    }
+
+    /// The longest pattern that matches at `start` and ends at or before `limit`: its end and
+    /// pattern index. The same as the leftmost-longest anchored search of `start..limit`: the
+    /// automaton is walked from its anchored start until it dies or `limit`, and the last match
+    /// state passed that starts at `start` gives the match.
+    fn longest_at(&self, text: &str, start: usize, limit: usize) -> Option<(usize, usize)> {
+        let dfa = &self.dfa;
+        let bytes = text.as_bytes().get(..limit)?;
+        let mut sid = dfa.start_state(Anchored::Yes).ok()?;
+        let mut found = None;
+        let mut at = start;
+        let record = |sid, at: usize, found: &mut Option<(usize, usize)>| {
+            let pid = dfa.match_pattern(sid, 0);
+            // Match states may also carry matches that start later (reached through a failure
+            // transition of the unanchored automaton); an anchored search ignores them.
+            if at.checked_sub(dfa.pattern_len(pid)) == Some(start) {
+                *found = Some((at, pid.as_usize()));
+            }
+        };
+        if dfa.is_match(sid) {
+            record(sid, at, &mut found);
+        }
+        while let Some(&b) = bytes.get(at) {
+            sid = dfa.next_state(Anchored::Yes, sid, b);
+            at += 1;
+            if dfa.is_special(sid) {
+                if dfa.is_dead(sid) {
+                    break;
+                }
+                if dfa.is_match(sid) {
+                    record(sid, at, &mut found);
+                }
+            }
+        }
+        found
     }
 
     /// The first word start at or after `from` where a pattern may begin: an ASCII letter or
@@ -556,30 +587,21 @@ impl Gazetteer {
         if p - end > 8 || p >= text.len() {
             return None;
         }
-        let mut m = self
-            .ac
-            .find(Input::new(text).range(p..).anchored(Anchored::Yes))?;
-        if let Pattern::Prefix(px) = self.patterns[m.pattern().as_usize()] {
-            let q = skip_whitespace(text, m.end());
-            if px.role != PrefixRole::Unit
-                || px.level != Some(RegionLevel::Province)
-                || q == m.end()
+        let (mut m_start, (mut m_end, mut pid)) = (p, self.longest_at(text, p, text.len())?);
+        if let Pattern::Prefix(px) = self.patterns[pid] {
+            let q = skip_whitespace(text, m_end);
+            if px.role != PrefixRole::Unit || px.level != Some(RegionLevel::Province) || q == m_end
             {
                 return None;
             }
-            m = self
-                .ac
-                .find(Input::new(text).range(q..).anchored(Anchored::Yes))?;
+            (m_start, (m_end, pid)) = (q, self.longest_at(text, q, text.len())?);
         }
-        let Pattern::Name(e) = self.patterns[m.pattern().as_usize()] else {
+        let Pattern::Name(e) = self.patterns[pid] else {
             return None;
         };
         let entry = &self.entries[e];
-        let ok = right_boundary(text, m.end())
-            && case_ok(
-                entry.surface.as_bytes(),
-                &text.as_bytes()[m.start()..m.end()],
-            );
+        let ok = right_boundary(text, m_end)
+            && case_ok(entry.surface.as_bytes(), &text.as_bytes()[m_start..m_end]);
         if !ok || entry.common {
             return None;
         }
