@@ -22,4 +22,4 @@ FROM officials AS o
 INNER JOIN articles AS a ON o.article_id = a.article_id
 WHERE a.cluster_representative = TRUE
 GROUP BY o.province_code, o.region_code, o.modifier, o.title, o.name
-ORDER BY province_code NULLS LAST, region_code NULLS LAST, title, name NULLS LAST
+ORDER BY province_code NULLS LAST, region_code NULLS LAST, title, name NULLS LAST, modifier NULLS LAST

@@ -22,8 +22,11 @@ pub const DEFAULT_CHUNK_ROWS: usize = 16_384;
 ///
 /// The sink cuts the run into partitions of whole articles at this many rows; [`TableSink::finish`]
 /// runs each aggregate over one partition at a time (reading only the columns it needs) and
-/// merges the partial results, so its memory does not grow with the corpus.
-pub const DEFAULT_PARTITION_ROWS: usize = 400_000;
+/// merges each partial result into a running one, so its memory is one partition's working
+/// set plus the aggregates' own output, however large the corpus. Below about this many rows
+/// the working set no longer shrinks (polars' own buffers dominate), while each partition adds
+/// a fixed cost of planning and reading Parquet footers.
+pub const DEFAULT_PARTITION_ROWS: usize = 100_000;
 
 struct TableWriter {
     buffer: Buffer,
@@ -100,9 +103,15 @@ impl TableSink {
                 buffer: Buffer::new(def, 1024),
                 aggregated: aggregates_read(def.name),
                 written: 0,
-                parquet: ParquetWriter::new(pq_file).batched(&schema)?,
+                // Chunks are encoded on the pushing thread: a 16k-row chunk gains little from
+                // polars' thread pool, and buffers allocated on one thread and freed on another
+                // kept ~60 MB more resident while rows streamed.
+                parquet: ParquetWriter::new(pq_file)
+                    .set_parallel(false)
+                    .batched(&schema)?,
                 csv: CsvWriter::new(csv_file)
                     .include_header(true)
+                    .n_threads(1)
                     .batched(&schema)?,
             });
         }
@@ -186,7 +195,10 @@ impl TableSink {
             .collect();
 
         let partitions = partitions(&self.partition_starts, &totals);
-        let aggregates = run_aggregates(&self.tmp, &partitions)?;
+        // Partial results are merged once they reach an eighth of a partition's rows: few
+        // merges, and held partials stay well under a partition's own working set.
+        let merge_rows = (self.partition_rows / 8).max(1);
+        let aggregates = run_aggregates(&self.tmp, &partitions, merge_rows)?;
         let mut summary = None;
         for (name, mut df) in aggregates {
             let parquet_path = self.tmp.join(format!("{name}.parquet"));

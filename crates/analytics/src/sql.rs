@@ -187,13 +187,16 @@ pub(crate) struct Partition {
 
 /// Runs every aggregate over the fact tables in `dir`.
 ///
-/// With more than one partition, each aggregate runs over one partition at a time and the
-/// partial results are merged ([`MERGES`]): a syndication cluster has one representative
-/// article and the aggregates count only representatives, so every group of rows a query
-/// forms lies inside one partition of whole articles.
+/// With more than one partition, each aggregate runs over one partition at a time and its
+/// partial results are merged into a running result ([`MERGES`]): a syndication cluster has one
+/// representative article and the aggregates count only representatives, so every group of
+/// rows a query forms lies inside one partition of whole articles. Memory is then bounded by
+/// one partition's working set plus the aggregates' own output, however many partitions run.
+/// Partial results wait until they hold `merge_rows` rows (see [`Running`]).
 pub(crate) fn run_aggregates(
     dir: &Path,
     partitions: &[Partition],
+    merge_rows: usize,
 ) -> Result<Vec<(&'static str, DataFrame)>, AnalyticsError> {
     let agg_err = |name: &str| {
         let name = name.to_string();
@@ -214,56 +217,132 @@ pub(crate) fn run_aggregates(
         return Ok(out);
     }
 
-    let mut parts: Vec<Vec<DataFrame>> = vec![Vec::new(); AGGREGATES.len()];
+    let mut running = Vec::with_capacity(AGGREGATES.len());
+    for (name, sql) in AGGREGATES {
+        running.push(Running::new(name, sql, merge_rows).map_err(agg_err(name))?);
+    }
     for partition in partitions {
-        for (i, (name, sql)) in AGGREGATES.iter().enumerate() {
-            let ctx = SQLContext::new();
-            for &(table, offset, len) in &partition.ranges {
-                let path = dir.join(format!("{table}.parquet"));
-                let offset = i64::try_from(offset).unwrap_or(i64::MAX);
-                let len = IdxSize::try_from(len).unwrap_or(IdxSize::MAX);
-                ctx.register(table, scan(&path)?.slice(offset, len));
-            }
-            let mut ctx = ctx;
-            let df = ctx
-                .execute(sql)
-                .and_then(|lf| lf.collect())
-                .map_err(agg_err(name))?;
-            parts[i].push(df);
+        for run in &mut running {
+            let name = run.name;
+            let df = run_partition(dir, partition, run.sql).map_err(agg_err(name))?;
+            run.add(df).map_err(agg_err(name))?;
         }
     }
-    let mut out = Vec::new();
-    for ((name, sql), frames) in AGGREGATES.iter().zip(parts) {
-        let df = merge(name, sql, frames).map_err(agg_err(name))?;
-        out.push((*name, df));
+    let mut out = Vec::with_capacity(running.len());
+    for run in running {
+        let name = run.name;
+        out.push((name, run.finish().map_err(agg_err(name))?));
     }
     Ok(out)
 }
 
-/// Combines the partial results of aggregate `name` into the one its SQL gives over all rows:
-/// group by its key columns, combine the others by [`Merge`], order by its own ORDER BY.
-fn merge(name: &str, sql: &str, frames: Vec<DataFrame>) -> PolarsResult<DataFrame> {
-    let columns = MERGES
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, c)| *c)
-        .ok_or_else(|| polars_err!(ComputeError: "no merge rule for aggregate {name}"))?;
-    let schema = match frames.first() {
-        Some(df) => df.schema().clone(),
-        None => return Ok(DataFrame::empty()),
-    };
-    let names: Vec<&str> = columns.iter().map(|(c, _)| *c).collect();
-    let found: Vec<&str> = schema.iter_names().map(|n| n.as_str()).collect();
-    polars_ensure!(
-        names == found,
-        ComputeError: "merge rule of {name} lists {names:?}, the query gives {found:?}"
-    );
-    let mut all = frames.into_iter();
-    let mut parts = all.next().unwrap_or_default();
-    for df in all {
-        parts.vstack_mut_owned(df)?;
+/// Runs `sql` over one partition of the fact tables in `dir`.
+fn run_partition(dir: &Path, partition: &Partition, sql: &str) -> PolarsResult<DataFrame> {
+    let mut ctx = SQLContext::new();
+    for &(table, offset, len) in &partition.ranges {
+        let path = dir.join(format!("{table}.parquet"));
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+        let len = IdxSize::try_from(len).unwrap_or(IdxSize::MAX);
+        let p = PlRefPath::try_from_path(&path)?;
+        ctx.register(
+            table,
+            LazyFrame::scan_parquet(p, ScanArgsParquet::default())?.slice(offset, len),
+        );
+    }
+    ctx.execute(sql)?.collect()
+}
+
+/// One aggregate over the partitions seen so far: their merged result and the partial
+/// results not merged into it yet.
+///
+/// Partial results wait until they hold as many rows as the merged result (and at least
+/// `min_rows`), so a merge runs over at most twice what the merged result holds: the total
+/// work of merging stays proportional to the rows the partitions give, while about twice the
+/// aggregate's output and one partial result are in memory at once.
+struct Running {
+    name: &'static str,
+    sql: &'static str,
+    columns: &'static [(&'static str, Merge)],
+    /// The output schema, from the first partial result.
+    schema: Option<SchemaRef>,
+    merged: Option<DataFrame>,
+    pending: Vec<DataFrame>,
+    pending_rows: usize,
+    min_rows: usize,
+}
+
+impl Running {
+    fn new(name: &'static str, sql: &'static str, min_rows: usize) -> PolarsResult<Running> {
+        let columns = MERGES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, c)| *c)
+            .ok_or_else(|| polars_err!(ComputeError: "no merge rule for aggregate {name}"))?;
+        Ok(Running {
+            name,
+            sql,
+            columns,
+            schema: None,
+            merged: None,
+            pending: Vec::new(),
+            pending_rows: 0,
+            min_rows,
+        })
     }
 
+    /// Takes one partition's result.
+    fn add(&mut self, df: DataFrame) -> PolarsResult<()> {
+        if self.schema.is_none() {
+            let names: Vec<&str> = self.columns.iter().map(|(c, _)| *c).collect();
+            let found: Vec<&str> = df.schema().iter_names().map(|n| n.as_str()).collect();
+            polars_ensure!(
+                names == found,
+                ComputeError: "merge rule of {} lists {names:?}, the query gives {found:?}",
+                self.name
+            );
+            self.schema = Some(df.schema().clone());
+        }
+        self.pending_rows += df.height();
+        self.pending.push(df);
+        let merged_rows = self.merged.as_ref().map_or(0, DataFrame::height);
+        if self.pending_rows >= merged_rows.max(self.min_rows) {
+            self.collapse(false)?;
+        }
+        Ok(())
+    }
+
+    /// Merges the pending results into the merged one, in the SQL's own order if `ordered`.
+    fn collapse(&mut self, ordered: bool) -> PolarsResult<()> {
+        let Some(schema) = self.schema.clone() else {
+            return Ok(());
+        };
+        let mut frames = self.merged.take().into_iter().chain(self.pending.drain(..));
+        self.pending_rows = 0;
+        let mut parts = frames.next().unwrap_or_default();
+        for df in frames {
+            parts.vstack_mut_owned(df)?;
+        }
+        let order = if ordered { self.sql } else { "" };
+        self.merged = Some(merge(self.columns, &schema, order, parts)?);
+        Ok(())
+    }
+
+    /// The aggregate over every partition, in the order its SQL gives.
+    fn finish(mut self) -> PolarsResult<DataFrame> {
+        self.collapse(true)?;
+        Ok(self.merged.unwrap_or_else(DataFrame::empty))
+    }
+}
+
+/// Combines partial results of an aggregate (stacked in `parts`) into the one its SQL gives
+/// over all their rows: group by its key columns, combine the others by [`Merge`], and order
+/// by the ORDER BY of `sql` when it has one.
+fn merge(
+    columns: &[(&str, Merge)],
+    schema: &Schema,
+    sql: &str,
+    parts: DataFrame,
+) -> PolarsResult<DataFrame> {
     let select: Vec<String> = columns
         .iter()
         .map(|(c, m)| match m {
@@ -324,8 +403,11 @@ pub fn query(dir: &Path, sql: &str) -> Result<DataFrame, AnalyticsError> {
     }
 }
 
+/// A table's columns: name and SQL-style type.
+type Columns = Vec<(String, String)>;
+
 /// The tables in `dir` with their columns and types, sorted by table name.
-pub fn schema(dir: &Path) -> Result<Vec<(String, Vec<(String, String)>)>, AnalyticsError> {
+pub fn schema(dir: &Path) -> Result<Vec<(String, Columns)>, AnalyticsError> {
     let mut out = Vec::new();
     for (name, path) in parquet_tables(dir)? {
         let schema = scan(&path)?.collect_schema()?;
@@ -384,6 +466,51 @@ mod tests {
             ]
         );
         assert!(!aggregates_read("regions"));
+    }
+
+    /// Merging each partial into a running result gives what one merge of all partials gives.
+    #[test]
+    fn running_merges_equal_one_merge() {
+        let (name, sql) = AGGREGATES[3];
+        assert_eq!(name, "activity_by_month");
+        let part = |months: &[&str], n: i64| {
+            let k = months.len();
+            df!(
+                "month" => months,
+                "cycle" => vec!["pemilu-2024"; k],
+                "activity_type" => vec!["pledge"; k],
+                "articles" => vec![n; k],
+                "events" => vec![2 * n; k],
+                "pledgers" => vec![10.0 * n as f64; k],
+            )
+            .unwrap()
+        };
+        let parts = [
+            part(&["2024-02", "2024-01"], 1),
+            part(&["2024-03", "2024-02"], 2),
+            part(&["2024-01"], 4),
+        ];
+        let run = |min_rows: usize| {
+            let mut running = Running::new(name, sql, min_rows).unwrap();
+            for p in &parts {
+                running.add(p.clone()).unwrap();
+            }
+            running.finish().unwrap()
+        };
+        // A merge after every partial, and one merge at the end.
+        let stepwise = run(1);
+        let at_once = run(usize::MAX);
+        assert!(stepwise.equals_missing(&at_once), "{stepwise}\n{at_once}");
+        let expected = df!(
+            "month" => ["2024-01", "2024-02", "2024-03"],
+            "cycle" => ["pemilu-2024"; 3],
+            "activity_type" => ["pledge"; 3],
+            "articles" => [5i64, 3, 2],
+            "events" => [10i64, 6, 4],
+            "pledgers" => [50.0, 30.0, 20.0],
+        )
+        .unwrap();
+        assert!(stepwise.equals_missing(&expected), "{stepwise}");
     }
 
     #[test]
