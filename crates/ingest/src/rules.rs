@@ -122,6 +122,112 @@ impl Candidates {
     }
 }
 
+/// The literal automaton of [`Rules`] as a dense table: per state and byte class the next
+/// state, and per state the rule slots of the literals that end there. A line costs one table
+/// read per byte, without the automaton's checks for special states.
+#[derive(Debug)]
+struct LiteralTable {
+    /// Byte -> class (bytes that move every state alike share a class).
+    class: [u8; 256],
+    classes: usize,
+    /// Row `state` holds at `state * classes + class` the next state, as the offset of its row
+    /// (`next state * classes`), with [`MATCH_FLAG`] set when literals end in it.
+    next: Vec<u32>,
+    /// Rule slots of the literals that end on entering each state.
+    slots: Vec<u128>,
+}
+
+/// Marks an entry of [`LiteralTable::next`] whose state ends literals.
+const MATCH_FLAG: u32 = 1 << 31;
+
+impl LiteralTable {
+    /// `None` when the automaton is too big for the table's offsets (then the automaton is
+    /// walked instead).
+    fn new(dfa: &dfa::DFA, literal_slot: &[u32]) -> Option<LiteralTable> {
+        let start = dfa.start_state(Anchored::No).ok()?;
+        // Number the states reachable from the start (the start is 0), breadth first.
+        let mut ids = vec![start];
+        let mut index = std::collections::HashMap::from([(start, 0usize)]);
+        let mut rows: Vec<[usize; 256]> = Vec::new();
+        while let Some(&sid) = ids.get(rows.len()) {
+            let mut row = [0usize; 256];
+            for (b, cell) in (0..=255u8).zip(row.iter_mut()) {
+                let next = dfa.next_state(Anchored::No, sid, b);
+                let n = ids.len();
+                *cell = *index.entry(next).or_insert_with(|| {
+                    ids.push(next);
+                    n
+                });
+            }
+            rows.push(row);
+        }
+        // Byte classes: bytes with the same column of next states.
+        let mut class = [0u8; 256];
+        let mut columns: Vec<Vec<usize>> = Vec::new();
+        for (b, cls) in class.iter_mut().enumerate() {
+            let column: Vec<usize> = rows.iter().map(|r| r[b]).collect();
+            let c = match columns.iter().position(|c| *c == column) {
+                Some(c) => c,
+                None => {
+                    columns.push(column);
+                    columns.len() - 1
+                }
+            };
+            *cls = u8::try_from(c).ok()?;
+        }
+        let classes = columns.len();
+        let slots: Vec<u128> = ids
+            .iter()
+            .map(|&sid| {
+                let mut bits = 0u128;
+                if dfa.is_match(sid) {
+                    for i in 0..dfa.match_len(sid) {
+                        if let Some(&slot) = literal_slot.get(dfa.match_pattern(sid, i).as_usize())
+                        {
+                            bits |= 1u128 << slot;
+                        }
+                    }
+                }
+                bits
+            })
+            .collect();
+        let mut next = vec![0u32; rows.len() * classes];
+        for (state, row) in rows.iter().enumerate() {
+            for (b, &to) in row.iter().enumerate() {
+                let offset = u32::try_from(to * classes)
+                    .ok()
+                    .filter(|&o| o < MATCH_FLAG)?;
+                let flag = if slots[to] != 0 { MATCH_FLAG } else { 0 };
+                next[state * classes + usize::from(class[b])] = offset | flag;
+            }
+        }
+        Some(LiteralTable {
+            class,
+            classes,
+            next,
+            slots,
+        })
+    }
+
+    /// The rule slots of the literals in `bytes`; `None` only if the table is inconsistent
+    /// (not reached).
+    fn slots_in(&self, bytes: &[u8]) -> Option<Candidates> {
+        // The start state (row 0) ends no literal: no literal is empty.
+        let mut bits = *self.slots.first()?;
+        let mut row = 0usize;
+        for &b in bytes {
+            let entry = *self
+                .next
+                .get(row + usize::from(self.class[usize::from(b)]))?;
+            row = (entry & !MATCH_FLAG) as usize;
+            if entry & MATCH_FLAG != 0 {
+                bits |= *self.slots.get(row / self.classes)?;
+            }
+        }
+        Some(Candidates(bits))
+    }
+}
+
 /// Number of rules that can have a [`Candidates`] bit.
 const SLOTS: usize = 128;
 
@@ -191,6 +297,8 @@ pub(crate) struct Rules {
     prefilter: dfa::DFA,
     /// Rule slot of each literal of `prefilter`.
     literal_slot: Vec<u32>,
+    /// `prefilter` as a dense table, walked by [`Rules::candidates`].
+    literal_table: Option<LiteralTable>,
     line_ids: Vec<usize>,
     header_ids: Vec<usize>,
     suffix_ids: Vec<usize>,
@@ -258,6 +366,7 @@ impl Rules {
             .prefilter(false)
             .build(&literals)
             .expect("required literals build an automaton");
+        let literal_table = LiteralTable::new(&prefilter, &literal_slot);
         let ids = |scope: Scope| -> Vec<usize> {
             rules
                 .iter()
@@ -283,6 +392,7 @@ impl Rules {
         Rules {
             prefilter,
             literal_slot,
+            literal_table,
             line_ids,
             header_ids,
             suffix_ids,
@@ -332,6 +442,15 @@ impl Rules {
         if !line.is_ascii() && (line.contains('\u{17f}') || line.contains('\u{212a}')) {
             return Candidates::ALL;
         }
+        self.literal_table
+            .as_ref()
+            .and_then(|t| t.slots_in(line.as_bytes()))
+            .unwrap_or_else(|| self.candidates_by_automaton(line))
+    }
+
+    /// [`Rules::candidates`] by the automaton's own transitions (the reference for the table,
+    /// and the way when the table could not be built).
+    fn candidates_by_automaton(&self, line: &str) -> Candidates {
         // Every literal occurring anywhere in the line (overlapping matches): one transition
         // per byte; a match state lists all literals ending at that byte.
         let dfa = &self.prefilter;
@@ -605,6 +724,52 @@ mod tests {
                     .match_suffix(ex, Candidates::ALL)
                     .map(|c| (c.rule.id.clone(), c.start)),
                 "{ex:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn literal_table_finds_what_the_automaton_finds() {
+        let rules = rules();
+        let table = rules
+            .literal_table
+            .as_ref()
+            .expect("the literal table builds");
+        let mut lines: Vec<String> = rules
+            .rules
+            .iter()
+            .flat_map(|r| r.remove.iter().chain(&r.keep).cloned())
+            .collect();
+        lines.extend(
+            [
+                "",
+                "COPYRIGHT \u{a9} ANTARA 2024",
+                "Baca Juga: Bawaslu | TRIBUN",
+                "(hms/adv) kata kunci: ASN, Pilkada",
+                "\u{2018}Kami\u{2019} \u{203a} Berita \u{bb} detikSulsel",
+            ]
+            .map(String::from),
+        );
+        for line in &lines {
+            let by_table = table.slots_in(line.as_bytes()).map(|c| c.0);
+            assert_eq!(
+                by_table,
+                Some(rules.candidates_by_automaton(line).0),
+                "{line:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn literal_table_agrees_with_the_automaton_on_any_text(
+            s in "[a-zA-Z (:|/>.\u{a9}\u{bb}\u{203a}-]{0,40}"
+        ) {
+            let rules = rules();
+            let table = rules.literal_table.as_ref().expect("the literal table builds");
+            proptest::prop_assert_eq!(
+                table.slots_in(s.as_bytes()).map(|c| c.0),
+                Some(rules.candidates_by_automaton(&s).0)
             );
         }
     }
