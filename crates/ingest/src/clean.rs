@@ -10,7 +10,7 @@ use warta_core::{
 };
 
 use crate::dedup::{Dedup, Verdict};
-use crate::rules::rules;
+use crate::rules::{ascii_twin, rules};
 use crate::text::{ends_sentence, normalise, push_word_hashes, repair_line, word_count};
 
 /// Metadata that came with the text (JSON Lines fields), all optional.
@@ -427,6 +427,8 @@ struct DatelineRule {
     #[allow(dead_code)]
     id: &'static str,
     re: Regex,
+    /// [`crate::rules::ascii_twin`] of `re`, for ASCII lines.
+    ascii: Option<Regex>,
 }
 
 fn dateline_rules() -> &'static [DatelineRule] {
@@ -473,6 +475,7 @@ fn dateline_rules() -> &'static [DatelineRule] {
             .map(|(id, p)| DatelineRule {
                 id,
                 re: Regex::new(&p).expect("dateline pattern compiles"),
+                ascii: ascii_twin(&p),
             })
             .collect()
     })
@@ -485,13 +488,18 @@ fn find_dateline(line: &str) -> Option<(Dateline, usize)> {
     if !line.chars().next().is_some_and(char::is_alphabetic) || !has_closing_dash(line) {
         return None;
     }
+    let ascii = line.is_ascii();
     for rule in dateline_rules() {
+        let re = match &rule.ascii {
+            Some(twin) if ascii => twin,
+            _ => &rule.re,
+        };
         // A failed `captures` of these start-anchored patterns runs the backtracker over the
         // line; `is_match` (a lazy DFA) rejects it for much less.
-        if !rule.re.is_match(line) {
+        if !re.is_match(line) {
             continue;
         }
-        if let Some(c) = rule.re.captures(line) {
+        if let Some(c) = re.captures(line) {
             let whole = c.get(0)?;
             return Some((
                 Dateline {
@@ -736,6 +744,43 @@ mod tests {
         ] {
             assert!(find_dateline(line).is_none(), "{line}");
         }
+    }
+
+    #[test]
+    fn dateline_twins_find_what_their_patterns_find_on_ascii_lines() {
+        let lines = [
+            "Buntok (ANTARA) -",
+            "Jakarta, (ANTARA) - ASN harus netral.",
+            "Pontianak (ANTARA News Kalbar) - Bawaslu",
+            "TRIBUNKALTIM.CO, SAMARINDA - Netralitas ASN",
+            "SENDAWAR - Dalam rangka upaya pencegahan",
+            "PONTIANAK, KOMPAS.com - Bawaslu",
+            "MAUMERE, FLORESNEWS - Bawaslu Sikka",
+            "Jakarta, detikNews - ASN",
+            "Makassar - Bawaslu",
+            "Sumba Tengah (ANTARA) - Kantor Regional IX",
+            "Kota Baru-Timur -",
+            "O'Neil St. Mary, (A B) --  x",
+            "ASN harus netral - kata dia.",
+            "Kamis (7/11/2024) - ASN",
+        ];
+        let mut tried = 0;
+        for rule in dateline_rules() {
+            let twin = rule
+                .ascii
+                .as_ref()
+                .expect("every dateline pattern has an ASCII twin");
+            for line in lines {
+                let spans = |re: &Regex| {
+                    re.captures(line).map(|c| {
+                        ["place", "outlet"].map(|n| c.name(n).map(|m| (m.start(), m.end())))
+                    })
+                };
+                assert_eq!(spans(twin), spans(&rule.re), "{}: {line:?}", rule.id);
+                tried += 1;
+            }
+        }
+        assert!(tried > 50);
     }
 
     #[test]
