@@ -784,8 +784,11 @@ mod tests {
         }
     }
 
+    /// Named groups of a match with their spans.
+    type Groups = Vec<(String, Option<(usize, usize)>)>;
+
     /// The spans of all named groups of a match, by name.
-    fn groups(re: &Regex, text: &str) -> Option<Vec<(String, Option<(usize, usize)>)>> {
+    fn groups(re: &Regex, text: &str) -> Option<Groups> {
         let c = re.captures(text)?;
         Some(
             re.capture_names()
