@@ -8,7 +8,7 @@
 use warta_core::RemovalReason;
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::text::{normalise, prefix_chars, push_word_hashes, HashKeyed};
+use crate::text::{normalise, prefix_of_at_least, push_word_hashes, HashKeyed};
 
 /// End of a chain of postings.
 const NO_POSTING: u32 = u32::MAX;
@@ -133,9 +133,7 @@ impl Dedup {
     fn check_with(&mut self, norm: String, h: u64, set: &[u64]) -> Verdict {
         // Truncated copy: a long enough prefix of a kept paragraph, cut before its end.
         // At least PREFIX_CHARS chars: the char at PREFIX_CHARS - 1 exists.
-        let prefix_hash = (norm.len() >= PREFIX_CHARS
-            && norm.char_indices().nth(PREFIX_CHARS - 1).is_some())
-        .then(|| xxh3_64(prefix_chars(&norm, PREFIX_CHARS).as_bytes()));
+        let prefix_hash = prefix_of_at_least(&norm, PREFIX_CHARS).map(|p| xxh3_64(p.as_bytes()));
         if let Some(ph) = prefix_hash {
             if let Some(cands) = self.prefixes.get(&ph) {
                 for &of in cands {

@@ -463,6 +463,21 @@ pub(crate) fn ends_sentence(text: &str) -> bool {
     }
 }
 
+/// The first `n` chars of a string when it has at least `n` (for ASCII text without counting
+/// chars).
+pub(crate) fn prefix_of_at_least(s: &str, n: usize) -> Option<&str> {
+    if let Some(prefix) = s.get(..n).filter(|p| p.is_ascii()) {
+        return Some(prefix);
+    }
+    if n == 0 {
+        return Some("");
+    }
+    s.char_indices()
+        .nth(n - 1)
+        .is_some()
+        .then(|| prefix_chars(s, n))
+}
+
 /// The first `n` chars of a string (on a char boundary).
 pub(crate) fn prefix_chars(s: &str, n: usize) -> &str {
     match s.char_indices().nth(n) {
@@ -609,6 +624,24 @@ mod tests {
             "\"kami netral,\" ujarnya"
         );
         assert_eq!(normalise("ＡＳＮ"), "asn");
+    }
+
+    #[test]
+    fn prefixes_of_at_least_n_chars() {
+        for s in [
+            "",
+            "abc",
+            "abcd",
+            "ab\u{e9}d",
+            "\u{e9}\u{e9}\u{e9}",
+            "a\u{e9}",
+            "abcdef",
+        ] {
+            for n in 0..6 {
+                let expected = (s.chars().count() >= n).then(|| prefix_chars(s, n));
+                assert_eq!(prefix_of_at_least(s, n), expected, "{s:?} {n}");
+            }
+        }
     }
 
     #[test]
