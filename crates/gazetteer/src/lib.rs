@@ -418,22 +418,23 @@ impl Gazetteer {
             let x_next = load(bytes, i + 8);
             let alnum_next = ascii_alnum_mask(x_next);
             let mut starts = alnum & !((alnum << 8) | (u64::from(prev_alnum) << 7));
-            while starts != 0 {
-                let shift = starts.trailing_zeros() & !7;
-                let at = i + shift as usize / 8;
-                let (hx, ha) = match shift {
-                    0 => (x, alnum),
-                    s => (
-                        (x >> s) | (x_next << (64 - s)),
-                        (alnum >> s) | (alnum_next << (64 - s)),
-                    ),
-                };
-                // After a non-ASCII byte the character before may still be a letter.
-                let boundary = at == 0 || bytes[at - 1].is_ascii() || left_boundary(text, at);
-                if boundary && self.starts.has(head_of(hx, ha)) {
-                    return Some(at);
+            if starts != 0 {
+                // Sixteen bytes, so that the eight from any word start in `x` are one shift.
+                let wide_x = u128::from(x_next) << 64 | u128::from(x);
+                let wide_alnum = u128::from(alnum_next) << 64 | u128::from(alnum);
+                while starts != 0 {
+                    let shift = starts.trailing_zeros() & !7;
+                    let at = i + shift as usize / 8;
+                    let (hx, ha) = ((wide_x >> shift) as u64, (wide_alnum >> shift) as u64);
+                    // The filter first: it refuses most word starts. After a non-ASCII byte
+                    // the character before may still be a letter.
+                    if self.starts.has(head_of(hx, ha))
+                        && (at == 0 || bytes[at - 1].is_ascii() || left_boundary(text, at))
+                    {
+                        return Some(at);
+                    }
+                    starts &= starts - 1;
                 }
-                starts &= starts - 1;
             }
             prev_alnum = alnum >> 63 != 0;
             (i, x, alnum) = (i + 8, x_next, alnum_next);
