@@ -13,6 +13,10 @@ use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 /// spaces) to single spaces and trims. The result is the text a kept paragraph carries; a line
 /// that needs none of this (most lines) is returned as it is, without a copy.
 pub(crate) fn repair_line(line: &str) -> Cow<'_, str> {
+    // Most lines: printable ASCII without `&`, already repaired.
+    if plain_ascii(line.as_bytes()) {
+        return Cow::Borrowed(line);
+    }
     let mut s: Cow<'_, str> = Cow::Borrowed(line);
     if s.contains('&') {
         for (from, to) in [
@@ -166,6 +170,20 @@ fn is_repaired(s: &str) -> bool {
         }
     }
     true
+}
+
+/// True for printable ASCII without `&`, without a space at either end or two in a row: a
+/// line that [`repair_line`] leaves as it is. Scanned in blocks without an early exit inside a
+/// block (vector instructions).
+fn plain_ascii(bytes: &[u8]) -> bool {
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return false;
+    }
+    let odd = |b: u8| (b.wrapping_sub(0x20) >= 0x5f) | (b == b'&');
+    bytes
+        .chunks(64)
+        .all(|block| !block.iter().fold(false, |any, &b| any | odd(b)))
+        && !has_double_space(bytes)
 }
 
 /// True when two spaces follow each other. In blocks without an early exit (vector
@@ -441,12 +459,16 @@ pub(crate) fn word_count(text: &str) -> usize {
     }
     // ASCII: count the bytes that start a word (what `split_whitespace` splits on: space, tab,
     // line feed, vertical tab, form feed, carriage return).
-    let space = |b: u8| matches!(b, b' ' | b'\t'..=b'\r');
+    let space = |b: u8| (b == b' ') | b.wrapping_sub(b'\t').lt(&5);
     let bytes = text.as_bytes();
-    let starts = bytes
-        .windows(2)
-        .filter(|w| space(w[0]) && !space(w[1]))
-        .count();
+    let next = bytes.get(1..).unwrap_or_default();
+    // Pairs of neighbours summed without branches, so that the compiler can use vector
+    // instructions.
+    let starts: usize = bytes
+        .iter()
+        .zip(next)
+        .map(|(&a, &b)| usize::from(space(a) & !space(b)))
+        .sum();
     starts + usize::from(bytes.first().is_some_and(|&b| !space(b)))
 }
 
@@ -536,6 +558,21 @@ mod tests {
             let r = repair_line(dirty);
             assert!(matches!(r, Cow::Owned(_)), "{dirty:?}");
             assert_ne!(r, dirty);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_lines_are_the_ones_the_repair_leaves_borrowed_without_a_look(
+            s in "[ a&;\t\u{7f}~.\u{e2}]{0,12}"
+        ) {
+            if plain_ascii(s.as_bytes()) {
+                proptest::prop_assert!(is_repaired(&s) && !s.contains('&') && s.is_ascii());
+            }
+            let expected = s.is_ascii()
+                && !s.contains('&')
+                && is_repaired(&s);
+            proptest::prop_assert_eq!(plain_ascii(s.as_bytes()), expected);
         }
     }
 
