@@ -10,7 +10,7 @@ use warta_core::{
 };
 
 use crate::dedup::{Dedup, Verdict};
-use crate::rules::{ascii_twin, rules};
+use crate::rules::{ascii_twin, captures_via_twin, rules};
 use crate::text::{ends_sentence, normalise, push_word_hashes, repair_line, word_count};
 
 /// Metadata that came with the text (JSON Lines fields), all optional.
@@ -488,18 +488,10 @@ fn find_dateline(line: &str) -> Option<(Dateline, usize)> {
     if !line.chars().next().is_some_and(char::is_alphabetic) || !has_closing_dash(line) {
         return None;
     }
-    let ascii = line.is_ascii();
     for rule in dateline_rules() {
-        let re = match &rule.ascii {
-            Some(twin) if ascii => twin,
-            _ => &rule.re,
-        };
-        // A failed `captures` of these start-anchored patterns runs the backtracker over the
-        // line; `is_match` (a lazy DFA) rejects it for much less.
-        if !re.is_match(line) {
-            continue;
-        }
-        if let Some(c) = re.captures(line) {
+        // `find` (a lazy DFA) rejects most lines; the capture search runs on a match only, by
+        // the ASCII twin when the match is ASCII.
+        if let Some(c) = captures_via_twin(&rule.re, rule.ascii.as_ref(), line) {
             let whole = c.get(0)?;
             return Some((
                 Dateline {
@@ -763,6 +755,8 @@ mod tests {
             "O'Neil St. Mary, (A B) --  x",
             "ASN harus netral - kata dia.",
             "Kamis (7/11/2024) - ASN",
+            "Jakarta (ANTARA) - \u{201c}ASN harus netral,\u{201d} kata S\u{e9}kda.",
+            "B\u{e9}kasi - ASN",
         ];
         let mut tried = 0;
         for rule in dateline_rules() {
@@ -776,7 +770,12 @@ mod tests {
                         ["place", "outlet"].map(|n| c.name(n).map(|m| (m.start(), m.end())))
                     })
                 };
-                assert_eq!(spans(twin), spans(&rule.re), "{}: {line:?}", rule.id);
+                if line.is_ascii() {
+                    assert_eq!(spans(twin), spans(&rule.re), "{}: {line:?}", rule.id);
+                }
+                let via = captures_via_twin(&rule.re, Some(twin), line)
+                    .map(|c| ["place", "outlet"].map(|n| c.name(n).map(|m| (m.start(), m.end()))));
+                assert_eq!(via, spans(&rule.re), "{}: {line:?}", rule.id);
                 tried += 1;
             }
         }

@@ -301,6 +301,27 @@ pub(crate) fn ascii_twin(pattern: &str) -> Option<Regex> {
     Regex::new(&ascii_only(&hir).to_string()).ok()
 }
 
+/// `regex.captures(line)`, through the ASCII twin of `regex` when the text of the match is
+/// ASCII (the rest of the line need not be).
+///
+/// The twin's paths are the paths of `regex` that read only ASCII bytes, in the same order of
+/// preference. Searching from the start of the match of `regex`, the twin fails every path that
+/// `regex` preferred and failed, and finds the one `regex` took (it reads only ASCII): the
+/// same match with the same groups.
+pub(crate) fn captures_via_twin<'h>(
+    regex: &Regex,
+    twin: Option<&Regex>,
+    line: &'h str,
+) -> Option<regex::Captures<'h>> {
+    let m = regex.find(line)?;
+    if let Some(twin) = twin.filter(|_| m.as_str().is_ascii()) {
+        if let Some(c) = twin.captures_at(line, m.start()) {
+            return Some(c);
+        }
+    }
+    regex.captures(line)
+}
+
 fn ascii_only(hir: &regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
     use regex_syntax::hir::{
         Capture, Class, ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange, Hir, HirKind,
@@ -536,14 +557,10 @@ impl Rules {
             let rule = &self.rules[i];
             // Most lines holding a rule's literals end without a sign-off: `is_match` (a lazy
             // DFA) tells so for less than a capture search.
-            let regex = match &rule.ascii {
-                Some(ascii) if line.is_ascii() => ascii,
-                _ => &rule.regex,
-            };
-            if !cands.admits(rule) || !regex.is_match(line) {
+            if !cands.admits(rule) {
                 return None;
             }
-            let caps = regex.captures(line)?;
+            let caps = captures_via_twin(&rule.regex, rule.ascii.as_ref(), line)?;
             let m = caps.name("strip")?;
             Some(SuffixCut {
                 rule,
@@ -833,6 +850,43 @@ mod tests {
             ])
         );
         assert!(!twin.is_match("K\u{e9} - x"));
+    }
+
+    #[test]
+    fn captures_through_twins_are_the_captures_on_lines_with_other_text() {
+        let rules = rules();
+        let mut tried = 0;
+        for rule in &rules.rules {
+            let twin = ascii_twin(rule.regex.as_str());
+            for ex in rule.remove.iter().chain(&rule.keep) {
+                for text in [
+                    ex.clone(),
+                    format!("\u{201c}Kami netral,\u{201d} ujar S\u{e9}kda. {ex}"),
+                    format!("{ex} \u{2013} \u{e9}"),
+                ] {
+                    let via = captures_via_twin(&rule.regex, twin.as_ref(), &text);
+                    let plain = rule.regex.captures(&text);
+                    let spans = |c: Option<regex::Captures<'_>>| {
+                        c.map(|c| {
+                            rule.regex
+                                .capture_names()
+                                .enumerate()
+                                .map(|(i, n)| {
+                                    let m = match n {
+                                        Some(n) => c.name(n),
+                                        None => (i == 0).then(|| c.get(0)).flatten(),
+                                    };
+                                    m.map(|m| (m.start(), m.end()))
+                                })
+                                .collect::<Vec<_>>()
+                        })
+                    };
+                    assert_eq!(spans(via), spans(plain), "{}: {text:?}", rule.id);
+                    tried += 1;
+                }
+            }
+        }
+        assert!(tried > 200);
     }
 
     proptest::proptest! {
