@@ -73,6 +73,32 @@ const TERMINATOR_START: [bool; 256] = {
     t
 };
 
+/// The first `i >= from` where `bytes[i]` can start a terminator (see [`TERMINATOR_START`]),
+/// read eight bytes at a time.
+fn next_terminator_start(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    // Bit 7 of each byte of `x` that equals `b`, exactly (no borrow between bytes).
+    let equal = |x: u64, b: u8| {
+        let y = x ^ (ONES * u64::from(b));
+        !(((y & LOW7) + LOW7) | y | LOW7)
+    };
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let hit = equal(x, b'.') | equal(x, b'!') | equal(x, b'?') | equal(x, 0xE2);
+        if hit != 0 {
+            return Some(i + hit.trailing_zeros() as usize / 8);
+        }
+        i += 8;
+    }
+    bytes
+        .get(i..)?
+        .iter()
+        .position(|&b| TERMINATOR_START[usize::from(b)])
+        .map(|d| i + d)
+}
+
 /// Byte ranges of the sentences of `text`, in order, covering the text without gaps
 /// (trailing whitespace stays with its sentence).
 pub fn split(text: &str) -> Vec<Range<usize>> {
@@ -82,13 +108,10 @@ pub fn split(text: &str) -> Vec<Range<usize>> {
     let mut i = 0;
     while i < bytes.len() {
         // Straight to the next byte that can start a terminator.
-        let Some(k) = bytes
-            .get(i..)
-            .and_then(|t| t.iter().position(|&b| TERMINATOR_START[usize::from(b)]))
-        else {
+        let Some(k) = next_terminator_start(bytes, i) else {
             break;
         };
-        i += k;
+        i = k;
         let b = bytes[i];
         // `…` is E2 80 A6.
         let term_len = match b {
@@ -150,6 +173,29 @@ mod tests {
 
     fn texts(t: &str) -> Vec<&str> {
         split(t).into_iter().map(|r| t[r].trim()).collect()
+    }
+
+    #[test]
+    fn terminator_scan_matches_the_table() {
+        let plain = |bytes: &[u8], from: usize| {
+            (from..bytes.len()).find(|&i| TERMINATOR_START[usize::from(bytes[i])])
+        };
+        for b in 0..=255u8 {
+            for pos in 0..11 {
+                let mut bytes = vec![b'a'; 11];
+                bytes[pos] = b;
+                // Neighbours that differ from a terminator by one bit or a borrow.
+                bytes[(pos + 1) % 11] = b'/';
+                bytes[(pos + 3) % 11] = 0xE3;
+                for from in 0..12 {
+                    assert_eq!(
+                        next_terminator_start(&bytes, from),
+                        plain(&bytes, from),
+                        "byte {b:#x} at {pos} from {from}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
