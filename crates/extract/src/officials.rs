@@ -128,6 +128,9 @@ pub(crate) struct Rules {
     heads: AhoCorasick,
     /// The first bytes of the modifiers and titles: a head can start only at one of them.
     head_first: [bool; 256],
+    /// Every byte of `head_first` is an ASCII capital or non-ASCII: the search for the next
+    /// one may skip everything else.
+    head_first_capital: bool,
     head_pats: Vec<Pat>,
     portfolios: AhoCorasick,
     portfolio_of: Vec<usize>,
@@ -175,6 +178,8 @@ pub(crate) fn rules() -> &'static Rules {
                 head_first[usize::from(b)] = true;
             }
         }
+        let head_first_capital = (0..=255u8)
+            .all(|b| !head_first[usize::from(b)] || b.is_ascii_uppercase() || !b.is_ascii());
         let (mut pf, mut portfolio_of) = (Vec::new(), Vec::new());
         for (i, p) in file.portfolios.iter().enumerate() {
             for f in &p.forms {
@@ -206,6 +211,7 @@ pub(crate) fn rules() -> &'static Rules {
             body_of,
             heads,
             head_first,
+            head_first_capital,
             head_pats,
             modifier_forms,
             honorifics: Tokens::new(honorifics),
@@ -288,11 +294,22 @@ fn heads_in<'t>(r: &'t Rules, text: &'t str) -> impl Iterator<Item = aho_corasic
     let mut pos = 0;
     std::iter::from_fn(move || {
         while pos < bytes.len() {
-            let at = pos
-                + bytes
+            let at = if r.head_first_capital {
+                // Only at capitals and non-ASCII bytes, found a word at a time.
+                let mut k = pos;
+                loop {
+                    let p = crate::text::next_capital_or_non_ascii(bytes, k)?;
+                    if r.head_first[usize::from(bytes[p])] {
+                        break p;
+                    }
+                    k = p + 1;
+                }
+            } else {
+                pos + bytes
                     .get(pos..)?
                     .iter()
-                    .position(|&b| r.head_first[usize::from(b)])?;
+                    .position(|&b| r.head_first[usize::from(b)])?
+            };
             let input = Input::new(text).range(at..).anchored(Anchored::Yes);
             match r.heads.find(input) {
                 Some(m) => {
@@ -935,4 +952,16 @@ fn name_before(text: &str, pos: usize, floor: usize) -> Option<(String, Range<us
         return None;
     }
     Some((name.join(" "), start..name_end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_start_with_capitals() {
+        // Titles are capitalised, so the search for them skips to capitals; a lower-case
+        // title form would send it back to the byte-by-byte search.
+        assert!(rules().head_first_capital);
+    }
 }

@@ -198,7 +198,7 @@ pub(crate) fn link(
                 // A name starts with an upper-case character: an ASCII capital or a non-ASCII
                 // character. Other bytes, and a byte no form starts with (every UTF-8
                 // continuation byte among them), are skipped without decoding.
-                match next_capital_or_non_ascii(bytes, k) {
+                match crate::text::next_capital_or_non_ascii(bytes, k) {
                     Some(p) => k = p,
                     None => break,
                 }
@@ -266,62 +266,9 @@ pub(crate) fn link(
     }
 }
 
-/// The first `i >= from` where `bytes[i]` is an ASCII capital or not ASCII, read eight bytes
-/// at a time.
-fn next_capital_or_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut i = from;
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        // For bytes below 0x80, `y + (0x80 - lo)` sets bit 7 exactly when `y >= lo`, with no
-        // carry into the next byte; non-ASCII bytes have bit 7 set in `x` itself.
-        let low7 = x & !HIGH;
-        let at_least = |y: u64, lo: u64| (y + ONES * (0x80 - lo)) & HIGH;
-        let capital = at_least(low7, u64::from(b'A')) & !at_least(low7, u64::from(b'Z') + 1);
-        let hit = (capital | x) & HIGH;
-        if hit != 0 {
-            return Some(i + hit.trailing_zeros() as usize / 8);
-        }
-        i += 8;
-    }
-    bytes
-        .get(i..)?
-        .iter()
-        .position(|&b| b.is_ascii_uppercase() || !b.is_ascii())
-        .map(|d| i + d)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn capital_scan_matches_the_byte_test() {
-        let plain = |bytes: &[u8], from: usize| {
-            (from..bytes.len()).find(|&i| bytes[i].is_ascii_uppercase() || !bytes[i].is_ascii())
-        };
-        for b in 0..=255u8 {
-            for pos in 0..11 {
-                let mut bytes = vec![b'a'; 11];
-                bytes[pos] = b;
-                for from in 0..12 {
-                    assert_eq!(
-                        next_capital_or_non_ascii(&bytes, from),
-                        plain(&bytes, from),
-                        "byte {b:#x} at {pos} from {from}"
-                    );
-                }
-            }
-        }
-        let text = "kata Bupati Éric di ruang 'Z'@[`{";
-        for from in 0..=text.len() {
-            assert_eq!(
-                next_capital_or_non_ascii(text.as_bytes(), from),
-                plain(text.as_bytes(), from)
-            );
-        }
-    }
 
     #[test]
     fn short_forms_are_the_same_person() {
