@@ -125,7 +125,7 @@ enum Pat {
 pub(crate) struct Rules {
     file: RuleFile,
     /// Modifiers and titles, anchored (leftmost-longest at one position).
-    heads: AhoCorasick,
+    heads: crate::scan::AnchoredSet,
     /// The first bytes of the modifiers and titles: a head can start only at one of them.
     head_first: [bool; 256],
     /// Every byte of `head_first` is an ASCII capital or non-ASCII: the search for the next
@@ -171,7 +171,7 @@ pub(crate) fn rules() -> &'static Rules {
                 head_pats.push(Pat::Title(i));
             }
         }
-        let heads = anchored(&head_forms);
+        let heads = crate::scan::AnchoredSet::new(&head_forms);
         let mut head_first = [false; 256];
         for f in &head_forms {
             if let Some(&b) = f.as_bytes().first() {
@@ -310,8 +310,7 @@ fn heads_in<'t>(r: &'t Rules, text: &'t str) -> impl Iterator<Item = aho_corasic
                     .iter()
                     .position(|&b| r.head_first[usize::from(b)])?
             };
-            let input = Input::new(text).range(at..).anchored(Anchored::Yes);
-            match r.heads.find(input) {
+            match r.heads.longest_at(text, at) {
                 Some(m) => {
                     pos = m.end();
                     return Some(m);

@@ -65,6 +65,63 @@ impl Keywords {
     }
 }
 
+/// A set of literal patterns matched leftmost-longest at a given start, by a plain walk of an
+/// Aho-Corasick DFA: the result of `AhoCorasick::find` with an anchored input, without the
+/// library's per-call checks of the input and its prefilter.
+pub(crate) struct AnchoredSet {
+    dfa: DFA,
+}
+
+impl AnchoredSet {
+    /// The automaton of `patterns`, case-sensitive.
+    pub(crate) fn new<I, P>(patterns: I) -> AnchoredSet
+    where
+        I: IntoIterator<Item = P>,
+        P: AsRef<[u8]>,
+    {
+        let dfa = DFA::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Anchored)
+            .prefilter(false)
+            .build(patterns)
+            .expect("anchored pattern automaton builds");
+        AnchoredSet { dfa }
+    }
+
+    /// The longest pattern at `start` in `text`: the match the anchored leftmost-longest
+    /// search from `start` gives. The automaton is walked until it dies or the text ends; the
+    /// last match state passed whose pattern starts at `start` gives the match.
+    pub(crate) fn longest_at(&self, text: &str, start: usize) -> Option<aho_corasick::Match> {
+        let dfa = &self.dfa;
+        let mut sid = dfa.start_state(Anchored::Yes).ok()?;
+        let record = |sid, at: usize| {
+            let pid = dfa.match_pattern(sid, 0);
+            // A match state may carry a match that starts later; an anchored search
+            // ignores it.
+            (at.checked_sub(dfa.pattern_len(pid)) == Some(start))
+                .then(|| aho_corasick::Match::new(pid, start..at))
+        };
+        let mut found = if dfa.is_match(sid) {
+            record(sid, start)
+        } else {
+            None
+        };
+        let rest = text.as_bytes().get(start..)?;
+        for (k, &b) in rest.iter().enumerate() {
+            sid = dfa.next_state(Anchored::Yes, sid, b);
+            if dfa.is_special(sid) {
+                if dfa.is_dead(sid) {
+                    break;
+                }
+                if dfa.is_match(sid) {
+                    found = record(sid, start + k + 1).or(found);
+                }
+            }
+        }
+        found
+    }
+}
+
 /// Steps the automaton from state `sid` over `bytes[at..]` until it enters a special (match
 /// or dead) state or the bytes end; returns the position after the last byte read and the
 /// state. A function of its own with no callback inside, so that the loop keeps its state in
@@ -234,6 +291,37 @@ pub(crate) fn gate(text: &str, sentences: &[std::ops::Range<usize>]) -> ParaGate
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn anchored_set_is_the_anchored_search() {
+        let patterns = [
+            "Bupati",
+            "Bupati Kutai",
+            "Wakil Bupati",
+            "Wakil",
+            "Pj",
+            "Pj.",
+            "ati K",
+        ];
+        let set = AnchoredSet::new(patterns);
+        let ac = aho_corasick::AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Anchored)
+            .build(patterns)
+            .expect("builds");
+        let text = "Wakil Bupati Kutai Barat, Pj. Bupati Kutai, bupati; Pj Bupati Kut Wakil";
+        for start in 0..=text.len() + 1 {
+            let want = (start <= text.len())
+                .then(|| {
+                    let input = aho_corasick::Input::new(text)
+                        .range(start..)
+                        .anchored(Anchored::Yes);
+                    ac.find(input)
+                })
+                .flatten();
+            assert_eq!(set.longest_at(text, start), want, "at {start}");
+        }
+    }
 
     const WORDS: &[&str] = &["se", "sanksi", "awas", "SE", "pengawasan", "an", "é"];
 
