@@ -414,39 +414,13 @@ pub(crate) fn push_word_hashes(text: &str, out: &mut Vec<u64>) {
             i += 1;
         }
         let start = i;
-        // Eight bytes at a time while they are all letters or digits.
-        while let Some(block) = bytes.get(i..i + 8) {
-            let not_word = !alnum_bits(u64::from_le_bytes(block.try_into().unwrap_or([0; 8])));
-            if not_word != 0 {
-                i += (not_word.trailing_zeros() / 8) as usize;
-                break;
-            }
-            i += 8;
-        }
-        if bytes.len() < i + 8 {
-            while i < n && BYTE_CLASS[usize::from(bytes[i])] == 1 {
-                i += 1;
-            }
+        while i < n && BYTE_CLASS[usize::from(bytes[i])] == 1 {
+            i += 1;
         }
         if let Some(word) = bytes.get(start..i).filter(|w| !w.is_empty()) {
             out.push(xxh3_64(word));
         }
     }
-}
-
-/// For eight ASCII bytes (little-endian in `w`): the high bit of each byte set where the byte
-/// is an ASCII letter or digit, all other bits set. No carry crosses a byte: every byte is below
-/// 0x80 and what is added to it is at most 0x50.
-fn alnum_bits(w: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let range = |lo: u8, hi: u8| {
-        let at_least_lo = w.wrapping_add(ONES * u64::from(0x80 - lo));
-        let above_hi = w.wrapping_add(ONES * u64::from(0x7f - hi));
-        at_least_lo & !above_hi & HIGH
-    };
-    let word = range(b'0', b'9') | range(b'A', b'Z') | range(b'a', b'z');
-    word | !HIGH
 }
 
 /// Hash of one word, for sets and indexes of words (64 bits: collisions are negligible).
@@ -617,25 +591,6 @@ mod tests {
                 .filter(|w| !w.is_empty())
                 .collect();
             proptest::prop_assert_eq!(words(&s).collect::<Vec<_>>(), split);
-        }
-    }
-
-    #[test]
-    fn alnum_bits_mark_letters_and_digits_of_every_ascii_byte() {
-        for b in 0u8..0x80 {
-            for at in 0..8 {
-                let mut block = [b'.'; 8];
-                block[at] = b;
-                let bits = alnum_bits(u64::from_le_bytes(block));
-                let high = bits & (0x80 << (8 * at)) != 0;
-                assert_eq!(high, b.is_ascii_alphanumeric(), "{b:#x} at {at}");
-                // The other bytes (`.`) stay marked as not a word.
-                assert_eq!(
-                    (!bits).count_ones(),
-                    8 - u32::from(b.is_ascii_alphanumeric()),
-                    "{b:#x}"
-                );
-            }
         }
     }
 
