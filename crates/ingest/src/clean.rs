@@ -11,7 +11,7 @@ use warta_core::{
 
 use crate::dedup::{Dedup, Verdict};
 use crate::rules::{ascii_twin, captures_via_twin, rules};
-use crate::text::{ends_sentence, normalise, push_word_hashes, repair_line, word_count};
+use crate::text::{ends_sentence, normalise, push_normalised_word_hashes, repair_line, word_count};
 
 /// Metadata that came with the text (JSON Lines fields), all optional.
 #[derive(Debug, Default, Clone)]
@@ -372,7 +372,7 @@ pub(crate) fn clean_keeping_tokens(
 /// The distinct words of a text (normalised), as sorted hashes.
 fn word_set(text: &str) -> Vec<u64> {
     let mut set: Vec<u64> = Vec::new();
-    push_word_hashes(&normalise(text), &mut set);
+    push_normalised_word_hashes(text, &mut set);
     set.sort_unstable();
     set.dedup();
     set

@@ -423,6 +423,41 @@ pub(crate) fn push_word_hashes(text: &str, out: &mut Vec<u64>) {
     }
 }
 
+/// The [`word_hash`]es of the words of `normalise(text)`, appended to `out`. For ASCII text
+/// the normalised text is not built: its words are the runs of letters and digits of the text,
+/// in lower case (the other changes of [`normalise`] touch only bytes between words).
+pub(crate) fn push_normalised_word_hashes(text: &str, out: &mut Vec<u64>) {
+    if !text.is_ascii() {
+        push_word_hashes(&normalise(text), out);
+        return;
+    }
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    let mut lower: Vec<u8> = Vec::new();
+    let mut i = 0;
+    while i < n {
+        while i < n && BYTE_CLASS[usize::from(bytes[i])] == 0 {
+            i += 1;
+        }
+        let start = i;
+        let mut upper = false;
+        while i < n && BYTE_CLASS[usize::from(bytes[i])] == 1 {
+            upper |= bytes[i].is_ascii_uppercase();
+            i += 1;
+        }
+        let Some(word) = bytes.get(start..i).filter(|w| !w.is_empty()) else {
+            continue;
+        };
+        if upper {
+            lower.clear();
+            lower.extend(word.iter().map(u8::to_ascii_lowercase));
+            out.push(xxh3_64(&lower));
+        } else {
+            out.push(xxh3_64(word));
+        }
+    }
+}
+
 /// Hash of one word, for sets and indexes of words (64 bits: collisions are negligible).
 pub(crate) fn word_hash(word: &str) -> u64 {
     xxh3_64(word.as_bytes())
@@ -603,6 +638,19 @@ mod tests {
             push_word_hashes(&s, &mut hashes);
             let expected: Vec<u64> = words(&s).map(word_hash).collect();
             proptest::prop_assert_eq!(hashes, expected);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn normalised_word_hashes_are_the_word_hashes_of_the_normalised_text(
+            s in "[a-zA-Z0-9 \t\r,.'`&-]{0,40}|[a-zA-Z \u{e9}\u{c9}\u{201c}\u{ff21}]{0,20}"
+        ) {
+            let mut direct = vec![1];
+            push_normalised_word_hashes(&s, &mut direct);
+            let mut expected = vec![1];
+            push_word_hashes(&normalise(&s), &mut expected);
+            proptest::prop_assert_eq!(direct, expected);
         }
     }
 
