@@ -227,6 +227,18 @@ pub(crate) fn normalise_name(name: &str) -> String {
     out
 }
 
+/// The region index of every code key (below 10,000: four digits), `u16::MAX` for none: a
+/// lookup is one load instead of a hash.
+fn dense_codes(by_code: &HashMap<u32, usize>) -> Vec<u16> {
+    let mut dense = vec![u16::MAX; 10_000];
+    for (&key, &i) in by_code {
+        if let (Some(slot), Ok(i)) = (dense.get_mut(key as usize), u16::try_from(i)) {
+            *slot = i;
+        }
+    }
+    dense
+}
+
 pub(crate) fn build() -> Result<Gazetteer, DataError> {
     let regions: &'static [Region] = Box::leak(parse_regions()?.into_boxed_slice());
     let mut by_code = HashMap::new();
@@ -385,7 +397,7 @@ pub(crate) fn build() -> Result<Gazetteer, DataError> {
     Ok(Gazetteer {
         starts,
         regions,
-        by_code: b.by_code,
+        by_code: dense_codes(&b.by_code),
         lookup: b.lookup,
         dfa,
         patterns: b.patterns,

@@ -163,7 +163,8 @@ impl RegionMatch {
 /// The compiled gazetteer; get it with [`gazetteer`].
 pub struct Gazetteer {
     regions: &'static [Region],
-    by_code: HashMap<u32, usize>,
+    /// Region index by code key (see `data::code_key`), `u16::MAX` for none.
+    by_code: Vec<u16>,
     lookup: HashMap<String, Vec<&'static Region>>,
     dfa: DFA,
     patterns: Vec<Pattern>,
@@ -446,8 +447,8 @@ impl Gazetteer {
     pub fn by_code(&self, code: &str) -> Option<&'static Region> {
         let regions = self.regions;
         data::code_key(code)
-            .and_then(|k| self.by_code.get(&k))
-            .map(|&i| &regions[i])
+            .and_then(|k| self.by_code.get(k as usize))
+            .and_then(|&i| regions.get(usize::from(i)))
     }
 
     /// The province of a region (itself for a province).
