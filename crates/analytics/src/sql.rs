@@ -257,15 +257,26 @@ fn run_partition(dir: &Path, partition: &Partition, sql: &str) -> PolarsResult<D
 ///
 /// Partial results wait until they hold as many rows as the merged result (and at least
 /// `min_rows`), so a merge runs over at most twice what the merged result holds: the total
-/// work of merging stays proportional to the rows the partitions give, while about twice the
-/// aggregate's output and one partial result are in memory at once.
+/// work of merging stays proportional to the rows the partitions give.
+///
+/// The merged result is kept in buckets, one per value of the aggregate's first key column
+/// when that column holds text (the province code for the region tables), and each bucket is
+/// merged on its own: the group-by of a merge then holds one bucket's rows, not the whole
+/// result's. This matters for `officials_by_region`, whose rows grow with the distinct
+/// officials a corpus names; a merge over all of them at once needed several times the
+/// result's own size.
 struct Running {
     name: &'static str,
     sql: &'static str,
     columns: &'static [(&'static str, Merge)],
     /// The output schema, from the first partial result.
     schema: Option<SchemaRef>,
-    merged: Option<DataFrame>,
+    /// The column whose values split the merged result into buckets, if it holds text.
+    bucket_by: Option<&'static str>,
+    /// Merged rows by bucket (`None`: the rows whose bucket column is null, or every row when
+    /// there is no bucket column).
+    merged: std::collections::BTreeMap<Option<String>, DataFrame>,
+    merged_rows: usize,
     pending: Vec<DataFrame>,
     pending_rows: usize,
     min_rows: usize,
@@ -283,7 +294,9 @@ impl Running {
             sql,
             columns,
             schema: None,
-            merged: None,
+            bucket_by: None,
+            merged: Default::default(),
+            merged_rows: 0,
             pending: Vec::new(),
             pending_rows: 0,
             min_rows,
@@ -300,38 +313,96 @@ impl Running {
                 ComputeError: "merge rule of {} lists {names:?}, the query gives {found:?}",
                 self.name
             );
+            self.bucket_by = self
+                .columns
+                .iter()
+                .find(|(_, m)| *m == Key)
+                .map(|(c, _)| *c)
+                .filter(|c| df.schema().get(c) == Some(&DataType::String));
             self.schema = Some(df.schema().clone());
         }
         self.pending_rows += df.height();
         self.pending.push(df);
-        let merged_rows = self.merged.as_ref().map_or(0, DataFrame::height);
-        if self.pending_rows >= merged_rows.max(self.min_rows) {
-            self.collapse(false)?;
+        if self.pending_rows >= self.merged_rows.max(self.min_rows) {
+            self.collapse()?;
         }
         Ok(())
     }
 
-    /// Merges the pending results into the merged one, in the SQL's own order if `ordered`.
-    fn collapse(&mut self, ordered: bool) -> PolarsResult<()> {
+    /// Merges the pending results into the merged ones, bucket by bucket.
+    fn collapse(&mut self) -> PolarsResult<()> {
         let Some(schema) = self.schema.clone() else {
             return Ok(());
         };
-        let mut frames = self.merged.take().into_iter().chain(self.pending.drain(..));
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let mut frames = self.pending.drain(..);
         self.pending_rows = 0;
         let mut parts = frames.next().unwrap_or_default();
         for df in frames {
             parts.vstack_mut_owned(df)?;
         }
-        let order = if ordered { self.sql } else { "" };
-        self.merged = Some(merge(self.columns, &schema, order, parts)?);
+        for (bucket, rows) in split(parts, self.bucket_by)? {
+            let stacked = match self.merged.remove(&bucket) {
+                Some(mut old) => {
+                    self.merged_rows -= old.height();
+                    old.vstack_mut_owned(rows)?;
+                    old
+                }
+                None => rows,
+            };
+            let merged = merge(self.columns, &schema, "", stacked)?;
+            self.merged_rows += merged.height();
+            self.merged.insert(bucket, merged);
+        }
         Ok(())
     }
 
     /// The aggregate over every partition, in the order its SQL gives.
     fn finish(mut self) -> PolarsResult<DataFrame> {
-        self.collapse(true)?;
-        Ok(self.merged.unwrap_or_else(DataFrame::empty))
+        self.collapse()?;
+        let mut buckets = std::mem::take(&mut self.merged).into_values();
+        let Some(mut all) = buckets.next() else {
+            return Ok(DataFrame::empty());
+        };
+        for df in buckets {
+            all.vstack_mut_owned(df)?;
+        }
+        order_by(self.sql, all)
     }
+}
+
+/// Splits `df` by the values of its text column `by` (one part per value, nulls in the `None`
+/// part); everything in one `None` part without a column.
+fn split(df: DataFrame, by: Option<&str>) -> PolarsResult<Vec<(Option<String>, DataFrame)>> {
+    let Some(by) = by else {
+        return Ok(vec![(None, df)]);
+    };
+    let values = df.column(by)?.as_materialized_series().str()?.clone();
+    let mut out = Vec::new();
+    let nulls = values.is_null();
+    if nulls.any() {
+        out.push((None, df.filter(&nulls)?));
+    }
+    let distinct = values.unique()?;
+    for value in distinct.iter().flatten() {
+        let mask = values.equal(value);
+        out.push((Some(value.to_string()), df.filter(&mask)?));
+    }
+    Ok(out)
+}
+
+/// `df` in the order of the ORDER BY of `sql`, when it has one.
+fn order_by(sql: &str, df: DataFrame) -> PolarsResult<DataFrame> {
+    let Some(i) = sql.rfind("ORDER BY") else {
+        return Ok(df);
+    };
+    let order = sql[i..].trim().trim_end_matches(';');
+    let mut ctx = SQLContext::new();
+    ctx.register("merged", df.lazy());
+    ctx.execute(&format!("SELECT * FROM merged {order}"))?
+        .collect()
 }
 
 /// Combines partial results of an aggregate (stacked in `parts`) into the one its SQL gives
@@ -511,6 +582,39 @@ mod tests {
         )
         .unwrap();
         assert!(stepwise.equals_missing(&expected), "{stepwise}");
+    }
+
+    #[test]
+    fn split_puts_each_value_and_the_nulls_apart() {
+        let df = df!(
+            "k" => [Some("a"), None, Some("b"), Some("a")],
+            "v" => [1i64, 2, 3, 4],
+        )
+        .unwrap();
+        let mut parts = split(df.clone(), Some("k")).unwrap();
+        parts.sort_by(|a, b| a.0.cmp(&b.0));
+        let got: Vec<(Option<String>, Vec<i64>)> = parts
+            .iter()
+            .map(|(k, d)| {
+                let v = d
+                    .column("v")
+                    .unwrap()
+                    .as_materialized_series()
+                    .i64()
+                    .unwrap();
+                (k.clone(), v.into_no_null_iter().collect())
+            })
+            .collect();
+        let expected = vec![
+            (None, vec![2]),
+            (Some("a".to_string()), vec![1, 4]),
+            (Some("b".to_string()), vec![3]),
+        ];
+        assert_eq!(got, expected);
+        // Without a bucket column everything is one part.
+        let whole = split(df, None).unwrap();
+        assert_eq!(whole.len(), 1);
+        assert_eq!(whole[0].1.height(), 4);
     }
 
     #[test]
