@@ -317,34 +317,11 @@ pub fn find_numbers(text: &str) -> Vec<NumberHit> {
     }
     for found in c.re.find_iter(text) {
         let ds = found.as_str();
-        if ds.bytes().all(|b| b.is_ascii_digit()) {
-            // Plain digits: no hedge, scale or suffix, so no capture groups are needed.
-            if out
-                .last()
-                .is_some_and(|l: &NumberHit| found.start() < l.end)
-            {
-                continue;
-            }
-            let Ok(v) = ds.parse::<f64>() else { continue };
-            out.push(NumberHit {
-                start: found.start(),
-                end: found.end(),
-                core_start: found.start(),
-                number: Number {
-                    value: Some(v),
-                    approximate: false,
-                },
-                form: NumberForm::Digits,
-                year_like: ds.len() == 4 && (ds.starts_with("19") || ds.starts_with("20")),
-                rule: "number.digits",
-            });
-            continue;
-        }
         if ds
             .bytes()
             .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
         {
-            // Digits and separators only (`2.500`, `1,5`): no hedge, scale, suffix or
+            // Digits, and separators only (`2.500`, `1,5`): no hedge, scale, suffix or
             // bracket, so the groups are known without running the pattern for them.
             if out
                 .last()
@@ -352,7 +329,12 @@ pub fn find_numbers(text: &str) -> Vec<NumberHit> {
             {
                 continue;
             }
-            let Some(v) = parse_digits(ds) else { continue };
+            let value = if ds.bytes().all(|b| b.is_ascii_digit()) {
+                ds.parse::<f64>().ok()
+            } else {
+                parse_digits(ds)
+            };
+            let Some(v) = value else { continue };
             out.push(NumberHit {
                 start: found.start(),
                 end: found.end(),

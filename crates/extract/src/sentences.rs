@@ -83,20 +83,12 @@ fn next_terminator_start(bytes: &[u8], from: usize) -> Option<usize> {
         let y = x ^ (ONES * u64::from(b));
         !(((y & LOW7) + LOW7) | y | LOW7)
     };
-    let mut i = from;
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        let hit = equal(x, b'.') | equal(x, b'!') | equal(x, b'?') | equal(x, 0xE2);
-        if hit != 0 {
-            return Some(i + hit.trailing_zeros() as usize / 8);
-        }
-        i += 8;
-    }
-    bytes
-        .get(i..)?
-        .iter()
-        .position(|&b| TERMINATOR_START[usize::from(b)])
-        .map(|d| i + d)
+    crate::text::first_in_chunks(
+        bytes,
+        from,
+        |x| equal(x, b'.') | equal(x, b'!') | equal(x, b'?') | equal(x, 0xE2),
+        |b| TERMINATOR_START[usize::from(b)],
+    )
 }
 
 /// Byte ranges of the sentences of `text`, in order, covering the text without gaps

@@ -71,20 +71,20 @@ pub(crate) fn is_acronym(word: &str) -> bool {
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
 }
 
-/// The first `i >= from` where `bytes[i]` is an ASCII capital or not ASCII, read eight bytes
-/// at a time.
-pub(crate) fn next_capital_or_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
+/// The first `i >= from` where `byte_hit(bytes[i])`, read eight bytes at a time:
+/// `chunk_hits(x)` must set bit 7 of each byte of the little-endian word `x` that
+/// `byte_hit` accepts, and no other bit (the lowest set bit names the first hit); the tail
+/// shorter than eight bytes is read byte by byte.
+pub(crate) fn first_in_chunks(
+    bytes: &[u8],
+    from: usize,
+    chunk_hits: impl Fn(u64) -> u64,
+    byte_hit: impl Fn(u8) -> bool,
+) -> Option<usize> {
     let mut i = from;
     while let Some(chunk) = bytes.get(i..i + 8) {
         let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        // For bytes below 0x80, `y + (0x80 - lo)` sets bit 7 exactly when `y >= lo`, with no
-        // carry into the next byte; non-ASCII bytes have bit 7 set in `x` itself.
-        let low7 = x & !HIGH;
-        let at_least = |y: u64, lo: u64| (y + ONES * (0x80 - lo)) & HIGH;
-        let capital = at_least(low7, u64::from(b'A')) & !at_least(low7, u64::from(b'Z') + 1);
-        let hit = (capital | x) & HIGH;
+        let hit = chunk_hits(x);
         if hit != 0 {
             return Some(i + hit.trailing_zeros() as usize / 8);
         }
@@ -93,8 +93,26 @@ pub(crate) fn next_capital_or_non_ascii(bytes: &[u8], from: usize) -> Option<usi
     bytes
         .get(i..)?
         .iter()
-        .position(|&b| b.is_ascii_uppercase() || !b.is_ascii())
+        .position(|&b| byte_hit(b))
         .map(|d| i + d)
+}
+
+/// The first `i >= from` where `bytes[i]` is an ASCII capital or not ASCII, read eight bytes
+/// at a time.
+pub(crate) fn next_capital_or_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let chunk_hits = |x: u64| {
+        // For bytes below 0x80, `y + (0x80 - lo)` sets bit 7 exactly when `y >= lo`, with no
+        // carry into the next byte; non-ASCII bytes have bit 7 set in `x` itself.
+        let low7 = x & !HIGH;
+        let at_least = |y: u64, lo: u64| (y + ONES * (0x80 - lo)) & HIGH;
+        let capital = at_least(low7, u64::from(b'A')) & !at_least(low7, u64::from(b'Z') + 1);
+        (capital | x) & HIGH
+    };
+    first_in_chunks(bytes, from, chunk_hits, |b| {
+        b.is_ascii_uppercase() || !b.is_ascii()
+    })
 }
 
 #[cfg(test)]
