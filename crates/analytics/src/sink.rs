@@ -21,9 +21,9 @@ pub const DEFAULT_CHUNK_ROWS: usize = 16_384;
 /// [`TableSink::with_partition_rows`] sets another bound.
 ///
 /// The sink cuts the run into partitions of whole articles at this many rows; [`TableSink::finish`]
-/// runs each aggregate over one partition at a time (reading only the columns it needs) and
-/// merges each partial result into a running one, so its memory is one partition's working
-/// set plus the aggregates' own output, however large the corpus. Below about this many rows
+/// runs each aggregate over one partition at a time (reading only the columns it needs),
+/// spills the partial results by bucket, and merges and writes one bucket at a time, so its
+/// memory is one partition's working set plus one bucket, however large the corpus. Below about this many rows
 /// the working set no longer shrinks (polars' own buffers dominate), while each partition adds
 /// a fixed cost of planning and reading Parquet footers.
 pub const DEFAULT_PARTITION_ROWS: usize = 100_000;
@@ -195,23 +195,41 @@ impl TableSink {
             .collect();
 
         let partitions = partitions(&self.partition_starts, &totals);
-        // Partial results are merged once they reach an eighth of a partition's rows: few
-        // merges, and held partials stay well under a partition's own working set.
-        let merge_rows = (self.partition_rows / 8).max(1);
-        let aggregates = run_aggregates(&self.tmp, &partitions, merge_rows)?;
+        // Partial results spill to disk past a partition's worth of rows: the aggregates
+        // then hold about what one partition's query does.
+        let spill_rows = self.partition_rows;
+        let spill_dir = self.tmp.join(".spill");
+        let mut out: Option<AggregateWriter> = None;
         let mut summary = None;
-        for (name, mut df) in aggregates {
-            let parquet_path = self.tmp.join(format!("{name}.parquet"));
-            let csv_path = self.tmp.join(format!("{name}.csv"));
-            let f = File::create(&parquet_path).map_err(|e| io_err(&parquet_path, e))?;
-            ParquetWriter::new(f).finish(&mut df)?;
-            let f = File::create(&csv_path).map_err(|e| io_err(&csv_path, e))?;
-            CsvWriter::new(f).include_header(true).finish(&mut df)?;
-            infos.push(TableInfo::new(&self.dir, name.to_string(), df.height()));
-            if name == PROVINCE_CYCLE_SUMMARY {
-                summary = Some(df);
-            }
-        }
+        let tmp = self.tmp.clone();
+        run_aggregates(
+            &self.tmp,
+            &partitions,
+            &spill_dir,
+            spill_rows,
+            &mut |name, mut df, last| {
+                let writer = match out.as_mut() {
+                    Some(w) if w.name == name => w,
+                    _ => out.insert(AggregateWriter::create(&tmp, name, df.schema())?),
+                };
+                writer.write(&mut df)?;
+                if name == PROVINCE_CYCLE_SUMMARY {
+                    match summary.as_mut() {
+                        None => summary = Some(df),
+                        Some(all) => {
+                            all.vstack_mut_owned(df)?;
+                        }
+                    }
+                }
+                if last {
+                    if let Some(w) = out.take() {
+                        infos.push(w.finish(&self.dir)?);
+                    }
+                }
+                Ok(())
+            },
+        )?;
+        let _ = fs::remove_dir(&spill_dir);
 
         // Every file is complete in the temporary directory: move them into place. Each
         // rename is atomic, so a reader of DIR sees either the old file or the new one.
@@ -226,6 +244,49 @@ impl TableSink {
             tables: infos,
             summary: summary.unwrap_or_default(),
         })
+    }
+}
+
+/// Writes one aggregate, chunk by chunk, as Parquet and CSV in the temporary directory.
+struct AggregateWriter {
+    name: &'static str,
+    rows: usize,
+    parquet: ParquetBatched<File>,
+    csv: CsvBatched<File>,
+}
+
+impl AggregateWriter {
+    fn create(tmp: &Path, name: &'static str, schema: &Schema) -> Result<Self, AnalyticsError> {
+        let parquet_path = tmp.join(format!("{name}.parquet"));
+        let csv_path = tmp.join(format!("{name}.csv"));
+        let f = File::create(&parquet_path).map_err(|e| io_err(&parquet_path, e))?;
+        let parquet = ParquetWriter::new(f).batched(schema)?;
+        let f = File::create(&csv_path).map_err(|e| io_err(&csv_path, e))?;
+        let csv = CsvWriter::new(f).include_header(true).batched(schema)?;
+        Ok(AggregateWriter {
+            name,
+            rows: 0,
+            parquet,
+            csv,
+        })
+    }
+
+    fn write(&mut self, df: &mut DataFrame) -> Result<(), AnalyticsError> {
+        if df.height() == 0 {
+            return Ok(());
+        }
+        // The Parquet writer needs the columns' chunks aligned.
+        df.align_chunks_par();
+        self.parquet.write_batch(df)?;
+        self.csv.write_batch(df)?;
+        self.rows += df.height();
+        Ok(())
+    }
+
+    fn finish(mut self, dir: &Path) -> Result<TableInfo, AnalyticsError> {
+        self.parquet.finish()?;
+        self.csv.finish()?;
+        Ok(TableInfo::new(dir, self.name.to_string(), self.rows))
     }
 }
 

@@ -185,25 +185,34 @@ pub(crate) struct Partition {
     pub ranges: Vec<(&'static str, usize, usize)>,
 }
 
-/// Runs every aggregate over the fact tables in `dir`.
+/// Receives an aggregate's result in chunks, in the order its SQL gives: the aggregate's
+/// name, the chunk, and whether it is the aggregate's last. Every aggregate gives at least one
+/// chunk (an empty frame with its columns when it has no rows); aggregates come one after the
+/// other in [`AGGREGATES`] order.
+pub(crate) type EmitChunk<'e> =
+    dyn FnMut(&'static str, DataFrame, bool) -> Result<(), AnalyticsError> + 'e;
+
+/// Runs every aggregate over the fact tables in `dir` and hands each result to `emit`.
 ///
-/// With more than one partition, each aggregate runs over one partition at a time and its
-/// partial results are merged into a running result ([`MERGES`]): a syndication cluster has one
-/// representative article and the aggregates count only representatives, so every group of
-/// rows a query forms lies inside one partition of whole articles. Memory is then bounded by
-/// one partition's working set plus the aggregates' own output, however many partitions run.
-/// Partial results wait until they hold `merge_rows` rows (see [`Running`]).
+/// With more than one partition, each aggregate runs over one partition at a time (see
+/// [`Running`]): a syndication cluster has one representative article and the aggregates
+/// count only representatives, so every group of rows a query forms lies inside one partition
+/// of whole articles, and partial results combine by [`MERGES`]. Partial results are kept by
+/// bucket and spilled to Parquet files in `spill_dir` once more than `spill_rows` of them are
+/// held, so memory is bounded by one partition's working set and the largest bucket of one
+/// aggregate, however many partitions run and however large the aggregates grow.
 pub(crate) fn run_aggregates(
     dir: &Path,
     partitions: &[Partition],
-    merge_rows: usize,
-) -> Result<Vec<(&'static str, DataFrame)>, AnalyticsError> {
+    spill_dir: &Path,
+    spill_rows: usize,
+    emit: &mut EmitChunk<'_>,
+) -> Result<(), AnalyticsError> {
     let agg_err = |name: &str| {
         let name = name.to_string();
         move |source| AnalyticsError::Aggregate { name, source }
     };
     if partitions.len() <= 1 {
-        let mut out = Vec::new();
         for (name, sql) in AGGREGATES {
             // A fresh context per query: polars keeps CTE and subquery names in the context,
             // and one file's `combined` must not be another's.
@@ -212,28 +221,27 @@ pub(crate) fn run_aggregates(
                 .execute(sql)
                 .and_then(|lf| lf.collect())
                 .map_err(agg_err(name))?;
-            out.push((name, df));
+            emit(name, df, true)?;
         }
-        return Ok(out);
+        return Ok(());
     }
 
     let mut running = Vec::with_capacity(AGGREGATES.len());
-    for (name, sql) in AGGREGATES {
-        running.push(Running::new(name, sql, merge_rows).map_err(agg_err(name))?);
+    for (i, (name, sql)) in AGGREGATES.into_iter().enumerate() {
+        let spill = spill_dir.join(format!("{i}-{name}"));
+        running.push(Running::new(name, sql, spill, spill_rows).map_err(agg_err(name))?);
     }
     for partition in partitions {
         for run in &mut running {
             let name = run.name;
             let df = run_partition(dir, partition, run.sql).map_err(agg_err(name))?;
-            run.add(df).map_err(agg_err(name))?;
+            run.add(df)?;
         }
     }
-    let mut out = Vec::with_capacity(running.len());
     for run in running {
-        let name = run.name;
-        out.push((name, run.finish().map_err(agg_err(name))?));
+        run.finish(emit)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Runs `sql` over one partition of the fact tables in `dir`.
@@ -252,38 +260,60 @@ fn run_partition(dir: &Path, partition: &Partition, sql: &str) -> PolarsResult<D
     ctx.execute(sql)?.collect()
 }
 
-/// One aggregate over the partitions seen so far: their merged result and the partial
-/// results not merged into it yet.
+/// The first column an ORDER BY clause sorts on, unquoted.
+fn first_order_column(sql: &str) -> Option<&str> {
+    let i = sql.rfind("ORDER BY")?;
+    let rest = sql[i + "ORDER BY".len()..].trim_start();
+    let end = rest
+        .find(|c: char| c.is_whitespace() || c == ',' || c == ';')
+        .unwrap_or(rest.len());
+    Some(rest[..end].trim_matches('"'))
+}
+
+/// The partial results of one bucket of an aggregate: files spilled so far, frames still in
+/// memory, and its first row (to order the buckets).
+struct Bucket {
+    files: Vec<PathBuf>,
+    frames: Vec<DataFrame>,
+    first: DataFrame,
+}
+
+/// One aggregate over the partitions seen so far, as partial results by bucket.
 ///
-/// Partial results wait until they hold as many rows as the merged result (and at least
-/// `min_rows`), so a merge runs over at most twice what the merged result holds: the total
-/// work of merging stays proportional to the rows the partitions give.
+/// A bucket holds the rows with one value of the column the aggregate's ORDER BY sorts on
+/// first, when that column is a text key (the province code for the region tables, the cycle
+/// or the month for the others): every group of the final result then lies in one bucket, and
+/// the buckets in that column's order give the result in its SQL's order, one bucket at a
+/// time. Without such a column everything is one bucket.
 ///
-/// The merged result is kept in buckets, one per value of the aggregate's first key column
-/// when that column holds text (the province code for the region tables), and each bucket is
-/// merged on its own: the group-by of a merge then holds one bucket's rows, not the whole
-/// result's. This matters for `officials_by_region`, whose rows grow with the distinct
-/// officials a corpus names; a merge over all of them at once needed several times the
-/// result's own size.
+/// Partial results stay in memory until the aggregate holds more than `spill_rows` of them;
+/// then each bucket's frames are merged and written to a Parquet file of its own. At the end
+/// each bucket reads back its files, merges them with what is still in memory, and is handed
+/// on, so the merge holds one bucket at a time. This matters for `officials_by_region`, whose
+/// rows grow with the distinct officials a corpus names.
 struct Running {
     name: &'static str,
     sql: &'static str,
     columns: &'static [(&'static str, Merge)],
     /// The output schema, from the first partial result.
     schema: Option<SchemaRef>,
-    /// The column whose values split the merged result into buckets, if it holds text.
+    /// The column whose values split the result into buckets, if it qualifies.
     bucket_by: Option<&'static str>,
-    /// Merged rows by bucket (`None`: the rows whose bucket column is null, or every row when
-    /// there is no bucket column).
-    merged: std::collections::BTreeMap<Option<String>, DataFrame>,
-    merged_rows: usize,
-    pending: Vec<DataFrame>,
-    pending_rows: usize,
-    min_rows: usize,
+    buckets: std::collections::BTreeMap<Option<String>, Bucket>,
+    /// Rows held in the buckets' in-memory frames.
+    held_rows: usize,
+    spill_rows: usize,
+    spill_dir: PathBuf,
+    spilled_files: usize,
 }
 
 impl Running {
-    fn new(name: &'static str, sql: &'static str, min_rows: usize) -> PolarsResult<Running> {
+    fn new(
+        name: &'static str,
+        sql: &'static str,
+        spill_dir: PathBuf,
+        spill_rows: usize,
+    ) -> PolarsResult<Running> {
         let columns = MERGES
             .iter()
             .find(|(n, _)| *n == name)
@@ -295,82 +325,156 @@ impl Running {
             columns,
             schema: None,
             bucket_by: None,
-            merged: Default::default(),
-            merged_rows: 0,
-            pending: Vec::new(),
-            pending_rows: 0,
-            min_rows,
+            buckets: Default::default(),
+            held_rows: 0,
+            spill_rows,
+            spill_dir,
+            spilled_files: 0,
         })
     }
 
+    fn err(&self) -> impl Fn(PolarsError) -> AnalyticsError {
+        let name = self.name.to_string();
+        move |source| AnalyticsError::Aggregate {
+            name: name.clone(),
+            source,
+        }
+    }
+
     /// Takes one partition's result.
-    fn add(&mut self, df: DataFrame) -> PolarsResult<()> {
+    fn add(&mut self, df: DataFrame) -> Result<(), AnalyticsError> {
         if self.schema.is_none() {
             let names: Vec<&str> = self.columns.iter().map(|(c, _)| *c).collect();
             let found: Vec<&str> = df.schema().iter_names().map(|n| n.as_str()).collect();
-            polars_ensure!(
-                names == found,
-                ComputeError: "merge rule of {} lists {names:?}, the query gives {found:?}",
-                self.name
-            );
+            if names != found {
+                return Err(self.err()(polars_err!(
+                    ComputeError: "merge rule of {} lists {names:?}, the query gives {found:?}",
+                    self.name
+                )));
+            }
+            let first = first_order_column(self.sql);
             self.bucket_by = self
                 .columns
                 .iter()
-                .find(|(_, m)| *m == Key)
+                .find(|(c, m)| *m == Key && Some(*c) == first)
                 .map(|(c, _)| *c)
                 .filter(|c| df.schema().get(c) == Some(&DataType::String));
             self.schema = Some(df.schema().clone());
         }
-        self.pending_rows += df.height();
-        self.pending.push(df);
-        if self.pending_rows >= self.merged_rows.max(self.min_rows) {
-            self.collapse()?;
+        self.held_rows += df.height();
+        for (key, rows) in split(df, self.bucket_by).map_err(self.err())? {
+            match self.buckets.get_mut(&key) {
+                Some(bucket) => bucket.frames.push(rows),
+                None => {
+                    let bucket = Bucket {
+                        files: Vec::new(),
+                        first: rows.head(Some(1)),
+                        frames: vec![rows],
+                    };
+                    self.buckets.insert(key, bucket);
+                }
+            }
+        }
+        if self.held_rows > self.spill_rows {
+            self.spill()?;
         }
         Ok(())
     }
 
-    /// Merges the pending results into the merged ones, bucket by bucket.
-    fn collapse(&mut self) -> PolarsResult<()> {
+    /// Merges each bucket's frames and writes them to a file of their own.
+    fn spill(&mut self) -> Result<(), AnalyticsError> {
         let Some(schema) = self.schema.clone() else {
             return Ok(());
         };
-        if self.pending.is_empty() {
-            return Ok(());
+        fs::create_dir_all(&self.spill_dir).map_err(|e| io_err(&self.spill_dir, e))?;
+        let err = self.err();
+        for bucket in self.buckets.values_mut() {
+            if bucket.frames.is_empty() {
+                continue;
+            }
+            let mut merged =
+                merge(self.columns, &schema, "", stack(&mut bucket.frames)?).map_err(&err)?;
+            let path = self
+                .spill_dir
+                .join(format!("{}.parquet", self.spilled_files));
+            self.spilled_files += 1;
+            let file = fs::File::create(&path).map_err(|e| io_err(&path, e))?;
+            ParquetWriter::new(file)
+                .with_compression(ParquetCompression::Uncompressed)
+                .set_parallel(false)
+                .finish(&mut merged)
+                .map_err(&err)?;
+            bucket.files.push(path);
         }
-        let mut frames = self.pending.drain(..);
-        self.pending_rows = 0;
-        let mut parts = frames.next().unwrap_or_default();
-        for df in frames {
-            parts.vstack_mut_owned(df)?;
-        }
-        for (bucket, rows) in split(parts, self.bucket_by)? {
-            let stacked = match self.merged.remove(&bucket) {
-                Some(mut old) => {
-                    self.merged_rows -= old.height();
-                    old.vstack_mut_owned(rows)?;
-                    old
-                }
-                None => rows,
-            };
-            let merged = merge(self.columns, &schema, "", stacked)?;
-            self.merged_rows += merged.height();
-            self.merged.insert(bucket, merged);
-        }
+        self.held_rows = 0;
         Ok(())
     }
 
-    /// The aggregate over every partition, in the order its SQL gives.
-    fn finish(mut self) -> PolarsResult<DataFrame> {
-        self.collapse()?;
-        let mut buckets = std::mem::take(&mut self.merged).into_values();
-        let Some(mut all) = buckets.next() else {
-            return Ok(DataFrame::empty());
+    /// Hands the aggregate over every partition to `emit`, bucket by bucket in the order its
+    /// SQL gives.
+    fn finish(mut self, emit: &mut EmitChunk<'_>) -> Result<(), AnalyticsError> {
+        let Some(schema) = self.schema.clone() else {
+            return emit(self.name, DataFrame::empty(), true);
         };
-        for df in buckets {
-            all.vstack_mut_owned(df)?;
+        let err = self.err();
+        let order = self.bucket_order().map_err(&err)?;
+        let last = order.len().saturating_sub(1);
+        if order.is_empty() {
+            return emit(self.name, DataFrame::empty_with_schema(&schema), true);
         }
-        order_by(self.sql, all)
+        for (i, key) in order.into_iter().enumerate() {
+            let Some(mut bucket) = self.buckets.remove(&key) else {
+                continue;
+            };
+            for path in &bucket.files {
+                let file = fs::File::open(path).map_err(|e| io_err(path, e))?;
+                let df = ParquetReader::new(file).finish().map_err(&err)?;
+                bucket.frames.push(df);
+                fs::remove_file(path).map_err(|e| io_err(path, e))?;
+            }
+            let stacked = stack(&mut bucket.frames)?;
+            let merged = merge(self.columns, &schema, self.sql, stacked).map_err(&err)?;
+            emit(self.name, merged, i == last)?;
+        }
+        let _ = fs::remove_dir(&self.spill_dir);
+        Ok(())
     }
+
+    /// The bucket keys in the order the aggregate's ORDER BY puts their rows.
+    fn bucket_order(&self) -> PolarsResult<Vec<Option<String>>> {
+        let keys: Vec<Option<String>> = self.buckets.keys().cloned().collect();
+        if keys.len() <= 1 || self.bucket_by.is_none() {
+            return Ok(keys);
+        }
+        // The buckets' first rows, tagged with their position, sorted as the SQL sorts: rows
+        // of different buckets differ in the first ORDER BY column, so this is their order.
+        let mut firsts = DataFrame::empty();
+        for bucket in self.buckets.values() {
+            firsts.vstack_mut(&bucket.first)?;
+        }
+        let tag: Vec<u32> = (0..keys.len() as u32).collect();
+        firsts.with_column(Column::new("__bucket".into(), tag))?;
+        let sorted = order_by(self.sql, firsts)?;
+        let tags = sorted
+            .column("__bucket")?
+            .as_materialized_series()
+            .u32()?
+            .clone();
+        Ok(tags
+            .into_no_null_iter()
+            .filter_map(|t| keys.get(t as usize).cloned())
+            .collect())
+    }
+}
+
+/// Stacks `frames` (emptying it) into one frame.
+fn stack(frames: &mut Vec<DataFrame>) -> Result<DataFrame, AnalyticsError> {
+    let mut frames = frames.drain(..);
+    let mut all = frames.next().unwrap_or_default();
+    for df in frames {
+        all.vstack_mut_owned(df)?;
+    }
+    Ok(all)
 }
 
 /// Splits `df` by the values of its text column `by` (one part per value, nulls in the `None`
@@ -539,7 +643,8 @@ mod tests {
         assert!(!aggregates_read("regions"));
     }
 
-    /// Merging each partial into a running result gives what one merge of all partials gives.
+    /// Spilling partial results bucket by bucket gives what one merge of all partials gives,
+    /// in the order the SQL gives.
     #[test]
     fn running_merges_equal_one_merge() {
         let (name, sql) = AGGREGATES[3];
@@ -557,19 +662,35 @@ mod tests {
             .unwrap()
         };
         let parts = [
-            part(&["2024-02", "2024-01"], 1),
+            part(&["2024-01", "2024-02"], 1),
             part(&["2024-03", "2024-02"], 2),
             part(&["2024-01"], 4),
         ];
-        let run = |min_rows: usize| {
-            let mut running = Running::new(name, sql, min_rows).unwrap();
+        let spill = tempfile::tempdir().unwrap();
+        let run = |spill_rows: usize| {
+            let dir = spill.path().join(spill_rows.to_string());
+            let mut running = Running::new(name, sql, dir.clone(), spill_rows).unwrap();
             for p in &parts {
                 running.add(p.clone()).unwrap();
             }
-            running.finish().unwrap()
+            let mut chunks: Vec<(DataFrame, bool)> = Vec::new();
+            running
+                .finish(&mut |n, df, last| {
+                    assert_eq!(n, name);
+                    chunks.push((df, last));
+                    Ok(())
+                })
+                .unwrap();
+            // One chunk per month (the bucket column), the last one marked, and the spill
+            // files gone.
+            assert_eq!(chunks.len(), 3);
+            assert!(chunks.iter().enumerate().all(|(i, (_, l))| *l == (i == 2)));
+            assert!(!dir.exists() || fs::read_dir(&dir).unwrap().next().is_none());
+            let mut frames: Vec<DataFrame> = chunks.into_iter().map(|(d, _)| d).collect();
+            stack(&mut frames).unwrap()
         };
-        // A merge after every partial, and one merge at the end.
-        let stepwise = run(1);
+        // Spilled after every partial, and held in memory to the end.
+        let stepwise = run(0);
         let at_once = run(usize::MAX);
         assert!(stepwise.equals_missing(&at_once), "{stepwise}\n{at_once}");
         let expected = df!(
@@ -615,6 +736,19 @@ mod tests {
         let whole = split(df, None).unwrap();
         assert_eq!(whole.len(), 1);
         assert_eq!(whole[0].1.height(), 4);
+    }
+
+    #[test]
+    fn the_first_order_column_is_read_from_the_last_order_by() {
+        assert_eq!(
+            first_order_column("SELECT a FROM t ORDER BY province_code NULLS LAST, b"),
+            Some("province_code")
+        );
+        assert_eq!(
+            first_order_column("SELECT a FROM (SELECT b ORDER BY b) ORDER BY \"year\", a;"),
+            Some("year")
+        );
+        assert_eq!(first_order_column("SELECT a FROM t"), None);
     }
 
     #[test]
