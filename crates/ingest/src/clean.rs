@@ -9,7 +9,7 @@ use warta_core::{
     PublishedSource, Removal, RemovalReason,
 };
 
-use crate::dedup::{Dedup, Verdict};
+use crate::dedup::{Dedup, Verdict, WordHashes};
 use crate::rules::{ascii_twin, captures_via_twin, rules};
 use crate::text::{ends_sentence, normalise, push_normalised_word_hashes, repair_line, word_count};
 
@@ -47,6 +47,9 @@ struct Line {
     text: String,
     /// [`normalise`]d `text`, once computed (handed to the de-duplicator).
     norm: Option<String>,
+    /// The word hashes of `text`, once computed (by the standfirst test; handed to the
+    /// de-duplicator).
+    words: Option<WordHashes>,
 }
 
 /// What the text shows about the outlet, collected while cleaning.
@@ -83,7 +86,7 @@ pub(crate) fn clean_keeping_tokens(
     let mut after_label = false;
 
     let raw = raw.strip_prefix('\u{feff}').unwrap_or(raw);
-    for (i, raw_line) in raw.split('\n').enumerate() {
+    for (i, raw_line) in split_lines(raw).enumerate() {
         let n = i + 1;
         let raw_line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
         let text = repair_line(raw_line);
@@ -147,6 +150,7 @@ pub(crate) fn clean_keeping_tokens(
                 n,
                 text,
                 norm: None,
+                words: None,
             });
         }
     }
@@ -164,8 +168,9 @@ pub(crate) fn clean_keeping_tokens(
     };
     let body_start = find_body_start(&cands, |i| dateline_of(i).is_some());
     let (header, body_rest) = cands.split_at(body_start);
-    // Distinct word hashes (sorted) of the first body lines, built on first use.
-    let body_sets: OnceCell<Vec<Vec<u64>>> = OnceCell::new();
+    // Word hashes of the first body lines, built on first use (and kept for the
+    // de-duplicator).
+    let body_sets: OnceCell<Vec<WordHashes>> = OnceCell::new();
     let is_standfirst = |text: &str| -> bool {
         let set = word_set(text);
         if set.len() < 5 {
@@ -175,11 +180,14 @@ pub(crate) fn clean_keeping_tokens(
             body_rest
                 .iter()
                 .take(12)
-                .map(|l| word_set(&l.text))
+                .map(|l| WordHashes::of(&l.text))
                 .collect()
         });
         body_sets.iter().any(|b| {
-            let inside = set.iter().filter(|w| b.binary_search(w).is_ok()).count();
+            let inside = set
+                .iter()
+                .filter(|w| b.set.binary_search(w).is_ok())
+                .count();
             inside as f32 / set.len() as f32 >= STANDFIRST_CONTAINMENT
         })
     };
@@ -282,9 +290,16 @@ pub(crate) fn clean_keeping_tokens(
     let found = (0..body_rest.len().min(3))
         .find_map(|i| dateline_of(body_start + i).map(|d| (i, d.clone())));
     let mut rest = cands.split_off(body_start);
+    for (line, words) in rest
+        .iter_mut()
+        .zip(body_sets.into_inner().unwrap_or_default())
+    {
+        line.words = Some(words);
+    }
     if let Some((i, (dl, len))) = found {
         let line = &mut rest[i];
         line.text = line.text[len..].trim_start().to_string();
+        line.words = None;
         art.dateline = Some(dl);
         if line.text.is_empty() {
             rest.remove(i);
@@ -326,6 +341,7 @@ pub(crate) fn clean_keeping_tokens(
                 prev.text.push(' ');
                 prev.text.push_str(&line.text);
                 prev.norm = None;
+                prev.words = None;
             }
         } else {
             joined.push(line);
@@ -339,8 +355,8 @@ pub(crate) fn clean_keeping_tokens(
     );
     for line in joined {
         let verdict = match line.norm {
-            Some(norm) => dedup.check_normalised(norm),
-            None => dedup.check(&line.text),
+            Some(norm) => dedup.check_words(norm, line.words),
+            None => dedup.check_words(normalise(&line.text), line.words),
         };
         match verdict {
             Verdict::Keep => {
@@ -367,6 +383,22 @@ pub(crate) fn clean_keeping_tokens(
     art.outlet = find_outlet(meta, &signals, art.dateline.as_ref());
     art.published = find_published(meta, &art, signals.copyright.as_deref());
     (art, dedup)
+}
+
+/// The pieces of `text` between `\n`s, as `text.split('\n')` gives them, found by a
+/// vectorised search (`str::split` looks for the newline a word at a time).
+fn split_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    memchr::memchr_iter(b'\n', text.as_bytes())
+        .map(Some)
+        .chain(std::iter::once(None))
+        .map(move |end| {
+            let end = end.unwrap_or(text.len());
+            // `\n` is ASCII: both ends are char boundaries.
+            let line = text.get(start..end).unwrap_or_default();
+            start = end + 1;
+            line
+        })
 }
 
 /// The distinct words of a text (normalised), as sorted hashes.
@@ -701,6 +733,24 @@ mod tests {
 
     fn kept(a: &Article) -> Vec<&str> {
         a.paragraphs.iter().map(|p| p.text.as_str()).collect()
+    }
+
+    #[test]
+    fn lines_split_as_str_split_does() {
+        for text in [
+            "",
+            "\n",
+            "a",
+            "a\n",
+            "\na\n\nb",
+            "Pj Bupati\r\nBuntok (ANTARA) -\n\n\u{a0}\nnetral \u{201c}ASN\u{201d}",
+        ] {
+            assert_eq!(
+                split_lines(text).collect::<Vec<_>>(),
+                text.split('\n').collect::<Vec<_>>(),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

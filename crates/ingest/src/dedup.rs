@@ -8,7 +8,9 @@
 use warta_core::RemovalReason;
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::text::{normalise, prefix_of_at_least, push_word_hashes, HashKeyed};
+#[cfg(test)]
+use crate::text::normalise;
+use crate::text::{prefix_of_at_least, push_normalised_word_hashes, push_word_hashes, HashKeyed};
 
 /// End of a chain of postings.
 const NO_POSTING: u32 = u32::MAX;
@@ -37,6 +39,25 @@ pub(crate) enum Verdict {
     },
 }
 
+/// The word hashes of one paragraph: in text order, and the distinct ones sorted.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct WordHashes {
+    pub seq: Vec<u64>,
+    pub set: Vec<u64>,
+}
+
+impl WordHashes {
+    /// The word hashes of the [`normalise`]d `text` (without building the normalised text).
+    pub fn of(text: &str) -> WordHashes {
+        let mut seq = Vec::new();
+        push_normalised_word_hashes(text, &mut seq);
+        let mut set = seq.clone();
+        set.sort_unstable();
+        set.dedup();
+        WordHashes { seq, set }
+    }
+}
+
 #[derive(Default)]
 pub(crate) struct Dedup {
     exact: HashKeyed<usize>,
@@ -49,7 +70,7 @@ pub(crate) struct Dedup {
     sizes: Vec<usize>,
     /// Word hash -> (first posting, number of postings) of the kept paragraphs holding the
     /// word; the postings of one word are chained through `postings`.
-    index: HashKeyed<(u32, u32)>,
+    index: WordIndex,
     /// (kept paragraph, next posting of the same word or [`NO_POSTING`]).
     postings: Vec<(u32, u32)>,
     /// Scratch: the word hashes of the paragraph being checked, in order, and the distinct
@@ -75,7 +96,7 @@ impl Dedup {
             tokens: Vec::with_capacity(words),
             token_ends: Vec::with_capacity(paragraphs),
             sizes: Vec::with_capacity(paragraphs),
-            index: HashKeyed::with_capacity_and_hasher(words / 2, Default::default()),
+            index: WordIndex::with_capacity(words / 2),
             postings: Vec::with_capacity(words),
             toks: Vec::new(),
             set: Vec::new(),
@@ -86,12 +107,20 @@ impl Dedup {
 
     /// Looks at the next paragraph; when it is kept it becomes kept paragraph number
     /// `self.kept()` (before the call).
+    #[cfg(test)]
     pub fn check(&mut self, text: &str) -> Verdict {
-        self.check_normalised(normalise(text))
+        self.check_words(normalise(text), None)
     }
 
     /// [`Dedup::check`] of a paragraph already in [`normalise`]d form.
+    #[cfg(test)]
     pub fn check_normalised(&mut self, norm: String) -> Verdict {
+        self.check_words(norm, None)
+    }
+
+    /// [`Dedup::check_normalised`], with the paragraph's word hashes when they are at hand
+    /// ([`WordHashes::of`] the text `norm` was normalised from).
+    pub fn check_words(&mut self, norm: String, words: Option<WordHashes>) -> Verdict {
         let h = xxh3_64(norm.as_bytes());
         if let Some(&of) = self.exact.get(&h) {
             if self.normalised[of] == norm {
@@ -103,14 +132,20 @@ impl Dedup {
                 };
             }
         }
-        let mut toks = std::mem::take(&mut self.toks);
-        toks.clear();
-        push_word_hashes(&norm, &mut toks);
-        let mut set = std::mem::take(&mut self.set);
-        set.clear();
-        set.extend_from_slice(&toks);
-        set.sort_unstable();
-        set.dedup();
+        let (toks, set) = match words {
+            Some(w) => (w.seq, w.set),
+            None => {
+                let mut toks = std::mem::take(&mut self.toks);
+                toks.clear();
+                push_word_hashes(&norm, &mut toks);
+                let mut set = std::mem::take(&mut self.set);
+                set.clear();
+                set.extend_from_slice(&toks);
+                set.sort_unstable();
+                set.dedup();
+                (toks, set)
+            }
+        };
         let verdict = self.check_with(norm, h, &set);
         if matches!(verdict, Verdict::Keep) {
             self.tokens.extend_from_slice(&toks);
@@ -154,7 +189,7 @@ impl Dedup {
             self.shared.resize(self.normalised.len(), 0);
             self.touched.clear();
             for w in set {
-                let Some(&(mut at, _)) = self.index.get(w) else {
+                let Some(mut at) = self.index.first_posting(*w) else {
                     continue;
                 };
                 while let Some(&(p, next)) = self.postings.get(at as usize) {
@@ -202,7 +237,9 @@ impl Dedup {
             self.prefixes.entry(ph).or_default().push(idx);
         }
         for &w in set {
-            let (head, len) = self.index.entry(w).or_insert((NO_POSTING, 0));
+            let Some(WordSlot { head, len, .. }) = self.index.slot_of(w) else {
+                continue;
+            };
             // A word in very many paragraphs tells nothing and would make long texts quadratic:
             // its list stops growing (counts stay exact for articles of up to that many
             // paragraphs).
@@ -222,6 +259,85 @@ impl Dedup {
     }
 }
 
+/// One slot of a [`WordIndex`]: a word hash, its first posting and its number of postings.
+#[derive(Clone, Copy, Default)]
+struct WordSlot {
+    word: u64,
+    head: u32,
+    len: u32,
+}
+
+/// Word hash -> postings, by open addressing (linear probing) in one flat table: a word
+/// costs one or two slot reads, where a general hash map costs several steps. A slot without
+/// postings is free (a word is given its slot when its first posting is added), so every
+/// hash, 0 included, is a word.
+#[derive(Default)]
+struct WordIndex {
+    slots: Vec<WordSlot>,
+    /// Slots with postings.
+    used: usize,
+}
+
+impl WordIndex {
+    fn with_capacity(words: usize) -> WordIndex {
+        WordIndex {
+            slots: vec![WordSlot::default(); (words * 2).next_power_of_two().max(16)],
+            used: 0,
+        }
+    }
+
+    /// Where `word` is, or where it would go; `None` only if the table is full (not
+    /// reached: it grows at half load).
+    fn find(&self, word: u64) -> Option<usize> {
+        let mask = self.slots.len().wrapping_sub(1);
+        // Word hashes are xxh3 values: their low bits are well mixed.
+        let mut i = word as usize & mask;
+        for _ in 0..self.slots.len() {
+            let s = self.slots.get(i)?;
+            if s.len == 0 || s.word == word {
+                return Some(i);
+            }
+            i = (i + 1) & mask;
+        }
+        None
+    }
+
+    /// The first posting of `word`, if it has any.
+    fn first_posting(&self, word: u64) -> Option<u32> {
+        let s = self.slots.get(self.find(word)?)?;
+        (s.len > 0).then_some(s.head)
+    }
+
+    /// The slot of `word`, made for it (without postings) if it has none. Its first posting
+    /// must be added before the next call (a slot without postings counts as free).
+    fn slot_of(&mut self, word: u64) -> Option<&mut WordSlot> {
+        if (self.used + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let at = self.find(word)?;
+        let slot = self.slots.get_mut(at)?;
+        if slot.len == 0 {
+            self.used += 1;
+            *slot = WordSlot {
+                word,
+                head: NO_POSTING,
+                len: 0,
+            };
+        }
+        Some(slot)
+    }
+
+    fn grow(&mut self) {
+        let old = std::mem::take(&mut self.slots);
+        self.slots = vec![WordSlot::default(); (old.len() * 2).max(16)];
+        for s in old.into_iter().filter(|s| s.len > 0) {
+            if let Some(slot) = self.find(s.word).and_then(|at| self.slots.get_mut(at)) {
+                *slot = s;
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,6 +345,32 @@ mod tests {
     fn run(paras: &[&str]) -> Vec<Verdict> {
         let mut d = Dedup::default();
         paras.iter().map(|p| d.check(p)).collect()
+    }
+
+    #[test]
+    fn word_index_keeps_every_word_through_growth() {
+        // Words whose low bits collide (multiples of 2^20), the word 0, and mixed hashes.
+        let words: Vec<u64> = (0..3000u64)
+            .map(|i| match i % 3 {
+                0 => i << 20,
+                1 => xxh3_64(&i.to_le_bytes()),
+                _ => i,
+            })
+            .collect();
+        let mut index = WordIndex::with_capacity(4);
+        let mut plain = std::collections::HashMap::new();
+        for (n, &w) in words.iter().enumerate() {
+            let slot = index.slot_of(w).expect("a slot");
+            slot.head = n as u32;
+            slot.len += 1;
+            plain.insert(w, n as u32);
+        }
+        assert!(index.used * 2 <= index.slots.len());
+        for (w, head) in &plain {
+            assert_eq!(index.first_posting(*w), Some(*head), "{w}");
+        }
+        assert_eq!(index.first_posting(u64::MAX), None);
+        assert_eq!(WordIndex::default().first_posting(0), None);
     }
 
     #[test]

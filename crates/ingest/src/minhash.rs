@@ -440,26 +440,30 @@ impl BandTable {
         }
     }
 
-    /// From slot `i` on: the first slot holding `tag` before a free slot, and the free slot.
+    /// From slot `i` on: the first slot holding `tag` before a free slot, else the free slot
+    /// (`(None, free)`). On a hit the free slot is not looked for (`usize::MAX`): the caller
+    /// either takes the hit or goes on from past it.
     fn scan(&self, i: usize, tag: u16) -> (Option<usize>, usize) {
         let n = self.capacity();
-        let (after, before) = (
-            self.slots.get(i..).unwrap_or_default(),
-            self.slots.get(..i).unwrap_or_default(),
-        );
-        let wrap = |k: usize| if i + k >= n { i + k - n } else { i + k };
-        let mut hit = None;
+        if i >= n {
+            return (None, usize::MAX);
+        }
+        let mut j = i;
         // The load stays under [`MAX_LOAD`], so a free slot ends the scan.
-        for (k, s) in after.iter().chain(before).enumerate() {
-            let t = tag_at(s);
+        for _ in 0..n {
+            let t = self.slots.get(j).map_or(0, tag_at);
             if t == 0 {
-                return (hit, wrap(k));
+                return (None, j);
             }
-            if t == tag && hit.is_none() {
-                hit = Some(wrap(k));
+            if t == tag {
+                return (Some(j), usize::MAX);
+            }
+            j += 1;
+            if j == n {
+                j = 0;
             }
         }
-        (hit, usize::MAX)
+        (None, usize::MAX)
     }
 
     /// The first free slot from `i` on (the table is never full).
