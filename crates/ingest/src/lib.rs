@@ -205,8 +205,9 @@ pub enum IngestError {
 /// A reader thread reads the files in order and sends raw documents through a bounded channel
 /// (meanwhile another thread compiles the dateline patterns);
 /// this thread collects a batch, cleans it and computes MinHash signatures in parallel (rayon,
-/// order kept), assigns clusters in input order, then calls `on_batch`. Memory holds one batch,
-/// the channel and the reader's buffer, plus the syndication index (145 bytes per cluster head
+/// order kept), then assigns its clusters in input order while the next batch is cleaned
+/// (the assignment is sequential: run alone it would leave the other threads idle), then calls
+/// `on_batch`. Memory holds two batches, the channel and the reader's buffer, plus the syndication index (145 bytes per cluster head
 /// and 5 to 7 per band key: 179 bytes an article on 1M generated articles). Every article
 /// with some kept text gets a cluster: the first article of a story is the representative of
 /// its own cluster (similarity 1.0); later near-duplicates point to it. Articles with no kept
@@ -235,21 +236,37 @@ where
         s.spawn(clean::compile_patterns);
         s.spawn(move || read::read_all(files, opts, tx));
         let mut batch: Vec<RawDoc> = Vec::with_capacity(batch_size);
+        // The batch cleaned last: its clusters are assigned while the next batch is cleaned.
+        let mut pending: Option<Vec<Cleaned>> = None;
         for msg in rx.iter() {
             match msg {
                 Msg::Doc(doc) => {
                     batch.push(doc);
                     if batch.len() >= batch_size {
                         let full = std::mem::replace(&mut batch, Vec::with_capacity(batch_size));
-                        process(full, opts, &mut clusterer, &mut report, &mut on_batch)?;
+                        let (cleaned, done) = rayon::join(
+                            || clean_batch(full, opts),
+                            || finish(pending.take(), opts, &mut clusterer, &mut report),
+                        );
+                        pending = Some(cleaned);
+                        if let Some(articles) = done {
+                            on_batch(articles).map_err(IngestError::Batch)?;
+                        }
                     }
                 }
                 Msg::Skip(skip) => report.skipped.push(skip),
                 Msg::Progress(bytes) => on_progress(bytes),
             }
         }
-        if !batch.is_empty() {
-            process(batch, opts, &mut clusterer, &mut report, &mut on_batch)?;
+        let (last, done) = rayon::join(
+            || (!batch.is_empty()).then(|| clean_batch(batch, opts)),
+            || finish(pending.take(), opts, &mut clusterer, &mut report),
+        );
+        for articles in [done, finish(last, opts, &mut clusterer, &mut report)]
+            .into_iter()
+            .flatten()
+        {
+            on_batch(articles).map_err(IngestError::Batch)?;
         }
         Ok(())
     })?;
@@ -277,17 +294,12 @@ pub fn ingest_all(
     Ok((articles, report))
 }
 
-fn process<F>(
-    batch: Vec<RawDoc>,
-    opts: &IngestOptions,
-    clusterer: &mut Clusterer,
-    report: &mut IngestReport,
-    on_batch: &mut F,
-) -> Result<(), IngestError>
-where
-    F: FnMut(Vec<Article>) -> Result<(), BatchError>,
-{
-    let cleaned: Vec<(Article, minhash::Signature)> = batch
+/// An article cleaned, with its syndication signature.
+type Cleaned = (Article, minhash::Signature);
+
+/// Cleans a batch and computes the signatures in parallel (order kept).
+fn clean_batch(batch: Vec<RawDoc>, opts: &IngestOptions) -> Vec<Cleaned> {
+    batch
         .into_par_iter()
         .map(|doc| {
             let (mut a, dedup) =
@@ -300,7 +312,17 @@ where
             };
             (a, sig)
         })
-        .collect();
+        .collect()
+}
+
+/// Assigns the clusters of a cleaned batch in input order and counts it in the report.
+fn finish(
+    cleaned: Option<Vec<Cleaned>>,
+    opts: &IngestOptions,
+    clusterer: &mut Clusterer,
+    report: &mut IngestReport,
+) -> Option<Vec<Article>> {
+    let cleaned = cleaned?;
     let mut articles = Vec::with_capacity(cleaned.len());
     for (mut a, sig) in cleaned {
         if opts.cluster {
@@ -318,5 +340,5 @@ where
         }
         articles.push(a);
     }
-    on_batch(articles).map_err(IngestError::Batch)
+    Some(articles)
 }
