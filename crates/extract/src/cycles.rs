@@ -91,15 +91,13 @@ struct Compiled {
     ids: Vec<&'static str>,
     /// (kind, day number, election date) sorted by day.
     calendar: Vec<(ElectionKind, i64, PartialDate)>,
-    re: Regex,
+    /// The forms' alternatives searched together: a match says which form made it.
+    re: crate::alts::Alternatives,
     tail: Regex,
     joiner: Regex,
     /// `pemil`, `pil` (ASCII case-insensitive): every form contains one. Searched with
     /// the literal prefilter of `aho-corasick`, which skips fast to the rare `p`s.
     words: aho_corasick::AhoCorasick,
-    /// Each form's alternative alone, anchored: the lowest-index one matching at a match's
-    /// start is the form that made it (leftmost-first), so no captures are needed.
-    form_alts: regex::RegexSet,
 }
 
 const RULES_JSON: &str = include_str!("../rules/cycles.json");
@@ -119,8 +117,15 @@ fn compiled() -> &'static Compiled {
                 format!("(?P<f{i}>{})", ps.join("|").replace(r"\b", b))
             })
             .collect();
-        let re = Regex::new(&crate::numbers::unicode_space(&format!(r"(?i-u){b}(?:{})", alts.join("|"))))
-            .expect("cycle regex compiles");
+        let searched: Vec<String> = alts
+            .iter()
+            .map(|a| crate::numbers::unicode_space(&format!(r"(?i-u){b}(?:{a})")))
+            .collect();
+        let re = crate::alts::Alternatives::new(
+            &searched,
+            &crate::numbers::unicode_space(&format!(r"(?i-u){b}(?:{})", alts.join("|"))),
+        )
+        .expect("cycle regex compiles");
         let tail = Regex::new(&format!(
             r"(?i)^(?P<ser>\s+serentak{b})?(?:(?P<reg>(?:\s+(?-i:[A-Z][A-Za-z'-]*)){{1,3}}?)?(?P<ser2>\s+serentak{b})?\s*(?:(?:tahun|thn|th\.?)\s*)?(?P<y>(?:19|20)[0-9]{{2}}){b})?"
         ))
@@ -145,11 +150,7 @@ fn compiled() -> &'static Compiled {
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(GATE_WORDS)
             .expect("cycle prefilter builds");
-        let form_alts = regex::RegexSet::new(
-            alts.iter().map(|a| crate::numbers::unicode_space(&format!(r"(?i-u)^(?:{a})"))),
-        )
-        .expect("cycle forms compile");
-        Compiled { rules, ids, calendar, re, tail, joiner, words, form_alts }
+        Compiled { rules, ids, calendar, re, tail, joiner, words }
     })
 }
 
@@ -184,40 +185,38 @@ pub(crate) fn find_cycles_gated(text: &str, words: Option<bool>) -> Vec<CycleHit
         let Some(m) = c.re.find_at(text, pos) else {
             break;
         };
-        pos = m.end().max(m.start() + 1);
+        pos = m.end.max(m.start + 1);
         while pos < text.len() && !text.is_char_boundary(pos) {
             pos += 1;
         }
-        // The form that matched: the first one matching at the match start (the leading `\b`
-        // held there in `text`).
-        let Some(fi) = c.form_alts.matches(&text[m.start()..]).iter().next() else {
-            continue;
-        };
-        let before = word_before(text, m.start());
+        let fi = m.alt;
+        let before = word_before(text, m.start);
         if c.rules.not_after.contains(&before) {
             continue;
         }
-        let form = &c.rules.forms[fi];
-        let mut end = m.end();
+        let (Some(form), Some(&id)) = (c.rules.forms.get(fi), c.ids.get(fi)) else {
+            continue;
+        };
+        let mut end = m.end;
         let mut year = None;
-        if let Some(t) = c.tail.captures(&text[m.end()..]) {
+        if let Some(t) = c.tail.captures(&text[m.end..]) {
             if let Some(y) = t.name("y") {
                 year = y.as_str().parse().ok();
-                end = m.end() + y.end();
+                end = m.end + y.end();
             } else if let Some(s) = t.name("ser") {
-                end = m.end() + s.end();
+                end = m.end + s.end();
             }
         }
         pos = pos.max(end);
         out.push(CycleHit {
-            start: m.start(),
+            start: m.start,
             end,
             value: ElectionCycle {
                 kind: form.kind,
                 sub: form.sub.clone(),
                 year,
             },
-            rule: c.ids[fi],
+            rule: id,
         });
     }
     // `Pemilu dan Pilkada serentak 2024`: the year applies to the joined yearless cycles before.

@@ -30,7 +30,7 @@
 
 use std::sync::OnceLock;
 
-use regex::{Captures, Regex, RegexSet};
+use regex::{Captures, Regex};
 use serde::Deserialize;
 use warta_core::{DateAnchor, DateValue, PartialDate};
 
@@ -131,11 +131,10 @@ struct DateExample {
 
 struct Compiled {
     rules: DateRules,
-    re: Regex,
-    /// Each top-level alternative of `re` alone, anchored at the start: the alternative that
-    /// matched is the first of these matching at the match start (leftmost-first), and its
-    /// captures come from its own, much smaller, automaton.
-    branches: RegexSet,
+    /// The date pattern's top-level alternatives searched together: a match says which
+    /// alternative made it, and its captures come from that alternative's own, much smaller,
+    /// automaton (`branch_res`, anchored at the start).
+    re: crate::alts::Alternatives,
     branch_res: Vec<(Regex, Groups)>,
     /// `Nomor 5 ` / `No. 12/` just before a match: the number of an instrument, not a date.
     number_before: Regex,
@@ -164,8 +163,15 @@ fn compiled() -> &'static Compiled {
             r"(?P<a_wd>{wd}),?\s+(?P<a_m>{m_all}){b}\.?\s+(?P<a_d>[0-9]{{1,2}}),\s*(?P<a_y>[0-9]{{4}}){b}|(?P<b_wd>{wd}){b}(?:\s+(?:{tod}){b})?,?\s*\(\s*(?P<b_d>[0-9]{{1,2}})\s*[/-]\s*(?P<b_m>[0-9]{{1,2}})(?:\s*[/-]\s*(?P<b_y>[0-9]{{4}}|[0-9]{{2}}))?\s*\)|(?:(?P<n_wd>{wd}),?\s+)?(?P<n_d>[0-9]{{1,2}})\s*[/-]\s*(?P<n_m>[0-9]{{1,2}})\s*[/-]\s*(?P<n_y>[0-9]{{4}}){b}|(?P<iso_y>[0-9]{{4}})-(?P<iso_m>[0-9]{{2}})-(?P<iso_d>[0-9]{{2}}){b}|(?:(?P<d_wd>{wd}),?\s+)?(?:(?:tanggal|tgl\.?|tertanggal)\s+)?(?P<d_d>[0-9]{{1,2}})\s+(?P<d_m>{m_all}){b}\.?(?:\s+(?P<d_y>[0-9]{{4}}){b})?|(?:bulan\s+)?(?P<e_m>{m_all}){b}\.?\s+(?P<e_y>[0-9]{{4}}){b}|bulan\s+(?P<f_m>{m_full}){b}|(?P<rel>{rel}){b}|(?P<g_pre>{ypre})\s*(?P<g_y>[0-9]{{4}}){b}|(?:{yprep})\s+(?P<g_y3>[0-9]{{4}}){b}|(?P<g_y2>[0-9]{{4}})\s+(?:{ysuf}){b}|(?P<i_wd>{wd}){b}(?:\s+(?:{tod}){b})?"
         );
         let alternatives = top_level_alternatives(&pat);
-        let pat = format!(r"(?i-u){b}(?:{pat})");
-        let re = Regex::new(&unicode_space(&pat)).expect("date regex compiles");
+        let searched: Vec<String> = alternatives
+            .iter()
+            .map(|a| unicode_space(&format!(r"(?i-u){b}(?:{a})")))
+            .collect();
+        let re = crate::alts::Alternatives::new(
+            &searched,
+            &unicode_space(&format!(r"(?i-u){b}(?:{pat})")),
+        )
+        .expect("date regex compiles");
         let number_before =
             Regex::new(r"(?i-u)(?:\bnomor|\bno|\bnmr|\bnum)\.?\s*:?\s*[0-9a-z./-]*[0-9][0-9a-z./-]*\s*$")
                 .expect("number_before compiles");
@@ -183,7 +189,6 @@ fn compiled() -> &'static Compiled {
             .iter()
             .map(|a| unicode_space(&format!(r"(?i-u)^{b}(?:{a})")))
             .collect();
-        let branches = RegexSet::new(&anchored).expect("date branches compile");
         let branch_res = anchored
             .iter()
             .map(|a| {
@@ -192,7 +197,7 @@ fn compiled() -> &'static Compiled {
                 (re, g)
             })
             .collect();
-        Compiled { rules, re, branches, branch_res, number_before, words }
+        Compiled { rules, re, branch_res, number_before, words }
     })
 }
 
@@ -355,24 +360,38 @@ fn num<T: std::str::FromStr>(c: &Captures, g: &Groups, name: &str) -> Option<T> 
 }
 
 /// Capture group indices by name, resolved once (a name lookup per match hashes the name).
-pub(crate) struct Groups(Vec<(String, usize)>);
+/// Names of up to eight bytes (every name the rules use) are compared as one integer.
+pub(crate) struct Groups(Vec<(u64, String, usize)>);
+
+/// The first eight bytes of `name` as an integer, zero padded: equal for equal names of up
+/// to eight bytes.
+#[inline]
+fn name_key(name: &str) -> u64 {
+    let mut k = [0u8; 8];
+    for (d, s) in k.iter_mut().zip(name.as_bytes()) {
+        *d = *s;
+    }
+    u64::from_le_bytes(k)
+}
 
 impl Groups {
     pub(crate) fn new(re: &Regex) -> Groups {
-        let mut v: Vec<(String, usize)> = re
+        let mut v: Vec<(u64, String, usize)> = re
             .capture_names()
             .enumerate()
-            .filter_map(|(i, n)| Some((n?.to_string(), i)))
+            .filter_map(|(i, n)| Some((name_key(n?), n?.to_string(), i)))
             .collect();
         v.sort();
         Groups(v)
     }
     pub(crate) fn get<'h>(&self, caps: &Captures<'h>, name: &str) -> Option<regex::Match<'h>> {
+        let key = name_key(name);
+        let short = name.len() <= 8;
         let i = self
             .0
-            .binary_search_by(|(n, _)| n.as_str().cmp(name))
-            .ok()?;
-        caps.get(self.0[i].1)
+            .iter()
+            .position(|(k, n, _)| *k == key && n.len() == name.len() && (short || n == name))?;
+        caps.get(self.0[i].2)
     }
 }
 
@@ -530,12 +549,11 @@ pub(crate) fn find_dates_gated(text: &str, ctx: &DateContext, words: Option<bool
         // The alternative that matched, and its captures on the text from the match start
         // (offsets below are relative to `base`). Every alternative starts with an ASCII word
         // character, so the leading `\b` holds at the slice start exactly as in `text`.
-        let base = found.start();
-        let rest = &text[base..];
-        let Some(bi) = c.branches.matches(rest).iter().next() else {
+        let base = found.start;
+        let Some(rest) = text.get(base..) else {
             continue;
         };
-        let Some((bre, g)) = c.branch_res.get(bi) else {
+        let Some((bre, g)) = c.branch_res.get(found.alt) else {
             continue;
         };
         let Some(caps) = bre.captures(rest) else {

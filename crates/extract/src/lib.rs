@@ -28,6 +28,7 @@ pub mod instruments;
 pub mod numbers;
 
 mod activities;
+mod alts;
 pub mod eval;
 mod geo;
 mod officials;

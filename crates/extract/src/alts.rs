@@ -1,0 +1,121 @@
+//! A leftmost-first search over a list of alternatives that also says which alternative
+//! matched: the match of `a|b|c`, found by one multi-pattern regex whose patterns are `a`, `b`
+//! and `c` in that order (leftmost-first gives the earlier pattern priority, as the
+//! alternation does). The rule modules used to find the match with the alternation and then
+//! ask a `RegexSet` of the anchored alternatives which one it was: a second search per match.
+
+use regex_automata::meta::Regex;
+use regex_automata::util::prefilter::Prefilter;
+use regex_automata::{Input, MatchKind};
+
+/// Alternatives searched together.
+pub(crate) struct Alternatives {
+    re: Regex,
+}
+
+/// A match: the alternative that made it and its byte range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct AltMatch {
+    pub alt: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Alternatives {
+    /// The search over `patterns` (full regexes, each with its own flags), in priority order.
+    /// `alternation` is the same language written as one pattern (`(?i-u)\b(?:a|b|c)`): the
+    /// literal prefilter is taken from it, so that it is the one the single regex had.
+    /// Literals extracted pattern by pattern are trimmed differently, and their union can make
+    /// a slower prefilter (a many-literal Teddy where the alternation has a short one).
+    pub(crate) fn new<P: AsRef<str>>(
+        patterns: &[P],
+        alternation: &str,
+    ) -> Result<Alternatives, String> {
+        let hir = regex_automata::util::syntax::parse(alternation).map_err(|e| e.to_string())?;
+        let pre = Prefilter::from_hir_prefix(MatchKind::LeftmostFirst, &hir);
+        let re = Regex::builder()
+            .configure(Regex::config().prefilter(pre))
+            .build_many(patterns)
+            .map_err(|e| e.to_string())?;
+        Ok(Alternatives { re })
+    }
+
+    /// The leftmost-first match starting at or after `from` (look-around sees the text before
+    /// `from`, as `regex::Regex::find_at`).
+    pub(crate) fn find_at(&self, text: &str, from: usize) -> Option<AltMatch> {
+        if from > text.len() {
+            return None;
+        }
+        let m = self.re.search(&Input::new(text).range(from..))?;
+        Some(AltMatch {
+            alt: m.pattern().as_usize(),
+            start: m.start(),
+            end: m.end(),
+        })
+    }
+
+    /// Every successive non-overlapping match, as `regex::Regex::find_iter`.
+    pub(crate) fn find_iter<'a>(&'a self, text: &'a str) -> impl Iterator<Item = AltMatch> + 'a {
+        self.re.find_iter(text).map(|m| AltMatch {
+            alt: m.pattern().as_usize(),
+            start: m.start(),
+            end: m.end(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const ALTS: [&str; 4] = [
+        r"(?i-u)\b(?:ab|abc)",
+        r"(?i-u)\b(?:abcd|b)",
+        r"(?i-u)\b(?:a\s+[0-9]+)",
+        r"(?i-u)\b(?:c)\b",
+    ];
+
+    fn alternation() -> String {
+        let inner: Vec<&str> = ALTS
+            .iter()
+            .map(|a| a.trim_start_matches(r"(?i-u)\b"))
+            .collect();
+        format!(r"(?i-u)\b(?:{})", inner.join("|"))
+    }
+
+    /// The alternative of a match, the way the modules used to find it: the first anchored
+    /// alternative matching at its start.
+    fn reference(text: &str) -> Vec<AltMatch> {
+        let inner: Vec<&str> = ALTS
+            .iter()
+            .map(|a| a.trim_start_matches(r"(?i-u)\b"))
+            .collect();
+        let re = regex::Regex::new(&alternation()).unwrap();
+        let set = regex::RegexSet::new(inner.iter().map(|a| format!(r"(?i-u)^{a}"))).unwrap();
+        re.find_iter(text)
+            .map(|m| AltMatch {
+                alt: set.matches(&text[m.start()..]).iter().next().unwrap(),
+                start: m.start(),
+                end: m.end(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn same_matches_as_the_alternation() {
+        let a = Alternatives::new(&ALTS, &alternation()).unwrap();
+        let t = "abcd abc ab b c cc a 12 A\u{a0}7 xab";
+        assert_eq!(a.find_iter(t).collect::<Vec<_>>(), reference(t));
+        assert_eq!(a.find_at(t, 1).map(|m| m.start), Some(5));
+        assert_eq!(a.find_at(t, t.len() + 1), None);
+    }
+
+    proptest! {
+        #[test]
+        fn same_matches_on_random_text(s in "(ab|abc|abcd|b|c|a| |1|x|é|\\.){0,16}") {
+            let a = Alternatives::new(&ALTS, &alternation()).unwrap();
+            prop_assert_eq!(a.find_iter(&s).collect::<Vec<_>>(), reference(&s));
+        }
+    }
+}
