@@ -112,14 +112,8 @@ impl Dedup {
         self.check_words(normalise(text), None)
     }
 
-    /// [`Dedup::check`] of a paragraph already in [`normalise`]d form.
-    #[cfg(test)]
-    pub fn check_normalised(&mut self, norm: String) -> Verdict {
-        self.check_words(norm, None)
-    }
-
-    /// [`Dedup::check_normalised`], with the paragraph's word hashes when they are at hand
-    /// ([`WordHashes::of`] the text `norm` was normalised from).
+    /// [`Dedup::check`] of a paragraph already in [`normalise`]d form, with its word hashes
+    /// when they are at hand ([`WordHashes::of`] the text `norm` was normalised from).
     pub fn check_words(&mut self, norm: String, words: Option<WordHashes>) -> Verdict {
         let h = xxh3_64(norm.as_bytes());
         if let Some(&of) = self.exact.get(&h) {

@@ -368,6 +368,46 @@ fn ascii_only(hir: &regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
     }
 }
 
+/// The line rules a [`Candidates`] admits, as bits of a word: one bit-or per candidate slot
+/// instead of a test per rule.
+#[derive(Debug)]
+struct LineBits {
+    /// Line rules without a slot: always admitted.
+    always: u64,
+    /// Per slot: the bit of the line rule holding it (0 for rules of other scopes).
+    by_slot: [u64; SLOTS],
+}
+
+impl LineBits {
+    fn new(rules: &[Rule], line_ids: &[usize]) -> Option<LineBits> {
+        if line_ids.len() > 64 {
+            return None;
+        }
+        let mut bits = LineBits {
+            always: 0,
+            by_slot: [0; SLOTS],
+        };
+        for (k, rule) in line_ids.iter().map(|&i| &rules[i]).enumerate() {
+            match rule.slot {
+                Some(slot) => *bits.by_slot.get_mut(slot as usize)? |= 1 << k,
+                None => bits.always |= 1 << k,
+            }
+        }
+        Some(bits)
+    }
+
+    fn admitted(&self, cands: Candidates) -> u64 {
+        let mut admitted = self.always;
+        let mut slots = cands.0;
+        while slots != 0 {
+            let s = slots.trailing_zeros() as usize;
+            slots &= slots - 1;
+            admitted |= self.by_slot.get(s).copied().unwrap_or(0);
+        }
+        admitted
+    }
+}
+
 /// All rules, by scope, in file order.
 #[derive(Debug)]
 pub(crate) struct Rules {
@@ -379,6 +419,8 @@ pub(crate) struct Rules {
     /// `prefilter` as a dense table, walked by [`Rules::candidates`].
     literal_table: Option<LiteralTable>,
     line_ids: Vec<usize>,
+    /// The line rules as bits (bit `k`: `line_ids[k]`), when there are at most 64.
+    line_bits: Option<LineBits>,
     header_ids: Vec<usize>,
     suffix_ids: Vec<usize>,
     outlets: Vec<(Regex, OutletKind)>,
@@ -459,6 +501,7 @@ impl Rules {
                 .collect()
         };
         let line_ids = ids(Scope::Line);
+        let line_bits = LineBits::new(&rules, &line_ids);
         let header_ids = ids(Scope::Header);
         let suffix_ids = ids(Scope::Suffix);
 
@@ -477,6 +520,7 @@ impl Rules {
             literal_slot,
             literal_table,
             line_ids,
+            line_bits,
             header_ids,
             suffix_ids,
             rules,
@@ -499,6 +543,26 @@ impl Rules {
     /// [`Rules::match_line`] among candidates computed for this line or a longer line holding
     /// it.
     pub fn match_line_among(&self, line: &str, cands: Candidates) -> Option<&Rule> {
+        let chars = OnceCell::new();
+        if let Some(bits) = &self.line_bits {
+            // Only the rules the candidates admit, in file order.
+            let mut admitted = bits.admitted(cands);
+            while admitted != 0 {
+                let k = admitted.trailing_zeros() as usize;
+                admitted &= admitted - 1;
+                let rule = self.line_ids.get(k).and_then(|&i| self.rules.get(i))?;
+                if rule.matches(line, &chars, Candidates::ALL) {
+                    return Some(rule);
+                }
+            }
+            return None;
+        }
+        self.match_line_rule_by_rule(line, cands)
+    }
+
+    /// [`Rules::match_line_among`] testing each line rule's admission in turn (when there are
+    /// too many line rules for [`LineBits`], and the reference for it).
+    fn match_line_rule_by_rule(&self, line: &str, cands: Candidates) -> Option<&Rule> {
         let chars = OnceCell::new();
         self.line_ids
             .iter()
@@ -808,6 +872,38 @@ mod tests {
                     .map(|c| (c.rule.id.clone(), c.start)),
                 "{ex:?}"
             );
+        }
+    }
+
+    #[test]
+    fn admitted_bits_decide_as_testing_each_rule() {
+        let rules = rules();
+        assert!(rules.line_bits.is_some());
+        let mut lines: Vec<String> = rules
+            .rules
+            .iter()
+            .flat_map(|r| r.remove.iter().chain(&r.keep).cloned())
+            .collect();
+        // Content lines holding literals of several rules, and their prefixes.
+        lines.push("Baca juga: Bupati | Foto (ANTARA) kompas.com id tag copyright ©".into());
+        lines.push("Senin (7/11/2024) - Laporan wartawan, caption: share ke WhatsApp".into());
+        let more: Vec<String> = lines
+            .iter()
+            .flat_map(|l| {
+                let cut: String = l.chars().take(l.chars().count() / 2).collect();
+                [cut, format!("{l} {l}"), l.to_uppercase()]
+            })
+            .collect();
+        lines.extend(more);
+        let id = |r: Option<&Rule>| r.map(|r| r.id.clone());
+        for line in &lines {
+            for cands in [rules.candidates(line), Candidates::ALL, Candidates(0)] {
+                assert_eq!(
+                    id(rules.match_line_among(line, cands)),
+                    id(rules.match_line_rule_by_rule(line, cands)),
+                    "{line:?}"
+                );
+            }
         }
     }
 
