@@ -126,7 +126,7 @@ pub fn extract(article: &Article) -> ArticleFacts {
             provinces: &provinces,
         };
         for (si, s) in p.sentences.iter().enumerate() {
-            if !p.gate.head.get(si).copied().unwrap_or(true) {
+            if !p.gate.head(si).unwrap_or(true) {
                 continue;
             }
             for h in officials::find(&ctx, s.clone()) {
@@ -309,8 +309,7 @@ pub fn extract(article: &Article) -> ArticleFacts {
             };
             // No digit and no number word: no number, so no count (the number search's own
             // prefilter).
-            let may_count =
-                p.gate.number_word.get(si).copied().unwrap_or(true) || numbers::has_ascii_digit(st);
+            let may_count = p.gate.number_word(si).unwrap_or(true) || numbers::has_ascii_digit(st);
             let found = if may_count {
                 counts::find_counts(st)
             } else {
@@ -328,7 +327,7 @@ pub fn extract(article: &Article) -> ArticleFacts {
                     c.rule,
                 );
             }
-            if !p.gate.instrument.get(si).copied().unwrap_or(false) {
+            if !p.gate.instrument(si).unwrap_or(false) {
                 continue;
             }
             for h in instruments::find_instruments_passed(st) {
@@ -442,13 +441,13 @@ pub fn extract(article: &Article) -> ArticleFacts {
     }
 }
 
-fn paras_texts<'a>(paras: &[Para<'a>]) -> Vec<persons::ParaText<'a>> {
+fn paras_texts<'a>(paras: &'a [Para<'a>]) -> Vec<persons::ParaText<'a>> {
     paras
         .iter()
         .map(|p| persons::ParaText {
             text: p.text,
-            sentences: p.sentences.clone(),
-            pronoun: Some(p.gate.pronoun.clone()),
+            sentences: &p.sentences,
+            pronoun: Some(&p.gate),
         })
         .collect()
 }
@@ -553,7 +552,7 @@ fn activities_of(
             let Some(st) = p.text.get(s.clone()) else {
                 continue;
             };
-            let hits = activities::find_keyed(st, p.gate.activity.get(si).copied().unwrap_or(0));
+            let hits = activities::find_keyed(st, p.gate.activity(si).unwrap_or(0));
             if hits.is_empty() {
                 continue;
             }

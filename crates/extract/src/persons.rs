@@ -13,9 +13,9 @@ use crate::text::{at_word_bounds, is_capitalised};
 /// A paragraph's text and sentences.
 pub(crate) struct ParaText<'a> {
     pub text: &'a str,
-    pub sentences: Vec<Range<usize>>,
-    /// Per sentence, whether a pronoun cue occurs in it, when already known.
-    pub pronoun: Option<Vec<bool>>,
+    pub sentences: &'a [Range<usize>],
+    /// Whether a pronoun cue occurs in each sentence, when already known.
+    pub pronoun: Option<&'a crate::scan::ParaGate>,
 }
 
 pub(crate) struct Linked {
@@ -234,8 +234,8 @@ pub(crate) fn link(
                 k += f.len();
             }
             // (Before anyone is named a cue points nowhere: no search.)
-            let cue = || match &pt.pronoun {
-                Some(v) => v.get(si).copied().unwrap_or(false),
+            let cue = || match pt.pronoun {
+                Some(g) => g.pronoun(si).unwrap_or(false),
                 None => pronoun_cues().is_match(st),
             };
             if who.is_none() && last.is_some() && cue() {

@@ -77,15 +77,29 @@ pub(crate) fn context(text: &str, floor: usize, start: usize) -> (RegionRole, bo
         if ws < floor {
             break;
         }
-        let w = text[ws..p].to_lowercase();
+        // Lower-cased on the stack when short and ASCII (almost every word), else allocated.
+        let mut buf = [0u8; 32];
+        let owned: String;
+        let raw = &text[ws..p];
+        let w: &str = match buf.get_mut(..raw.len()) {
+            Some(b) if raw.is_ascii() => {
+                b.copy_from_slice(raw.as_bytes());
+                b.make_ascii_lowercase();
+                std::str::from_utf8(b).unwrap_or("")
+            }
+            _ => {
+                owned = raw.to_lowercase();
+                &owned
+            }
+        };
         pos = ws;
-        if PREFIX_WORDS.contains(&w.as_str()) {
+        if PREFIX_WORDS.contains(&w) {
             continue;
         }
-        if cues.contains(&w) && (!crossed_locative || PEOPLE.contains(&w.as_str())) {
-            return (RegionRole::Subject, !PEOPLE.contains(&w.as_str()));
+        if cues.contains(w) && (!crossed_locative || PEOPLE.contains(&w)) {
+            return (RegionRole::Subject, !PEOPLE.contains(&w));
         }
-        if matches!(w.as_str(), "di" | "ke" | "dari") {
+        if matches!(w, "di" | "ke" | "dari") {
             crossed_locative = true;
         }
         seen += 1;

@@ -152,17 +152,47 @@ pub(crate) struct ParaGate {
     pub date_words: bool,
     /// A cycle keyword (`pemil`, `pil`) occurs in the paragraph.
     pub cycle_words: bool,
-    /// Per sentence: bit `i` when a keyword of activity rule `i` (< 64) occurs in it.
-    pub activity: Vec<u64>,
-    /// Per sentence: the instruments prefilter passes.
-    pub instrument: Vec<bool>,
-    /// Per sentence: a pronoun cue (`ujarnya`, `kata dia` ...) occurs in it.
-    pub pronoun: Vec<bool>,
-    /// Per sentence: an official's title or modifier occurs in it.
-    pub head: Vec<bool>,
-    /// Per sentence: a number word (`tiga`, `ratusan` ...) occurs in it. With no such word
-    /// and no digit a sentence has no number, hence no count.
-    pub number_word: Vec<bool>,
+    /// Per sentence, the answers below (one allocation per paragraph).
+    sentences: Vec<SentenceGate>,
+}
+
+/// The prefilter answers for one sentence.
+#[derive(Debug, Clone, Copy, Default)]
+struct SentenceGate {
+    /// Bit `i` when a keyword of activity rule `i` (< 64) occurs in it.
+    activity: u64,
+    /// The instruments prefilter passes.
+    instrument: bool,
+    /// A pronoun cue (`ujarnya`, `kata dia` ...) occurs in it.
+    pronoun: bool,
+    /// An official's title or modifier occurs in it.
+    head: bool,
+    /// A number word (`tiga`, `ratusan` ...) occurs in it. With no such word and no digit a
+    /// sentence has no number, hence no count.
+    number_word: bool,
+}
+
+impl ParaGate {
+    /// Bit `i` when a keyword of activity rule `i` (< 64) occurs in sentence `si`.
+    pub(crate) fn activity(&self, si: usize) -> Option<u64> {
+        self.sentences.get(si).map(|g| g.activity)
+    }
+    /// The instruments prefilter passes on sentence `si`.
+    pub(crate) fn instrument(&self, si: usize) -> Option<bool> {
+        self.sentences.get(si).map(|g| g.instrument)
+    }
+    /// A pronoun cue (`ujarnya`, `kata dia` ...) occurs in sentence `si`.
+    pub(crate) fn pronoun(&self, si: usize) -> Option<bool> {
+        self.sentences.get(si).map(|g| g.pronoun)
+    }
+    /// An official's title or modifier occurs in sentence `si`.
+    pub(crate) fn head(&self, si: usize) -> Option<bool> {
+        self.sentences.get(si).map(|g| g.head)
+    }
+    /// A number word (`tiga`, `ratusan` ...) occurs in sentence `si`.
+    pub(crate) fn number_word(&self, si: usize) -> Option<bool> {
+        self.sentences.get(si).map(|g| g.number_word)
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -240,11 +270,7 @@ pub(crate) fn gate(text: &str, sentences: &[std::ops::Range<usize>]) -> ParaGate
     let mut out = ParaGate {
         date_words: false,
         cycle_words: false,
-        activity: vec![0; n],
-        instrument: vec![false; n],
-        pronoun: vec![false; n],
-        head: vec![false; n],
-        number_word: vec![false; n],
+        sentences: vec![SentenceGate::default(); n],
     };
     // Occurrences come in order of their ends: the sentence holding the last byte of each
     // only moves forward. An occurrence counts for that sentence when it starts inside it.
@@ -274,14 +300,17 @@ pub(crate) fn gate(text: &str, sentences: &[std::ops::Range<usize>]) -> ParaGate
             return;
         }
         let exact = || text.as_bytes().get(start..end) == g.patterns.get(pid).map(|p| p.as_bytes());
+        let Some(sg) = out.sentences.get_mut(si) else {
+            return;
+        };
         match owner {
             Owner::Date | Owner::Cycle => {}
-            Owner::Activity(i) => out.activity[si] |= 1 << i,
-            Owner::Instrument => out.instrument[si] = true,
-            Owner::InstrumentCased => out.instrument[si] |= exact(),
-            Owner::PronounCased => out.pronoun[si] |= exact(),
-            Owner::HeadCased => out.head[si] |= exact(),
-            Owner::NumberWord => out.number_word[si] = true,
+            Owner::Activity(i) => sg.activity |= 1 << i,
+            Owner::Instrument => sg.instrument = true,
+            Owner::InstrumentCased => sg.instrument |= exact(),
+            Owner::PronounCased => sg.pronoun |= exact(),
+            Owner::HeadCased => sg.head |= exact(),
+            Owner::NumberWord => sg.number_word = true,
         }
     });
     out
@@ -373,17 +402,17 @@ mod tests {
         let (ci, cased) = (Keywords::new(ci, true), Keywords::new(cased, false));
         for (si, r) in sentences.iter().enumerate() {
             let st = &text[r.clone()];
-            assert_eq!(g.pronoun[si], pronoun.is_match(st), "{st:?}");
+            assert_eq!(g.pronoun(si).unwrap(), pronoun.is_match(st), "{st:?}");
             let numbers = Keywords::new(crate::numbers::gate_words(), true);
-            assert_eq!(g.number_word[si], numbers.is_match(st), "{st:?}");
+            assert_eq!(g.number_word(si).unwrap(), numbers.is_match(st), "{st:?}");
             let heads: Vec<&str> = crate::officials::head_forms().collect();
             assert_eq!(
-                g.head[si],
+                g.head(si).unwrap(),
                 Keywords::new(&heads, false).is_match(st),
                 "{st:?}"
             );
             assert_eq!(
-                g.instrument[si],
+                g.instrument(si).unwrap(),
                 ci.is_match(st) || cased.is_match(st),
                 "{st:?}"
             );
@@ -392,7 +421,7 @@ mod tests {
                     v.into_iter().map(|h| (h.rule, h.range)).collect()
                 };
             assert_eq!(
-                hits(crate::activities::find_keyed(st, g.activity[si])),
+                hits(crate::activities::find_keyed(st, g.activity(si).unwrap())),
                 hits(crate::activities::find(st)),
                 "{st:?}"
             );
