@@ -1,6 +1,7 @@
 //! Cleaning one article: boilerplate lines, header matter, dateline, repeats, metadata.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -601,8 +602,34 @@ fn copyright_re() -> &'static Regex {
     })
 }
 
-/// `COPYRIGHT © ANTARA News Kalimantan Barat 2024` -> `ANTARA News Kalimantan Barat`.
+/// Copyright lines seen by this thread, at most this many, with their outlet names.
+const COPYRIGHT_MEMO: usize = 256;
+
+/// [`copyright_name_of`], remembered per thread: an outlet repeats one copyright line in
+/// each of its articles, and its capture search costs more than the rest of the article's
+/// metadata together. The lines are short (the copyright rules take lines of at most 140
+/// chars) and the memo is emptied when full.
 fn copyright_name(line: &str) -> Option<String> {
+    thread_local! {
+        static SEEN: RefCell<HashMap<String, Option<String>>> = RefCell::new(HashMap::new());
+    }
+    SEEN.with(|seen| {
+        if let Some(name) = seen.try_borrow().ok().and_then(|s| s.get(line).cloned()) {
+            return name;
+        }
+        let name = copyright_name_of(line);
+        if let Ok(mut seen) = seen.try_borrow_mut() {
+            if seen.len() >= COPYRIGHT_MEMO {
+                seen.clear();
+            }
+            seen.insert(line.to_string(), name.clone());
+        }
+        name
+    })
+}
+
+/// `COPYRIGHT © ANTARA News Kalimantan Barat 2024` -> `ANTARA News Kalimantan Barat`.
+fn copyright_name_of(line: &str) -> Option<String> {
     let c = copyright_re().captures(line)?;
     let name = c
         .name("name")?
@@ -969,6 +996,22 @@ mod tests {
                 "cross_link_after_label",
                 "cross_link_after_label",
             ]
+        );
+    }
+
+    #[test]
+    fn remembered_copyright_names_are_the_names_found() {
+        let lines: Vec<String> = (0..COPYRIGHT_MEMO + 40)
+            .map(|i| format!("Copyright © {} Warta Daerah {i}", 2000 + i % 25))
+            .chain(["COPYRIGHT © ANTARA 2024".into(), "©".into(), String::new()])
+            .collect();
+        // Twice over, through a memo that fills and empties.
+        for line in lines.iter().chain(&lines) {
+            assert_eq!(copyright_name(line), copyright_name_of(line), "{line:?}");
+        }
+        assert_eq!(
+            copyright_name("COPYRIGHT © ANTARA 2024").as_deref(),
+            Some("ANTARA")
         );
     }
 
