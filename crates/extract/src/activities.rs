@@ -164,11 +164,17 @@ pub(crate) fn find_keyed(sentence: &str, keyed: u64) -> Vec<ActivityHit> {
             Some(ex) => {
                 let excluded: Vec<Range<usize>> =
                     ex.find_iter(sentence).map(|m| m.range()).collect();
-                c.trigger.find_iter(sentence).find(|m| {
+                let clear = |m: &regex::Match<'_>| {
                     !excluded
                         .iter()
                         .any(|x| x.start < m.end() && m.start() < x.end)
-                })
+                };
+                // The first trigger match is already known: search again only past it.
+                if clear(&first) {
+                    Some(first)
+                } else {
+                    c.trigger.find_iter(sentence).skip(1).find(clear)
+                }
             }
         };
         if let Some(m) = hit {

@@ -199,7 +199,15 @@ pub(crate) fn find_cycles_gated(text: &str, words: Option<bool>) -> Vec<CycleHit
         };
         let mut end = m.end;
         let mut year = None;
-        if let Some(t) = c.tail.captures(&text[m.end..]) {
+        // The tail is optional throughout: it is empty (no year, no `serentak`) unless it
+        // starts with whitespace, `t`/`T` (`tahun`, `thn`, `th`) or the `1`/`2` of a year, so
+        // only then is it searched.
+        let tail = &text[m.end..];
+        let may_tail = tail
+            .chars()
+            .next()
+            .is_some_and(|ch| ch.is_whitespace() || matches!(ch, 't' | 'T' | '1' | '2'));
+        if let Some(t) = may_tail.then(|| c.tail.captures(tail)).flatten() {
             if let Some(y) = t.name("y") {
                 year = y.as_str().parse().ok();
                 end = m.end + y.end();
@@ -353,6 +361,20 @@ mod tests {
             for h in find_cycles(&s) {
                 prop_assert!(h.start >= last && s.is_char_boundary(h.end));
                 last = h.end;
+            }
+        }
+
+        /// A tail that does not start with whitespace, `t`/`T`, `1` or `2` is empty, so
+        /// skipping its search changes nothing.
+        #[test]
+        fn tail_skipped_only_when_empty(s in "(serentak|tahun|thn|th\\.|Th|Kaltim|2024|1999|é|\u{a0}| |,|x|\\.){0,6}") {
+            let may = s
+                .chars()
+                .next()
+                .is_some_and(|ch| ch.is_whitespace() || matches!(ch, 't' | 'T' | '1' | '2'));
+            if !may {
+                let t = compiled().tail.captures(&s);
+                prop_assert!(t.is_none_or(|t| t.get(0).is_none_or(|m| m.is_empty())));
             }
         }
 
