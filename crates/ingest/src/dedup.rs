@@ -152,7 +152,7 @@ impl Dedup {
 
     /// The word hashes of each kept paragraph, in order (what the syndication signature is
     /// made of).
-    pub fn kept_tokens(&self) -> impl Iterator<Item = &[u64]> {
+    pub fn kept_tokens(&self) -> impl Iterator<Item = &[u64]> + Clone {
         let starts = std::iter::once(0).chain(self.token_ends.iter().copied());
         starts
             .zip(&self.token_ends)

@@ -60,8 +60,13 @@ const BIN_SHIFT: u32 = 64 - HASHES.trailing_zeros();
 ///
 /// `paragraphs`: the [`crate::text::word_hash`]es of the words of each kept paragraph, in order (as
 /// [`crate::dedup::Dedup`] keeps them).
-pub(crate) fn signature<'a>(paragraphs: impl IntoIterator<Item = &'a [u64]>) -> Signature {
-    let mut shingles: Vec<u64> = Vec::new();
+pub(crate) fn signature<'a, I>(paragraphs: I) -> Signature
+where
+    I: IntoIterator<Item = &'a [u64]> + Clone,
+{
+    // At most one shingle per word: sized once, not grown step by step.
+    let words: usize = paragraphs.clone().into_iter().map(<[u64]>::len).sum();
+    let mut shingles: Vec<u64> = Vec::with_capacity(words);
     for toks in paragraphs {
         match toks {
             [] => {}

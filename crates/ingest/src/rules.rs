@@ -193,7 +193,9 @@ impl LiteralTable {
                 bits
             })
             .collect();
-        let mut next = vec![0u32; rows.len() * classes];
+        // A power of two long, so that a masked index needs no bounds test in the walk (the
+        // slots past the last row are never reached).
+        let mut next = vec![0u32; (rows.len() * classes).next_power_of_two()];
         for (state, row) in rows.iter().enumerate() {
             for (b, &to) in row.iter().enumerate() {
                 let offset = u32::try_from(to * classes)
@@ -217,9 +219,11 @@ impl LiteralTable {
         // The start state (row 0) ends no literal: no literal is empty.
         let mut bits = *self.slots.first()?;
         let mut row = 0usize;
-        let next = self.next.as_slice();
+        // `next` is a power of two long: a masked index is in bounds.
+        let mask = self.next.len().checked_sub(1)?;
+        let next = self.next.get(..=mask)?;
         let mut step = |b: u8| -> Option<()> {
-            let entry = *next.get(row + usize::from(self.class[usize::from(b)]))?;
+            let entry = next[(row + usize::from(self.class[usize::from(b)])) & mask];
             row = (entry & !MATCH_FLAG) as usize;
             if entry & MATCH_FLAG != 0 {
                 bits |= *self.slots.get(row / self.classes)?;
