@@ -606,7 +606,15 @@ pub(crate) fn find_instruments_passed(sentence: &str) -> Vec<InstrumentHit> {
 
     // Decree numbers listed by signatory: `Mendagri No. 800-2836/2020`.
     let mut extra = Vec::new();
-    for sm in c.signatory.captures_iter(s) {
+    // Every signatory match ends in `nomor`, `no` or `nmr` (case-insensitive; none of these
+    // letters has a non-ASCII case partner): without `no` or `nm` the search is skipped. The
+    // signatories themselves (`BKN`, `KASN` ...) are common in these articles, so the search
+    // would otherwise stop at many of them for nothing.
+    let may_sign = s
+        .as_bytes()
+        .windows(2)
+        .any(|w| (w[0] | 0x20) == b'n' && matches!(w[1] | 0x20, b'o' | b'm'));
+    for sm in c.signatory.captures_iter(if may_sign { s } else { "" }) {
         let (Some(m), Some(iss)) = (sm.get(0), sm.name("iss")) else {
             continue;
         };
