@@ -291,16 +291,16 @@ pub(crate) fn clean_keeping_tokens(
     let found = (0..body_rest.len().min(3))
         .find_map(|i| dateline_of(body_start + i).map(|d| (i, d.clone())));
     let mut rest = cands.split_off(body_start);
-    for (line, words) in rest
-        .iter_mut()
-        .zip(body_sets.into_inner().unwrap_or_default())
-    {
+    let body_words = body_sets.into_inner().unwrap_or_default();
+    for (line, mut words) in rest.iter_mut().zip(body_words) {
+        line.norm = words.norm.take();
         line.words = Some(words);
     }
     if let Some((i, (dl, len))) = found {
         let line = &mut rest[i];
         line.text = line.text[len..].trim_start().to_string();
         line.words = None;
+        line.norm = None;
         art.dateline = Some(dl);
         if line.text.is_empty() {
             rest.remove(i);
@@ -314,7 +314,7 @@ pub(crate) fn clean_keeping_tokens(
         .into_iter()
         .filter_map(|mut l| {
             if let Some(t) = title_norm.as_deref() {
-                let norm = normalise(&l.text);
+                let norm = l.norm.take().unwrap_or_else(|| normalise(&l.text));
                 if t == norm {
                     removed.push(removal(l.n, &l.text, RemovalReason::Title, "title_repeat"));
                     return None;

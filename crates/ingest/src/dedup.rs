@@ -8,9 +8,9 @@
 use warta_core::RemovalReason;
 use xxhash_rust::xxh3::xxh3_64;
 
-#[cfg(test)]
-use crate::text::normalise;
-use crate::text::{prefix_of_at_least, push_normalised_word_hashes, push_word_hashes, HashKeyed};
+use crate::text::{
+    normalise, prefix_of_at_least, push_normalised_word_hashes, push_word_hashes, HashKeyed,
+};
 
 /// End of a chain of postings.
 const NO_POSTING: u32 = u32::MAX;
@@ -44,17 +44,28 @@ pub(crate) enum Verdict {
 pub(crate) struct WordHashes {
     pub seq: Vec<u64>,
     pub set: Vec<u64>,
+    /// The [`normalise`]d text, when the hashes were made from it (text with non-ASCII
+    /// chars; ASCII text is hashed without it).
+    pub norm: Option<String>,
 }
 
 impl WordHashes {
-    /// The word hashes of the [`normalise`]d `text` (without building the normalised text).
+    /// The word hashes of the [`normalise`]d `text` (as [`push_normalised_word_hashes`]
+    /// gives them: ASCII text without building the normalised text).
     pub fn of(text: &str) -> WordHashes {
         let mut seq = Vec::new();
-        push_normalised_word_hashes(text, &mut seq);
+        let norm = if text.is_ascii() {
+            push_normalised_word_hashes(text, &mut seq);
+            None
+        } else {
+            let norm = normalise(text);
+            push_word_hashes(&norm, &mut seq);
+            Some(norm)
+        };
         let mut set = seq.clone();
         set.sort_unstable();
         set.dedup();
-        WordHashes { seq, set }
+        WordHashes { seq, set, norm }
     }
 }
 
