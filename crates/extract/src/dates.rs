@@ -365,13 +365,13 @@ pub(crate) struct Groups(Vec<(u64, String, usize)>);
 
 /// The first eight bytes of `name` as an integer, zero padded: equal for equal names of up
 /// to eight bytes.
-#[inline]
+#[inline(always)]
 fn name_key(name: &str) -> u64 {
-    let mut k = [0u8; 8];
-    for (d, s) in k.iter_mut().zip(name.as_bytes()) {
-        *d = *s;
+    let mut k = 0u64;
+    for (i, &b) in name.as_bytes().iter().take(8).enumerate() {
+        k |= u64::from(b) << (8 * i);
     }
-    u64::from_le_bytes(k)
+    k
 }
 
 impl Groups {
@@ -384,6 +384,7 @@ impl Groups {
         v.sort();
         Groups(v)
     }
+    #[inline(always)]
     pub(crate) fn get<'h>(&self, caps: &Captures<'h>, name: &str) -> Option<regex::Match<'h>> {
         let key = name_key(name);
         let short = name.len() <= 8;
