@@ -180,10 +180,20 @@ fn plain_ascii(bytes: &[u8]) -> bool {
         return false;
     }
     let odd = |b: u8| (b.wrapping_sub(0x20) >= 0x5f) | (b == b'&');
-    bytes
-        .chunks(64)
-        .all(|block| !block.iter().fold(false, |any, &b| any | odd(b)))
-        && !has_double_space(bytes)
+    let Some(&last) = bytes.last() else {
+        return true;
+    };
+    // One pass over the byte pairs: the first byte of a pair is odd, or both are spaces; then
+    // the last byte, which starts no pair.
+    let (Some(this), Some(next)) = (bytes.get(..bytes.len() - 1), bytes.get(1..)) else {
+        return false;
+    };
+    !odd(last)
+        && this.chunks(64).zip(next.chunks(64)).all(|(a, b)| {
+            !a.iter().zip(b).fold(false, |any, (&x, &y)| {
+                any | odd(x) | ((x == b' ') & (y == b' '))
+            })
+        })
 }
 
 /// True when two spaces follow each other. In blocks without an early exit (vector
@@ -604,6 +614,19 @@ mod tests {
                 && !s.contains('&')
                 && is_repaired(&s);
             proptest::prop_assert_eq!(plain_ascii(s.as_bytes()), expected);
+        }
+
+        #[test]
+        fn plain_ascii_on_long_lines_with_one_flaw(
+            words in proptest::collection::vec("[a-z.,]{1,9}", 1..60),
+            at in proptest::sample::select(vec![0usize, 1, 63, 64, 65, 127, 128, 129, 200, 300]),
+            flaw in proptest::sample::select(vec!["", " ", "&", "\t", "\u{7f}", "\u{e9}"]),
+        ) {
+            let mut s = words.join(" ");
+            let at = at.min(s.len());
+            s.insert_str(at, flaw);
+            let expected = s.is_ascii() && !s.contains('&') && is_repaired(&s);
+            proptest::prop_assert_eq!(plain_ascii(s.as_bytes()), expected, "{:?}", s);
         }
     }
 
