@@ -2,7 +2,6 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use polars::prelude::*;
 use polars::sql::{extract_table_identifiers, SQLContext};
@@ -261,68 +260,51 @@ fn run_partition(dir: &Path, partition: &Partition, sql: &str) -> PolarsResult<D
     ctx.execute(sql)?.collect()
 }
 
-/// The columns the last ORDER BY clause of `sql` sorts on, unquoted, in order.
-fn order_columns(sql: &str) -> Vec<&str> {
-    let Some(i) = sql.rfind("ORDER BY") else {
-        return Vec::new();
-    };
-    sql[i + "ORDER BY".len()..]
-        .trim()
-        .trim_end_matches(';')
-        .split(',')
-        .filter_map(|term| term.split_whitespace().next())
-        .map(|c| c.trim_matches('"'))
-        .collect()
+/// The first column an ORDER BY clause sorts on, unquoted.
+fn first_order_column(sql: &str) -> Option<&str> {
+    let i = sql.rfind("ORDER BY")?;
+    let rest = sql[i + "ORDER BY".len()..].trim_start();
+    let end = rest
+        .find(|c: char| c.is_whitespace() || c == ',' || c == ';')
+        .unwrap_or(rest.len());
+    Some(rest[..end].trim_matches('"'))
 }
 
-/// Leading ORDER BY columns that form a bucket key, at most (see [`Running`]).
-const BUCKET_COLUMNS: usize = 2;
-
-/// The values of a bucket's key columns.
-type BucketKey = Vec<Option<String>>;
-
-/// Where one bucket's merged rows lie in the spill files.
-#[derive(Debug, Clone, Copy)]
-struct SpilledRows {
-    file: usize,
-    offset: usize,
-    len: usize,
-}
-
-/// A bucket of an aggregate's result: where its rows were spilled, and its first row (to
-/// order the buckets).
+/// The partial results of one bucket of an aggregate: files spilled so far, frames still in
+/// memory, and its first row (to order the buckets).
 struct Bucket {
-    spilled: Vec<SpilledRows>,
+    files: Vec<PathBuf>,
+    frames: Vec<DataFrame>,
     first: DataFrame,
 }
 
-/// One aggregate over the partitions seen so far.
+/// One aggregate over the partitions seen so far, as partial results by bucket.
 ///
-/// A bucket holds the rows with one value of the leading ORDER BY columns of the aggregate
-/// that are text keys (up to [`BUCKET_COLUMNS`]: province and region code for the region
-/// tables, cycle and instrument type, month and cycle): every group of the final result lies
-/// in one bucket, and the buckets in ORDER BY order give the result in its SQL's order.
+/// A bucket holds the rows with one value of the column the aggregate's ORDER BY sorts on
+/// first, when that column is a text key (the province code for the region tables, the cycle
+/// or the month for the others): every group of the final result then lies in one bucket, and
+/// the buckets in that column's order give the result in its SQL's order, one bucket at a
+/// time. Without such a column everything is one bucket.
 ///
-/// Partial results are held in memory until the aggregate holds more than `spill_rows` of
-/// them; then they are merged, sorted by the SQL's ORDER BY and written to one Parquet file, a
-/// row group per bucket. If nothing was spilled, the end merges what is held in one go.
-/// Otherwise each bucket reads back its rows from every spill file, is merged, sorted and
-/// handed on, one bucket at a time. This matters for `officials_by_region`, whose rows grow
-/// with the distinct officials a corpus names.
+/// Partial results stay in memory until the aggregate holds more than `spill_rows` of them;
+/// then each bucket's frames are merged and written to a Parquet file of its own. At the end
+/// each bucket reads back its files, merges them with what is still in memory, and is handed
+/// on, so the merge holds one bucket at a time. This matters for `officials_by_region`, whose
+/// rows grow with the distinct officials a corpus names.
 struct Running {
     name: &'static str,
     sql: &'static str,
     columns: &'static [(&'static str, Merge)],
     /// The output schema, from the first partial result.
     schema: Option<SchemaRef>,
-    /// The key columns of the buckets (empty: one bucket).
-    bucket_by: Vec<&'static str>,
-    buckets: std::collections::BTreeMap<BucketKey, Bucket>,
-    held: Vec<DataFrame>,
+    /// The column whose values split the result into buckets, if it qualifies.
+    bucket_by: Option<&'static str>,
+    buckets: std::collections::BTreeMap<Option<String>, Bucket>,
+    /// Rows held in the buckets' in-memory frames.
     held_rows: usize,
     spill_rows: usize,
     spill_dir: PathBuf,
-    spill_files: Vec<PathBuf>,
+    spilled_files: usize,
 }
 
 impl Running {
@@ -342,13 +324,12 @@ impl Running {
             sql,
             columns,
             schema: None,
-            bucket_by: Vec::new(),
+            bucket_by: None,
             buckets: Default::default(),
-            held: Vec::new(),
             held_rows: 0,
             spill_rows,
             spill_dir,
-            spill_files: Vec::new(),
+            spilled_files: 0,
         })
     }
 
@@ -371,122 +352,102 @@ impl Running {
                     self.name
                 )));
             }
-            let schema = df.schema();
-            self.bucket_by = order_columns(self.sql)
-                .into_iter()
-                .map_while(|c| {
-                    self.columns
-                        .iter()
-                        .find(|(k, m)| *k == c && *m == Key)
-                        .map(|(k, _)| *k)
-                        .filter(|k| schema.get(k) == Some(&DataType::String))
-                })
-                .take(BUCKET_COLUMNS)
-                .collect();
-            self.schema = Some(schema.clone());
+            let first = first_order_column(self.sql);
+            self.bucket_by = self
+                .columns
+                .iter()
+                .find(|(c, m)| *m == Key && Some(*c) == first)
+                .map(|(c, _)| *c)
+                .filter(|c| df.schema().get(c) == Some(&DataType::String));
+            self.schema = Some(df.schema().clone());
         }
         self.held_rows += df.height();
-        self.held.push(df);
-        if self.held_rows > self.spill_rows && !self.bucket_by.is_empty() {
-            self.spill()?;
-        }
-        Ok(())
-    }
-
-    /// Merges the held rows, sorts them as the SQL does and writes them to a new spill file,
-    /// a row group per bucket.
-    fn spill(&mut self) -> Result<(), AnalyticsError> {
-        let Some(schema) = self.schema.clone() else {
-            return Ok(());
-        };
-        if self.held.is_empty() {
-            return Ok(());
-        }
-        let err = self.err();
-        let mut merged =
-            merge(self.columns, &schema, self.sql, stack(&mut self.held)?).map_err(&err)?;
-        self.held_rows = 0;
-        merged.rechunk_mut_par();
-        fs::create_dir_all(&self.spill_dir).map_err(|e| io_err(&self.spill_dir, e))?;
-        let file = self.spill_files.len();
-        let path = self.spill_dir.join(format!("{file}.parquet"));
-        let f = fs::File::create(&path).map_err(|e| io_err(&path, e))?;
-        let mut writer = ParquetWriter::new(f)
-            .with_compression(ParquetCompression::Uncompressed)
-            .set_parallel(false)
-            .batched(&schema)
-            .map_err(&err)?;
-        for (key, offset, len) in runs(&merged, &self.bucket_by).map_err(&err)? {
-            let rows = merged.slice(offset as i64, len);
-            writer.write_batch(&rows).map_err(&err)?;
-            let spilled = SpilledRows { file, offset, len };
+        for (key, rows) in split(df, self.bucket_by).map_err(self.err())? {
             match self.buckets.get_mut(&key) {
-                Some(bucket) => bucket.spilled.push(spilled),
+                Some(bucket) => bucket.frames.push(rows),
                 None => {
                     let bucket = Bucket {
-                        spilled: vec![spilled],
+                        files: Vec::new(),
                         first: rows.head(Some(1)),
+                        frames: vec![rows],
                     };
                     self.buckets.insert(key, bucket);
                 }
             }
         }
-        writer.finish().map_err(&err)?;
-        self.spill_files.push(path);
+        if self.held_rows > self.spill_rows {
+            self.spill()?;
+        }
         Ok(())
     }
 
-    /// Hands the aggregate over every partition to `emit`, in the order its SQL gives.
+    /// Merges each bucket's frames and writes them to a file of their own.
+    fn spill(&mut self) -> Result<(), AnalyticsError> {
+        let Some(schema) = self.schema.clone() else {
+            return Ok(());
+        };
+        fs::create_dir_all(&self.spill_dir).map_err(|e| io_err(&self.spill_dir, e))?;
+        let err = self.err();
+        for bucket in self.buckets.values_mut() {
+            if bucket.frames.is_empty() {
+                continue;
+            }
+            let mut merged =
+                merge(self.columns, &schema, "", stack(&mut bucket.frames)?).map_err(&err)?;
+            let path = self
+                .spill_dir
+                .join(format!("{}.parquet", self.spilled_files));
+            self.spilled_files += 1;
+            let file = fs::File::create(&path).map_err(|e| io_err(&path, e))?;
+            ParquetWriter::new(file)
+                .with_compression(ParquetCompression::Uncompressed)
+                .set_parallel(false)
+                .finish(&mut merged)
+                .map_err(&err)?;
+            bucket.files.push(path);
+        }
+        self.held_rows = 0;
+        Ok(())
+    }
+
+    /// Hands the aggregate over every partition to `emit`, bucket by bucket in the order its
+    /// SQL gives.
     fn finish(mut self, emit: &mut EmitChunk<'_>) -> Result<(), AnalyticsError> {
         let Some(schema) = self.schema.clone() else {
             return emit(self.name, DataFrame::empty(), true);
         };
         let err = self.err();
-        if self.spill_files.is_empty() {
-            let all = stack(&mut self.held)?;
-            let merged = merge(self.columns, &schema, self.sql, all).map_err(&err)?;
-            return emit(self.name, merged, true);
-        }
-        self.spill()?;
         let order = self.bucket_order().map_err(&err)?;
-        let mut metadata = vec![None; self.spill_files.len()];
         let last = order.len().saturating_sub(1);
+        if order.is_empty() {
+            return emit(self.name, DataFrame::empty_with_schema(&schema), true);
+        }
         for (i, key) in order.into_iter().enumerate() {
-            let Some(bucket) = self.buckets.remove(&key) else {
+            let Some(mut bucket) = self.buckets.remove(&key) else {
                 continue;
             };
-            let mut frames = Vec::with_capacity(bucket.spilled.len());
-            for part in bucket.spilled {
-                let path = &self.spill_files[part.file];
-                let f = fs::File::open(path).map_err(|e| io_err(path, e))?;
-                let mut reader = ParquetReader::new(f).with_slice(Some((part.offset, part.len)));
-                match &metadata[part.file] {
-                    Some(md) => reader.set_metadata(Arc::clone(md)),
-                    None => {
-                        metadata[part.file] = Some(reader.get_metadata().map_err(&err)?.clone())
-                    }
-                }
-                frames.push(reader.finish().map_err(&err)?);
+            for path in &bucket.files {
+                let file = fs::File::open(path).map_err(|e| io_err(path, e))?;
+                let df = ParquetReader::new(file).finish().map_err(&err)?;
+                bucket.frames.push(df);
+                fs::remove_file(path).map_err(|e| io_err(path, e))?;
             }
-            let merged =
-                merge(self.columns, &schema, self.sql, stack(&mut frames)?).map_err(&err)?;
+            let stacked = stack(&mut bucket.frames)?;
+            let merged = merge(self.columns, &schema, self.sql, stacked).map_err(&err)?;
             emit(self.name, merged, i == last)?;
-        }
-        for path in &self.spill_files {
-            fs::remove_file(path).map_err(|e| io_err(path, e))?;
         }
         let _ = fs::remove_dir(&self.spill_dir);
         Ok(())
     }
 
     /// The bucket keys in the order the aggregate's ORDER BY puts their rows.
-    fn bucket_order(&self) -> PolarsResult<Vec<BucketKey>> {
-        let keys: Vec<BucketKey> = self.buckets.keys().cloned().collect();
-        if keys.len() <= 1 {
+    fn bucket_order(&self) -> PolarsResult<Vec<Option<String>>> {
+        let keys: Vec<Option<String>> = self.buckets.keys().cloned().collect();
+        if keys.len() <= 1 || self.bucket_by.is_none() {
             return Ok(keys);
         }
         // The buckets' first rows, tagged with their position, sorted as the SQL sorts: rows
-        // of different buckets differ in the leading ORDER BY columns, so this is their order.
+        // of different buckets differ in the first ORDER BY column, so this is their order.
         let mut firsts = DataFrame::empty();
         for bucket in self.buckets.values() {
             firsts.vstack_mut(&bucket.first)?;
@@ -516,23 +477,22 @@ fn stack(frames: &mut Vec<DataFrame>) -> Result<DataFrame, AnalyticsError> {
     Ok(all)
 }
 
-/// The runs of consecutive rows of `df` with equal values in the text columns `by`: each
-/// run's values, first row and length. Rows sorted on `by` give one run per bucket.
-fn runs(df: &DataFrame, by: &[&str]) -> PolarsResult<Vec<(BucketKey, usize, usize)>> {
-    let cols = by
-        .iter()
-        .map(|c| Ok(df.column(c)?.as_materialized_series().str()?.clone()))
-        .collect::<PolarsResult<Vec<StringChunked>>>()?;
-    let mut out: Vec<(BucketKey, usize, usize)> = Vec::new();
-    let mut iters: Vec<_> = cols.iter().map(|c| c.iter()).collect();
-    for row in 0..df.height() {
-        let key: Vec<Option<&str>> = iters.iter_mut().map(|it| it.next().flatten()).collect();
-        match out.last_mut() {
-            Some((last, _, len)) if last.iter().map(Option::as_deref).eq(key.iter().copied()) => {
-                *len += 1
-            }
-            _ => out.push((key.iter().map(|v| v.map(String::from)).collect(), row, 1)),
-        }
+/// Splits `df` by the values of its text column `by` (one part per value, nulls in the `None`
+/// part); everything in one `None` part without a column.
+fn split(df: DataFrame, by: Option<&str>) -> PolarsResult<Vec<(Option<String>, DataFrame)>> {
+    let Some(by) = by else {
+        return Ok(vec![(None, df)]);
+    };
+    let values = df.column(by)?.as_materialized_series().str()?.clone();
+    let mut out = Vec::new();
+    let nulls = values.is_null();
+    if nulls.any() {
+        out.push((None, df.filter(&nulls)?));
+    }
+    let distinct = values.unique()?;
+    for value in distinct.iter().flatten() {
+        let mask = values.equal(value);
+        out.push((Some(value.to_string()), df.filter(&mask)?));
     }
     Ok(out)
 }
@@ -721,15 +681,10 @@ mod tests {
                     Ok(())
                 })
                 .unwrap();
-            // Spilled: one chunk per (month, cycle) bucket; held: one chunk. The last one is
-            // marked, and the spill files are gone.
-            let buckets = if spill_rows == 0 { 3 } else { 1 };
-            assert_eq!(chunks.len(), buckets);
-            let n = chunks.len();
-            assert!(chunks
-                .iter()
-                .enumerate()
-                .all(|(i, (_, l))| *l == (i + 1 == n)));
+            // One chunk per month (the bucket column), the last one marked, and the spill
+            // files gone.
+            assert_eq!(chunks.len(), 3);
+            assert!(chunks.iter().enumerate().all(|(i, (_, l))| *l == (i == 2)));
             assert!(!dir.exists() || fs::read_dir(&dir).unwrap().next().is_none());
             let mut frames: Vec<DataFrame> = chunks.into_iter().map(|(d, _)| d).collect();
             stack(&mut frames).unwrap()
@@ -751,37 +706,49 @@ mod tests {
     }
 
     #[test]
-    fn runs_are_consecutive_rows_with_equal_keys() {
+    fn split_puts_each_value_and_the_nulls_apart() {
         let df = df!(
-            "k" => [Some("a"), Some("a"), Some("a"), Some("b"), None, None],
-            "j" => [Some("x"), Some("x"), Some("y"), Some("y"), Some("y"), Some("y")],
-            "v" => [1i64, 2, 3, 4, 5, 6],
+            "k" => [Some("a"), None, Some("b"), Some("a")],
+            "v" => [1i64, 2, 3, 4],
         )
         .unwrap();
-        let key = |k: Option<&str>, j: Option<&str>| vec![k.map(String::from), j.map(String::from)];
-        let got = runs(&df, &["k", "j"]).unwrap();
+        let mut parts = split(df.clone(), Some("k")).unwrap();
+        parts.sort_by(|a, b| a.0.cmp(&b.0));
+        let got: Vec<(Option<String>, Vec<i64>)> = parts
+            .iter()
+            .map(|(k, d)| {
+                let v = d
+                    .column("v")
+                    .unwrap()
+                    .as_materialized_series()
+                    .i64()
+                    .unwrap();
+                (k.clone(), v.into_no_null_iter().collect())
+            })
+            .collect();
         let expected = vec![
-            (key(Some("a"), Some("x")), 0, 2),
-            (key(Some("a"), Some("y")), 2, 1),
-            (key(Some("b"), Some("y")), 3, 1),
-            (key(None, Some("y")), 4, 2),
+            (None, vec![2]),
+            (Some("a".to_string()), vec![1, 4]),
+            (Some("b".to_string()), vec![3]),
         ];
         assert_eq!(got, expected);
-        // No key columns: every row is one run.
-        assert_eq!(runs(&df, &[]).unwrap(), vec![(vec![], 0, 6)]);
+        // Without a bucket column everything is one part.
+        let whole = split(df, None).unwrap();
+        assert_eq!(whole.len(), 1);
+        assert_eq!(whole[0].1.height(), 4);
     }
 
     #[test]
-    fn order_columns_are_read_from_the_last_order_by() {
+    fn the_first_order_column_is_read_from_the_last_order_by() {
         assert_eq!(
-            order_columns("SELECT a FROM t ORDER BY province_code NULLS LAST, b"),
-            ["province_code", "b"]
+            first_order_column("SELECT a FROM t ORDER BY province_code NULLS LAST, b"),
+            Some("province_code")
         );
         assert_eq!(
-            order_columns("SELECT a FROM (SELECT b ORDER BY b) ORDER BY \"year\", a DESC;"),
-            ["year", "a"]
+            first_order_column("SELECT a FROM (SELECT b ORDER BY b) ORDER BY \"year\", a;"),
+            Some("year")
         );
-        assert!(order_columns("SELECT a FROM t").is_empty());
+        assert_eq!(first_order_column("SELECT a FROM t"), None);
     }
 
     #[test]
