@@ -61,7 +61,7 @@ use read::{Msg, RawDoc};
 /// Options of [`ingest`].
 #[derive(Debug, Clone)]
 pub struct IngestOptions {
-    /// Articles per parallel batch (default 512).
+    /// Articles per parallel batch (default 256).
     pub batch_size: usize,
     /// A `.txt` article (or a JSON line) bigger than this is skipped with
     /// [`SkipReason::TooLarge`] (default 64 MiB). JSON Lines files are streamed line by line, so
@@ -79,7 +79,7 @@ pub struct IngestOptions {
 impl Default for IngestOptions {
     fn default() -> Self {
         IngestOptions {
-            batch_size: 512,
+            batch_size: 256,
             max_file_bytes: 64 << 20,
             syndication_threshold: 0.35,
             cluster: true,
