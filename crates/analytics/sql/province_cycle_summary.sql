@@ -7,6 +7,9 @@
 --   pledge_events    events of type 'pledge' (event = distinct (cluster_id, activity_type,
 --                    region_code, cycle, date); the province is the event's own)
 --   pledgers         sum over pledge events of the count with role 'pledgers'
+--   pledge_events_counted
+--                    pledge events that state a count of pledgers (pledgers is 0 both when
+--                    no event states one and when the counts are 0; this tells them apart)
 --   violation_events events of type 'violation'
 --   violations       sum over violation events of the count with role 'violations'
 --   sanction_events  events of type 'sanction'
@@ -36,6 +39,7 @@ article_rows AS (
         CAST(COUNT(DISTINCT cluster_id) AS BIGINT) AS articles,
         CAST(0 AS BIGINT) AS pledge_events,
         CAST(0 AS DOUBLE) AS pledgers,
+        CAST(0 AS BIGINT) AS pledge_events_counted,
         CAST(0 AS BIGINT) AS violation_events,
         CAST(0 AS DOUBLE) AS violations,
         CAST(0 AS BIGINT) AS sanction_events,
@@ -52,6 +56,7 @@ event_rows AS (
         CAST(0 AS BIGINT) AS articles,
         CAST(SUM(CASE WHEN activity_type = 'pledge' THEN 1 ELSE 0 END) AS BIGINT) AS pledge_events,
         CAST(COALESCE(SUM(CASE WHEN activity_type = 'pledge' THEN pledgers END), 0) AS DOUBLE) AS pledgers,
+        CAST(SUM(CASE WHEN activity_type = 'pledge' AND pledgers IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS pledge_events_counted,
         CAST(SUM(CASE WHEN activity_type = 'violation' THEN 1 ELSE 0 END) AS BIGINT) AS violation_events,
         CAST(COALESCE(SUM(CASE WHEN activity_type = 'violation' THEN violations END), 0) AS DOUBLE) AS violations,
         CAST(SUM(CASE WHEN activity_type = 'sanction' THEN 1 ELSE 0 END) AS BIGINT) AS sanction_events,
@@ -71,6 +76,7 @@ SELECT
     CAST(SUM(articles) AS BIGINT) AS articles,
     CAST(SUM(pledge_events) AS BIGINT) AS pledge_events,
     CAST(SUM(pledgers) AS DOUBLE) AS pledgers,
+    CAST(SUM(pledge_events_counted) AS BIGINT) AS pledge_events_counted,
     CAST(SUM(violation_events) AS BIGINT) AS violation_events,
     CAST(SUM(violations) AS DOUBLE) AS violations,
     CAST(SUM(sanction_events) AS BIGINT) AS sanction_events,

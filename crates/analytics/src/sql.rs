@@ -160,6 +160,7 @@ pub(crate) const MERGES: [(&str, &[(&str, Merge)]); 5] = [
             ("articles", Sum),
             ("pledge_events", Sum),
             ("pledgers", Sum),
+            ("pledge_events_counted", Sum),
             ("violation_events", Sum),
             ("violations", Sum),
             ("sanction_events", Sum),

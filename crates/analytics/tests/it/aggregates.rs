@@ -106,16 +106,20 @@ fn province_cycle_summary_counts_each_story_once() {
     // a1's pledge (mentioned twice: one event), a4's two pledges.
     assert_eq!(num_at(s, "pledge_events", i), 3.0);
     assert_eq!(num_at(s, "pledgers", i), 2500.0 + 500.0);
+    // a4's pledge in the province states no count.
+    assert_eq!(num_at(s, "pledge_events_counted", i), 2.0);
     assert_eq!(num_at(s, "violations", i), 0.0);
 
     let i = row(s, &[("province_code", "61"), ("cycle", "Pilkada 2024")]);
     assert_eq!(num_at(s, "articles", i), 1.0);
     assert_eq!(num_at(s, "pledge_events", i), 0.0);
+    assert_eq!(num_at(s, "pledge_events_counted", i), 0.0);
 
     let i = row(s, &[("province_code", "62"), ("cycle", "Pilkada 2024")]);
     assert_eq!(num_at(s, "articles", i), 1.0);
     assert_eq!(num_at(s, "pledge_events", i), 1.0);
     assert_eq!(num_at(s, "pledgers", i), 30.0);
+    assert_eq!(num_at(s, "pledge_events_counted", i), 1.0);
     assert_eq!(num_at(s, "violation_events", i), 1.0);
     assert_eq!(num_at(s, "violations", i), 3.0);
     assert_eq!(num_at(s, "sanction_events", i), 1.0);

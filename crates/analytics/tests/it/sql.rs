@@ -127,6 +127,7 @@ fn schema_lists_every_table_with_types() {
             ("articles", "BIGINT"),
             ("pledge_events", "BIGINT"),
             ("pledgers", "DOUBLE"),
+            ("pledge_events_counted", "BIGINT"),
             ("violation_events", "BIGINT"),
             ("violations", "DOUBLE"),
             ("sanction_events", "BIGINT"),
