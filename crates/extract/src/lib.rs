@@ -423,14 +423,7 @@ pub fn extract(article: &Article) -> ArticleFacts {
     );
     mentions.extend(activity_mentions);
 
-    mentions.sort_by(|a, b| {
-        (a.span.paragraph, a.span.start, a.kind, a.span.end).cmp(&(
-            b.span.paragraph,
-            b.span.start,
-            b.kind,
-            b.span.end,
-        ))
-    });
+    sort_mentions(&mut mentions);
     ArticleFacts {
         article_id: article.id.clone(),
         mentions,
@@ -438,6 +431,36 @@ pub fn extract(article: &Article) -> ArticleFacts {
         primary_region: primary.map(|r| geo::region_ref(r, RegionRole::Subject)),
         cycles: cycles_list,
         cycles_from,
+    }
+}
+
+/// Mentions in order of paragraph, start, kind and end, equal keys in their order of creation
+/// (the stable sort by that key). The keys are sorted with their indices, and each mention
+/// then moved once along the cycles of the permutation: a mention is a large value, and the
+/// sort itself would move it many times.
+fn sort_mentions(mentions: &mut [Mention]) {
+    let mut order: Vec<(usize, usize, MentionKind, usize, usize)> = mentions
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.span.paragraph, m.span.start, m.kind, m.span.end, i))
+        .collect();
+    order.sort_unstable();
+    // Position `k` takes the mention now at `order[k].4`: follow each cycle once.
+    let mut done = vec![false; mentions.len()];
+    for start in 0..mentions.len() {
+        if done[start] {
+            continue;
+        }
+        let mut k = start;
+        loop {
+            done[k] = true;
+            let from = order[k].4;
+            if from == start {
+                break;
+            }
+            mentions.swap(k, from);
+            k = from;
+        }
     }
 }
 

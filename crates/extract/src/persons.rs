@@ -69,11 +69,9 @@ fn same_person(a: &str, b: &str) -> bool {
         return true;
     }
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    let lw: Vec<&str> = long.split(' ').collect();
-    let sw: Vec<&str> = short.split(' ').collect();
     // Every word of the shorter form appears in the longer one, in order.
-    let mut it = lw.iter();
-    sw.iter().all(|w| it.any(|l| l == w))
+    let mut it = long.split(' ');
+    short.split(' ').all(|w| it.any(|l| l == w))
 }
 
 /// Link officials to persons and find later mentions. `officials` holds (paragraph, span,
