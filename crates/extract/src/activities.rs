@@ -24,8 +24,19 @@ pub(crate) struct Examples {
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) struct RuleDef {
     pub id: String,
-    /// Literals one of which every trigger match contains: the prefilter.
+    /// Literals (ASCII case-insensitive) one of which every trigger match contains: the
+    /// prefilter.
     keywords: Vec<String>,
+    /// A narrower prefilter, optional: literals matched ASCII case-insensitively (`narrow`)
+    /// or byte for byte (`narrow_cased`), one of which every trigger match written in ASCII
+    /// contains, each containing one of `keywords`. With them the rule is tried when one of
+    /// them occurs, or when a keyword occurs in a sentence with a character whose case
+    /// folds to an ASCII letter ([`FOLD_CHARS`]): the case-insensitive trigger matches
+    /// those too, so such a sentence is tried exactly as with `keywords` alone.
+    #[serde(default)]
+    narrow: Vec<String>,
+    #[serde(default)]
+    narrow_cased: Vec<String>,
     #[serde(rename = "type")]
     pub activity_type: ActivityType,
     trigger: String,
@@ -55,10 +66,38 @@ struct Compiled {
 
 pub(crate) struct Rules {
     pub defs: Vec<RuleDef>,
-    /// All keywords, ASCII case-insensitive; pattern `i` belongs to rule `keyword_rule[i]`.
+    /// Every prefilter literal ([`gate_keywords`]) in one automaton, ASCII case-insensitive;
+    /// pattern `i` is `literal[i]`.
     keywords: crate::scan::Keywords,
-    keyword_rule: Vec<usize>,
+    literals: Vec<(usize, String, Literal)>,
     compiled: Vec<Compiled>,
+}
+
+/// Characters outside ASCII whose simple case folding is an ASCII letter (`ſ` is `s`, the
+/// Kelvin sign `K` is `k`): a case-insensitive trigger matches a word written with them,
+/// where no ASCII literal does.
+pub(crate) const FOLD_CHARS: &[&str] = &["\u{17f}", "\u{212a}"];
+
+/// How a prefilter literal of a rule counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Literal {
+    /// Its occurrence (ASCII case-insensitive) makes the rule tried.
+    Strong,
+    /// Its occurrence, byte for byte, makes the rule tried.
+    StrongCased,
+    /// A keyword of a rule with a narrower prefilter: its occurrence makes the rule tried
+    /// only in a sentence with one of [`FOLD_CHARS`].
+    Weak,
+}
+
+/// The rules to try on a sentence from the literals found in it: `strong` and `weak` hold
+/// bit `i` for rule `i` (< 64), `fold` whether one of [`FOLD_CHARS`] occurs.
+pub(crate) fn keyed(strong: u64, weak: u64, fold: bool) -> u64 {
+    if fold {
+        strong | weak
+    } else {
+        strong
+    }
 }
 
 /// Word boundaries are ASCII (`(?-u:\\b)`): the triggers are ASCII words, and Unicode
@@ -79,17 +118,27 @@ pub(crate) fn rules() -> &'static Rules {
     RULES.get_or_init(|| {
         let file: RuleFile =
             serde_json::from_str(RULES_JSON).expect("rules/activities.json is valid");
-        let mut kws = Vec::new();
-        let mut keyword_rule = Vec::new();
-        for (i, r) in file.rules.iter().enumerate() {
+        let defs = file.rules;
+        let mut literals: Vec<(usize, String, Literal)> = Vec::new();
+        for (i, r) in defs.iter().enumerate() {
+            let narrowed = !r.narrow.is_empty() || !r.narrow_cased.is_empty();
+            let kind = if narrowed {
+                Literal::Weak
+            } else {
+                Literal::Strong
+            };
             for k in &r.keywords {
-                kws.push(k.as_str());
-                keyword_rule.push(i);
+                literals.push((i, k.clone(), kind));
+            }
+            for k in &r.narrow {
+                literals.push((i, k.clone(), Literal::Strong));
+            }
+            for k in &r.narrow_cased {
+                literals.push((i, k.clone(), Literal::StrongCased));
             }
         }
-        let keywords = crate::scan::Keywords::new(&kws, true);
-        let compiled = file
-            .rules
+        let keywords = crate::scan::Keywords::new(literals.iter().map(|l| l.1.as_str()), true);
+        let compiled = defs
             .iter()
             .map(|r| Compiled {
                 trigger: ci(&r.trigger),
@@ -99,9 +148,9 @@ pub(crate) fn rules() -> &'static Rules {
             })
             .collect();
         Rules {
-            defs: file.rules,
+            defs,
             keywords,
-            keyword_rule,
+            literals,
             compiled,
         }
     })
@@ -115,26 +164,35 @@ pub(crate) struct ActivityHit {
     pub range: Range<usize>,
 }
 
-/// Every rule's keywords (rule index, keyword), for [`crate::scan::gate`].
-pub(crate) fn gate_keywords() -> impl Iterator<Item = (usize, &'static str)> {
+/// Every rule's prefilter literals (rule index, literal, how it counts), for
+/// [`crate::scan::gate`].
+pub(crate) fn gate_keywords() -> impl Iterator<Item = (usize, &'static str, Literal)> {
     rules()
-        .defs
+        .literals
         .iter()
-        .enumerate()
-        .flat_map(|(i, d)| d.keywords.iter().map(move |k| (i, k.as_str())))
+        .map(|(i, l, kind)| (*i, l.as_str(), *kind))
 }
 
 /// The activities of one sentence, at most one per type, in rule order.
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn find(sentence: &str) -> Vec<ActivityHit> {
     let r = rules();
-    let mut keyed = 0u64;
-    r.keywords.each(sentence, |_, _, k| {
-        if let Some(&i) = r.keyword_rule.get(k).filter(|&&i| i < 64) {
-            keyed |= 1 << i;
+    let (mut strong, mut weak) = (0u64, 0u64);
+    r.keywords.each(sentence, |start, end, k| {
+        let Some((i, lit, kind)) = r.literals.get(k).filter(|l| l.0 < 64) else {
+            return;
+        };
+        match kind {
+            Literal::Strong => strong |= 1 << i,
+            Literal::StrongCased if sentence.get(start..end) == Some(lit.as_str()) => {
+                strong |= 1 << i
+            }
+            Literal::StrongCased => {}
+            Literal::Weak => weak |= 1 << i,
         }
     });
-    find_keyed(sentence, keyed)
+    let fold = FOLD_CHARS.iter().any(|c| sentence.contains(c));
+    find_keyed(sentence, keyed(strong, weak, fold))
 }
 
 /// [`find`], given the rules (bit `i` for rule `i` < 64) whose keywords occur in the sentence.
@@ -205,9 +263,79 @@ mod tests {
                         def.id,
                         m.as_str()
                     );
+                    if def.narrow.is_empty() && def.narrow_cased.is_empty() {
+                        continue;
+                    }
+                    assert!(
+                        def.narrow.iter().any(|k| t.contains(&k.to_lowercase()))
+                            || def.narrow_cased.iter().any(|k| m.as_str().contains(k)),
+                        "{}: trigger match {:?} has no narrow literal",
+                        def.id,
+                        m.as_str()
+                    );
                 }
             }
         }
+    }
+
+    /// A narrow literal found means a keyword found: the narrower prefilter tries a rule only
+    /// where the keywords would.
+    #[test]
+    fn narrow_literals_contain_a_keyword() {
+        for def in &rules().defs {
+            for n in def.narrow.iter().chain(&def.narrow_cased) {
+                let n = n.to_ascii_lowercase();
+                assert!(
+                    def.keywords
+                        .iter()
+                        .any(|k| n.contains(&k.to_ascii_lowercase())),
+                    "{}: narrow literal {n:?} holds no keyword",
+                    def.id
+                );
+            }
+        }
+    }
+
+    /// The rules the keywords alone would try (the prefilter before `narrow`).
+    fn keyword_bits(s: &str) -> u64 {
+        let lower = s.to_ascii_lowercase();
+        let mut bits = 0;
+        for (i, d) in rules().defs.iter().enumerate() {
+            if d.keywords
+                .iter()
+                .any(|k| lower.contains(&k.to_ascii_lowercase()))
+            {
+                bits |= 1 << i;
+            }
+        }
+        bits
+    }
+
+    fn spans(v: Vec<ActivityHit>) -> Vec<(usize, Range<usize>)> {
+        v.into_iter().map(|h| (h.rule, h.range)).collect()
+    }
+
+    proptest::proptest! {
+        /// The narrower prefilter finds what the keywords alone find.
+        #[test]
+        fn narrow_prefilter_finds_what_the_keywords_find(s in "(Bawaslu |pengawasan|pengawaſan|pengawas|\u{212a}|\u{17f}|SE|se|Se |surat edaran|Surat Edaran|diterbitkan|meminta ASN|meminta|mengajak|pajak|ASN|netral|membentuk tim|pembentukan satgas|bentuk|tim pengawas netralitas|satgas|akan mendapat sanksi|sanksi|imbau|pemantauan|monitoring| |, |\\. ){0,14}") {
+            proptest::prop_assert_eq!(spans(find_keyed(&s, keyword_bits(&s))), spans(find(&s)));
+        }
+    }
+
+    /// A sentence with a keyword and a folding character is tried as with the keywords
+    /// alone: `ſ` makes `pengawaſan` a match of the monitoring trigger.
+    #[test]
+    fn folding_characters_keep_the_keyword_prefilter() {
+        let hits = |s: &str| -> Vec<usize> { find(s).iter().map(|h| h.rule).collect() };
+        let monitoring = rules()
+            .defs
+            .iter()
+            .position(|d| d.id == "activity.monitoring")
+            .expect("monitoring rule");
+        assert!(hits("Bawaslu melakukan pengawaſan.").contains(&monitoring));
+        assert!(hits("Bawaslu melakukan pengawasan.").contains(&monitoring));
+        assert!(!hits("Bawaslu hadir.").contains(&monitoring));
     }
 
     #[test]
