@@ -3,14 +3,16 @@
 //! whole ingest (VmHWM) with and without clustering.
 //!
 //! `cargo run --release -p warta-ingest --example syndication_quality -- CORPUS.jsonl
-//! [--seed 42] [--limit N] [--no-cluster] [--assignments OUT.tsv]`
+//! [--seed 42] [--limit N] [--no-cluster] [--assignments OUT.tsv] [--trace-rss]`
 //!
 //! Planted copies are recognised the way the generator draws them (`benches/src/gen`:
 //! `Composer::origin`): article `wNNNNNNNN` number `i` is a syndicated copy with probability
 //! 0.08 and a same-page copy with probability 0.02 of an article at most 5000 before it, drawn
 //! from the splitmix64 stream `(seed, i, 2)`. The counts printed are checked against the
 //! corpus's `manifest.json` when `--limit` is not given. `--assignments` writes `id TAB
-//! cluster` per article, to diff the decisions of two builds.
+//! cluster` per article, to diff the decisions of two builds. `--trace-rss` prints the resident
+//! set size (and the transparent huge pages in it) every 10,000 articles to standard error; the
+//! summary line gives the index's own size.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -78,18 +80,32 @@ fn vm_hwm_mb() -> f64 {
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
+/// Resident set size of this process now, in MB.
+fn vm_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
 fn main() {
     let mut input = None;
     let mut seed = 42u64;
     let mut limit = usize::MAX;
     let mut cluster = true;
     let mut assignments = None;
+    let mut trace = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--seed" => seed = args.next().and_then(|s| s.parse().ok()).expect("--seed N"),
             "--limit" => limit = args.next().and_then(|s| s.parse().ok()).expect("--limit N"),
             "--no-cluster" => cluster = false,
+            "--trace-rss" => trace = true,
             "--assignments" => assignments = Some(PathBuf::from(args.next().expect("a path"))),
             _ => input = Some(PathBuf::from(a)),
         }
@@ -121,6 +137,21 @@ fn main() {
                     writeln!(o, "{}\t{}", a.id, c.as_deref().unwrap_or("-"))?;
                 }
                 clusters.push(c.as_deref().map_or(NONE, number));
+                if trace && clusters.len() % 10_000 == 0 {
+                    let huge = std::fs::read_to_string("/proc/self/smaps_rollup")
+                        .ok()
+                        .and_then(|s| {
+                            s.lines()
+                                .find(|l| l.starts_with("AnonHugePages:"))
+                                .map(str::to_string)
+                        })
+                        .unwrap_or_default();
+                    eprintln!(
+                        "{} articles: RSS {:.0} MB, {huge}",
+                        clusters.len(),
+                        vm_rss_mb()
+                    );
+                }
             }
             Ok(())
         },
@@ -180,8 +211,10 @@ fn main() {
         members - found
     );
     println!(
-        "report: {} clusters, {} syndicated articles",
-        report.clusters, report.syndicated_articles
+        "report: {} clusters, {} syndicated articles; index {:.1} MB",
+        report.clusters,
+        report.syndicated_articles,
+        report.syndication_index_bytes as f64 / 1e6
     );
     if limit == usize::MAX {
         let manifest = input.with_file_name("manifest.json");
