@@ -310,6 +310,27 @@ pub fn parse_spelled(s: &str) -> Option<f64> {
 /// Every number in `text`, in order, non-overlapping. Parenthesised spelled forms that do not
 /// parse are left out of the span.
 pub fn find_numbers(text: &str) -> Vec<NumberHit> {
+    find_numbers_with(text, true)
+}
+
+/// The longest prefix of the spelled words `s` that parses, as its length and value.
+fn spelled_prefix(s: &str) -> Option<(usize, f64)> {
+    let mut best: Option<(usize, f64)> = None;
+    let mut idx = 0;
+    for w in s.split_whitespace() {
+        let Some(pos) = s[idx..].find(w) else { break };
+        idx += pos + w.len();
+        if let Some(v) = parse_spelled(&s[..idx]) {
+            best = Some((idx, v));
+        }
+    }
+    best
+}
+
+/// [`find_numbers`]; with `one_word` the groups of a match that is one ASCII word are known
+/// without running the pattern for them (see below), else every match but plain digits is
+/// captured (the reference the tests compare with).
+fn find_numbers_with(text: &str, one_word: bool) -> Vec<NumberHit> {
     let c = compiled();
     let mut out = Vec::new();
     if !has_ascii_digit(text) && !c.words.is_match(text) {
@@ -347,6 +368,49 @@ pub fn find_numbers(text: &str) -> Vec<NumberHit> {
                 year_like: ds.len() == 4 && (ds.starts_with("19") || ds.starts_with("20")),
                 rule: "number.digits",
             });
+            continue;
+        }
+        if one_word && ds.bytes().all(|b| b.is_ascii_alphabetic()) {
+            // One ASCII word (`dua`, `ratusan`): no digit, so neither the digit alternative
+            // nor a hedge (a hedge ends with a letter, and the `\b` its number needs cannot
+            // stand between two letters). The vague alternative comes before the spelled
+            // one, so the word is vague exactly when it is one of the vague words (which then
+            // matches at this start), else it is spelled; either group is the whole match.
+            let start = found.start();
+            if out.last().is_some_and(|l: &NumberHit| start < l.end) {
+                continue;
+            }
+            let hit = if c.rules.vague.iter().any(|v| v.eq_ignore_ascii_case(ds)) {
+                NumberHit {
+                    start,
+                    end: found.end(),
+                    core_start: start,
+                    number: Number {
+                        value: None,
+                        approximate: true,
+                    },
+                    form: NumberForm::Vague,
+                    year_like: false,
+                    rule: "number.vague",
+                }
+            } else {
+                let Some((len, v)) = spelled_prefix(ds) else {
+                    continue;
+                };
+                NumberHit {
+                    start,
+                    end: start + len,
+                    core_start: start,
+                    number: Number {
+                        value: Some(v),
+                        approximate: false,
+                    },
+                    form: NumberForm::Spelled,
+                    year_like: false,
+                    rule: "number.spelled",
+                }
+            };
+            out.push(hit);
             continue;
         }
         let Some(caps) = c.re.captures_at(text, found.start()) else {
@@ -419,17 +483,9 @@ pub fn find_numbers(text: &str) -> Vec<NumberHit> {
             )
         } else if let Some(sp) = c.groups.get(&caps, "sp") {
             // Shrink to the longest prefix of words that parses.
-            let s = sp.as_str();
-            let mut best: Option<(usize, f64)> = None;
-            let mut idx = 0;
-            for w in s.split_whitespace() {
-                let Some(pos) = s[idx..].find(w) else { break };
-                idx += pos + w.len();
-                if let Some(v) = parse_spelled(&s[..idx]) {
-                    best = Some((idx, v));
-                }
-            }
-            let Some((len, v)) = best else { continue };
+            let Some((len, v)) = spelled_prefix(sp.as_str()) else {
+                continue;
+            };
             end = sp.start() + len;
             (
                 Number {
@@ -578,6 +634,12 @@ mod tests {
     }
 
     proptest! {
+        /// A one-word match gives the groups the pattern would.
+        #[test]
+        fn one_word_groups_are_the_captured_ones(s in "(dua|Satu|TIGA|tujuh|ratusan|Ribuan|puluhan|puluhan ribu|ratus|belas|sebelas|seratus|se|puluh|lima puluh|sekitar|lebih dari|hampir|kurang lebih|juta|ribu|1|20|3.500|\\(tiga\\)|-an|ASN|orang|dan|x|é| |, ){0,12}") {
+            prop_assert_eq!(find_numbers_with(&s, true), find_numbers_with(&s, false));
+        }
+
         #[test]
         fn digit_test_matches_the_plain_one(s in "\\PC{0,40}") {
             prop_assert_eq!(has_ascii_digit(&s), s.bytes().any(|b| b.is_ascii_digit()));
