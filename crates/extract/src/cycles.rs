@@ -207,6 +207,10 @@ pub(crate) fn find_cycles_gated(text: &str, words: Option<bool>) -> Vec<CycleHit
             .chars()
             .next()
             .is_some_and(|ch| ch.is_whitespace() || matches!(ch, 't' | 'T' | '1' | '2'));
+        // The tail pattern matches the empty string exactly when it finds neither a year
+        // nor `serentak` (every other part of it comes before the year): then its groups
+        // are not needed, and the search for the match alone is much cheaper.
+        let may_tail = may_tail && c.tail.find(tail).is_some_and(|m| !m.is_empty());
         if let Some(t) = may_tail.then(|| c.tail.captures(tail)).flatten() {
             if let Some(y) = t.name("y") {
                 year = y.as_str().parse().ok();
@@ -375,6 +379,16 @@ mod tests {
             if !may {
                 let t = compiled().tail.captures(&s);
                 prop_assert!(t.is_none_or(|t| t.get(0).is_none_or(|m| m.is_empty())));
+            }
+        }
+
+        /// An empty tail match has no year and no `serentak`, so its groups are not needed.
+        #[test]
+        fn empty_tail_has_no_groups(s in "(serentak|Serentak|tahun|thn|th\\.|Th|Kaltim|Kutai Barat|2024|1999|19|é|\u{a0}| |,|x|\\.){0,6}") {
+            let found = compiled().tail.find(&s);
+            let caps = compiled().tail.captures(&s);
+            if found.is_none_or(|m| m.is_empty()) {
+                prop_assert!(caps.is_none_or(|t| t.name("y").is_none() && t.name("ser").is_none()));
             }
         }
 
