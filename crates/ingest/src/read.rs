@@ -1,7 +1,7 @@
 //! Finding input files and reading them into raw documents, on a reader thread.
 
 use std::cell::Cell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -14,6 +14,7 @@ use walkdir::WalkDir;
 use warta_core::Provenance;
 
 use crate::clean::RawMeta;
+use crate::ids::IdSet;
 use crate::{IngestOptions, InputFile, InputFormat, SkipReason, Skipped};
 
 /// One article as read, before cleaning.
@@ -207,7 +208,7 @@ struct Reader<'a> {
     opts: &'a IngestOptions,
     tx: SyncSender<Msg>,
     done_before: u64,
-    used_ids: HashSet<String>,
+    used_ids: IdSet,
     /// Per id base: the number of the next `base~n` to try (1 stands for `base` itself).
     next_suffix: HashMap<String, usize>,
 }
@@ -233,7 +234,7 @@ impl Reader<'_> {
     /// Per base, the number of the last id tried is kept (ids once used stay used), so a base
     /// shared by many articles costs one probe each, not one per earlier article.
     fn unique_id(&mut self, wanted: String, base: String) -> String {
-        if self.used_ids.insert(wanted.clone()) {
+        if self.used_ids.insert(&wanted) {
             return wanted;
         }
         let n = self.next_suffix.entry(base.clone()).or_insert(1);
@@ -244,7 +245,7 @@ impl Reader<'_> {
                 format!("{base}~{n}")
             };
             *n += 1;
-            if self.used_ids.insert(id.clone()) {
+            if self.used_ids.insert(&id) {
                 return id;
             }
         }
@@ -533,7 +534,7 @@ pub(crate) fn read_all(files: &[InputFile], opts: &IngestOptions, tx: SyncSender
         opts,
         tx,
         done_before: 0,
-        used_ids: HashSet::new(),
+        used_ids: IdSet::default(),
         next_suffix: HashMap::new(),
     };
     reader.run(files);
@@ -551,7 +552,7 @@ mod tests {
             opts: &opts,
             tx,
             done_before: 0,
-            used_ids: HashSet::new(),
+            used_ids: IdSet::default(),
             next_suffix: HashMap::new(),
         };
         let mut id = |wanted: &str, base: &str| r.unique_id(wanted.into(), base.into());
