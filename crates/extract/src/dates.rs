@@ -136,6 +136,8 @@ struct Compiled {
     /// automaton (`branch_res`, anchored at the start).
     re: crate::alts::Alternatives,
     branch_res: Vec<(Regex, Groups)>,
+    /// Per alternative, whether its groups follow from the match ([`Simple`]).
+    simple: Vec<Option<Simple>>,
     /// `Nomor 5 ` / `No. 12/` just before a match: the number of an instrument, not a date.
     number_before: Regex,
     /// Month, weekday and relative words: texts with none of them and no digit have no date.
@@ -189,7 +191,7 @@ fn compiled() -> &'static Compiled {
             .iter()
             .map(|a| unicode_space(&format!(r"(?i-u)^{b}(?:{a})")))
             .collect();
-        let branch_res = anchored
+        let branch_res: Vec<(Regex, Groups)> = anchored
             .iter()
             .map(|a| {
                 let re = Regex::new(a).expect("date branch compiles");
@@ -197,7 +199,14 @@ fn compiled() -> &'static Compiled {
                 (re, g)
             })
             .collect();
-        Compiled { rules, re, branch_res, number_before, words }
+        let simple = branch_res
+            .iter()
+            .map(|(re, _)| {
+                let names: Vec<&str> = re.capture_names().flatten().collect();
+                simple_kind(&names, &rules)
+            })
+            .collect();
+        Compiled { rules, re, branch_res, simple, number_before, words }
     })
 }
 
@@ -540,6 +549,17 @@ pub fn find_dates(text: &str, ctx: &DateContext) -> Vec<DateHit> {
 /// [`find_dates`], with the prefilter's word test already made (`Some`) by
 /// [`crate::scan::gate`].
 pub(crate) fn find_dates_gated(text: &str, ctx: &DateContext, words: Option<bool>) -> Vec<DateHit> {
+    find_dates_with(text, ctx, words, true)
+}
+
+/// [`find_dates_gated`]; with `simple` the [`Simple`] alternatives take their groups from the
+/// match, else every match is captured (the reference the tests compare with).
+fn find_dates_with(
+    text: &str,
+    ctx: &DateContext,
+    words: Option<bool>,
+    simple: bool,
+) -> Vec<DateHit> {
     let c = compiled();
     let r = &c.rules;
     let mut out: Vec<DateHit> = Vec::new();
@@ -547,10 +567,23 @@ pub(crate) fn find_dates_gated(text: &str, ctx: &DateContext, words: Option<bool
         return out;
     }
     for found in c.re.find_iter(text) {
+        let base = found.start;
+        if let Some(kind) = c
+            .simple
+            .get(found.alt)
+            .copied()
+            .flatten()
+            .filter(|_| simple)
+        {
+            let (mut start, end) = (found.start, found.end);
+            if let Some((value, rule)) = simple_hit(c, ctx, text, kind, &mut start, end) {
+                out.push(hit_at(text, start, end, value, rule));
+            }
+            continue;
+        }
         // The alternative that matched, and its captures on the text from the match start
         // (offsets below are relative to `base`). Every alternative starts with an ASCII word
         // character, so the leading `\b` holds at the slice start exactly as in `text`.
-        let base = found.start;
         let Some(rest) = text.get(base..) else {
             continue;
         };
@@ -688,57 +721,160 @@ pub(crate) fn find_dates_gated(text: &str, ctx: &DateContext, words: Option<bool
             if let Some(g3) = g.get(&caps, "g_y3") {
                 start = base + g3.start();
             }
-            let y = yg.and_then(|m| m.as_str().parse::<i32>().ok());
-            let lead = floor_boundary(text, start.saturating_sub(40));
-            let after_number = c.number_before.is_match(&text[lead..base + m.start()]);
-            let after_slash = start.checked_sub(1).and_then(|i| byte_at(text, i)) == Some(b'/');
-            match y {
-                Some(y) if year_ok(r, y) && !after_number && !after_slash => Some((
-                    make(PartialDate::year(y), DateAnchor::Explicit, false),
-                    "date.year",
-                )),
-                _ => None,
-            }
+            year_hit(
+                c,
+                text,
+                base + m.start(),
+                start,
+                yg.map_or("", |m| m.as_str()),
+            )
         } else if let Some(g) = g.get(&caps, "i_wd") {
-            let word = g.as_str();
-            let needs_cap = r
-                .weekday_needs_capital
-                .iter()
-                .any(|n| n.eq_ignore_ascii_case(word));
-            let capital = word.chars().next().is_some_and(char::is_uppercase);
-            match (
-                lookup_weekday(r, word),
-                ctx.published.as_ref().and_then(date_days),
-            ) {
-                (Some(w), Some(pd)) if !needs_cap || capital => {
-                    let back = i64::from((7 + weekday_from_days(pd) - w) % 7);
-                    Some((
-                        make(civil_from_days(pd - back), DateAnchor::Published, false),
-                        "date.weekday",
-                    ))
-                }
-                _ => None,
-            }
+            weekday_hit(r, ctx, g.as_str())
         } else {
             None
         };
-        if let Some((mut value, rule)) = hit {
-            let trimmed =
-                text.trim_matches(|ch: char| ch.is_whitespace() || ch == '.' || ch == '|');
-            let lead = text.len()
-                - text
-                    .trim_start_matches(|ch: char| ch.is_whitespace() || ch == '|')
-                    .len();
-            value.chrome = !trimmed.is_empty() && start <= lead && end >= lead + trimmed.len();
-            out.push(DateHit {
-                start,
-                end,
-                value,
-                rule,
-            });
+        if let Some((value, rule)) = hit {
+            out.push(hit_at(text, start, end, value, rule));
         }
     }
     out
+}
+
+/// The alternatives of the date pattern whose groups follow from the match alone, so that
+/// they need no capture search: their group is the whole match, or a year at one end, or a
+/// weekday followed by nothing or by whitespace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Simple {
+    /// `(?P<rel>...)\b`: the group is the match.
+    Relative,
+    /// `(?P<g_pre>...)\s*(?P<g_y>[0-9]{4})\b`: the year is the last four bytes.
+    YearAfterPrefix,
+    /// `(?:...)\s+(?P<g_y3>[0-9]{4})\b`: the year is the last four bytes, and the date
+    /// starts there.
+    YearAfterPreposition,
+    /// `(?P<g_y2>[0-9]{4})\s+(?:...)\b`: the year is the first four bytes.
+    YearBeforeSuffix,
+    /// `(?P<i_wd>...)\b(?:\s+(?:...)\b)?`: the weekday is the match up to its first
+    /// whitespace (no weekday name holds any).
+    Weekday,
+}
+
+/// The kind of an alternative from the names of its groups (`None`: captured).
+fn simple_kind(names: &[&str], rules: &DateRules) -> Option<Simple> {
+    match names {
+        ["rel"] => Some(Simple::Relative),
+        ["g_pre", "g_y"] => Some(Simple::YearAfterPrefix),
+        ["g_y3"] => Some(Simple::YearAfterPreposition),
+        ["g_y2"] => Some(Simple::YearBeforeSuffix),
+        ["i_wd"]
+            if rules
+                .weekdays
+                .iter()
+                .flat_map(|w| &w.names)
+                .all(|n| !n.contains(char::is_whitespace)) =>
+        {
+            Some(Simple::Weekday)
+        }
+        _ => None,
+    }
+}
+
+/// The date of a match of a [`Simple`] alternative at `*start..end` (`*start` moves to the
+/// year for [`Simple::YearAfterPreposition`]).
+fn simple_hit(
+    c: &Compiled,
+    ctx: &DateContext,
+    text: &str,
+    kind: Simple,
+    start: &mut usize,
+    end: usize,
+) -> Option<(DateValue, &'static str)> {
+    let base = *start;
+    let matched = text.get(base..end)?;
+    match kind {
+        Simple::Relative => relative(&c.rules, ctx, matched).map(|v| (v, "date.relative")),
+        Simple::YearAfterPrefix => {
+            year_hit(c, text, base, base, text.get(end.checked_sub(4)?..end)?)
+        }
+        Simple::YearAfterPreposition => {
+            *start = end.checked_sub(4)?;
+            year_hit(c, text, base, *start, text.get(*start..end)?)
+        }
+        Simple::YearBeforeSuffix => year_hit(c, text, base, base, text.get(base..base + 4)?),
+        Simple::Weekday => {
+            let k = matched
+                .char_indices()
+                .find(|&(_, ch)| ch.is_whitespace())
+                .map_or(matched.len(), |(k, _)| k);
+            weekday_hit(&c.rules, ctx, matched.get(..k)?)
+        }
+    }
+}
+
+/// A year date from the year digits `year` of a match at `base`, the date starting at
+/// `start`: not after an instrument number nor a slash.
+fn year_hit(
+    c: &Compiled,
+    text: &str,
+    base: usize,
+    start: usize,
+    year: &str,
+) -> Option<(DateValue, &'static str)> {
+    let y = year.parse::<i32>().ok();
+    let lead = floor_boundary(text, start.saturating_sub(40));
+    let after_number = c.number_before.is_match(text.get(lead..base).unwrap_or(""));
+    let after_slash = start.checked_sub(1).and_then(|i| byte_at(text, i)) == Some(b'/');
+    match y {
+        Some(y) if year_ok(&c.rules, y) && !after_number && !after_slash => Some((
+            make(PartialDate::year(y), DateAnchor::Explicit, false),
+            "date.year",
+        )),
+        _ => None,
+    }
+}
+
+/// A bare weekday: the most recent such day on or before a day-precision published date.
+fn weekday_hit(r: &DateRules, ctx: &DateContext, word: &str) -> Option<(DateValue, &'static str)> {
+    let needs_cap = r
+        .weekday_needs_capital
+        .iter()
+        .any(|n| n.eq_ignore_ascii_case(word));
+    let capital = word.chars().next().is_some_and(char::is_uppercase);
+    match (
+        lookup_weekday(r, word),
+        ctx.published.as_ref().and_then(date_days),
+    ) {
+        (Some(w), Some(pd)) if !needs_cap || capital => {
+            let back = i64::from((7 + weekday_from_days(pd) - w) % 7);
+            Some((
+                make(civil_from_days(pd - back), DateAnchor::Published, false),
+                "date.weekday",
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// The hit for a date at `start..end`, marked `chrome` when it is the whole text.
+fn hit_at(
+    text: &str,
+    start: usize,
+    end: usize,
+    mut value: DateValue,
+    rule: &'static str,
+) -> DateHit {
+    let trimmed = text.trim_matches(|ch: char| ch.is_whitespace() || ch == '.' || ch == '|');
+    let lead = text.len()
+        - text
+            .trim_start_matches(|ch: char| ch.is_whitespace() || ch == '|')
+            .len();
+    value.chrome = !trimmed.is_empty() && start <= lead && end >= lead + trimmed.len();
+    DateHit {
+        start,
+        end,
+        value,
+        rule,
+    }
 }
 
 #[cfg(test)]
@@ -827,6 +963,21 @@ mod tests {
         assert_eq!(isos, ["2023-12-27"]);
     }
 
+    #[test]
+    fn simple_alternatives_are_found() {
+        let kinds: Vec<Simple> = compiled().simple.iter().flatten().copied().collect();
+        assert_eq!(
+            kinds,
+            [
+                Simple::Relative,
+                Simple::YearAfterPrefix,
+                Simple::YearAfterPreposition,
+                Simple::YearBeforeSuffix,
+                Simple::Weekday
+            ]
+        );
+    }
+
     proptest! {
         #[test]
         fn never_panics_and_spans_are_sound(s in "\\PC{0,80}") {
@@ -837,6 +988,26 @@ mod tests {
                 prop_assert!(s.is_char_boundary(h.start) && s.is_char_boundary(h.end));
                 last = h.end;
             }
+        }
+
+        /// The alternatives that take their groups from the match give the dates the
+        /// captures give.
+        #[test]
+        fn simple_alternatives_are_the_captured_ones(
+            s in "(pada 2024|sejak  2019|Tahun2020|tahun 1999|2023 lalu|2024 mendatang|Jumat pagi|minggu malam|Kamis|kamis|Jum'at|jum’at|Minggu|minggu|Rabu malam|Senin\u{a0}pagi|\\(|\\)|/|-|[0-9]{1,4}|2024|1999|Februari|Des|tahun|Tahun|th\\.|thn|pada|sejak|lalu|silam|mendatang|kemarin|pekan lalu|bulan depan|bulan|Nomor 5|No\\.|\\.| |,|é){0,14}",
+            published in proptest::option::of((2015i32..2030, 0u8..=12, 0u8..=28)),
+            article_year in proptest::option::of(2015i32..2030),
+        ) {
+            let published = published.map(|(y, m, d)| match (m, d) {
+                (0, _) => PartialDate::year(y),
+                (m, 0) => PartialDate::month(y, m),
+                (m, d) => PartialDate::day(y, m, d),
+            });
+            let ctx = DateContext { published, article_year };
+            prop_assert_eq!(
+                find_dates_with(&s, &ctx, None, true),
+                find_dates_with(&s, &ctx, None, false)
+            );
         }
 
         #[test]
