@@ -141,6 +141,10 @@ struct Compiled {
     trailing_year: Regex,
     /// First words of the long forms and case-insensitive short forms, signatories.
     words: Prefilter,
+    /// The part of `words` that a type needs (the rest are signatories'), and its automaton.
+    type_words: Vec<String>,
+    type_keywords: crate::scan::Keywords,
+    signatory_words: Vec<String>,
     /// Case-sensitive short forms (`UU`, `SE` ...).
     upper: crate::scan::Keywords,
     upper_words: Vec<String>,
@@ -236,13 +240,21 @@ fn compiled() -> &'static Compiled {
                 }
             }
         }
-        for s in &rules.signatory_issuers {
-            trig.push(s.chars().take_while(|c| c.is_ascii_alphabetic()).collect());
-        }
+        let type_words = trig.clone();
+        let signatory_words: Vec<String> = rules
+            .signatory_issuers
+            .iter()
+            .map(|s| s.chars().take_while(|c| c.is_ascii_alphabetic()).collect())
+            .collect();
+        trig.extend(signatory_words.iter().cloned());
         let words = Prefilter::new(trig.iter().map(String::as_str));
+        let type_keywords = crate::scan::Keywords::new(&type_words, true);
         let upper_words = upper.clone();
         let upper = crate::scan::Keywords::new(&upper, false);
         Compiled {
+            type_words,
+            type_keywords,
+            signatory_words,
             upper_words,
             type_start,
             type_alts,
@@ -488,22 +500,32 @@ pub fn find_instruments(sentence: &str) -> Vec<InstrumentHit> {
     if !c.words.is_match(sentence) && !c.upper.is_match(sentence) {
         return Vec::new();
     }
-    find_instruments_passed(sentence)
+    find_instruments_passed(sentence, true)
 }
 
-/// The prefilter's words: ASCII case-insensitive, and case-sensitive short forms; for
-/// [`crate::scan::gate`].
-pub(crate) fn gate_words() -> (&'static [String], &'static [String]) {
+/// The prefilter's words: the types' ASCII case-insensitive words, the signatories' (ASCII
+/// case-insensitive) and the types' case-sensitive short forms; for [`crate::scan::gate`].
+pub(crate) fn gate_words() -> (&'static [String], &'static [String], &'static [String]) {
     let c = compiled();
-    (c.words.words(), &c.upper_words)
+    (&c.type_words, &c.signatory_words, &c.upper_words)
 }
 
-/// [`find_instruments`] for a sentence that passed its prefilter.
-pub(crate) fn find_instruments_passed(sentence: &str) -> Vec<InstrumentHit> {
+/// True when a type word (ASCII case-insensitive, or a case-sensitive short form) occurs in
+/// `sentence`: else no type matches (every type match starts with one; the type pattern
+/// folds ASCII case only).
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) fn may_have_type(sentence: &str) -> bool {
+    let c = compiled();
+    c.type_keywords.is_match(sentence) || c.upper.is_match(sentence)
+}
+
+/// [`find_instruments`] for a sentence that passed its prefilter; `types` false when no type
+/// word occurs in it ([`may_have_type`]), so that only the signatory search runs.
+pub(crate) fn find_instruments_passed(sentence: &str, types: bool) -> Vec<InstrumentHit> {
     let c = compiled();
     let s = sentence;
     let mut out: Vec<InstrumentHit> = Vec::new();
-    let mut from = 0;
+    let mut from = if types { 0 } else { s.len() };
     while from < s.len() {
         let Some(m) = c.types.find_at(s, from) else {
             break;
@@ -757,6 +779,29 @@ pub fn link_instruments(hits: &mut [InstrumentHit]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every type starts with one of its words: none is empty, so a sentence without them
+    /// has no type (the types search is then skipped).
+    #[test]
+    fn type_words_are_not_empty() {
+        let c = compiled();
+        assert!(c.type_words.iter().all(|w| !w.is_empty()));
+        assert!(c.upper_words.iter().all(|w| !w.is_empty()));
+    }
+
+    proptest::proptest! {
+        /// Without a type word the types search finds nothing: skipping it changes nothing.
+        #[test]
+        fn no_type_without_a_type_word(s in "(UU|uu|Uu|SK|sk|SE|se|Perbup|PERBUP|perbup|KPU|BKN|Bawaslu|Mendagri|Nomor 5|No. 12/2020|tahun 2024|surat|Surat Edaran|keputusan|peraturan bupati|undang-undang|instruksi|Inpres|tentang|Netralitas ASN|\\(|\\)|é| |, ){0,12}") {
+            proptest::prop_assert_eq!(
+                find_instruments_passed(&s, may_have_type(&s)),
+                find_instruments_passed(&s, true)
+            );
+            if !may_have_type(&s) {
+                proptest::prop_assert!(compiled().types.find(&s).is_none());
+            }
+        }
+    }
     use proptest::prelude::*;
 
     fn key(li: &LegalInstrument) -> String {

@@ -330,7 +330,8 @@ pub fn extract(article: &Article) -> ArticleFacts {
             if !p.gate.instrument(si).unwrap_or(false) {
                 continue;
             }
-            for h in instruments::find_instruments_passed(st) {
+            let types = p.gate.instrument_type(si).unwrap_or(true);
+            for h in instruments::find_instruments_passed(st, types) {
                 instrument_hits.push((pi, s.start, h));
             }
         }

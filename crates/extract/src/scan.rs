@@ -167,6 +167,8 @@ struct SentenceGate {
     fold: bool,
     /// The instruments prefilter passes.
     instrument: bool,
+    /// A word an instrument type starts with occurs in it.
+    instrument_type: bool,
     /// A pronoun cue (`ujarnya`, `kata dia` ...) occurs in it.
     pronoun: bool,
     /// An official's title or modifier occurs in it.
@@ -187,6 +189,11 @@ impl ParaGate {
     /// The instruments prefilter passes on sentence `si`.
     pub(crate) fn instrument(&self, si: usize) -> Option<bool> {
         self.sentences.get(si).map(|g| g.instrument)
+    }
+    /// A word an instrument type starts with occurs in sentence `si`
+    /// ([`crate::instruments::may_have_type`]).
+    pub(crate) fn instrument_type(&self, si: usize) -> Option<bool> {
+        self.sentences.get(si).map(|g| g.instrument_type)
     }
     /// A pronoun cue (`ujarnya`, `kata dia` ...) occurs in sentence `si`.
     pub(crate) fn pronoun(&self, si: usize) -> Option<bool> {
@@ -212,6 +219,7 @@ enum Owner {
     ActivityWeak(u32),
     Fold,
     Instrument,
+    InstrumentSignatory,
     /// Case-sensitive keywords: the occurrence (found ASCII case-insensitively) must match
     /// the keyword byte for byte.
     InstrumentCased,
@@ -259,9 +267,12 @@ fn gate_set() -> &'static GateSet {
         for w in crate::activities::FOLD_CHARS {
             add(w, Owner::Fold);
         }
-        let (ci, cased) = crate::instruments::gate_words();
+        let (ci, signatories, cased) = crate::instruments::gate_words();
         for w in ci {
             add(w, Owner::Instrument);
+        }
+        for w in signatories {
+            add(w, Owner::InstrumentSignatory);
         }
         for w in cased {
             add(w, Owner::InstrumentCased);
@@ -333,8 +344,17 @@ pub(crate) fn gate(text: &str, sentences: &[std::ops::Range<usize>]) -> ParaGate
             }
             Owner::ActivityWeak(i) => sg.activity_weak |= 1 << i,
             Owner::Fold => sg.fold = true,
-            Owner::Instrument => sg.instrument = true,
-            Owner::InstrumentCased => sg.instrument |= exact(),
+            Owner::Instrument => {
+                sg.instrument = true;
+                sg.instrument_type = true;
+            }
+            Owner::InstrumentSignatory => sg.instrument = true,
+            Owner::InstrumentCased => {
+                if exact() {
+                    sg.instrument = true;
+                    sg.instrument_type = true;
+                }
+            }
             Owner::PronounCased => sg.pronoun |= exact(),
             Owner::HeadCased => sg.head |= exact(),
             Owner::NumberWord => sg.number_word = true,
@@ -425,8 +445,9 @@ mod tests {
             "{text:?}"
         );
         let pronoun = Keywords::new(crate::persons::PRONOUN_CUES, false);
-        let (ci, cased) = crate::instruments::gate_words();
-        let (ci, cased) = (Keywords::new(ci, true), Keywords::new(cased, false));
+        let (ci, signatories, cased) = crate::instruments::gate_words();
+        let ci_all: Vec<&String> = ci.iter().chain(signatories).collect();
+        let (ci, cased) = (Keywords::new(ci_all, true), Keywords::new(cased, false));
         for (si, r) in sentences.iter().enumerate() {
             let st = &text[r.clone()];
             assert_eq!(g.pronoun(si).unwrap(), pronoun.is_match(st), "{st:?}");
@@ -441,6 +462,11 @@ mod tests {
             assert_eq!(
                 g.instrument(si).unwrap(),
                 ci.is_match(st) || cased.is_match(st),
+                "{st:?}"
+            );
+            assert_eq!(
+                g.instrument_type(si).unwrap(),
+                crate::instruments::may_have_type(st),
                 "{st:?}"
             );
             let hits =
@@ -470,7 +496,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn gate_agrees_on_random_text(s in "(Bawaslu|pengawasan|pengawaſan|\u{212a}|meminta ASN|surat edaran|membentuk tim|Se|SE|se|TIGA|ratusan|PIL|pemIL|Bupati|bupati|Plt|PLT|Kepala|UU|uu|sk|SK|ujarnya|kata dia| ia | Ia |awas|sanksi|rakor|Senin|kemarin|\\. |! |é| |x|A){0,24}") {
+        fn gate_agrees_on_random_text(s in "(KPU|kpu|BKN|Surat|surat keputusan|Perbup|PERBUP|UU|Bawaslu|pengawasan|pengawaſan|\u{212a}|meminta ASN|surat edaran|membentuk tim|Se|SE|se|TIGA|ratusan|PIL|pemIL|Bupati|bupati|Plt|PLT|Kepala|UU|uu|sk|SK|ujarnya|kata dia| ia | Ia |awas|sanksi|rakor|Senin|kemarin|\\. |! |é| |x|A){0,24}") {
             gate_agrees(&s);
         }
 
