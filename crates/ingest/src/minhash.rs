@@ -8,14 +8,14 @@
 //!
 //! Memory: only heads are stored, each in 145 bytes (128 of b-bit signature, the shingle count,
 //! the id in a shared string with its end offset: 9-byte ids), plus 5 bytes for each of its
-//! band keys that no earlier head showed (see [`BandTable`]; 5.3 to 5.9 with the free slots of
-//! the tables, filled to 0.84 to 0.95). That is 64 keys at most, for an article that shares no
+//! band keys that no earlier head showed (see [`BandTable`]; 5.2 to 6.5 with the free slots of
+//! the tables, filled to 0.77 to 0.96). That is 64 keys at most, for an article that shares no
 //! band with any earlier one; on 1M generated articles (`warta-gen`), whose stories share many
-//! sentences, 11.2 a head, and the clusterer held 166 MB, 166 bytes an article: 105 MB of
-//! heads, 10 of ids, 50 of band tables (100k: 23 MB; with linear-probing band tables filled to
+//! sentences, 11.2 a head, and the clusterer held 169 MB, 169 bytes an article: 105 MB of
+//! heads, 10 of ids, 53 of band tables (100k: 23 MB; with linear-probing band tables filled to
 //! 0.64 to 0.8: 179 MB and 26 MB; before the compact layout, one hash map of band keys and a
 //! vector of heads: 466 MB and 94 MB). Every part grows in pieces (chunks of heads, one band
-//! table at a time, a table by an eighth, the tables at different moments), so growing never
+//! table at a time, a table by a quarter, the tables at different moments), so growing never
 //! holds two copies of the index nor makes a step in its size.
 //!
 //! Copies of one press release on other sites are rewritten: measured on the bundled corpus,
@@ -154,9 +154,9 @@ const CHUNK: usize = 4096;
 /// which fill alike, do not all grow at once).
 const TABLE_START: usize = 64;
 /// Most keys per slot of a band table, as a fraction.
-const MAX_LOAD: (usize, usize) = (19, 20);
+const MAX_LOAD: (usize, usize) = (24, 25);
 /// Share of its buckets that a band table grows by.
-const GROWTH: (usize, usize) = (1, 8);
+const GROWTH: (usize, usize) = (1, 4);
 /// Keys moved to make room for one before the table grows instead.
 const MAX_MOVES: usize = 500;
 
@@ -227,12 +227,19 @@ impl Clusterer {
                 tag,
                 hash,
             };
-            at[b] = table.buckets_of(hash, tag);
+            at[b] = (table.home(hash), 0);
         }
         let mut masks = [(0, 0); BANDS];
         for (b, table) in self.bands.iter().enumerate() {
             let tag = probes[b].tag;
-            masks[b] = (table.matches(at[b].0, tag), table.matches(at[b].1, tag));
+            masks[b].0 = table.matches(at[b].0, tag);
+            // A key is in its second bucket only if its first was full at some time, and a
+            // bucket never loses a key (a move takes a key's place): a first bucket with a
+            // free slot settles the lookup.
+            if table.is_full(at[b].0) {
+                at[b].1 = table.other(at[b].0, tag);
+                masks[b].1 = table.matches(at[b].1, tag);
+            }
         }
         let mut cands = Vec::with_capacity(BANDS);
         for (b, table) in self.bands.iter().enumerate() {
@@ -340,9 +347,10 @@ fn equal_bytes(a: &[u8; HASHES], b: &[u8; HASHES]) -> usize {
 ///
 /// A key is in its first bucket or in its second, which is the first mirrored about a point
 /// that depends on the tag alone (so a key can be moved to its other bucket without reading
-/// its head). A lookup reads two buckets of [`BUCKET`] slots, whatever the load; so the table
-/// can be filled to [`MAX_LOAD`] (linear probing at that load would scan dozens of slots)
-/// and grows by [`GROWTH`] at a time, one band at a time.
+/// its head). A lookup reads at most two buckets of [`BUCKET`] slots, whatever the load (the
+/// second only when the first is full); so the table can be filled to [`MAX_LOAD`] (linear
+/// probing at that load would scan dozens of slots) and grows by [`GROWTH`] at a time, one
+/// band at a time.
 struct BandTable {
     buckets: Vec<Bucket>,
     /// Empty until a head needs more than 24 bits: then the high byte of the head of each slot.
@@ -363,13 +371,35 @@ struct Bucket {
 }
 
 impl Bucket {
-    /// Bit `i` set where slot `i` holds `tag` (for `tag` 0: where slot `i` is free).
+    /// Bit `i` set where slot `i` holds `tag` (for `tag` 0: where slot `i` is free). Four
+    /// tags at a time: a 16-bit lane of `x` is zero exactly where the tag is.
+    #[inline]
     fn matches(&self, tag: u16) -> u32 {
+        const LOW15: u64 = 0x7fff_7fff_7fff_7fff;
+        let spread = u64::from(tag) * 0x0001_0001_0001_0001;
         let mut m = 0;
-        for (i, &t) in self.tags.iter().enumerate() {
-            m |= u32::from(t == tag) << i;
+        for (k, quad) in self.tags.chunks_exact(4).enumerate() {
+            let word = quad
+                .iter()
+                .rev()
+                .fold(0u64, |w, &t| (w << 16) | u64::from(t));
+            let x = word ^ spread;
+            // The high bit of each lane is set where the lane is not zero (no carry crosses
+            // lanes: the low 15 bits plus 0x7fff stay below 0x10000).
+            let zero = !(((x & LOW15) + LOW15) | x) & !LOW15;
+            // The four high bits (15, 31, 47, 63) gathered into bits 45 to 48 by one product:
+            // bit 16a of `zero >> 15` times 2^(15b) lands on bit 16a + 15b, distinct for all a,
+            // b < 4, so no two terms meet and nothing carries.
+            let lanes = ((zero >> 15).wrapping_mul(0x0000_2000_4000_8001) >> 45) & 0xf;
+            m |= (lanes as u32) << (4 * k);
         }
         m
+    }
+
+    /// Slots in use (they come first).
+    #[inline]
+    fn used(&self) -> usize {
+        self.tags.iter().take_while(|&&t| t != 0).count()
     }
 }
 
@@ -416,16 +446,32 @@ impl BandTable {
 
     /// The other bucket of a key of tag `tag` in bucket `bucket`: `bucket` mirrored about a
     /// point that the tag picks (so `other(other(b)) == b`).
+    #[inline]
     fn other(&self, bucket: usize, tag: u16) -> usize {
         let n = self.buckets.len();
         let point = ((u128::from(mix(u64::from(tag) ^ 0x5bd1_e995)) * n as u128) >> 64) as usize;
-        (point + n - bucket % n) % n
+        // `point < n` and `bucket < n`: the sum is below 2n.
+        let x = point + n - bucket.min(n);
+        if x >= n {
+            x - n
+        } else {
+            x
+        }
     }
 
     /// The two buckets of a key.
+    #[cfg(test)]
     fn buckets_of(&self, hash: u64, tag: u16) -> (usize, usize) {
         let first = self.home(hash);
         (first, self.other(first, tag))
+    }
+
+    /// The bucket has no free slot.
+    #[inline]
+    fn is_full(&self, bucket: usize) -> bool {
+        self.buckets
+            .get(bucket)
+            .is_none_or(|b| b.tags[BUCKET - 1] != 0)
     }
 
     /// The slots of `bucket` that hold `tag`, as bits.
@@ -442,6 +488,7 @@ impl BandTable {
         (tag, u32::from_le_bytes([x, y, z, w]))
     }
 
+    #[inline]
     fn set(&mut self, bucket: usize, slot: usize, tag: u16, head: u32) {
         let [x, y, z, w] = head.to_le_bytes();
         if w != 0 && self.high.is_empty() {
@@ -450,8 +497,10 @@ impl BandTable {
         if let Some(b) = self.buckets.get_mut(bucket) {
             b.tags[slot % BUCKET] = tag;
             b.heads[slot % BUCKET] = [x, y, z];
-            if let Some(h) = self.high.get_mut(bucket * BUCKET + slot % BUCKET) {
-                *h = w;
+            if !self.high.is_empty() {
+                if let Some(h) = self.high.get_mut(bucket * BUCKET + slot % BUCKET) {
+                    *h = w;
+                }
             }
         }
     }
@@ -482,18 +531,23 @@ impl BandTable {
     /// The head holding the key of tag `tag` whose band rows (b-bit) are `rows`.
     #[cfg(test)]
     fn probe(&self, tag: u16, rows: &[u8], band: usize, heads: &Heads) -> Option<u32> {
+        // Both buckets, full or not (the lookup of [`Clusterer::candidates`] skips the second
+        // when the first has room; the tests compare the two).
         let at = self.buckets_of(key_hash(tag, rows), tag);
         let masks = (self.matches(at.0, tag), self.matches(at.1, tag));
         self.owner(at, masks, rows, band, heads)
     }
 
     /// Puts the key in a free slot of `bucket`, if it has one.
+    #[inline]
     fn put(&mut self, bucket: usize, tag: u16, head: u32) -> bool {
-        let free = self.matches(bucket, 0);
-        if free == 0 {
+        let Some(slot) = self.buckets.get(bucket).map(Bucket::used) else {
+            return false;
+        };
+        if slot == BUCKET {
             return false;
         }
-        self.set(bucket, free.trailing_zeros() as usize, tag, head);
+        self.set(bucket, slot, tag, head);
         self.len += 1;
         true
     }
@@ -502,11 +556,11 @@ impl BandTable {
     /// place of a key of that bucket, which moves to its own other bucket, and so on for at most
     /// [`MAX_MOVES`] moves. On failure, the key left without a slot.
     fn try_insert(&mut self, hash: u64, tag: u16, head: u32) -> Result<(), (u16, u32)> {
-        let (first, second) = self.buckets_of(hash, tag);
+        let first = self.home(hash);
         if self.put(first, tag, head) {
             return Ok(());
         }
-        let (mut bucket, mut tag, mut head) = (second, tag, head);
+        let (mut bucket, mut tag, mut head) = (self.other(first, tag), tag, head);
         for _ in 0..MAX_MOVES {
             if self.put(bucket, tag, head) {
                 return Ok(());
@@ -550,12 +604,17 @@ impl BandTable {
         // First every key's hash (the band rows of its head: reads that do not wait for each
         // other), then the moves.
         let mut keys: Vec<(u64, u16, u32)> = Vec::with_capacity(self.len);
-        for bucket in 0..self.buckets.len() {
-            let mut used = !self.matches(bucket, 0) & ((1 << BUCKET) - 1);
-            while used != 0 {
-                let slot = used.trailing_zeros() as usize;
-                used &= used - 1;
-                let (tag, head) = self.entry(bucket, slot);
+        for (i, b) in self.buckets.iter().enumerate() {
+            for (slot, (&tag, &[x, y, z])) in b.tags.iter().zip(&b.heads).enumerate() {
+                if tag == 0 {
+                    break;
+                }
+                let w = if self.high.is_empty() {
+                    0
+                } else {
+                    self.high.get(i * BUCKET + slot).copied().unwrap_or(0)
+                };
+                let head = u32::from_le_bytes([x, y, z, w]);
                 if let Some(rows) = heads.band_rows(head, band) {
                     keys.push((key_hash(tag, rows), tag, head));
                 }
@@ -1062,9 +1121,9 @@ mod tests {
         }
         assert_eq!(t.len, n as usize);
         assert!(t.moves > 0);
-        // Loaded past 0.8: a table of 5-byte slots holds a key in at most 6.25 bytes.
+        // Loaded past 0.75: a table of 5-byte slots holds a key in at most 6.7 bytes.
         assert!(
-            t.len * 5 > t.capacity() * 4,
+            t.len * 4 > t.capacity() * 3,
             "{} in {}",
             t.len,
             t.capacity()
@@ -1152,9 +1211,9 @@ mod tests {
         assert!((n * BANDS - 20..=n * BANDS).contains(&keys), "{keys} keys");
         let per_head = c.heap_bytes() as f64 / n as f64;
         // 128 + 4 bytes of signature and count, 9 + 4 of id, 64 keys of 5 bytes at a load
-        // of 0.84 to 0.95, and at most one partly used chunk.
+        // of 0.77 to 0.96, and at most one partly used chunk.
         assert!(
-            per_head < 145.0 + 64.0 * 5.0 / 0.84 + 30.0,
+            per_head < 145.0 + 64.0 * 5.0 / 0.76 + 30.0,
             "{per_head} bytes a head"
         );
         assert!(per_head > 145.0 + 64.0 * 5.0, "{per_head} bytes a head");
