@@ -16,7 +16,7 @@
 //! (`dilaporkan`, `melanggar` ...); then the noun's default role (`peserta` is participants),
 //! else other.
 
-use std::collections::HashMap;
+use crate::text::HashMap;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -95,7 +95,7 @@ fn compiled() -> &'static Compiled {
     C.get_or_init(|| {
         let rules: CountRules =
             serde_json::from_str(RULES_JSON).expect("rules/counts.json is valid");
-        let mut forms = HashMap::new();
+        let mut forms = HashMap::default();
         for (i, n) in rules.nouns.iter().enumerate() {
             for f in &n.forms {
                 forms.insert(f.to_lowercase(), i);
@@ -107,7 +107,7 @@ fn compiled() -> &'static Compiled {
             r"(?i-u)^\s+(?:(?P<cls>{classifiers}){B}\s+)?(?P<noun>{nouns}){B}"
         )))
         .expect("noun regex compiles");
-        let mut cue_roles = HashMap::new();
+        let mut cue_roles = HashMap::default();
         for r in &rules.roles {
             for c in &r.cues {
                 cue_roles.insert(c.to_lowercase(), r.role);

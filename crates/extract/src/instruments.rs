@@ -31,7 +31,7 @@
 //! `UU Nomor 5 Tahun 2014 tentang ASN`) or the same issuer; a bare type repeat refers to the last
 //! instrument of that type.
 
-use std::collections::HashMap;
+use crate::text::HashMap;
 use std::sync::OnceLock;
 
 use regex::Regex;

@@ -8,7 +8,7 @@
 //!
 //! Word lists live in `rules/numbers.json`.
 
-use std::collections::HashMap;
+use crate::text::HashMap;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -78,7 +78,7 @@ struct Compiled {
     rules: NumberRules,
     /// Every word a number can end with, lower case: units, `se-` words, `belas`, scale words
     /// and the last word of each vague quantity (see [`end_words`]).
-    end_words: std::collections::HashSet<String>,
+    end_words: crate::text::HashSet<String>,
     re: Regex,
     /// Any number word: texts with neither a digit nor one of these have no number.
     words: Prefilter,

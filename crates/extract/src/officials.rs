@@ -6,7 +6,7 @@
 //! names in one sentence, `Name, sebagai Title` (a second role), honorifics before and degrees
 //! after the name (`Ir H Achmad Sofyan MM`, `Budi Santosa, M.App, Sc`).
 
-use std::collections::HashSet;
+use crate::text::HashSet;
 use std::ops::Range;
 use std::sync::OnceLock;
 

@@ -6,7 +6,7 @@
 //! is the article's dateline place; *other* otherwise (a meeting place `di Bali`, a city where a
 //! quote was given). The cue words are data: `rules/region_cues.txt`.
 
-use std::collections::HashSet;
+use crate::text::HashSet;
 use std::sync::OnceLock;
 
 use warta_core::{RegionLevel, RegionRole};

@@ -9,7 +9,7 @@
 //! `unicode-segmentation` is used where it costs nothing measurable: an initial is one
 //! extended grapheme cluster, so a decomposed `É.` (E + combining acute) is an initial too.
 
-use std::collections::HashSet;
+use crate::text::HashSet;
 use std::ops::Range;
 use std::sync::OnceLock;
 

@@ -1,6 +1,55 @@
 //! Small byte-offset helpers over UTF-8 text shared by the rule modules. Every function is total:
 //! positions past the end or off a character boundary are handled, never sliced.
 
+/// A fast hasher for the rule tables (words and short phrases from the rule files): the
+/// standard SipHash costs more than the table lookup itself on such keys. The tables are
+/// fixed and only looked up, so no key choice can flood them.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct WordHasher(u64);
+
+impl WordHasher {
+    const K: u64 = 0xf135_7aea_2e62_a9c5;
+    #[inline]
+    fn add(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(26) ^ x).wrapping_mul(Self::K);
+    }
+}
+
+impl std::hash::Hasher for WordHasher {
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(c);
+            self.add(u64::from_le_bytes(b));
+        }
+        let rest = chunks.remainder();
+        let mut b = [0u8; 8];
+        b[..rest.len()].copy_from_slice(rest);
+        self.add(u64::from_le_bytes(b) ^ ((rest.len() as u64) << 59));
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+}
+
+/// A map keyed by rule words, hashed with [`WordHasher`].
+pub(crate) type HashMap<K, V> =
+    std::collections::HashMap<K, V, std::hash::BuildHasherDefault<WordHasher>>;
+/// A set of rule words, hashed with [`WordHasher`].
+pub(crate) type HashSet<K> =
+    std::collections::HashSet<K, std::hash::BuildHasherDefault<WordHasher>>;
+
 /// True for characters that continue a word (letters, digits, apostrophes, inner hyphens).
 pub(crate) fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '\'' | '’')
