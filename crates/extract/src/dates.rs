@@ -610,24 +610,8 @@ fn find_dates_with(
                 _ => None,
             }
         } else if g.get(&caps, "b_d").is_some() {
-            let (d, mo) = (num::<u8>(&caps, g, "b_d"), num::<u8>(&caps, g, "b_m"));
-            let wd = wd_of("b_wd");
-            match (d, mo, g.get(&caps, "b_y")) {
-                (Some(d), Some(mo), Some(y)) => {
-                    let ys = y.as_str();
-                    let y: Option<i32> =
-                        ys.parse()
-                            .ok()
-                            .map(|y: i32| if ys.len() == 2 { 2000 + y } else { y });
-                    y.filter(|&y| year_ok(r, y))
-                        .and_then(|y| explicit(y, mo, d, wd))
-                        .map(|v| (v, "date.weekday_dmy_paren"))
-                }
-                (Some(d), Some(mo), None) => {
-                    infer_dm(r, ctx, mo, d, wd).map(|v| (v, "date.weekday_dm_paren"))
-                }
-                _ => None,
-            }
+            let s = |name: &str| g.get(&caps, name).map(|m| m.as_str());
+            weekday_paren_hit(r, ctx, s("b_wd"), s("b_d"), s("b_m"), s("b_y"))
         } else if g.get(&caps, "n_d").is_some() {
             if numeric_guard_fails(c, text, start, end, g.get(&caps, "n_wd").is_none()) {
                 None
@@ -659,40 +643,11 @@ fn find_dates_with(
                 }
             }
         } else if g.get(&caps, "d_m").is_some() {
-            let mo = g
-                .get(&caps, "d_m")
-                .and_then(|g| lookup_month(r, g.as_str()));
-            let d = num::<u8>(&caps, g, "d_d");
-            let before_ok = g.get(&caps, "d_wd").is_some()
-                || !start
-                    .checked_sub(1)
-                    .and_then(|i| byte_at(text, i))
-                    .is_some_and(|b| b == b'.' || b == b',' || b == b'/' || b == b'-');
-            match (mo, d, g.get(&caps, "d_y")) {
-                _ if !before_ok => None,
-                (Some(mo), Some(d), Some(y)) => y
-                    .as_str()
-                    .parse::<i32>()
-                    .ok()
-                    .filter(|&y| year_ok(r, y))
-                    .and_then(|y| explicit(y, mo, d, wd_of("d_wd")))
-                    .map(|v| (v, "date.d_month_y")),
-                (Some(mo), Some(d), None) => {
-                    infer_dm(r, ctx, mo, d, wd_of("d_wd")).map(|v| (v, "date.d_month"))
-                }
-                _ => None,
-            }
+            let s = |name: &str| g.get(&caps, name).map(|m| m.as_str());
+            day_month_hit(r, ctx, text, start, s("d_wd"), s("d_d"), s("d_m"), s("d_y"))
         } else if g.get(&caps, "e_m").is_some() {
-            let mo = g
-                .get(&caps, "e_m")
-                .and_then(|g| lookup_month(r, g.as_str()));
-            match (mo, num::<i32>(&caps, g, "e_y")) {
-                (Some(mo), Some(y)) if year_ok(r, y) => Some((
-                    make(PartialDate::month(y, mo), DateAnchor::Explicit, false),
-                    "date.month_y",
-                )),
-                _ => None,
-            }
+            let s = |name: &str| g.get(&caps, name).map(|m| m.as_str());
+            month_year_hit(r, s("e_m"), s("e_y"))
         } else if g.get(&caps, "f_m").is_some() {
             let mo = g
                 .get(&caps, "f_m")
@@ -757,6 +712,18 @@ enum Simple {
     /// `(?P<i_wd>...)\b(?:\s+(?:...)\b)?`: the weekday is the match up to its first
     /// whitespace (no weekday name holds any).
     Weekday,
+    /// `Kamis (7/11/2024)`: the weekday up to the first whitespace, `,` or `(`, then the
+    /// match's digit runs are day, month and year (no weekday or time of day holds a digit).
+    WeekdayParen,
+    /// `Senin, 14 Februari 2024`, `tanggal 14 Feb`: a weekday unless the match starts with a
+    /// digit or a `t` (`tanggal`, `tgl`, `tertanggal`; no weekday starts with one), up to
+    /// `,` or whitespace; the first digit run is the day, the word after it and its
+    /// whitespace the month (month names are ASCII letters), a second digit run the year.
+    DayMonth,
+    /// `bulan Mei 2023`, `Mei 2023`: the month is the word after a leading `bulan` and its
+    /// whitespace (no month name starts `bulan` or is a prefix of it), the year the last
+    /// four bytes.
+    MonthYear,
 }
 
 /// The kind of an alternative from the names of its groups (`None`: captured).
@@ -766,6 +733,13 @@ fn simple_kind(names: &[&str], rules: &DateRules) -> Option<Simple> {
         ["g_pre", "g_y"] => Some(Simple::YearAfterPrefix),
         ["g_y3"] => Some(Simple::YearAfterPreposition),
         ["g_y2"] => Some(Simple::YearBeforeSuffix),
+        ["b_wd", "b_d", "b_m", "b_y"] if weekdays_plain(rules, &[',', '(']) => {
+            Some(Simple::WeekdayParen)
+        }
+        ["d_wd", "d_d", "d_m", "d_y"] if weekdays_plain(rules, &[',']) && months_plain(rules) => {
+            Some(Simple::DayMonth)
+        }
+        ["e_m", "e_y"] if months_plain(rules) => Some(Simple::MonthYear),
         ["i_wd"]
             if rules
                 .weekdays
@@ -775,6 +749,142 @@ fn simple_kind(names: &[&str], rules: &DateRules) -> Option<Simple> {
         {
             Some(Simple::Weekday)
         }
+        _ => None,
+    }
+}
+
+/// No weekday name holds whitespace, a digit or one of `stops`, nor starts with `t`.
+fn weekdays_plain(rules: &DateRules, stops: &[char]) -> bool {
+    rules.weekdays.iter().flat_map(|w| &w.names).all(|n| {
+        !n.contains(|ch: char| ch.is_whitespace() || ch.is_ascii_digit() || stops.contains(&ch))
+            && !n.starts_with(['t', 'T'])
+    })
+}
+
+/// Every month name is ASCII letters, none starts with `bulan` nor is a prefix of it.
+fn months_plain(rules: &DateRules) -> bool {
+    rules
+        .months
+        .iter()
+        .flat_map(|m| m.full.iter().chain(&m.short))
+        .all(|n| {
+            !n.is_empty()
+                && n.bytes().all(|b| b.is_ascii_alphabetic())
+                && !n.to_ascii_lowercase().starts_with("bulan")
+                && !"bulan".starts_with(n.to_ascii_lowercase().as_str())
+        })
+}
+
+/// The maximal runs of ASCII digits in `s`, as ranges.
+fn digit_runs(s: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let b = s.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() && !b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i >= b.len() {
+            return None;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        Some((start, i))
+    })
+}
+
+/// The end of the run of ASCII word characters (`[0-9A-Za-z_]`) at `from` in `s`.
+fn word_run_end(s: &str, from: usize) -> usize {
+    let b = s.as_bytes();
+    let mut i = from;
+    while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+        i += 1;
+    }
+    i
+}
+
+/// The position after the whitespace at `from` in `s`.
+fn skip_white(s: &str, from: usize) -> usize {
+    let Some(rest) = s.get(from..) else {
+        return from;
+    };
+    from + (rest.len() - rest.trim_start().len())
+}
+
+/// `Kamis (7/11/2024)`, `Selasa (6/2)`, from the groups' texts.
+fn weekday_paren_hit(
+    r: &DateRules,
+    ctx: &DateContext,
+    wd: Option<&str>,
+    d: Option<&str>,
+    m: Option<&str>,
+    y: Option<&str>,
+) -> Option<(DateValue, &'static str)> {
+    let (d, mo) = (d?.parse::<u8>().ok(), m.and_then(|m| m.parse::<u8>().ok()));
+    let wd = wd.and_then(|w| lookup_weekday(r, w));
+    match (d, mo, y) {
+        (Some(d), Some(mo), Some(ys)) => {
+            let y: Option<i32> = ys
+                .parse()
+                .ok()
+                .map(|y: i32| if ys.len() == 2 { 2000 + y } else { y });
+            y.filter(|&y| year_ok(r, y))
+                .and_then(|y| explicit(y, mo, d, wd))
+                .map(|v| (v, "date.weekday_dmy_paren"))
+        }
+        (Some(d), Some(mo), None) => {
+            infer_dm(r, ctx, mo, d, wd).map(|v| (v, "date.weekday_dm_paren"))
+        }
+        _ => None,
+    }
+}
+
+/// `14 Februari 2024`, `Senin, 14 Feb`, from the groups' texts; `start` is the match's.
+#[allow(clippy::too_many_arguments)]
+fn day_month_hit(
+    r: &DateRules,
+    ctx: &DateContext,
+    text: &str,
+    start: usize,
+    wd: Option<&str>,
+    d: Option<&str>,
+    m: Option<&str>,
+    y: Option<&str>,
+) -> Option<(DateValue, &'static str)> {
+    let mo = m.and_then(|m| lookup_month(r, m));
+    let d = d.and_then(|d| d.parse::<u8>().ok());
+    let before_ok = wd.is_some()
+        || !start
+            .checked_sub(1)
+            .and_then(|i| byte_at(text, i))
+            .is_some_and(|b| b == b'.' || b == b',' || b == b'/' || b == b'-');
+    let wd_of = || wd.and_then(|w| lookup_weekday(r, w));
+    match (mo, d, y) {
+        _ if !before_ok => None,
+        (Some(mo), Some(d), Some(y)) => y
+            .parse::<i32>()
+            .ok()
+            .filter(|&y| year_ok(r, y))
+            .and_then(|y| explicit(y, mo, d, wd_of()))
+            .map(|v| (v, "date.d_month_y")),
+        (Some(mo), Some(d), None) => infer_dm(r, ctx, mo, d, wd_of()).map(|v| (v, "date.d_month")),
+        _ => None,
+    }
+}
+
+/// `Mei 2023`, from the groups' texts.
+fn month_year_hit(
+    r: &DateRules,
+    m: Option<&str>,
+    y: Option<&str>,
+) -> Option<(DateValue, &'static str)> {
+    let mo = m.and_then(|m| lookup_month(r, m));
+    match (mo, y.and_then(|y| y.parse::<i32>().ok())) {
+        (Some(mo), Some(y)) if year_ok(r, y) => Some((
+            make(PartialDate::month(y, mo), DateAnchor::Explicit, false),
+            "date.month_y",
+        )),
         _ => None,
     }
 }
@@ -801,6 +911,50 @@ fn simple_hit(
             year_hit(c, text, base, *start, text.get(*start..end)?)
         }
         Simple::YearBeforeSuffix => year_hit(c, text, base, base, text.get(base..base + 4)?),
+        Simple::WeekdayParen => {
+            let k = matched
+                .find(|ch: char| ch.is_whitespace() || ch == ',' || ch == '(')
+                .unwrap_or(matched.len());
+            let mut runs = digit_runs(matched).map(|(a, b)| matched.get(a..b));
+            let (d, m, y) = (runs.next()?, runs.next()?, runs.next().flatten());
+            weekday_paren_hit(&c.rules, ctx, matched.get(..k), d, m, y)
+        }
+        Simple::DayMonth => {
+            let first = matched.bytes().next()?;
+            let wd = if first.is_ascii_digit() || first == b't' || first == b'T' {
+                None
+            } else {
+                let k = matched
+                    .find(|ch: char| ch.is_whitespace() || ch == ',')
+                    .unwrap_or(matched.len());
+                matched.get(..k)
+            };
+            let mut runs = digit_runs(matched);
+            let (ds, de) = runs.next()?;
+            let ms = skip_white(matched, de);
+            let me = word_run_end(matched, ms);
+            let y = runs.next().and_then(|(a, b)| matched.get(a..b));
+            day_month_hit(
+                &c.rules,
+                ctx,
+                text,
+                base,
+                wd,
+                matched.get(ds..de),
+                matched.get(ms..me),
+                y,
+            )
+        }
+        Simple::MonthYear => {
+            let lead = matched.get(..5).filter(|w| w.eq_ignore_ascii_case("bulan"));
+            let ms = match lead {
+                Some(_) if matched[5..].starts_with(char::is_whitespace) => skip_white(matched, 5),
+                _ => 0,
+            };
+            let me = word_run_end(matched, ms);
+            let y = matched.get(matched.len().checked_sub(4)?..);
+            month_year_hit(&c.rules, matched.get(ms..me), y)
+        }
         Simple::Weekday => {
             let k = matched
                 .char_indices()
@@ -969,6 +1123,9 @@ mod tests {
         assert_eq!(
             kinds,
             [
+                Simple::WeekdayParen,
+                Simple::DayMonth,
+                Simple::MonthYear,
                 Simple::Relative,
                 Simple::YearAfterPrefix,
                 Simple::YearAfterPreposition,
@@ -994,7 +1151,7 @@ mod tests {
         /// captures give.
         #[test]
         fn simple_alternatives_are_the_captured_ones(
-            s in "(pada 2024|sejak  2019|Tahun2020|tahun 1999|2023 lalu|2024 mendatang|Jumat pagi|minggu malam|Kamis|kamis|Jum'at|jum’at|Minggu|minggu|Rabu malam|Senin\u{a0}pagi|\\(|\\)|/|-|[0-9]{1,4}|2024|1999|Februari|Des|tahun|Tahun|th\\.|thn|pada|sejak|lalu|silam|mendatang|kemarin|pekan lalu|bulan depan|bulan|Nomor 5|No\\.|\\.| |,|é){0,14}",
+            s in "(Kamis \\(7/11/2024\\)|Selasa \\( 6 - 2 \\)|Jumat pagi, \\(1/3/24\\)|Rabu\\(12/12/2023/BKD\\)|Senin, 14 Februari 2024|Minggu,\u{a0}7 Juli|tanggal 5 Mei|tgl\\. 3 Des\\. 2023|Tertanggal 31 Februari 2020|14 Feb\\.|5 Mei|bulan Mei 2023|Bulan\u{a0}Agustus 2019|Mei 2023|Sept\\. 2024|pada 2024|sejak  2019|Tahun2020|tahun 1999|2023 lalu|2024 mendatang|Jumat pagi|minggu malam|Kamis|kamis|Jum'at|jum’at|Minggu|minggu|Rabu malam|Senin\u{a0}pagi|\\(|\\)|/|-|[0-9]{1,4}|2024|1999|Februari|Des|tahun|Tahun|th\\.|thn|pada|sejak|lalu|silam|mendatang|kemarin|pekan lalu|bulan depan|bulan|Nomor 5|No\\.|\\.| |,|é){0,14}",
             published in proptest::option::of((2015i32..2030, 0u8..=12, 0u8..=28)),
             article_year in proptest::option::of(2015i32..2030),
         ) {
