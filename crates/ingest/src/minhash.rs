@@ -626,10 +626,23 @@ impl BandTable {
             n += n / GROWTH.1 * GROWTH.0 + 1;
             let mut bigger = BandTable::new(n);
             bigger.moves = self.moves;
-            if keys
-                .iter()
-                .all(|&(hash, tag, head)| bigger.try_insert(hash, tag, head).is_ok())
-            {
+            let placed = keys.iter().all(|&(hash, tag, head)| {
+                // The first step of `try_insert` written out for the common case (a first
+                // bucket with room, a head of 24 bits): the same slot, without the calls.
+                let [x, y, z, w] = head.to_le_bytes();
+                let first = bigger.home(hash);
+                if let Some(b) = bigger.buckets.get_mut(first) {
+                    let used = b.used();
+                    if w == 0 && used < BUCKET {
+                        b.tags[used] = tag;
+                        b.heads[used] = [x, y, z];
+                        bigger.len += 1;
+                        return true;
+                    }
+                }
+                bigger.try_insert(hash, tag, head).is_ok()
+            });
+            if placed {
                 *self = bigger;
                 return;
             }
