@@ -207,17 +207,10 @@ pub(crate) fn find_cycles_gated(text: &str, words: Option<bool>) -> Vec<CycleHit
             .chars()
             .next()
             .is_some_and(|ch| ch.is_whitespace() || matches!(ch, 't' | 'T' | '1' | '2'));
-        // The tail pattern matches the empty string exactly when it finds neither a year
-        // nor `serentak` (every other part of it comes before the year): then its groups
-        // are not needed, and the search for the match alone is much cheaper.
-        let may_tail = may_tail && c.tail.find(tail).is_some_and(|m| !m.is_empty());
-        if let Some(t) = may_tail.then(|| c.tail.captures(tail)).flatten() {
-            if let Some(y) = t.name("y") {
-                year = y.as_str().parse().ok();
-                end = m.end + y.end();
-            } else if let Some(s) = t.name("ser") {
-                end = m.end + s.end();
-            }
+        if may_tail {
+            let (y, len) = tail_parts(c, tail);
+            year = y;
+            end = m.end + len;
         }
         pos = pos.max(end);
         out.push(CycleHit {
@@ -241,6 +234,25 @@ pub(crate) fn find_cycles_gated(text: &str, words: Option<bool>) -> Vec<CycleHit
         }
     }
     out
+}
+
+/// The year a cycle's tail gives and the tail's length, from the match of the tail pattern
+/// alone. The match is empty when the tail has neither `serentak` nor a year; else it ends
+/// with the year group (`(?P<y>(?:19|20)[0-9]{2})\b`, the last part of the pattern) when
+/// there is one, or it is `serentak` alone (which ends in a letter): the groups are known
+/// without capturing them.
+fn tail_parts(c: &Compiled, tail: &str) -> (Option<i32>, usize) {
+    let Some(e) = c.tail.find(tail).map(|t| t.end()).filter(|&e| e > 0) else {
+        return (None, 0);
+    };
+    let year = if tail.as_bytes()[..e].last().is_some_and(u8::is_ascii_digit) {
+        e.checked_sub(4)
+            .and_then(|s| tail.get(s..e))
+            .and_then(|y| y.parse().ok())
+    } else {
+        None
+    };
+    (year, e)
 }
 
 /// The cycle(s) an article dated `date` most plausibly concerns (the next election on or after
@@ -382,14 +394,15 @@ mod tests {
             }
         }
 
-        /// An empty tail match has no year and no `serentak`, so its groups are not needed.
+        /// The tail's year and length from its match are those its groups give.
         #[test]
-        fn empty_tail_has_no_groups(s in "(serentak|Serentak|tahun|thn|th\\.|Th|Kaltim|Kutai Barat|2024|1999|19|é|\u{a0}| |,|x|\\.){0,6}") {
-            let found = compiled().tail.find(&s);
-            let caps = compiled().tail.captures(&s);
-            if found.is_none_or(|m| m.is_empty()) {
-                prop_assert!(caps.is_none_or(|t| t.name("y").is_none() && t.name("ser").is_none()));
-            }
+        fn tail_parts_are_the_captured_ones(s in "(serentak|Serentak|SERENTAK|tahun|thn|th\\.|Th|Kaltim|Kutai Barat|2024|1999|19|20|2019x|é|\u{a0}| |,|x|\\.){0,6}") {
+            let t = compiled().tail.captures(&s);
+            let want = match t.as_ref().and_then(|t| t.name("y")) {
+                Some(y) => (y.as_str().parse().ok(), y.end()),
+                None => (None, t.as_ref().and_then(|t| t.name("ser")).map_or(0, |m| m.end())),
+            };
+            prop_assert_eq!(tail_parts(compiled(), &s), want);
         }
 
         #[test]
