@@ -97,7 +97,10 @@ pub fn extract(article: &Article) -> ArticleFacts {
             }
         })
         .collect();
-    let mut mentions: Vec<Mention> = Vec::new();
+    // Room for about one mention per 48 bytes of text (the corpus has one per 64): a mention
+    // is a large value, and each doubling of the vector copies all of them.
+    let text_len: usize = paras.iter().map(|p| p.text.len()).sum();
+    let mut mentions: Vec<Mention> = Vec::with_capacity(text_len / 48 + 8);
 
     // Provinces named unambiguously: they settle ambiguous names elsewhere.
     let mut provinces: Vec<&str> = Vec::new();
