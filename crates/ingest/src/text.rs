@@ -503,14 +503,54 @@ pub(crate) fn word_count(text: &str) -> usize {
         return text.split_whitespace().count();
     }
     // ASCII: count the bytes that start a word (what `split_whitespace` splits on: space, tab,
-    // line feed, vertical tab, form feed, carriage return).
-    let space = |b: u8| matches!(b, b' ' | b'\t'..=b'\r');
+    // line feed, vertical tab, form feed, carriage return), 64 bytes a round: one bit per byte
+    // for whitespace, then a word starts where a bit is clear and the one before is set.
     let bytes = text.as_bytes();
-    let starts = bytes
-        .windows(2)
-        .filter(|w| space(w[0]) && !space(w[1]))
-        .count();
-    starts + usize::from(bytes.first().is_some_and(|&b| !space(b)))
+    let mut starts = 0;
+    // The byte before the block is whitespace (the text's start counts as such).
+    let mut after_space = 1u64;
+    for block in bytes.chunks(64) {
+        let space = ascii_space_mask(block);
+        let len = block.len();
+        let in_block = u64::MAX.checked_shr(64 - len as u32).unwrap_or(0);
+        starts += (!space & in_block & ((space << 1) | after_space)).count_ones() as usize;
+        after_space = (space >> (len - 1)) & 1;
+    }
+    starts
+}
+
+/// Bit `i` set where `block[i]` (at most 64 ASCII bytes) is whitespace: space, tab, line
+/// feed, vertical tab, form feed, carriage return.
+fn ascii_space_mask(block: &[u8]) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each byte set where the byte is in `lo..=hi`: with bytes below 0x80 no
+    // sum carries out of its byte.
+    let within = |v: u64, lo: u64, hi: u64| {
+        let at_least = v.wrapping_add((0x80 - lo) * ONES);
+        let above = v.wrapping_add((0x7f - hi) * ONES);
+        at_least & !above & HIGH
+    };
+    // The eight high bits gathered, byte i's into bit i.
+    let bits = |w: u64| {
+        let m = within(w, 0x09, 0x0d) | within(w, 0x20, 0x20);
+        ((m >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+    };
+    let mut mask = 0;
+    let mut chunks = block.chunks_exact(8);
+    for (k, chunk) in (&mut chunks).enumerate() {
+        mask |= bits(u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]))) << (8 * k);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        // Zero bytes past the end are not whitespace.
+        let word = rest
+            .iter()
+            .rev()
+            .fold(0u64, |w, &b| (w << 8) | u64::from(b));
+        mask |= bits(word) << (8 * (block.len() / 8));
+    }
+    mask
 }
 
 /// True when the text ends like a sentence (`.`, `!`, `?`, or a closing quote after one).
@@ -552,6 +592,46 @@ pub(crate) fn prefix_chars(s: &str, n: usize) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_count_of_long_ascii_texts_counts_as_split_whitespace_does() {
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        // Every ASCII byte, runs of whitespace of all kinds crossing the 64-byte blocks.
+        for round in 0..3000 {
+            let len = (next() % 300) as usize;
+            let space_share = next() % 100;
+            let text: String = (0..len)
+                .map(|_| {
+                    if next() % 100 < space_share {
+                        char::from(b" \t\n\x0b\x0c\r"[(next() % 6) as usize])
+                    } else {
+                        char::from((next() % 0x80) as u8)
+                    }
+                })
+                .collect();
+            assert_eq!(
+                word_count(&text),
+                text.split_whitespace().count(),
+                "round {round}: {text:?}"
+            );
+        }
+        for byte in 0u8..0x80 {
+            let text = String::from(char::from(byte)).repeat(70);
+            assert_eq!(
+                word_count(&text),
+                text.split_whitespace().count(),
+                "{byte:#x}"
+            );
+        }
+        assert_eq!(word_count(""), 0);
+        assert_eq!(word_count(&"ab ".repeat(40)), 40);
+    }
 
     #[test]
     fn repairs_nbsp_mojibake_and_entities() {
