@@ -681,7 +681,14 @@ pub(crate) fn find_instruments_passed(sentence: &str, types: bool) -> Vec<Instru
 }
 
 fn attach_issue_dates(c: &Compiled, s: &str, hits: &mut [InstrumentHit]) {
-    let has_verb = c.issue_verbs.is_match(s);
+    // Only explicit dates finer than a year count, and every such date is written with
+    // digits (without a context the relative and partial forms give none): without a digit
+    // the date search has nothing to give.
+    if !crate::numbers::has_ascii_digit(s) {
+        return;
+    }
+    let has_verb = std::cell::OnceCell::new();
+    let has_verb = || *has_verb.get_or_init(|| c.issue_verbs.is_match(s));
     for d in find_dates(s, &DateContext::default()) {
         if d.value.anchor != DateAnchor::Explicit || d.value.precision == Precision::Year {
             continue;
@@ -708,7 +715,7 @@ fn attach_issue_dates(c: &Compiled, s: &str, hits: &mut [InstrumentHit]) {
             .min();
         let Some((gap, i)) = nearest else { continue };
         let right_after = d.start >= hits[i].end && gap <= 30;
-        if cued && (has_verb || right_after) && hits[i].value.issued.is_none() {
+        if cued && (right_after || has_verb()) && hits[i].value.issued.is_none() {
             hits[i].value.issued = Some(PartialDate { ..d.value.date });
         }
     }
@@ -790,6 +797,17 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Without a digit no date an instrument can take is found (the issue-date search is
+        /// then skipped).
+        #[test]
+        fn no_issue_date_without_a_digit(s in "(Kamis|Senin, |Februari|Des\\.|bulan Mei|tanggal|tgl\\.|kemarin|pekan lalu|tahun lalu|pada|\\(|\\)|/|-|é| |, |x){0,12}") {
+            for d in find_dates(&s, &DateContext::default()) {
+                proptest::prop_assert!(
+                    d.value.anchor != DateAnchor::Explicit || d.value.precision == Precision::Year
+                );
+            }
+        }
+
         /// Without a type word the types search finds nothing: skipping it changes nothing.
         #[test]
         fn no_type_without_a_type_word(s in "(UU|uu|Uu|SK|sk|SE|se|Perbup|PERBUP|perbup|KPU|BKN|Bawaslu|Mendagri|Nomor 5|No. 12/2020|tahun 2024|surat|Surat Edaran|keputusan|peraturan bupati|undang-undang|instruksi|Inpres|tentang|Netralitas ASN|\\(|\\)|é| |, ){0,12}") {
