@@ -2,6 +2,7 @@
 
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use polars::io::csv::write::BatchedWriter as CsvBatched;
@@ -13,8 +14,9 @@ use crate::sql::{aggregates_read, run_aggregates, Partition, PROVINCE_CYCLE_SUMM
 use crate::tables::{article_rows, Buffer, FACT_TABLES};
 use crate::{io_err, AnalyticsError, RunTables, TableInfo};
 
-/// Rows a table buffers before they are written as one chunk (a Parquet row group and a
-/// block of CSV lines), unless [`TableSink::with_chunk_rows`] sets another bound.
+/// Rows a table buffers before they are written as one chunk (a row group of the table's
+/// current Parquet part and a block of CSV lines), unless [`TableSink::with_chunk_rows`] sets
+/// another bound.
 pub const DEFAULT_CHUNK_ROWS: usize = 16_384;
 
 /// Rows of the largest fact table the aggregates read at once, unless
@@ -23,15 +25,22 @@ pub const DEFAULT_CHUNK_ROWS: usize = 16_384;
 /// The sink cuts the run into partitions of whole articles at this many rows; [`TableSink::finish`]
 /// runs each aggregate over one partition at a time (reading only the columns it needs),
 /// spills the partial results by bucket, and merges and writes one bucket at a time, so its
-/// memory is one partition's working set plus one bucket, however large the corpus. Below about this many rows
-/// the working set no longer shrinks (polars' own buffers dominate), while each partition adds
-/// a fixed cost of planning and reading Parquet footers.
+/// memory is one partition's working set plus one bucket, however large the corpus. Below
+/// about this many rows the working set no longer shrinks (polars' own buffers dominate), while
+/// each partition adds a fixed cost of planning and reading Parquet footers. Each partition's
+/// rows of a table are also one Parquet part, and one row group of the joined file.
 pub const DEFAULT_PARTITION_ROWS: usize = 100_000;
 
 struct TableWriter {
     buffer: Buffer,
+    schema: Schema,
     written: usize,
-    parquet: ParquetBatched<File>,
+    /// The Parquet part being written, opened by the first chunk after a cut.
+    part: Option<ParquetBatched<File>>,
+    /// Every part opened so far, in row order; [`TableSink::finish`] joins them into one file.
+    parts: Vec<PathBuf>,
+    /// Where parts go.
+    parts_dir: PathBuf,
     csv: CsvBatched<File>,
     /// Whether the aggregates read this table, so that its rows count towards a partition.
     aggregated: bool,
@@ -48,19 +57,75 @@ impl TableWriter {
             return Ok(());
         }
         let df = self.buffer.take_frame()?;
-        self.parquet.write_batch(&df)?;
+        let part = match self.part.as_mut() {
+            Some(part) => part,
+            None => {
+                let name = self.buffer.def.name;
+                let path = self
+                    .parts_dir
+                    .join(format!("{name}-{}.parquet", self.parts.len()));
+                let file = File::create(&path).map_err(|e| PolarsError::IO {
+                    error: Arc::new(e),
+                    msg: Some(format!("cannot create {}", path.display()).into()),
+                })?;
+                self.parts.push(path);
+                // Chunks are encoded on the pushing thread: a 16k-row chunk gains little from
+                // polars' thread pool, and buffers allocated on one thread and freed on another
+                // kept ~60 MB more resident while rows streamed. Parts are read back once,
+                // by the join: they are not compressed.
+                self.part.insert(
+                    ParquetWriter::new(file)
+                        .with_compression(ParquetCompression::Uncompressed)
+                        .set_parallel(false)
+                        .batched(&self.schema)?,
+                )
+            }
+        };
+        part.write_batch(&df)?;
         self.csv.write_batch(&df)?;
         self.written += df.height();
+        Ok(())
+    }
+
+    /// Writes the buffered rows and closes the open part. A Parquet writer keeps every row
+    /// group's and page's metadata until it writes the footer (about 70 bytes an article over
+    /// the fact tables, so 70 MB at a million articles): closing parts as the run goes keeps
+    /// that flat.
+    fn cut(&mut self) -> PolarsResult<()> {
+        self.flush()?;
+        if let Some(part) = self.part.take() {
+            part.finish()?;
+        }
+        Ok(())
+    }
+
+    /// Joins the parts into `path`, one part in memory at a time, each as one row group.
+    fn join_parts(&mut self, path: &Path) -> Result<(), AnalyticsError> {
+        let file = File::create(path).map_err(|e| io_err(path, e))?;
+        let mut out = ParquetWriter::new(file)
+            .set_parallel(false)
+            .batched(&self.schema)?;
+        for part in std::mem::take(&mut self.parts) {
+            let file = File::open(&part).map_err(|e| io_err(&part, e))?;
+            let mut df = ParquetReader::new(file).finish()?;
+            df.rechunk_mut();
+            out.write_batch(&df)?;
+            drop(df);
+            fs::remove_file(&part).map_err(|e| io_err(&part, e))?;
+        }
+        out.finish()?;
         Ok(())
     }
 }
 
 /// Streams the facts of a corpus to disk while it runs.
 ///
-/// Each fact table buffers at most [`TableSink::chunk_rows`] rows; a full buffer is written
-/// as one Parquet row group and appended to the CSV file, so memory stays flat however many
-/// articles pass through. Everything is written into a hidden `DIR/.tmp-*` directory;
-/// [`TableSink::finish`] computes the aggregates there and only then moves each file into
+/// Each fact table buffers at most [`TableSink::chunk_rows`] rows; a full buffer is appended
+/// to the CSV file and to the table's current Parquet part, a file that is closed at the end of
+/// each partition (see [`DEFAULT_PARTITION_ROWS`]), so memory stays flat however many articles
+/// pass through, Parquet footer metadata included. Everything is written into a hidden
+/// `DIR/.tmp-*` directory; [`TableSink::finish`] joins each table's parts into one Parquet file
+/// (one row group a part), computes the aggregates there and only then moves each file into
 /// `DIR` with a rename, so `DIR` never holds a half-written table. A sink dropped without
 /// `finish` (or a `finish` that fails) removes its temporary directory and leaves `DIR` as it was.
 pub struct TableSink {
@@ -93,26 +158,24 @@ impl TableSink {
             peak_buffered: 0,
             partition_starts: Vec::new(),
         };
+        let parts_dir = sink.tmp.join(".parts");
+        fs::create_dir(&parts_dir).map_err(|e| io_err(&parts_dir, e))?;
         for def in FACT_TABLES {
             let schema = def.schema();
-            let parquet_path = sink.tmp.join(format!("{}.parquet", def.name));
             let csv_path = sink.tmp.join(format!("{}.csv", def.name));
-            let pq_file = File::create(&parquet_path).map_err(|e| io_err(&parquet_path, e))?;
             let csv_file = File::create(&csv_path).map_err(|e| io_err(&csv_path, e))?;
             sink.writers.push(TableWriter {
                 buffer: Buffer::new(def, 1024),
                 aggregated: aggregates_read(def.name),
                 written: 0,
-                // Chunks are encoded on the pushing thread: a 16k-row chunk gains little from
-                // polars' thread pool, and buffers allocated on one thread and freed on another
-                // kept ~60 MB more resident while rows streamed.
-                parquet: ParquetWriter::new(pq_file)
-                    .set_parallel(false)
-                    .batched(&schema)?,
+                part: None,
+                parts: Vec::new(),
+                parts_dir: parts_dir.clone(),
                 csv: CsvWriter::new(csv_file)
                     .include_header(true)
                     .n_threads(1)
                     .batched(&schema)?,
+                schema,
             });
         }
         Ok(sink)
@@ -172,6 +235,9 @@ impl TableSink {
             w.aggregated && w.total() - starts.map_or(0, |s| s[i]) >= self.partition_rows
         });
         if full {
+            for w in &mut self.writers {
+                w.cut()?;
+            }
             let totals = self.writers.iter().map(TableWriter::total).collect();
             self.partition_starts.push(totals);
         }
@@ -184,11 +250,13 @@ impl TableSink {
         let totals: Vec<usize> = self.writers.iter().map(TableWriter::total).collect();
         let mut facts = Vec::new();
         for mut w in std::mem::take(&mut self.writers) {
-            w.flush()?;
-            w.parquet.finish()?;
+            w.cut()?;
             w.csv.finish()?;
-            facts.push((w.buffer.def.name.to_string(), w.written));
+            let name = w.buffer.def.name;
+            w.join_parts(&self.tmp.join(format!("{name}.parquet")))?;
+            facts.push((name.to_string(), w.written));
         }
+        let _ = fs::remove_dir(self.tmp.join(".parts"));
         let mut infos: Vec<TableInfo> = facts
             .into_iter()
             .map(|(name, rows)| TableInfo::new(&self.dir, name, rows))

@@ -50,3 +50,62 @@ fn partitioned_aggregates_equal_whole_ones() {
         }
     }
 }
+
+/// Every fact table of a run and the entries left in its folder.
+fn fact_tables(
+    partition_rows: usize,
+    chunk_rows: usize,
+) -> (Vec<(String, DataFrame)>, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sink = TableSink::create(dir.path())
+        .unwrap()
+        .with_partition_rows(partition_rows)
+        .with_chunk_rows(chunk_rows);
+    for (a, f) in fixture::corpus() {
+        sink.push(&a, &f).unwrap();
+    }
+    let run = sink.finish().unwrap();
+    let tables = run
+        .tables
+        .iter()
+        .filter(|t| !AGGREGATES.iter().any(|(name, _)| *name == t.name))
+        .map(|t| {
+            let df = query(dir.path(), &format!("SELECT * FROM {}", t.name)).unwrap();
+            assert_eq!(df.height(), t.rows, "{} rows", t.name);
+            (t.name.clone(), df)
+        })
+        .collect();
+    let mut entries: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    entries.sort();
+    (tables, entries)
+}
+
+#[test]
+fn fact_tables_come_out_whole_and_in_order_however_often_parts_are_cut() {
+    // One part per table for the whole run, against a part cut after every article with
+    // chunks of two rows inside each part.
+    let (whole, whole_entries) = fact_tables(usize::MAX, 16_384);
+    let (cut, cut_entries) = fact_tables(1, 2);
+    assert!(whole.len() >= 8, "every fact table is listed");
+    assert!(
+        whole.iter().any(|(_, df)| df.height() > 3),
+        "some table spans several parts"
+    );
+    for ((name, a), (_, b)) in whole.iter().zip(&cut) {
+        assert!(
+            a.equals_missing(b),
+            "{name}:\none part\n{a}\ncut parts\n{b}"
+        );
+    }
+    // The parts and the temporary folder are gone: only the tables are left.
+    assert_eq!(whole_entries, cut_entries);
+    assert!(
+        cut_entries
+            .iter()
+            .all(|e| e.ends_with(".parquet") || e.ends_with(".csv")),
+        "{cut_entries:?}"
+    );
+}
