@@ -28,8 +28,11 @@ pub const DEFAULT_CHUNK_ROWS: usize = 16_384;
 /// memory is one partition's working set plus one bucket, however large the corpus. Below
 /// about this many rows the working set no longer shrinks (polars' own buffers dominate), while
 /// each partition adds a fixed cost of planning and reading Parquet footers. Each partition's
-/// rows of a table are also one Parquet part, and one row group of the joined file.
+/// rows of a table are also one Parquet part of the table.
 pub const DEFAULT_PARTITION_ROWS: usize = 100_000;
+
+/// Chunks of a part read back at once when parts are joined: one row group of the joined file.
+const JOIN_CHUNKS: usize = 4;
 
 struct TableWriter {
     buffer: Buffer,
@@ -99,18 +102,27 @@ impl TableWriter {
         Ok(())
     }
 
-    /// Joins the parts into `path`, one part in memory at a time, each as one row group.
-    fn join_parts(&mut self, path: &Path) -> Result<(), AnalyticsError> {
+    /// Joins the parts into `path`, reading `group_rows` rows of a part at a time; each read
+    /// becomes one row group of the joined file.
+    fn join_parts(&mut self, path: &Path, group_rows: usize) -> Result<(), AnalyticsError> {
         let file = File::create(path).map_err(|e| io_err(path, e))?;
         let mut out = ParquetWriter::new(file)
             .set_parallel(false)
             .batched(&self.schema)?;
+        let group_rows = group_rows.max(1);
         for part in std::mem::take(&mut self.parts) {
-            let file = File::open(&part).map_err(|e| io_err(&part, e))?;
-            let mut df = ParquetReader::new(file).finish()?;
-            df.rechunk_mut();
-            out.write_batch(&df)?;
-            drop(df);
+            let open = || File::open(&part).map_err(|e| io_err(&part, e));
+            let rows = ParquetReader::new(open()?).num_rows()?;
+            let mut offset = 0;
+            while offset < rows {
+                let mut df = ParquetReader::new(open()?)
+                    .read_parallel(ParallelStrategy::None)
+                    .with_slice(Some((offset, group_rows)))
+                    .finish()?;
+                df.rechunk_mut();
+                out.write_batch(&df)?;
+                offset += group_rows;
+            }
             fs::remove_file(&part).map_err(|e| io_err(&part, e))?;
         }
         out.finish()?;
@@ -125,8 +137,8 @@ impl TableWriter {
 /// each partition (see [`DEFAULT_PARTITION_ROWS`]), so memory stays flat however many articles
 /// pass through, Parquet footer metadata included. Everything is written into a hidden
 /// `DIR/.tmp-*` directory; [`TableSink::finish`] joins each table's parts into one Parquet file
-/// (one row group a part), computes the aggregates there and only then moves each file into
-/// `DIR` with a rename, so `DIR` never holds a half-written table. A sink dropped without
+/// (row groups of four chunks), computes the aggregates there and only then moves each file
+/// into `DIR` with a rename, so `DIR` never holds a half-written table. A sink dropped without
 /// `finish` (or a `finish` that fails) removes its temporary directory and leaves `DIR` as it was.
 pub struct TableSink {
     dir: PathBuf,
@@ -253,7 +265,10 @@ impl TableSink {
             w.cut()?;
             w.csv.finish()?;
             let name = w.buffer.def.name;
-            w.join_parts(&self.tmp.join(format!("{name}.parquet")))?;
+            w.join_parts(
+                &self.tmp.join(format!("{name}.parquet")),
+                JOIN_CHUNKS * self.chunk_rows,
+            )?;
             facts.push((name.to_string(), w.written));
         }
         let _ = fs::remove_dir(self.tmp.join(".parts"));
