@@ -42,7 +42,10 @@ def main():
     recs = [json.loads(l) for l in open(args.results) if l.strip()]
     machine = next((r for r in recs if r["kind"] == "machine"), {})
     corpus = next((r for r in recs if r["kind"] == "corpus" and r["size"] == args.size), {})
-    runs = [r for r in recs if r["kind"] == "run" and r["size"] == args.size]
+    all_runs = [r for r in recs if r["kind"] == "run" and r["size"] == args.size]
+    # A run that failed (a full disk, say) measured nothing: it is listed but never judged.
+    runs = [r for r in all_runs if r.get("status", 0) == 0]
+    failed = [r for r in all_runs if r.get("status", 0) != 0]
     py = next((r for r in recs if r["kind"] == "python" and r["size"] == args.size), None)
     micro = [r for r in recs if r["kind"] == "micro"]
 
@@ -77,12 +80,16 @@ def main():
     L.append("")
     L.append("| input | stage | threads | wall s | MB/s | articles/s | peak RSS MB | user s | sys s | exit |")
     L.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for r in runs:
+    for r in all_runs:
         w = max(r["wall"], 1e-3)
         L.append(
             f"| {r['input']} | {r['stage']} | {r['threads']} | {r['wall']:.2f} | {fmt(mb(r['bytes']) / w)} | "
             f"{fmt(r['articles'] / w)} | {fmt(r['rss_kb'] / 1024)} | {r['user']:.2f} | {r['sys']:.2f} | {r['status']} |"
         )
+    if failed:
+        L.append("")
+        L.append(f"**{len(failed)} run(s) failed** (exit status not 0): their figures are listed above "
+                 "but left out of every table and verdict below.")
     # Stage costs. The stages overlap in one process (ingest, extraction and writing run at
     # once), so wall-time differences no longer isolate a stage: costs are CPU seconds
     # (user + sys) of each command, and extraction alone is timed directly.
@@ -177,7 +184,7 @@ def main():
         L.append("")
         L.append("## Scaling (JSON Lines input): MB/s per size")
         L.append("")
-        allruns = [r for r in recs if r["kind"] == "run" and r["input"] == "jsonl"]
+        allruns = [r for r in recs if r["kind"] == "run" and r["input"] == "jsonl" and r.get("status", 0) == 0]
         combos = sorted({(r["stage"], r["threads"]) for r in allruns}, key=lambda x: (x[1], ["ingest", "extract", "run"].index(x[0]) if x[0] in ("ingest", "extract", "run") else 9))
         L.append("| stage | threads | " + " | ".join(f"{s:,}" for s in sizes) + " | largest / smallest |")
         L.append("|---|---:|" + "---:|" * len(sizes) + "---:|")

@@ -44,6 +44,7 @@ TXT_WORK=$(mktemp -d "$TXT_BASE/warta-bench-txt.XXXXXX")
 case "$WORK/" in "$REPO"/*) echo "run.sh: WARTA_BENCH_DIR must be outside the repository" >&2; exit 2 ;; esac
 mkdir -p "$WORK" "$REPO/benches/results"
 RESULTS=$WORK/results.jsonl
+FAILED_RUNS=0
 : > "$RESULTS"
 
 cleanup() {
@@ -99,6 +100,7 @@ measure() {
     RAYON_NUM_THREADS=$threads /usr/bin/time -f '%e %M %U %S' -o "$tf" "${pin[@]}" "$@" >"$WORK/stdout.txt" 2>"$WORK/stderr.txt" || status=$?
     if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then
         log "  failed with status $status: $(tail -n 3 "$WORK/stderr.txt" | tr '\n' ' ')"
+        FAILED_RUNS=$((FAILED_RUNS + 1))
     fi
     read -r wall rss user sys < <(tail -n 1 "$tf")
     printf '{"kind":"run","size":%s,"input":"%s","stage":"%s","threads":%s,"bytes":%s,"articles":%s,"wall":%s,"rss_kb":%s,"user":%s,"sys":%s,"status":%s}\n' \
@@ -199,3 +201,9 @@ for SIZE in "${SIZES[@]}"; do
 done
 cp "$RESULTS" "$REPO/benches/results/latest-raw.jsonl"
 for SIZE in "${SIZES[@]}"; do cat "$REPO/benches/results/latest-$SIZE.md"; echo; done
+# A failed run (a full disk, say) measured nothing: the report leaves it out of every verdict,
+# and the script says so in its exit status.
+if [ "$FAILED_RUNS" -gt 0 ]; then
+    log "$FAILED_RUNS run(s) failed: see the log above"
+    exit 1
+fi
