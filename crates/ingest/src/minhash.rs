@@ -66,9 +66,39 @@ pub(crate) fn signature<'a, I>(paragraphs: I) -> Signature
 where
     I: IntoIterator<Item = &'a [u64]> + Clone,
 {
+    SCRATCH.with(|scratch| {
+        let mut scratch = scratch.borrow_mut();
+        let (shingles, table) = &mut *scratch;
+        let sig = signature_with(paragraphs, shingles, table);
+        // A very long article does not leave its buffers to the thread.
+        for buf in [shingles, table] {
+            if buf.capacity() > SCRATCH_KEPT {
+                *buf = Vec::new();
+            }
+        }
+        sig
+    })
+}
+
+/// Most values a scratch buffer of [`signature`] keeps between articles (512 KiB).
+const SCRATCH_KEPT: usize = 1 << 16;
+
+thread_local! {
+    /// Per thread: the shingles of the article being signed and the table of [`distinct`],
+    /// kept between articles so that signing allocates only the signature.
+    static SCRATCH: std::cell::RefCell<(Vec<u64>, Vec<u64>)> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+}
+
+/// [`signature`] with the shingle buffer and the table of [`distinct`] given.
+fn signature_with<'a, I>(paragraphs: I, shingles: &mut Vec<u64>, table: &mut Vec<u64>) -> Signature
+where
+    I: IntoIterator<Item = &'a [u64]> + Clone,
+{
     // At most one shingle per word: sized once, not grown step by step.
     let words: usize = paragraphs.clone().into_iter().map(<[u64]>::len).sum();
-    let mut shingles: Vec<u64> = Vec::with_capacity(words);
+    shingles.clear();
+    shingles.reserve(words);
     for toks in paragraphs {
         match toks {
             [] => {}
@@ -82,11 +112,11 @@ where
     if shingles.is_empty() {
         return None;
     }
-    let n = u32::try_from(distinct(&shingles)).unwrap_or(u32::MAX);
+    let n = u32::try_from(distinct(shingles, table)).unwrap_or(u32::MAX);
     let mut mins = [u64::MAX; HASHES];
     let mut filled = [false; HASHES];
     let mut smallest = u64::MAX;
-    for &h in &shingles {
+    for &h in shingles.iter() {
         let bin = (h >> BIN_SHIFT) as usize;
         filled[bin] = true;
         mins[bin] = mins[bin].min(h);
@@ -115,11 +145,16 @@ where
 }
 
 /// The number of distinct values among well-mixed hashes (an open-addressing set; no sort).
-fn distinct(hashes: &[u64]) -> usize {
+/// `table`: scratch, all zeros (or empty) on entry and on return.
+fn distinct(hashes: &[u64], table: &mut Vec<u64>) -> usize {
     let size = (hashes.len() * 2).next_power_of_two();
     let mask = size - 1;
-    // 0 marks a free slot; a hash of 0 is counted apart.
-    let mut table = vec![0u64; size];
+    // 0 marks a free slot; a hash of 0 is counted apart. Only the first `size` slots are used;
+    // they are set back to 0 below, one by one where that costs less than clearing them all.
+    if table.len() < size {
+        table.resize(size, 0);
+    }
+    let table = &mut table[..size];
     let mut zero = false;
     let mut n = 0;
     for &h in hashes {
@@ -141,6 +176,15 @@ fn distinct(hashes: &[u64]) -> usize {
                 // Not reached: `i` is masked to the table size.
                 None => break,
             }
+        }
+    }
+    // Back to zeros: from the home slot of each hash to the end of its run of used slots
+    // (every used slot lies in the run of its value's home slot, after it).
+    for &h in hashes {
+        let mut i = (h as usize) & mask;
+        while let Some(slot) = table.get_mut(i).filter(|s| **s != 0) {
+            *slot = 0;
+            i = (i + 1) & mask;
         }
     }
     n
@@ -882,8 +926,17 @@ mod tests {
         let mut sorted = hashes.clone();
         sorted.sort_unstable();
         sorted.dedup();
-        assert_eq!(distinct(&hashes), sorted.len());
-        assert_eq!(distinct(&[]), 0);
+        let mut table = Vec::new();
+        assert_eq!(distinct(&hashes, &mut table), sorted.len());
+        assert!(table.iter().all(|&s| s == 0));
+        assert_eq!(distinct(&hashes[..hashes.len() / 3], &mut table), {
+            let mut third = hashes[..hashes.len() / 3].to_vec();
+            third.sort_unstable();
+            third.dedup();
+            third.len()
+        });
+        assert!(table.iter().all(|&s| s == 0));
+        assert_eq!(distinct(&[], &mut table), 0);
     }
 
     #[test]
