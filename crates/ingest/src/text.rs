@@ -418,6 +418,8 @@ pub(crate) fn push_word_hashes(text: &str, out: &mut Vec<u64>) {
     // ASCII: a word is a run of bytes of class 1, everything else (class 0) separates words.
     let bytes = text.as_bytes();
     let n = bytes.len();
+    // About one word per six bytes or more: room made once instead of growing step by step.
+    out.reserve(n / 6 + 1);
     let mut i = 0;
     while i < n {
         while i < n && BYTE_CLASS[usize::from(bytes[i])] == 0 {
@@ -443,7 +445,10 @@ pub(crate) fn push_normalised_word_hashes(text: &str, out: &mut Vec<u64>) {
     }
     let bytes = text.as_bytes();
     let n = bytes.len();
-    let mut lower: Vec<u8> = Vec::new();
+    out.reserve(n / 6 + 1);
+    // Lower-cased words: on the stack up to its size, else in `long`.
+    let mut short = [0u8; 32];
+    let mut long: Vec<u8> = Vec::new();
     let mut i = 0;
     while i < n {
         while i < n && BYTE_CLASS[usize::from(bytes[i])] == 0 {
@@ -458,13 +463,24 @@ pub(crate) fn push_normalised_word_hashes(text: &str, out: &mut Vec<u64>) {
         let Some(word) = bytes.get(start..i).filter(|w| !w.is_empty()) else {
             continue;
         };
-        if upper {
-            lower.clear();
-            lower.extend(word.iter().map(u8::to_ascii_lowercase));
-            out.push(xxh3_64(&lower));
-        } else {
+        if !upper {
             out.push(xxh3_64(word));
+            continue;
         }
+        let lower: &[u8] = match short.get_mut(..word.len()) {
+            Some(buf) => {
+                for (l, &b) in buf.iter_mut().zip(word) {
+                    *l = b.to_ascii_lowercase();
+                }
+                buf
+            }
+            None => {
+                long.clear();
+                long.extend(word.iter().map(u8::to_ascii_lowercase));
+                &long
+            }
+        };
+        out.push(xxh3_64(lower));
     }
 }
 
@@ -764,6 +780,28 @@ mod tests {
             push_word_hashes(&s, &mut hashes);
             let expected: Vec<u64> = std::iter::once(7).chain(words(&s).map(word_hash)).collect();
             proptest::prop_assert_eq!(hashes, expected);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn word_hashes_of_long_ascii_texts(
+            parts in proptest::collection::vec(
+                ("[a-zA-Z0-9]{0,70}", "[ -/:-@\\[-`{-~\t\r\x00\x01\x1f\x7f]{1,3}"),
+                0..12,
+            ),
+            tail in "[a-zA-Z0-9]{0,40}",
+        ) {
+            let mut s: String = parts.iter().map(|(w, sep)| format!("{w}{sep}")).collect();
+            s.push_str(&tail);
+            let mut hashes = vec![3];
+            push_word_hashes(&s, &mut hashes);
+            let expected: Vec<u64> = std::iter::once(3).chain(words(&s).map(word_hash)).collect();
+            proptest::prop_assert_eq!(hashes, expected);
+            let mut direct = Vec::new();
+            push_normalised_word_hashes(&s, &mut direct);
+            let expected: Vec<u64> = words(&normalise(&s)).map(word_hash).collect();
+            proptest::prop_assert_eq!(direct, expected);
         }
     }
 
