@@ -98,6 +98,9 @@ struct Compiled {
     /// `pemil`, `pil` (ASCII case-insensitive): every form contains one. Searched with
     /// the literal prefilter of `aho-corasick`, which skips fast to the rare `p`s.
     words: aho_corasick::AhoCorasick,
+    /// Every pattern of every form starts with one of [`GATE_WORDS`] (its leading letters,
+    /// ASCII case-insensitively), so a match starts where one of them does.
+    starts_with_word: bool,
 }
 
 const RULES_JSON: &str = include_str!("../rules/cycles.json");
@@ -150,7 +153,24 @@ fn compiled() -> &'static Compiled {
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(GATE_WORDS)
             .expect("cycle prefilter builds");
-        Compiled { rules, ids, calendar, re, tail, joiner, words }
+        let starts_with_word = rules.forms.iter().flat_map(|f| &f.patterns).all(|p| {
+            let head: String = p
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect::<String>()
+                .to_ascii_lowercase();
+            GATE_WORDS.iter().any(|w| head.starts_with(w))
+        });
+        Compiled {
+            rules,
+            ids,
+            calendar,
+            re,
+            tail,
+            joiner,
+            words,
+            starts_with_word,
+        }
     })
 }
 
@@ -176,12 +196,37 @@ pub(crate) const GATE_WORDS: [&str; 2] = ["pemil", "pil"];
 /// [`find_cycles`], with the prefilter already answered (`Some`) by [`crate::scan::gate`].
 pub(crate) fn find_cycles_gated(text: &str, words: Option<bool>) -> Vec<CycleHit> {
     let c = compiled();
-    let mut out: Vec<CycleHit> = Vec::new();
     if !words.unwrap_or_else(|| c.words.is_match(text)) {
-        return out;
+        return Vec::new();
     }
-    let mut pos = 0;
-    while pos < text.len() {
+    find_cycles_between(c, text, 0, text.len())
+}
+
+/// [`find_cycles`], given `starts`: the first and the last start of a [`GATE_WORDS`] word at
+/// an ASCII word boundary in `text` (from [`crate::scan::gate`]). Every form's match starts
+/// at such a word (`\b` and one of the words, see [`Compiled::starts_with_word`]), so the
+/// search runs from the first and stops past the last.
+pub(crate) fn find_cycles_at_words(
+    text: &str,
+    words: bool,
+    starts: Option<(usize, usize)>,
+) -> Vec<CycleHit> {
+    let c = compiled();
+    if !c.starts_with_word {
+        return find_cycles_gated(text, Some(words));
+    }
+    match starts {
+        Some((first, last)) => find_cycles_between(c, text, first, last),
+        None => Vec::new(),
+    }
+}
+
+/// The cycles whose matches start in `from..=last` (the match search starts at `from`, later
+/// ones at or before `last`).
+fn find_cycles_between(c: &Compiled, text: &str, from: usize, last: usize) -> Vec<CycleHit> {
+    let mut out: Vec<CycleHit> = Vec::new();
+    let mut pos = from;
+    while pos < text.len() && pos <= last {
         let Some(m) = c.re.find_at(text, pos) else {
             break;
         };
@@ -298,6 +343,11 @@ pub fn cycles_by_date(date: PartialDate) -> Vec<ElectionCycle> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_form_starts_with_a_gate_word() {
+        assert!(compiled().starts_with_word);
+    }
     use proptest::prelude::*;
 
     fn show(text: &str, h: &CycleHit) -> String {
