@@ -29,6 +29,8 @@ const HEADER_MAX: usize = 6;
 const TITLE_MAX_WORDS: usize = 25;
 /// A short first line followed by a title is a section label.
 const SECTION_MAX_WORDS: usize = 6;
+/// Most lines of a text that room is made for at once.
+const LINES_RESERVED: usize = 256;
 /// Share of a header line's words found in one body paragraph for it to be a standfirst.
 const STANDFIRST_CONTAINMENT: f32 = 0.9;
 
@@ -83,10 +85,13 @@ pub(crate) fn clean_keeping_tokens(
     art.url = meta.url.clone();
     let mut removed: Vec<Removal> = Vec::new();
     let mut signals = Signals::default();
-    let mut cands: Vec<Line> = Vec::new();
     let mut after_label = false;
 
     let raw = raw.strip_prefix('\u{feff}').unwrap_or(raw);
+    // Room for every line once (up to a bound: a text of very many empty lines does not
+    // reserve for all of them), instead of growing step by step.
+    let lines = memchr::memchr_iter(b'\n', raw.as_bytes()).count() + 1;
+    let mut cands: Vec<Line> = Vec::with_capacity(lines.min(LINES_RESERVED));
     for (i, raw_line) in split_lines(raw).enumerate() {
         let n = i + 1;
         let raw_line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
@@ -200,7 +205,7 @@ pub(crate) fn clean_keeping_tokens(
         .filter(|t| !t.is_empty());
     // The normalised title, recomputed only when the title changes.
     let mut title_norm: Option<(String, String)> = None;
-    let mut body: Vec<Line> = Vec::new();
+    let mut body: Vec<Line> = Vec::with_capacity(cands.len());
     for (k, line) in header.iter().enumerate() {
         let norm = normalise(&line.text);
         if let Some(t) = &title {
@@ -327,7 +332,7 @@ pub(crate) fn clean_keeping_tokens(
 
     // Hard-wrapped paragraphs: a line that does not end a sentence, directly followed by a
     // line that starts in lower case, continues it.
-    let mut joined: Vec<Line> = Vec::new();
+    let mut joined: Vec<Line> = Vec::with_capacity(body.len());
     let mut last_n = 0usize;
     for line in body {
         let continues = joined.last().is_some_and(|prev: &Line| {
@@ -354,6 +359,7 @@ pub(crate) fn clean_keeping_tokens(
         joined.len(),
         joined.iter().map(|l| l.text.len()).sum::<usize>(),
     );
+    art.paragraphs.reserve(joined.len());
     for line in joined {
         let verdict = match line.norm {
             Some(norm) => dedup.check_words(norm, line.words),

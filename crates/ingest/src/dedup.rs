@@ -72,7 +72,11 @@ impl WordHashes {
 #[derive(Default)]
 pub(crate) struct Dedup {
     exact: HashKeyed<usize>,
-    prefixes: HashKeyed<Vec<usize>>,
+    /// Prefix hash -> (first, last) kept paragraph with that prefix; the paragraphs of one
+    /// prefix are chained in order through `prefix_next`.
+    prefixes: HashKeyed<(u32, u32)>,
+    /// Per kept paragraph: the next kept paragraph with its prefix hash, or [`NO_POSTING`].
+    prefix_next: Vec<u32>,
     normalised: Vec<String>,
     /// The word hashes of the kept paragraphs, in text order, one after the other; paragraph
     /// `i` holds `tokens[token_ends[i - 1]..token_ends[i]]`.
@@ -103,6 +107,7 @@ impl Dedup {
         Dedup {
             exact: HashKeyed::with_capacity_and_hasher(paragraphs, Default::default()),
             prefixes: HashKeyed::with_capacity_and_hasher(paragraphs, Default::default()),
+            prefix_next: Vec::with_capacity(paragraphs),
             normalised: Vec::with_capacity(paragraphs),
             tokens: Vec::with_capacity(words),
             token_ends: Vec::with_capacity(paragraphs),
@@ -175,8 +180,11 @@ impl Dedup {
         // At least PREFIX_CHARS chars: the char at PREFIX_CHARS - 1 exists.
         let prefix_hash = prefix_of_at_least(&norm, PREFIX_CHARS).map(|p| xxh3_64(p.as_bytes()));
         if let Some(ph) = prefix_hash {
-            if let Some(cands) = self.prefixes.get(&ph) {
-                for &of in cands {
+            if let Some(&(first, _)) = self.prefixes.get(&ph) {
+                let mut at = first;
+                while let Some(&next) = self.prefix_next.get(at as usize) {
+                    let of = at as usize;
+                    at = next;
                     let kept = &self.normalised[of];
                     if kept.len() > norm.len() && kept.starts_with(&norm) {
                         return Verdict::Repeat {
@@ -238,8 +246,22 @@ impl Dedup {
         // Kept: index it.
         let idx = self.normalised.len();
         self.exact.entry(h).or_insert(idx);
-        if let Some(ph) = prefix_hash {
-            self.prefixes.entry(ph).or_default().push(idx);
+        // Paragraph numbers past `u32` (not reached: a text that long is not an article) are
+        // left out of the prefix chains.
+        self.prefix_next.push(NO_POSTING);
+        if let (Some(ph), Ok(at)) = (prefix_hash, u32::try_from(idx)) {
+            match self.prefixes.entry(ph) {
+                std::collections::hash_map::Entry::Occupied(mut e) => {
+                    let (_, last) = e.get_mut();
+                    if let Some(next) = self.prefix_next.get_mut(*last as usize) {
+                        *next = at;
+                    }
+                    *last = at;
+                }
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert((at, at));
+                }
+            }
         }
         for &w in set {
             let Some(WordSlot { head, len, .. }) = self.index.slot_of(w) else {
