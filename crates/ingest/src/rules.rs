@@ -133,14 +133,13 @@ struct LiteralTable {
     class: [u8; 256],
     classes: usize,
     /// Row `state` holds at `state * classes + class` the next state, as the offset of its row
-    /// (`next state * classes`), with [`MATCH_FLAG`] set when literals end in it.
+    /// (`next state * classes`). The states where literals end are numbered last: an offset
+    /// of at least `match_from` enters one.
     next: Vec<u32>,
+    match_from: usize,
     /// Rule slots of the literals that end on entering each state.
     slots: Vec<u128>,
 }
-
-/// Marks an entry of [`LiteralTable::next`] whose state ends literals.
-const MATCH_FLAG: u32 = 1 << 31;
 
 impl LiteralTable {
     /// `None` when the automaton is too big for the table's offsets (then the automaton is
@@ -178,7 +177,7 @@ impl LiteralTable {
             *cls = u8::try_from(c).ok()?;
         }
         let classes = columns.len();
-        let slots: Vec<u128> = ids
+        let by_bfs: Vec<u128> = ids
             .iter()
             .map(|&sid| {
                 let mut bits = 0u128;
@@ -193,22 +192,36 @@ impl LiteralTable {
                 bits
             })
             .collect();
+        // Renumbered: the states that end no literal first (the start, which ends none, stays
+        // 0), then those that do.
+        if by_bfs.first() != Some(&0) {
+            return None;
+        }
+        let order: Vec<usize> = (0..rows.len())
+            .filter(|&s| by_bfs[s] == 0)
+            .chain((0..rows.len()).filter(|&s| by_bfs[s] != 0))
+            .collect();
+        let mut number = vec![0usize; rows.len()];
+        for (new, &old) in order.iter().enumerate() {
+            number[old] = new;
+        }
+        let matching = by_bfs.iter().filter(|&&b| b != 0).count();
+        let match_from = (rows.len() - matching) * classes;
+        let slots: Vec<u128> = order.iter().map(|&old| by_bfs[old]).collect();
         // A power of two long, so that a masked index needs no bounds test in the walk (the
         // slots past the last row are never reached).
         let mut next = vec![0u32; (rows.len() * classes).next_power_of_two()];
         for (state, row) in rows.iter().enumerate() {
             for (b, &to) in row.iter().enumerate() {
-                let offset = u32::try_from(to * classes)
-                    .ok()
-                    .filter(|&o| o < MATCH_FLAG)?;
-                let flag = if slots[to] != 0 { MATCH_FLAG } else { 0 };
-                next[state * classes + usize::from(class[b])] = offset | flag;
+                let offset = u32::try_from(number[to] * classes).ok()?;
+                next[number[state] * classes + usize::from(class[b])] = offset;
             }
         }
         Some(LiteralTable {
             class,
             classes,
             next,
+            match_from,
             slots,
         })
     }
@@ -222,10 +235,10 @@ impl LiteralTable {
         // `next` is a power of two long: a masked index is in bounds.
         let mask = self.next.len().checked_sub(1)?;
         let next = self.next.get(..=mask)?;
+        let match_from = self.match_from;
         let mut step = |b: u8| -> Option<()> {
-            let entry = next[(row + usize::from(self.class[usize::from(b)])) & mask];
-            row = (entry & !MATCH_FLAG) as usize;
-            if entry & MATCH_FLAG != 0 {
+            row = next[(row + usize::from(self.class[usize::from(b)])) & mask] as usize;
+            if row >= match_from {
                 bits |= *self.slots.get(row / self.classes)?;
             }
             Some(())
