@@ -338,10 +338,15 @@ fn finish(
         report.kept_bytes += a.kept_bytes() as u64;
         report.paragraphs_kept += a.paragraphs.len();
         for r in &a.removed {
-            *report
-                .removed_by_reason
-                .entry(r.reason.as_str().to_string())
-                .or_insert(0) += 1;
+            // The name is copied only the first time a reason is counted.
+            match report.removed_by_reason.get_mut(r.reason.as_str()) {
+                Some(n) => *n += 1,
+                None => {
+                    report
+                        .removed_by_reason
+                        .insert(r.reason.as_str().to_string(), 1);
+                }
+            }
         }
         articles.push(a);
     }
