@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 use polars::sql::{extract_table_identifiers, SQLContext};
 
+use crate::tables::{TableDef, FACT_TABLES};
 use crate::{io_err, AnalyticsError};
 
 pub(crate) const PROVINCE_CYCLE_SUMMARY: &str = "province_cycle_summary";
@@ -179,11 +180,11 @@ pub(crate) fn aggregates_read(name: &str) -> bool {
     })
 }
 
-/// A slice of the fact tables made of whole articles: per table, its name, first row and
-/// number of rows.
+/// A slice of the fact tables made of whole articles: per table, the Parquet file holding its
+/// rows of the slice, or none when it has none there.
 #[derive(Debug, Clone)]
 pub(crate) struct Partition {
-    pub ranges: Vec<(&'static str, usize, usize)>,
+    pub parts: Vec<(&'static TableDef, Option<PathBuf>)>,
 }
 
 /// Receives an aggregate's result in chunks, in the order its SQL gives: the aggregate's
@@ -193,7 +194,8 @@ pub(crate) struct Partition {
 pub(crate) type EmitChunk<'e> =
     dyn FnMut(&'static str, DataFrame, bool) -> Result<(), AnalyticsError> + 'e;
 
-/// Runs every aggregate over the fact tables in `dir` and hands each result to `emit`.
+/// Runs every aggregate over the fact tables, given partition by partition, and hands each
+/// result to `emit`.
 ///
 /// With more than one partition, each aggregate runs over one partition at a time (see
 /// [`Running`]): a syndication cluster has one representative article and the aggregates
@@ -203,7 +205,6 @@ pub(crate) type EmitChunk<'e> =
 /// held, so memory is bounded by one partition's working set and the largest bucket of one
 /// aggregate, however many partitions run and however large the aggregates grow.
 pub(crate) fn run_aggregates(
-    dir: &Path,
     partitions: &[Partition],
     spill_dir: &Path,
     spill_rows: usize,
@@ -214,14 +215,15 @@ pub(crate) fn run_aggregates(
         move |source| AnalyticsError::Aggregate { name, source }
     };
     if partitions.len() <= 1 {
+        // One partition (or none: every table empty) is the whole result.
+        let whole = match partitions.first() {
+            Some(p) => p.clone(),
+            None => Partition {
+                parts: FACT_TABLES.iter().map(|def| (*def, None)).collect(),
+            },
+        };
         for (name, sql) in AGGREGATES {
-            // A fresh context per query: polars keeps CTE and subquery names in the context,
-            // and one file's `combined` must not be another's.
-            let (mut ctx, _) = context(dir)?;
-            let df = ctx
-                .execute(sql)
-                .and_then(|lf| lf.collect())
-                .map_err(agg_err(name))?;
+            let df = run_partition(&whole, sql).map_err(agg_err(name))?;
             emit(name, df, true)?;
         }
         return Ok(());
@@ -235,7 +237,7 @@ pub(crate) fn run_aggregates(
     for partition in partitions {
         for run in &mut running {
             let name = run.name;
-            let df = run_partition(dir, partition, run.sql).map_err(agg_err(name))?;
+            let df = run_partition(partition, run.sql).map_err(agg_err(name))?;
             run.add(df)?;
         }
     }
@@ -245,18 +247,19 @@ pub(crate) fn run_aggregates(
     Ok(())
 }
 
-/// Runs `sql` over one partition of the fact tables in `dir`.
-fn run_partition(dir: &Path, partition: &Partition, sql: &str) -> PolarsResult<DataFrame> {
+/// Runs `sql` over one partition of the fact tables, in a context of its own (polars keeps
+/// CTE and subquery names in a context, and one query's `combined` must not be another's).
+fn run_partition(partition: &Partition, sql: &str) -> PolarsResult<DataFrame> {
     let mut ctx = SQLContext::new();
-    for &(table, offset, len) in &partition.ranges {
-        let path = dir.join(format!("{table}.parquet"));
-        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
-        let len = IdxSize::try_from(len).unwrap_or(IdxSize::MAX);
-        let p = PlRefPath::try_from_path(&path)?;
-        ctx.register(
-            table,
-            LazyFrame::scan_parquet(p, ScanArgsParquet::default())?.slice(offset, len),
-        );
+    for (def, part) in &partition.parts {
+        let frame = match part {
+            Some(path) => LazyFrame::scan_parquet(
+                PlRefPath::try_from_path(path)?,
+                ScanArgsParquet::default(),
+            )?,
+            None => DataFrame::empty_with_schema(&def.schema()).lazy(),
+        };
+        ctx.register(def.name, frame);
     }
     ctx.execute(sql)?.collect()
 }

@@ -109,3 +109,16 @@ fn fact_tables_come_out_whole_and_in_order_however_often_parts_are_cut() {
         "{cut_entries:?}"
     );
 }
+
+#[test]
+fn a_run_without_articles_leaves_every_table_empty_with_its_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = TableSink::create(dir.path()).unwrap().finish().unwrap();
+    assert_eq!(run.tables.len(), 8 + AGGREGATES.len());
+    for t in &run.tables {
+        assert_eq!(t.rows, 0, "{}", t.name);
+        let df = query(dir.path(), &format!("SELECT * FROM {}", t.name)).unwrap();
+        assert_eq!(df.height(), 0, "{}", t.name);
+        assert!(df.width() > 0, "{} keeps its columns", t.name);
+    }
+}
