@@ -14,7 +14,8 @@ use crate::text::{at_word_bounds, is_capitalised};
 pub(crate) struct ParaText<'a> {
     pub text: &'a str,
     pub sentences: &'a [Range<usize>],
-    /// Whether a pronoun cue occurs in each sentence, when already known.
+    /// Whether a pronoun cue occurs in each sentence and the nickname cue in the paragraph,
+    /// when already known.
     pub pronoun: Option<&'a crate::scan::ParaGate>,
 }
 
@@ -56,12 +57,13 @@ fn pronoun_cues() -> &'static crate::scan::Keywords {
     AC.get_or_init(|| crate::scan::Keywords::new(PRONOUN_CUES, false))
 }
 
-/// `sapaan akrab`, searched with a searcher built once (not per paragraph).
+/// The cue of a nickname: `Soni - sapaan akrab Sumarsono`.
+pub(crate) const NICKNAME_CUE: &str = "sapaan akrab";
+
+/// [`NICKNAME_CUE`], searched with a searcher built once (not per paragraph).
 fn nickname_cue() -> &'static aho_corasick::AhoCorasick {
     static AC: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
-    AC.get_or_init(|| {
-        aho_corasick::AhoCorasick::new(["sapaan akrab"]).expect("nickname cue builds")
-    })
+    AC.get_or_init(|| aho_corasick::AhoCorasick::new([NICKNAME_CUE]).expect("nickname cue builds"))
 }
 
 fn same_person(a: &str, b: &str) -> bool {
@@ -118,6 +120,10 @@ pub(crate) fn link(
     }
     // Nicknames: `Soni - sapaan akrab Sumarsono`.
     for pt in paras {
+        // The gate knows whether the cue occurs at all.
+        if pt.pronoun.is_some_and(|g| !g.nickname) {
+            continue;
+        }
         let mut from = 0;
         while let Some(k) = pt
             .text
@@ -126,7 +132,7 @@ pub(crate) fn link(
             .map(|m| m.start())
         {
             let at = from + k;
-            from = at + "sapaan akrab".len();
+            from = at + NICKNAME_CUE.len();
             let before = pt.text[..at].trim_end_matches([' ', '-', '–', '—', ',', '(']);
             let nick_start = before
                 .char_indices()

@@ -154,6 +154,8 @@ pub(crate) struct ParaGate {
     pub cycle_words: bool,
     /// The first and the last start of a cycle keyword at an ASCII word boundary.
     pub cycle_starts: Option<(usize, usize)>,
+    /// The nickname cue (`sapaan akrab`) occurs in the paragraph.
+    pub nickname: bool,
     /// Per sentence, the answers below (one allocation per paragraph).
     sentences: Vec<SentenceGate>,
 }
@@ -228,6 +230,8 @@ enum Owner {
     PronounCased,
     HeadCased,
     NumberWord,
+    /// The nickname cue (`sapaan akrab`), case-sensitive.
+    NicknameCased,
 }
 
 /// The gate's automaton and what each of its patterns stands for. Keywords equal under ASCII
@@ -235,11 +239,39 @@ enum Owner {
 /// occurrence is reported once with every owner of the word.
 struct GateSet {
     keywords: Keywords,
-    /// Per automaton pattern, its range in `entries`.
-    ranges: Vec<std::ops::Range<usize>>,
-    /// (owner, keyword as listed by the owner): the keyword is compared byte for byte by the
-    /// case-sensitive owners.
-    entries: Vec<(Owner, Box<[u8]>)>,
+    /// Per automaton pattern, what an occurrence of it answers.
+    groups: Vec<Group>,
+}
+
+/// What an occurrence of one (ASCII-folded) keyword answers, from all of its owners.
+#[derive(Default)]
+struct Group {
+    /// A date word (paragraph answer).
+    date: bool,
+    /// A cycle word (paragraph answer).
+    cycle: bool,
+    /// The nickname cue as written (compared byte for byte; paragraph answer).
+    nickname: Option<Box<[u8]>>,
+    /// An owner answers for the sentence.
+    sentence: bool,
+    /// The sentence answers of the case-insensitive owners: set at every occurrence.
+    always: SentenceGate,
+    /// The keywords of the case-sensitive owners as written, with their answers: set when
+    /// the occurrence is the keyword byte for byte.
+    cased: Vec<(Box<[u8]>, SentenceGate)>,
+}
+
+impl SentenceGate {
+    fn or(&mut self, o: &SentenceGate) {
+        self.activity |= o.activity;
+        self.activity_weak |= o.activity_weak;
+        self.fold |= o.fold;
+        self.instrument |= o.instrument;
+        self.instrument_type |= o.instrument_type;
+        self.pronoun |= o.pronoun;
+        self.head |= o.head;
+        self.number_word |= o.number_word;
+    }
 }
 
 fn gate_set() -> &'static GateSet {
@@ -294,32 +326,55 @@ fn gate_set() -> &'static GateSet {
         for w in crate::numbers::gate_words() {
             add(w, Owner::NumberWord);
         }
+        add(crate::persons::NICKNAME_CUE, Owner::NicknameCased);
         // Group the keywords by their ASCII-folded form, in order of first appearance.
         let mut folded: Vec<Vec<u8>> = Vec::new();
-        let mut grouped: Vec<Vec<(Owner, Box<[u8]>)>> = Vec::new();
+        let mut groups: Vec<Group> = Vec::new();
         for (w, o) in patterns.iter().zip(owners) {
             let f = w.as_bytes().to_ascii_lowercase();
             let i = match folded.iter().position(|g| *g == f) {
                 Some(i) => i,
                 None => {
                     folded.push(f);
-                    grouped.push(Vec::new());
+                    groups.push(Group::default());
                     folded.len() - 1
                 }
             };
-            grouped[i].push((o, w.as_bytes().into()));
-        }
-        let mut ranges = Vec::with_capacity(grouped.len());
-        let mut entries = Vec::with_capacity(patterns.len());
-        for g in grouped {
-            let start = entries.len();
-            entries.extend(g);
-            ranges.push(start..entries.len());
+            let g = &mut groups[i];
+            let mut answer = SentenceGate::default();
+            let mut cased = false;
+            match o {
+                Owner::Date => g.date = true,
+                Owner::Cycle => g.cycle = true,
+                Owner::NicknameCased => g.nickname = Some(w.as_bytes().into()),
+                Owner::Activity(i) => answer.activity = 1 << i,
+                Owner::ActivityCased(i) => (answer.activity, cased) = (1 << i, true),
+                Owner::ActivityWeak(i) => answer.activity_weak = 1 << i,
+                Owner::Fold => answer.fold = true,
+                Owner::Instrument => (answer.instrument, answer.instrument_type) = (true, true),
+                Owner::InstrumentSignatory => answer.instrument = true,
+                Owner::InstrumentCased => {
+                    (answer.instrument, answer.instrument_type, cased) = (true, true, true);
+                }
+                Owner::PronounCased => (answer.pronoun, cased) = (true, true),
+                Owner::HeadCased => (answer.head, cased) = (true, true),
+                Owner::NumberWord => answer.number_word = true,
+            }
+            if !matches!(o, Owner::Date | Owner::Cycle | Owner::NicknameCased) {
+                g.sentence = true;
+                if cased {
+                    match g.cased.iter_mut().find(|(p, _)| **p == *w.as_bytes()) {
+                        Some((_, a)) => a.or(&answer),
+                        None => g.cased.push((w.as_bytes().into(), answer)),
+                    }
+                } else {
+                    g.always.or(&answer);
+                }
+            }
         }
         GateSet {
             keywords: Keywords::new(&folded, true),
-            ranges,
-            entries,
+            groups,
         }
     })
 }
@@ -332,6 +387,7 @@ pub(crate) fn gate(text: &str, sentences: &[std::ops::Range<usize>]) -> ParaGate
         date_words: false,
         cycle_words: false,
         cycle_starts: None,
+        nickname: false,
         sentences: vec![SentenceGate::default(); n],
     };
     let bytes = text.as_bytes();
@@ -339,35 +395,29 @@ pub(crate) fn gate(text: &str, sentences: &[std::ops::Range<usize>]) -> ParaGate
     // only moves forward. An occurrence counts for that sentence when it starts inside it.
     let mut si = 0;
     g.keywords.each(text, |start, end, pid| {
-        let Some(range) = g.ranges.get(pid) else {
-            return;
-        };
-        let Some(entries) = g.entries.get(range.clone()) else {
+        let Some(group) = g.groups.get(pid) else {
             return;
         };
         let exact = |p: &[u8]| bytes.get(start..end) == Some(p);
-        let mut sentence_owned = false;
-        for (owner, _) in entries {
-            match owner {
-                Owner::Date => out.date_words = true,
-                Owner::Cycle => {
-                    out.cycle_words = true;
-                    // At an ASCII word boundary (the cycle patterns' leading `\b`).
-                    let bounded = start
-                        .checked_sub(1)
-                        .and_then(|b| bytes.get(b))
-                        .is_none_or(|&b| !(b.is_ascii_alphanumeric() || b == b'_'));
-                    if bounded {
-                        out.cycle_starts = Some(match out.cycle_starts {
-                            None => (start, start),
-                            Some((a, b)) => (a.min(start), b.max(start)),
-                        });
-                    }
-                }
-                _ => sentence_owned = true,
+        out.date_words |= group.date;
+        if group.cycle {
+            out.cycle_words = true;
+            // At an ASCII word boundary (the cycle patterns' leading `\b`).
+            let bounded = start
+                .checked_sub(1)
+                .and_then(|b| bytes.get(b))
+                .is_none_or(|&b| !(b.is_ascii_alphanumeric() || b == b'_'));
+            if bounded {
+                out.cycle_starts = Some(match out.cycle_starts {
+                    None => (start, start),
+                    Some((a, b)) => (a.min(start), b.max(start)),
+                });
             }
         }
-        if !sentence_owned {
+        if let Some(p) = &group.nickname {
+            out.nickname |= exact(p);
+        }
+        if !group.sentence {
             return;
         }
         while sentences.get(si).is_some_and(|r| r.end < end) {
@@ -382,31 +432,10 @@ pub(crate) fn gate(text: &str, sentences: &[std::ops::Range<usize>]) -> ParaGate
         let Some(sg) = out.sentences.get_mut(si) else {
             return;
         };
-        for (owner, p) in entries {
-            match *owner {
-                Owner::Date | Owner::Cycle => {}
-                Owner::Activity(i) => sg.activity |= 1 << i,
-                Owner::ActivityCased(i) => {
-                    if exact(p) {
-                        sg.activity |= 1 << i;
-                    }
-                }
-                Owner::ActivityWeak(i) => sg.activity_weak |= 1 << i,
-                Owner::Fold => sg.fold = true,
-                Owner::Instrument => {
-                    sg.instrument = true;
-                    sg.instrument_type = true;
-                }
-                Owner::InstrumentSignatory => sg.instrument = true,
-                Owner::InstrumentCased => {
-                    if exact(p) {
-                        sg.instrument = true;
-                        sg.instrument_type = true;
-                    }
-                }
-                Owner::PronounCased => sg.pronoun |= exact(p),
-                Owner::HeadCased => sg.head |= exact(p),
-                Owner::NumberWord => sg.number_word = true,
+        sg.or(&group.always);
+        for (p, answer) in &group.cased {
+            if exact(p) {
+                sg.or(answer);
             }
         }
     });
@@ -506,6 +535,11 @@ mod tests {
             cycles(crate::cycles::find_cycles(text)),
             "{text:?}"
         );
+        assert_eq!(
+            g.nickname,
+            text.contains(crate::persons::NICKNAME_CUE),
+            "{text:?}"
+        );
         let pronoun = Keywords::new(crate::persons::PRONOUN_CUES, false);
         let (ci, signatories, cased) = crate::instruments::gate_words();
         let ci_all: Vec<&String> = ci.iter().chain(signatories).collect();
@@ -551,6 +585,7 @@ mod tests {
             "“Kami awasi,” kata dia. Ia bilang UU ASN dan surat edaran berlaku. Ikrar netralitas!",
             "Sanksi bagi ASN. SKB ditandatangani. sk dan se. Rakor digelar kemarin.",
             "Bawaslu melakukan pengawaſan. SE diterbitkan. Surat edaran telah terbit, Bawaslu.",
+            "Soni - sapaan akrab Sumarsono. Sapaan akrab: SAPAAN AKRAB.",
             "Pemilih pada Pemilu 2024 dan pilkada serentak; xpilkada, _pemilu, (Pilpres) 2019.",
         ] {
             gate_agrees(t);
@@ -559,7 +594,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn gate_agrees_on_random_text(s in "(KPU|kpu|BKN|pilkada|Pemilu|pemilihan umum|PILPRES|_|2024|Surat|surat keputusan|Perbup|PERBUP|UU|Bawaslu|pengawasan|pengawaſan|\u{212a}|meminta ASN|surat edaran|membentuk tim|Se|SE|se|TIGA|ratusan|PIL|pemIL|Bupati|bupati|Plt|PLT|Kepala|UU|uu|sk|SK|ujarnya|kata dia| ia | Ia |awas|sanksi|rakor|Senin|kemarin|\\. |! |é| |x|A){0,24}") {
+        fn gate_agrees_on_random_text(s in "(KPU|kpu|BKN|sapaan akrab|Sapaan Akrab|pilkada|Pemilu|pemilihan umum|PILPRES|_|2024|Surat|surat keputusan|Perbup|PERBUP|UU|Bawaslu|pengawasan|pengawaſan|\u{212a}|meminta ASN|surat edaran|membentuk tim|Se|SE|se|TIGA|ratusan|PIL|pemIL|Bupati|bupati|Plt|PLT|Kepala|UU|uu|sk|SK|ujarnya|kata dia| ia | Ia |awas|sanksi|rakor|Senin|kemarin|\\. |! |é| |x|A){0,24}") {
             gate_agrees(&s);
         }
 
