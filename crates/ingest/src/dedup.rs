@@ -263,6 +263,12 @@ impl Dedup {
                 }
             }
         }
+        let para = idx as u32;
+        if self.index.add_postings(set, para, &mut self.postings) {
+            self.sizes.push(set.len());
+            self.normalised.push(norm);
+            return Verdict::Keep;
+        }
         for &w in set {
             let Some(WordSlot { head, len, .. }) = self.index.slot_of(w) else {
                 continue;
@@ -327,6 +333,54 @@ impl WordIndex {
             i = (i + 1) & mask;
         }
         None
+    }
+
+    /// Adds a posting of paragraph `para` for each of `words` (distinct) as the loop over
+    /// [`WordIndex::slot_of`] in `Dedup::check_with` does, when the table has room for all of
+    /// them without growing (then the loop runs without a growth test per word); false
+    /// (nothing added) when it has not.
+    fn add_postings(&mut self, words: &[u64], para: u32, postings: &mut Vec<(u32, u32)>) -> bool {
+        if (self.used + words.len()) * 2 > self.slots.len()
+            || !u32::try_from(postings.len() + words.len()).is_ok_and(|n| n < NO_POSTING)
+        {
+            return false;
+        }
+        let slots = &mut self.slots[..];
+        let mask = slots.len().wrapping_sub(1);
+        let mut used = self.used;
+        for &word in words {
+            // Below half load: a free slot ends the probe.
+            let mut i = word as usize & mask;
+            let slot = loop {
+                let Some(s) = slots.get(i) else {
+                    break None;
+                };
+                if s.len == 0 || s.word == word {
+                    break Some(i);
+                }
+                i = (i + 1) & mask;
+            };
+            let Some(s) = slot.and_then(|i| slots.get_mut(i)) else {
+                continue;
+            };
+            if s.len == 0 {
+                used += 1;
+                *s = WordSlot {
+                    word,
+                    head: NO_POSTING,
+                    len: 0,
+                };
+            }
+            if (s.len as usize) < MAX_POSTINGS {
+                // Below `NO_POSTING` (tested above).
+                let at = postings.len() as u32;
+                postings.push((para, s.head));
+                s.head = at;
+                s.len += 1;
+            }
+        }
+        self.used = used;
+        true
     }
 
     /// The first posting of `word`, if it has any.
@@ -398,6 +452,57 @@ mod tests {
         }
         assert_eq!(index.first_posting(u64::MAX), None);
         assert_eq!(WordIndex::default().first_posting(0), None);
+    }
+
+    #[test]
+    fn postings_added_at_once_are_the_postings_added_word_by_word() {
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let (mut bulk, mut single) = (WordIndex::with_capacity(8), WordIndex::with_capacity(8));
+        let (mut bulk_postings, mut single_postings) = (Vec::new(), Vec::new());
+        let mut bulk_used = 0;
+        for para in 0..300u32 {
+            // Distinct words, some of them shared with earlier paragraphs (low values).
+            let mut words: Vec<u64> = (0..(next() % 40))
+                .map(|_| match next() % 3 {
+                    0 => next() % 50,
+                    _ => next(),
+                })
+                .collect();
+            words.sort_unstable();
+            words.dedup();
+            if bulk.add_postings(&words, para, &mut bulk_postings) {
+                bulk_used += 1;
+            } else {
+                for &w in &words {
+                    let slot = bulk.slot_of(w).expect("a slot");
+                    if (slot.len as usize) < MAX_POSTINGS {
+                        bulk_postings.push((para, slot.head));
+                        slot.head = bulk_postings.len() as u32 - 1;
+                        slot.len += 1;
+                    }
+                }
+            }
+            for &w in &words {
+                let slot = single.slot_of(w).expect("a slot");
+                if (slot.len as usize) < MAX_POSTINGS {
+                    single_postings.push((para, slot.head));
+                    slot.head = single_postings.len() as u32 - 1;
+                    slot.len += 1;
+                }
+            }
+        }
+        assert!(bulk_used > 100, "{bulk_used}");
+        assert_eq!(bulk_postings, single_postings);
+        assert_eq!(bulk.used, single.used);
+        for w in (0..50).chain((0..200).map(|_| next())) {
+            assert_eq!(bulk.first_posting(w), single.first_posting(w), "{w}");
+        }
     }
 
     #[test]
