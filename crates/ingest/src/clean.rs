@@ -611,32 +611,55 @@ fn copyright_re() -> &'static Regex {
 /// Copyright lines seen by this thread, at most this many, with their outlet names.
 const COPYRIGHT_MEMO: usize = 256;
 
-/// [`copyright_name_of`], remembered per thread: an outlet repeats one copyright line in
-/// each of its articles, and its capture search costs more than the rest of the article's
-/// metadata together. The lines are short (the copyright rules take lines of at most 140
-/// chars) and the memo is emptied when full.
+/// [`copyright_name_of`], remembered per thread (see [`copyright_parts`]).
 fn copyright_name(line: &str) -> Option<String> {
+    copyright_parts(line).0
+}
+
+/// [`copyright_year_of`], remembered per thread (see [`copyright_parts`]).
+fn copyright_year(line: &str) -> Option<i32> {
+    copyright_parts(line).1
+}
+
+/// The outlet name and the year of a copyright line, remembered per thread: an outlet
+/// repeats one copyright line in each of its articles, and its capture search costs more than
+/// the rest of the article's metadata together. The lines are short (the copyright rules take
+/// lines of at most 140 chars) and the memo is emptied when full.
+fn copyright_parts(line: &str) -> (Option<String>, Option<i32>) {
+    type Parts = (Option<String>, Option<i32>);
     thread_local! {
-        static SEEN: RefCell<HashMap<String, Option<String>>> = RefCell::new(HashMap::new());
+        static SEEN: RefCell<HashMap<String, Parts>> = RefCell::new(HashMap::new());
     }
     SEEN.with(|seen| {
-        if let Some(name) = seen.try_borrow().ok().and_then(|s| s.get(line).cloned()) {
-            return name;
+        if let Some(parts) = seen.try_borrow().ok().and_then(|s| s.get(line).cloned()) {
+            return parts;
         }
-        let name = copyright_name_of(line);
+        let parts = copyright_parts_of(line);
         if let Ok(mut seen) = seen.try_borrow_mut() {
             if seen.len() >= COPYRIGHT_MEMO {
                 seen.clear();
             }
-            seen.insert(line.to_string(), name.clone());
+            seen.insert(line.to_string(), parts.clone());
         }
-        name
+        parts
     })
 }
 
+/// [`copyright_name_of`] and [`copyright_year_of`] from one capture search.
+fn copyright_parts_of(line: &str) -> (Option<String>, Option<i32>) {
+    let Some(c) = copyright_re().captures(line) else {
+        return (None, None);
+    };
+    (name_of_captures(&c), year_of_captures(&c))
+}
+
 /// `COPYRIGHT © ANTARA News Kalimantan Barat 2024` -> `ANTARA News Kalimantan Barat`.
+#[cfg(test)]
 fn copyright_name_of(line: &str) -> Option<String> {
-    let c = copyright_re().captures(line)?;
+    name_of_captures(&copyright_re().captures(line)?)
+}
+
+fn name_of_captures(c: &regex::Captures<'_>) -> Option<String> {
     let name = c
         .name("name")?
         .as_str()
@@ -647,8 +670,13 @@ fn copyright_name_of(line: &str) -> Option<String> {
         .then(|| name.to_string())
 }
 
-fn copyright_year(line: &str) -> Option<i32> {
-    let c = copyright_re().captures(line)?;
+/// The year of a copyright line (the last one when it names two).
+#[cfg(test)]
+fn copyright_year_of(line: &str) -> Option<i32> {
+    year_of_captures(&copyright_re().captures(line)?)
+}
+
+fn year_of_captures(c: &regex::Captures<'_>) -> Option<i32> {
     c.name("y2").or_else(|| c.name("y1"))?.as_str().parse().ok()
 }
 
@@ -1014,7 +1042,13 @@ mod tests {
         // Twice over, through a memo that fills and empties.
         for line in lines.iter().chain(&lines) {
             assert_eq!(copyright_name(line), copyright_name_of(line), "{line:?}");
+            assert_eq!(copyright_year(line), copyright_year_of(line), "{line:?}");
         }
+        assert_eq!(
+            copyright_year("Copyright © 2003 Warta Daerah 3"),
+            Some(2003)
+        );
+        assert_eq!(copyright_year("COPYRIGHT © ANTARA 2024"), Some(2024));
         assert_eq!(
             copyright_name("COPYRIGHT © ANTARA 2024").as_deref(),
             Some("ANTARA")
