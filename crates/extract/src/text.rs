@@ -96,13 +96,31 @@ pub(crate) fn word_end(s: &str, pos: usize) -> Option<usize> {
 /// The word ending at `pos` (scanning back over word characters): its start.
 pub(crate) fn word_start_before(s: &str, pos: usize) -> Option<usize> {
     let before = s.get(..pos)?;
-    let start = before
+    // ASCII bytes first, without decoding: a letter, digit, `'` or `-` continues the word.
+    let bytes = before.as_bytes();
+    let mut i = pos;
+    while let Some(&b) = i.checked_sub(1).and_then(|j| bytes.get(j)) {
+        if !b.is_ascii() {
+            // A character outside ASCII: the rest by characters.
+            return word_start_before_chars(before.get(..i)?).or((i < pos).then_some(i));
+        }
+        if !(b.is_ascii_alphanumeric() || b == b'\'' || b == b'-') {
+            break;
+        }
+        i -= 1;
+    }
+    (i < pos).then_some(i)
+}
+
+/// [`word_start_before`] by characters: the start of the run of word characters and hyphens
+/// that ends `before`, if it is not empty.
+fn word_start_before_chars(before: &str) -> Option<usize> {
+    before
         .char_indices()
         .rev()
         .take_while(|&(_, c)| is_word_char(c) || c == '-')
         .last()
-        .map(|(i, _)| i)?;
-    Some(start)
+        .map(|(i, _)| i)
 }
 
 /// True when the word starts with an upper-case letter.
@@ -167,6 +185,15 @@ pub(crate) fn next_capital_or_non_ascii(bytes: &[u8], from: usize) -> Option<usi
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn word_start_before_is_the_char_scan(s in "(a|Z|9|'|’|-|é|Ω|\\.| |\u{a0}|_|\u{301}){0,12}", pos in 0usize..30) {
+            let want = s.get(..pos).and_then(word_start_before_chars);
+            prop_assert_eq!(word_start_before(&s, pos), want);
+        }
+    }
 
     #[test]
     fn capital_scan_matches_the_byte_test() {
