@@ -498,20 +498,24 @@ pub(crate) fn push_normalised_word_hashes(text: &str, out: &mut Vec<u64>) {
     }
 }
 
+/// Each byte of a `u64` set to 1, and to its high bit.
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `v` set where the byte is in `lo..=hi`. For bytes below 0x80
+/// (ASCII) no sum carries out of its byte, so the bytes are tested independently.
+#[inline(always)]
+fn within(v: u64, lo: u64, hi: u64) -> u64 {
+    let at_least = v.wrapping_add((0x80 - lo) * ONES);
+    let above = v.wrapping_add((0x7f - hi) * ONES);
+    at_least & !above & HIGH
+}
+
 /// The end of the run of ASCII letters and digits starting at `i` in ASCII text: eight bytes
 /// a step while eight remain (a word of Indonesian text mostly ends in the first step), then
 /// byte by byte.
 #[inline(always)]
 fn ascii_word_end(bytes: &[u8], mut i: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // The high bit of each byte set where the byte is in `lo..=hi` (ASCII bytes: no sum
-    // carries out of its byte).
-    let within = |v: u64, lo: u64, hi: u64| {
-        let at_least = v.wrapping_add((0x80 - lo) * ONES);
-        let above = v.wrapping_add((0x7f - hi) * ONES);
-        at_least & !above & HIGH
-    };
     while let Some(chunk) = bytes.get(i..i + 8) {
         let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
         // `| 0x20` turns upper-case letters into lower-case ones and moves no other ASCII
@@ -584,15 +588,6 @@ pub(crate) fn word_count(text: &str) -> usize {
 /// Bit `i` set where `block[i]` (at most 64 ASCII bytes) is whitespace: space, tab, line
 /// feed, vertical tab, form feed, carriage return.
 fn ascii_space_mask(block: &[u8]) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // The high bit of each byte set where the byte is in `lo..=hi`: with bytes below 0x80 no
-    // sum carries out of its byte.
-    let within = |v: u64, lo: u64, hi: u64| {
-        let at_least = v.wrapping_add((0x80 - lo) * ONES);
-        let above = v.wrapping_add((0x7f - hi) * ONES);
-        at_least & !above & HIGH
-    };
     // The eight high bits gathered, byte i's into bit i.
     let bits = |w: u64| {
         let m = within(w, 0x09, 0x0d) | within(w, 0x20, 0x20);
