@@ -500,7 +500,7 @@ pub fn find_instruments(sentence: &str) -> Vec<InstrumentHit> {
     if !c.words.is_match(sentence) && !c.upper.is_match(sentence) {
         return Vec::new();
     }
-    find_instruments_passed(sentence, true)
+    find_instruments_passed(sentence, true, true)
 }
 
 /// The prefilter's words: the types' ASCII case-insensitive words, the signatories' (ASCII
@@ -508,6 +508,22 @@ pub fn find_instruments(sentence: &str) -> Vec<InstrumentHit> {
 pub(crate) fn gate_words() -> (&'static [String], &'static [String], &'static [String]) {
     let c = compiled();
     (&c.type_words, &c.signatory_words, &c.upper_words)
+}
+
+/// True when a signatory's leading word (ASCII case-insensitive) or a character whose case
+/// folds to an ASCII letter ([`crate::activities::FOLD_CHARS`]) occurs in `sentence`: else no
+/// signatory matches (every signatory starts with its leading word, and the signatory pattern
+/// folds case the Unicode way, which reaches ASCII letters only from those characters).
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) fn may_have_signatory(sentence: &str) -> bool {
+    let c = compiled();
+    static KEYWORDS: OnceLock<crate::scan::Keywords> = OnceLock::new();
+    KEYWORDS
+        .get_or_init(|| crate::scan::Keywords::new(&c.signatory_words, true))
+        .is_match(sentence)
+        || crate::activities::FOLD_CHARS
+            .iter()
+            .any(|f| sentence.contains(f))
 }
 
 /// True when a type word (ASCII case-insensitive, or a case-sensitive short form) occurs in
@@ -520,8 +536,13 @@ pub(crate) fn may_have_type(sentence: &str) -> bool {
 }
 
 /// [`find_instruments`] for a sentence that passed its prefilter; `types` false when no type
-/// word occurs in it ([`may_have_type`]), so that only the signatory search runs.
-pub(crate) fn find_instruments_passed(sentence: &str, types: bool) -> Vec<InstrumentHit> {
+/// word occurs in it ([`may_have_type`]), so that only the signatory search runs; `signatories`
+/// false when no signatory can match in it ([`may_have_signatory`]), so that it does not run.
+pub(crate) fn find_instruments_passed(
+    sentence: &str,
+    types: bool,
+    signatories: bool,
+) -> Vec<InstrumentHit> {
     let c = compiled();
     let s = sentence;
     let mut out: Vec<InstrumentHit> = Vec::new();
@@ -632,10 +653,10 @@ pub(crate) fn find_instruments_passed(sentence: &str, types: bool) -> Vec<Instru
     // letters has a non-ASCII case partner): without `no` or `nm` the search is skipped. The
     // signatories themselves (`BKN`, `KASN` ...) are common in these articles, so the search
     // would otherwise stop at many of them for nothing.
-    let may_sign = s
-        .as_bytes()
-        .windows(2)
-        .any(|w| (w[0] | 0x20) == b'n' && matches!(w[1] | 0x20, b'o' | b'm'));
+    let may_sign = signatories
+        && s.as_bytes()
+            .windows(2)
+            .any(|w| (w[0] | 0x20) == b'n' && matches!(w[1] | 0x20, b'o' | b'm'));
     for sm in c.signatory.captures_iter(if may_sign { s } else { "" }) {
         let (Some(m), Some(iss)) = (sm.get(0), sm.name("iss")) else {
             continue;
@@ -808,12 +829,14 @@ mod tests {
             }
         }
 
-        /// Without a type word the types search finds nothing: skipping it changes nothing.
+        /// Without a type word the types search finds nothing, and without a signatory word
+        /// (or a folding character) the signatory search finds nothing: skipping them changes
+        /// nothing.
         #[test]
-        fn no_type_without_a_type_word(s in "(UU|uu|Uu|SK|sk|SE|se|Perbup|PERBUP|perbup|KPU|BKN|Bawaslu|Mendagri|Nomor 5|No. 12/2020|tahun 2024|surat|Surat Edaran|keputusan|peraturan bupati|undang-undang|instruksi|Inpres|tentang|Netralitas ASN|\\(|\\)|é| |, ){0,12}") {
+        fn no_type_without_a_type_word(s in "(UU|uu|Uu|SK|sk|SE|se|Perbup|PERBUP|perbup|KPU|BKN|Bawaslu|Mendagri|Nomor 5|No. 12/2020|tahun 2024|surat|Surat Edaran|keputusan|peraturan bupati|undang-undang|instruksi|Inpres|tentang|Netralitas ASN|Menpan-RB|menteri  panrb|KASN|Kasn|ka\u{17f}n|B\u{212a}N|kpu RI|Bawaslu ri|nomor|No.|nmr|\\(|\\)|é| |, ){0,12}") {
             proptest::prop_assert_eq!(
-                find_instruments_passed(&s, may_have_type(&s)),
-                find_instruments_passed(&s, true)
+                find_instruments_passed(&s, may_have_type(&s), may_have_signatory(&s)),
+                find_instruments_passed(&s, true, true)
             );
             if !may_have_type(&s) {
                 proptest::prop_assert!(compiled().types.find(&s).is_none());

@@ -334,7 +334,8 @@ pub fn extract(article: &Article) -> ArticleFacts {
                 continue;
             }
             let types = p.gate.instrument_type(si).unwrap_or(true);
-            for h in instruments::find_instruments_passed(st, types) {
+            let signatories = p.gate.signatory(si).unwrap_or(true);
+            for h in instruments::find_instruments_passed(st, types, signatories) {
                 instrument_hits.push((pi, s.start, h));
             }
         }

@@ -184,6 +184,8 @@ struct SentenceGate {
     instrument: bool,
     /// A word an instrument type starts with occurs in it.
     instrument_type: bool,
+    /// A word a signatory starts with occurs in it.
+    signatory: bool,
     /// A pronoun cue (`ujarnya`, `kata dia` ...) occurs in it.
     pronoun: bool,
     /// An official's title or modifier occurs in it.
@@ -209,6 +211,12 @@ impl ParaGate {
     /// ([`crate::instruments::may_have_type`]).
     pub(crate) fn instrument_type(&self, si: usize) -> Option<bool> {
         self.sentences.get(si).map(|g| g.instrument_type)
+    }
+    /// A signatory can match in sentence `si` ([`crate::instruments::may_have_signatory`]):
+    /// a word a signatory starts with or a character that folds to an ASCII letter occurs
+    /// in it.
+    pub(crate) fn signatory(&self, si: usize) -> Option<bool> {
+        self.sentences.get(si).map(|g| g.signatory || g.fold)
     }
     /// A pronoun cue (`ujarnya`, `kata dia` ...) occurs in sentence `si`.
     pub(crate) fn pronoun(&self, si: usize) -> Option<bool> {
@@ -279,6 +287,7 @@ impl SentenceGate {
         self.fold |= o.fold;
         self.instrument |= o.instrument;
         self.instrument_type |= o.instrument_type;
+        self.signatory |= o.signatory;
         self.pronoun |= o.pronoun;
         self.head |= o.head;
         self.number_word |= o.number_word;
@@ -363,7 +372,7 @@ fn gate_set() -> &'static GateSet {
                 Owner::ActivityWeak(i) => answer.activity_weak = 1 << i,
                 Owner::Fold => answer.fold = true,
                 Owner::Instrument => (answer.instrument, answer.instrument_type) = (true, true),
-                Owner::InstrumentSignatory => answer.instrument = true,
+                Owner::InstrumentSignatory => (answer.instrument, answer.signatory) = (true, true),
                 Owner::InstrumentCased => {
                     (answer.instrument, answer.instrument_type, cased) = (true, true, true);
                 }
@@ -572,6 +581,11 @@ mod tests {
                 "{st:?}"
             );
             assert_eq!(
+                g.signatory(si).unwrap(),
+                crate::instruments::may_have_signatory(st),
+                "{st:?}"
+            );
+            assert_eq!(
                 g.instrument_type(si).unwrap(),
                 crate::instruments::may_have_type(st),
                 "{st:?}"
@@ -605,7 +619,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn gate_agrees_on_random_text(s in "(KPU|kpu|BKN|sapaan akrab|Sapaan Akrab|pilkada|Pemilu|pemilihan umum|PILPRES|_|2024|Surat|surat keputusan|Perbup|PERBUP|UU|Bawaslu|pengawasan|pengawaſan|\u{212a}|meminta ASN|surat edaran|membentuk tim|Se|SE|se|TIGA|ratusan|PIL|pemIL|Bupati|bupati|Plt|PLT|Kepala|UU|uu|sk|SK|ujarnya|kata dia| ia | Ia |awas|sanksi|rakor|Senin|kemarin|\\. |! |é| |x|A){0,24}") {
+        fn gate_agrees_on_random_text(s in "(KPU|kpu|BKN|Mendagri|KASN|ka\u{17f}n|B\u{212a}N|menpan rb|nomor|No. |sapaan akrab|Sapaan Akrab|pilkada|Pemilu|pemilihan umum|PILPRES|_|2024|Surat|surat keputusan|Perbup|PERBUP|UU|Bawaslu|pengawasan|pengawaſan|\u{212a}|meminta ASN|surat edaran|membentuk tim|Se|SE|se|TIGA|ratusan|PIL|pemIL|Bupati|bupati|Plt|PLT|Kepala|UU|uu|sk|SK|ujarnya|kata dia| ia | Ia |awas|sanksi|rakor|Senin|kemarin|\\. |! |é| |x|A){0,24}") {
             gate_agrees(&s);
         }
 

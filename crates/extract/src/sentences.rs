@@ -64,6 +64,7 @@ fn ends_with_abbreviation(chunk: &str) -> bool {
 }
 
 /// The bytes a terminator starts with: `.`, `!`, `?` and the first byte of `…`.
+#[cfg_attr(not(test), allow(dead_code))]
 const TERMINATOR_START: [bool; 256] = {
     let mut t = [false; 256];
     t[b'.' as usize] = true;
@@ -73,22 +74,49 @@ const TERMINATOR_START: [bool; 256] = {
     t
 };
 
-/// The first `i >= from` where `bytes[i]` can start a terminator (see [`TERMINATOR_START`]),
-/// read eight bytes at a time.
-fn next_terminator_start(bytes: &[u8], from: usize) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    // Bit 7 of each byte of `x` that equals `b`, exactly (no borrow between bytes).
-    let equal = |x: u64, b: u8| {
-        let y = x ^ (ONES * u64::from(b));
-        !(((y & LOW7) + LOW7) | y | LOW7)
-    };
-    crate::text::first_in_chunks(
-        bytes,
-        from,
-        |x| equal(x, b'.') | equal(x, b'!') | equal(x, b'?') | equal(x, 0xE2),
-        |b| TERMINATOR_START[usize::from(b)],
-    )
+/// The bytes that can start a terminator (see [`TERMINATOR_START`]) from a position on, found
+/// with the vectorised searches of `memchr`: one for `.`, `!` and `?`, one for the first byte
+/// of `…`. Each search runs again only once the position has passed what it found, so every
+/// byte is read about once by each.
+struct Terminators<'a> {
+    bytes: &'a [u8],
+    /// The next `.`, `!` or `?` at or after the last position asked for (`usize::MAX`: none).
+    stop: usize,
+    /// The next `0xE2` byte likewise.
+    ellipsis: usize,
+}
+
+impl<'a> Terminators<'a> {
+    fn new(bytes: &'a [u8]) -> Terminators<'a> {
+        let mut t = Terminators {
+            bytes,
+            stop: 0,
+            ellipsis: 0,
+        };
+        t.stop = t.find(0, |h| memchr::memchr3(b'.', b'!', b'?', h));
+        t.ellipsis = t.find(0, |h| memchr::memchr(0xE2, h));
+        t
+    }
+
+    fn find(&self, from: usize, search: impl Fn(&[u8]) -> Option<usize>) -> usize {
+        self.bytes
+            .get(from..)
+            .and_then(search)
+            .map_or(usize::MAX, |k| from + k)
+    }
+
+    /// The first `i >= from` where `bytes[i]` can start a terminator; `from` never decreases
+    /// from one call to the next.
+    fn next(&mut self, from: usize) -> Option<usize> {
+        if self.stop < from {
+            self.stop = self.find(from, |h| memchr::memchr3(b'.', b'!', b'?', h));
+        }
+        if self.ellipsis < from {
+            self.ellipsis = self.find(from, |h| memchr::memchr(0xE2, h));
+        }
+        let at = self.stop.min(self.ellipsis);
+        (at != usize::MAX).then_some(at)
+    }
 }
 
 /// Byte ranges of the sentences of `text`, in order, covering the text without gaps
@@ -98,9 +126,10 @@ pub fn split(text: &str) -> Vec<Range<usize>> {
     let mut out: Vec<Range<usize>> = Vec::new();
     let mut start = 0;
     let mut i = 0;
+    let mut terminators = Terminators::new(bytes);
     while i < bytes.len() {
         // Straight to the next byte that can start a terminator.
-        let Some(k) = next_terminator_start(bytes, i) else {
+        let Some(k) = terminators.next(i) else {
             break;
         };
         i = k;
@@ -179,12 +208,16 @@ mod tests {
                 // Neighbours that differ from a terminator by one bit or a borrow.
                 bytes[(pos + 1) % 11] = b'/';
                 bytes[(pos + 3) % 11] = 0xE3;
-                for from in 0..12 {
-                    assert_eq!(
-                        next_terminator_start(&bytes, from),
-                        plain(&bytes, from),
-                        "byte {b:#x} at {pos} from {from}"
-                    );
+                for start in 0..12 {
+                    // Asked from `start` on, in increasing order, as the split asks.
+                    let mut t = Terminators::new(&bytes);
+                    for from in start..12 {
+                        assert_eq!(
+                            t.next(from),
+                            plain(&bytes, from),
+                            "byte {b:#x} at {pos} from {from}"
+                        );
+                    }
                 }
             }
         }
