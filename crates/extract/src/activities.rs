@@ -220,9 +220,19 @@ pub(crate) fn find_keyed(sentence: &str, keyed: u64) -> Vec<ActivityHit> {
         let hit = match &c.exclude {
             None => Some(first),
             Some(ex) => {
-                let excluded: Vec<Range<usize>> =
-                    ex.find_iter(sentence).map(|m| m.range()).collect();
-                let clear = |m: &regex::Match<'_>| {
+                // The exclusions are the successive matches of `ex`, in order of their
+                // starts (and ends: they do not overlap). A trigger match is clear when no
+                // exclusion starting before its end reaches past its start, so they are
+                // searched only as far as the trigger match being tested needs.
+                let mut exclusions = ex.find_iter(sentence).map(|m| m.range()).fuse();
+                let mut excluded: Vec<Range<usize>> = Vec::new();
+                let mut clear = |m: &regex::Match<'_>| {
+                    while excluded.last().is_none_or(|x| x.start < m.end()) {
+                        match exclusions.next() {
+                            Some(x) => excluded.push(x),
+                            None => break,
+                        }
+                    }
                     !excluded
                         .iter()
                         .any(|x| x.start < m.end() && m.start() < x.end)
@@ -231,7 +241,7 @@ pub(crate) fn find_keyed(sentence: &str, keyed: u64) -> Vec<ActivityHit> {
                 if clear(&first) {
                     Some(first)
                 } else {
-                    c.trigger.find_iter(sentence).skip(1).find(clear)
+                    c.trigger.find_iter(sentence).skip(1).find(|m| clear(m))
                 }
             }
         };

@@ -54,6 +54,17 @@ impl Alternatives {
         })
     }
 
+    /// The search over `patterns` without a literal prefilter: the lazy DFA reads every
+    /// byte. For searches that start where a match is likely, stopping at the prefilter's
+    /// candidates costs more than the DFA does.
+    pub(crate) fn without_prefilter<P: AsRef<str>>(patterns: &[P]) -> Result<Alternatives, String> {
+        let re = Regex::builder()
+            .configure(Regex::config().auto_prefilter(false))
+            .build_many(patterns)
+            .map_err(|e| e.to_string())?;
+        Ok(Alternatives { re })
+    }
+
     /// Every successive non-overlapping match, as `regex::Regex::find_iter`.
     pub(crate) fn find_iter<'a>(&'a self, text: &'a str) -> impl Iterator<Item = AltMatch> + 'a {
         self.re.find_iter(text).map(|m| AltMatch {

@@ -124,11 +124,10 @@ fn compiled() -> &'static Compiled {
             .iter()
             .map(|a| crate::numbers::unicode_space(&format!(r"(?i-u){b}(?:{a})")))
             .collect();
-        let re = crate::alts::Alternatives::new(
-            &searched,
-            &crate::numbers::unicode_space(&format!(r"(?i-u){b}(?:{})", alts.join("|"))),
-        )
-        .expect("cycle regex compiles");
+        // The search runs from a cycle word to past the last one (see
+        // [`find_cycles_at_words`]): a prefilter would only stop at the words it starts at.
+        let re = crate::alts::Alternatives::without_prefilter(&searched)
+            .expect("cycle regex compiles");
         let tail = Regex::new(&format!(
             r"(?i)^(?P<ser>\s+serentak{b})?(?:(?P<reg>(?:\s+(?-i:[A-Z][A-Za-z'-]*)){{1,3}}?)?(?P<ser2>\s+serentak{b})?\s*(?:(?:tahun|thn|th\.?)\s*)?(?P<y>(?:19|20)[0-9]{{2}}){b})?"
         ))

@@ -546,24 +546,19 @@ pub fn find_dates(text: &str, ctx: &DateContext) -> Vec<DateHit> {
     find_dates_gated(text, ctx, None)
 }
 
-/// [`find_dates`], with the prefilter's word test already made (`Some`) by
-/// [`crate::scan::gate`].
-pub(crate) fn find_dates_gated(text: &str, ctx: &DateContext, words: Option<bool>) -> Vec<DateHit> {
-    find_dates_with(text, ctx, words, true)
+/// [`find_dates`], with the prefilter already answered (`Some`): whether `text` holds a digit
+/// or one of the prefilter's words (those from [`crate::scan::gate`]).
+pub(crate) fn find_dates_gated(text: &str, ctx: &DateContext, may: Option<bool>) -> Vec<DateHit> {
+    find_dates_with(text, ctx, may, true)
 }
 
 /// [`find_dates_gated`]; with `simple` the [`Simple`] alternatives take their groups from the
 /// match, else every match is captured (the reference the tests compare with).
-fn find_dates_with(
-    text: &str,
-    ctx: &DateContext,
-    words: Option<bool>,
-    simple: bool,
-) -> Vec<DateHit> {
+fn find_dates_with(text: &str, ctx: &DateContext, may: Option<bool>, simple: bool) -> Vec<DateHit> {
     let c = compiled();
     let r = &c.rules;
     let mut out: Vec<DateHit> = Vec::new();
-    if !has_ascii_digit(text) && !words.unwrap_or_else(|| c.words.is_match(text)) {
+    if !may.unwrap_or_else(|| has_ascii_digit(text) || c.words.is_match(text)) {
         return out;
     }
     for found in c.re.find_iter(text) {

@@ -294,7 +294,11 @@ pub fn extract(article: &Article) -> ArticleFacts {
         }
     }
     for (pi, p) in paras.iter().enumerate() {
-        for d in dates::find_dates_gated(p.text, &ctx, Some(p.gate.date_words)) {
+        // The first digit of the paragraph: no sentence before it holds one, the one around
+        // it does, and only later sentences need a look of their own.
+        let first_digit = numbers::first_ascii_digit(p.text);
+        let may_date = first_digit.is_some() || p.gate.date_words;
+        for d in dates::find_dates_gated(p.text, &ctx, Some(may_date)) {
             push_lexical(
                 &mut mentions,
                 p,
@@ -312,7 +316,12 @@ pub fn extract(article: &Article) -> ArticleFacts {
             };
             // No digit and no number word: no number, so no count (the number search's own
             // prefilter).
-            let may_count = p.gate.number_word(si).unwrap_or(true) || numbers::has_ascii_digit(st);
+            let has_digit = match first_digit {
+                None => false,
+                Some(d) if d < s.start => numbers::has_ascii_digit(st),
+                Some(d) => d < s.end,
+            };
+            let may_count = p.gate.number_word(si).unwrap_or(true) || has_digit;
             let found = if may_count {
                 counts::find_counts(st)
             } else {

@@ -120,9 +120,16 @@ pub(crate) fn gate_words() -> &'static [String] {
 }
 
 pub(crate) fn has_ascii_digit(text: &str) -> bool {
+    first_ascii_digit(text).is_some()
+}
+
+/// The position of the first ASCII digit in `text`, read eight bytes at a time.
+pub(crate) fn first_ascii_digit(text: &str) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = ONES * 0x80;
-    let mut chunks = text.as_bytes().chunks_exact(8);
+    let bytes = text.as_bytes();
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
     for c in &mut chunks {
         let x = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
         // Per byte, with the top bit cleared (no carries between bytes): the top bit of
@@ -130,11 +137,17 @@ pub(crate) fn has_ascii_digit(text: &str) -> bool {
         let low = x & !HIGH;
         let at_least_0 = low + ONES * (0x80 - u64::from(b'0'));
         let above_9 = low + ONES * (0x80 - u64::from(b'9') - 1);
-        if at_least_0 & !above_9 & !x & HIGH != 0 {
-            return true;
+        let digits = at_least_0 & !above_9 & !x & HIGH;
+        if digits != 0 {
+            return Some(at + digits.trailing_zeros() as usize / 8);
         }
+        at += 8;
     }
-    chunks.remainder().iter().any(u8::is_ascii_digit)
+    chunks
+        .remainder()
+        .iter()
+        .position(u8::is_ascii_digit)
+        .map(|k| at + k)
 }
 
 const RULES_JSON: &str = include_str!("../rules/numbers.json");
@@ -629,6 +642,11 @@ mod tests {
                 v[pos] = b;
                 let t = String::from_utf8(v).unwrap();
                 assert_eq!(has_ascii_digit(&t), b.is_ascii_digit(), "{b} at {pos}");
+                assert_eq!(
+                    first_ascii_digit(&t),
+                    b.is_ascii_digit().then_some(pos),
+                    "{b} at {pos}"
+                );
             }
         }
     }
@@ -643,6 +661,7 @@ mod tests {
         #[test]
         fn digit_test_matches_the_plain_one(s in "\\PC{0,40}") {
             prop_assert_eq!(has_ascii_digit(&s), s.bytes().any(|b| b.is_ascii_digit()));
+            prop_assert_eq!(first_ascii_digit(&s), s.bytes().position(|b| b.is_ascii_digit()));
         }
 
         #[test]
