@@ -1,11 +1,12 @@
 //! Tables and aggregates of neutrality activity by region and election cycle (polars).
 //!
 //! A [`TableSink`] takes each article with its facts while a corpus runs and streams one row
-//! per fact into Parquet and CSV tables (`articles`, `article_cycles`, `officials`, `regions`,
-//! `dates`, `counts`, `instruments`, `activities`), in bounded chunks so memory stays flat.
-//! [`TableSink::finish`] then computes the aggregates by running the SQL files in `sql/`
-//! over those tables (the same files run unchanged in DuckDB) and moves everything into the
-//! output directory at once. [`query`] runs SQL over a finished directory, [`schema`] lists
+//! per fact into Parquet tables (`articles`, `article_cycles`, `officials`, `regions`, `dates`,
+//! `counts`, `instruments`, `activities`; also as CSV with [`TableSink::with_fact_csv`]), in
+//! bounded chunks so memory stays flat. [`TableSink::finish`] then computes the aggregates by
+//! running the SQL files in `sql/` over those tables (the same files run unchanged in DuckDB),
+//! writes each aggregate as Parquet and CSV, and moves everything into the output directory at
+//! once. [`query`] runs SQL over a finished directory, [`schema`] lists
 //! its tables and columns, and [`format_frame`] prints a result. The schemas and how each
 //! aggregate counts are in the crate README.
 //!
@@ -75,14 +76,16 @@ pub struct TableInfo {
     pub name: String,
     pub rows: usize,
     pub parquet: PathBuf,
-    pub csv: PathBuf,
+    /// The CSV copy: always for aggregates, for fact tables only with
+    /// [`TableSink::with_fact_csv`].
+    pub csv: Option<PathBuf>,
 }
 
 impl TableInfo {
-    fn new(dir: &Path, name: String, rows: usize) -> Self {
+    fn new(dir: &Path, name: String, rows: usize, csv: bool) -> Self {
         TableInfo {
             parquet: dir.join(format!("{name}.parquet")),
-            csv: dir.join(format!("{name}.csv")),
+            csv: csv.then(|| dir.join(format!("{name}.csv"))),
             name,
             rows,
         }

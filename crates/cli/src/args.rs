@@ -24,8 +24,8 @@ pub enum Command {
     /// Ingest and extract: write DIR/articles.jsonl, DIR/facts.jsonl (one line per article with
     /// its mentions) and DIR/extract-report.json.
     Extract(ExtractArgs),
-    /// Ingest, extract and aggregate: write the tables (Parquet + CSV) and DIR/run-report.json,
-    /// and print the summary.
+    /// Ingest, extract and aggregate: write the tables (Parquet; aggregates also CSV) and
+    /// DIR/run-report.json, and print the summary.
     Run(RunArgs),
     /// Compare extraction with hand-checked gold facts: precision, recall and F1 per kind.
     Eval(EvalArgs),
@@ -79,6 +79,10 @@ pub struct RunArgs {
     /// With --jsonl: also write mentions.jsonl and one JSONL per kind.
     #[arg(long, requires = "jsonl")]
     pub mentions: bool,
+    /// Also write each fact table as CSV (the aggregates always are). Large: about three times
+    /// the input text, as every mention row repeats its evidence sentence.
+    #[arg(long)]
+    pub fact_csv: bool,
     /// Rows of the summary table to print (0: all).
     #[arg(long, value_name = "N", default_value_t = 60)]
     pub rows: usize,

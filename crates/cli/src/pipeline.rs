@@ -88,8 +88,10 @@ pub struct Outputs {
     pub facts: bool,
     /// `mentions.jsonl` and one JSONL per kind.
     pub mentions: bool,
-    /// The Parquet + CSV tables.
+    /// The tables: Parquet, and CSV for the aggregates.
     pub tables: bool,
+    /// CSV copies of the fact tables too.
+    pub fact_csv: bool,
 }
 
 impl Outputs {
@@ -210,8 +212,10 @@ pub fn run(args: &PipelineArgs, outputs: Outputs) -> Result<Outcome> {
         }
     }
     if outputs.tables {
-        w.sink =
-            Some(warta_analytics::TableSink::create(out).context("cannot prepare the tables")?);
+        let sink = warta_analytics::TableSink::create(out)
+            .and_then(|s| s.with_fact_csv(outputs.fact_csv))
+            .context("cannot prepare the tables")?;
+        w.sink = Some(sink);
     }
 
     let opts = IngestOptions {
@@ -294,14 +298,17 @@ pub fn run(args: &PipelineArgs, outputs: Outputs) -> Result<Outcome> {
     };
     let t = Instant::now();
     let tables = match w.sink {
-        Some(sink) => Some(sink.finish().context("cannot write the tables")?),
+        Some(sink) => {
+            crate::memory::release_freed();
+            Some(sink.finish().context("cannot write the tables")?)
+        }
         None => None,
     };
     let tables_time = t.elapsed();
     if let Some(t) = &tables {
         for info in &t.tables {
             files_written.push(info.parquet.clone());
-            files_written.push(info.csv.clone());
+            files_written.extend(info.csv.clone());
         }
     }
     let mut mentions = BTreeMap::new();

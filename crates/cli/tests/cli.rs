@@ -305,6 +305,9 @@ fn run_writes_jsonl_only_when_asked() {
     assert_eq!(o.status.code(), Some(0), "stderr: {}", text(&o.stderr));
     assert!(tables_only.join("officials.parquet").exists());
     assert!(!tables_only.join("articles.jsonl").exists());
+    // Fact tables are Parquet only unless asked; aggregates are CSV too.
+    assert!(!tables_only.join("officials.csv").exists());
+    assert!(tables_only.join("province_cycle_summary.csv").exists());
 
     let with_jsonl = dir.path().join("j");
     let o = warta(&[
@@ -317,4 +320,17 @@ fn run_writes_jsonl_only_when_asked() {
     assert_eq!(o.status.code(), Some(0), "stderr: {}", text(&o.stderr));
     assert_eq!(jsonl(&with_jsonl.join("articles.jsonl")).len(), 5);
     assert_eq!(jsonl(&with_jsonl.join("facts.jsonl")).len(), 5);
+
+    let with_csv = dir.path().join("c");
+    let o = warta(&[
+        "run",
+        "corpus/seeds",
+        "--fact-csv",
+        "-o",
+        with_csv.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", text(&o.stderr));
+    let officials = std::fs::read_to_string(with_csv.join("officials.csv")).unwrap();
+    assert!(officials.starts_with("article_id,"), "{officials}");
+    assert!(officials.lines().count() > 16, "{officials}");
 }

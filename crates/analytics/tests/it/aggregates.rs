@@ -1,6 +1,51 @@
 //! The aggregates of the fixture corpus against numbers computed by hand (see fixture.rs).
 
+use warta_analytics::TableSink;
+
+use crate::fixture::corpus;
 use crate::{num_at, read, row, str_at, write_fixture};
+
+const FACT_TABLE_NAMES: [&str; 8] = [
+    "articles",
+    "article_cycles",
+    "officials",
+    "regions",
+    "dates",
+    "counts",
+    "instruments",
+    "activities",
+];
+
+#[test]
+fn fact_csv_copies_every_fact_table_row_for_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sink = TableSink::create(dir.path())
+        .unwrap()
+        .with_fact_csv(true)
+        .unwrap()
+        .with_chunk_rows(2);
+    for (article, facts) in corpus() {
+        sink.push(&article, &facts).unwrap();
+    }
+    let run = sink.finish().unwrap();
+    for name in FACT_TABLE_NAMES {
+        let t = run.tables.iter().find(|t| t.name == name).unwrap();
+        let csv = t.csv.as_ref().expect("fact table CSV requested");
+        let text = std::fs::read_to_string(csv).unwrap();
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let parquet = read(dir.path(), name);
+        let columns: Vec<&str> = parquet
+            .get_column_names()
+            .iter()
+            .map(|c| c.as_str())
+            .collect();
+        assert_eq!(header, columns, "{name}: CSV header");
+        assert_eq!(parquet.height(), t.rows, "{name}");
+        // Evidence sentences hold no line breaks, so a row is a line.
+        assert_eq!(lines.count(), t.rows, "{name}: CSV rows");
+    }
+}
 
 #[test]
 fn fact_tables_have_one_row_per_fact() {
@@ -19,8 +64,24 @@ fn fact_tables_have_one_row_per_fact() {
     assert_eq!(rows("regions"), Some(3));
     for t in &run.tables {
         assert!(t.parquet.is_file(), "{}", t.parquet.display());
-        assert!(t.csv.is_file(), "{}", t.csv.display());
+        let fact_table = FACT_TABLE_NAMES.contains(&t.name.as_str());
+        // Aggregates are always written as CSV too; fact tables only when asked.
+        assert_eq!(t.csv.is_some(), !fact_table, "{}", t.name);
+        if let Some(csv) = &t.csv {
+            assert!(csv.is_file(), "{}", csv.display());
+        }
     }
+    let csv_files = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "csv")
+        })
+        .count();
+    assert_eq!(csv_files, run.tables.len() - FACT_TABLE_NAMES.len());
 
     let articles = read(dir.path(), "articles");
     let i = row(&articles, &[("article_id", "a4")]);

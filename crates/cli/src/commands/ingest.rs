@@ -14,6 +14,7 @@ pub fn ingest(args: &PipelineArgs) -> Result<ExitCode> {
         facts: false,
         mentions: false,
         tables: false,
+        fact_csv: false,
     };
     let outcome = pipeline::run(args, outputs)?;
     report(args, &outcome)
@@ -25,6 +26,7 @@ pub fn extract(args: &ExtractArgs) -> Result<ExitCode> {
         facts: true,
         mentions: args.mentions,
         tables: false,
+        fact_csv: false,
     };
     let outcome = pipeline::run(&args.pipeline, outputs)?;
     report(&args.pipeline, &outcome)

@@ -14,6 +14,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         facts: args.jsonl,
         mentions: args.mentions,
         tables: true,
+        fact_csv: args.fact_csv,
     };
     let outcome = pipeline::run(&args.pipeline, outputs)?;
     match args.pipeline.format {
@@ -37,7 +38,12 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
                     )?;
                 }
                 crate::outln!()?;
-                crate::outln!("Tables (Parquet + CSV) in {}/:", tables.dir.display())?;
+                let csv = if args.fact_csv {
+                    "Parquet + CSV"
+                } else {
+                    "Parquet; aggregates also CSV"
+                };
+                crate::outln!("Tables ({csv}) in {}/:", tables.dir.display())?;
                 let names: Vec<String> = tables
                     .tables
                     .iter()
