@@ -233,10 +233,12 @@ impl Reader<'_> {
     ///
     /// Per base, the number of the last id tried is kept (ids once used stay used), so a base
     /// shared by many articles costs one probe each, not one per earlier article.
-    fn unique_id(&mut self, wanted: String, base: String) -> String {
+    /// `base` is made only when `wanted` is taken (from `wanted`).
+    fn unique_id(&mut self, wanted: String, base: impl FnOnce(&str) -> String) -> String {
         if self.used_ids.insert(&wanted) {
             return wanted;
         }
+        let base = base(&wanted);
         let n = self.next_suffix.entry(base.clone()).or_insert(1);
         loop {
             let id = if *n <= 1 {
@@ -369,13 +371,13 @@ impl Reader<'_> {
             .map(|(_, s)| s)
             .unwrap_or_else(|| file.display.clone());
         // Two files share a stem: the path (without extension) tells them apart.
-        let ext = format!(".{}", file.format.as_str());
-        let base = file
-            .display
-            .strip_suffix(&ext)
-            .unwrap_or(&file.display)
-            .to_string();
-        let id = self.unique_id(stem, base);
+        let id = self.unique_id(stem, |_| {
+            let ext = format!(".{}", file.format.as_str());
+            file.display
+                .strip_suffix(&ext)
+                .unwrap_or(&file.display)
+                .to_string()
+        });
         let provenance = Provenance {
             path: file.display.clone(),
             line: None,
@@ -477,41 +479,28 @@ impl Reader<'_> {
                 )
             }
         };
-        let value: Value = match serde_json::from_str(text) {
-            Ok(v) => v,
-            Err(e) => {
-                return skip(
-                    SkipReason::MalformedJson,
-                    format!("{}:{line_no}: {e}", file.display),
-                )
-            }
+        let record = match fast_record(text) {
+            Some(r) => r,
+            None => match value_record(text) {
+                Ok(r) => r,
+                Err((reason, detail)) => {
+                    let detail = match detail {
+                        RecordError::Json(e) => format!("{}:{line_no}: {e}", file.display),
+                        RecordError::Text(d) => d.into(),
+                    };
+                    return skip(reason, detail);
+                }
+            },
         };
-        let Value::Object(mut obj) = value else {
-            return skip(
-                SkipReason::MalformedJson,
-                format!("{}:{line_no}: expected a JSON object", file.display),
-            );
-        };
-        let body = match obj.remove("text") {
-            Some(Value::String(s)) => s,
-            Some(_) => return skip(SkipReason::MissingText, "`text` is not a string".into()),
-            None => return skip(SkipReason::MissingText, "no `text` field".into()),
-        };
-        let mut take_str = |k: &str| match obj.remove(k) {
-            Some(Value::String(s)) => Some(s),
-            Some(Value::Number(n)) => Some(n.to_string()),
-            Some(Value::Null) | None => None,
-            Some(other) => Some(other.to_string()),
-        };
-        let id = take_str("id").filter(|s| !s.is_empty());
-        let meta = RawMeta {
-            url: take_str("url"),
-            title: take_str("title"),
-            published: take_str("published"),
-            source: take_str("source"),
-        };
+        let Record {
+            text: body,
+            id,
+            meta,
+            extra: obj,
+        } = record;
+        let id = id.filter(|s| !s.is_empty());
         let id = id.unwrap_or_else(|| format!("{stem}:{line_no}"));
-        let id = self.unique_id(id.clone(), format!("{id}~2"));
+        let id = self.unique_id(id, |id| format!("{id}~2"));
         let provenance = Provenance {
             path: file.display.clone(),
             line: Some(line_no),
@@ -526,6 +515,210 @@ impl Reader<'_> {
             extra: obj,
         })
     }
+}
+
+/// The fields of one JSON Lines record: the text, the id, the metadata cleaning reads, and
+/// the other fields as they were.
+struct Record {
+    text: String,
+    /// The `id` field as given (an empty one is replaced later).
+    id: Option<String>,
+    meta: RawMeta,
+    extra: Map<String, Value>,
+}
+
+/// Why a line is not a record: a JSON error (its message, shown after the line's place) or a
+/// missing text.
+enum RecordError {
+    Json(String),
+    Text(&'static str),
+}
+
+/// A record read through [`serde_json::Value`]: any JSON, with serde_json's error messages.
+fn value_record(text: &str) -> Result<Record, (SkipReason, RecordError)> {
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| (SkipReason::MalformedJson, RecordError::Json(e.to_string())))?;
+    let Value::Object(mut obj) = value else {
+        return Err((
+            SkipReason::MalformedJson,
+            RecordError::Json("expected a JSON object".into()),
+        ));
+    };
+    let body = match obj.remove("text") {
+        Some(Value::String(s)) => s,
+        Some(_) => {
+            return Err((
+                SkipReason::MissingText,
+                RecordError::Text("`text` is not a string"),
+            ))
+        }
+        None => {
+            return Err((
+                SkipReason::MissingText,
+                RecordError::Text("no `text` field"),
+            ))
+        }
+    };
+    let mut take_str = |k: &str| match obj.remove(k) {
+        Some(Value::String(s)) => Some(s),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(Value::Null) | None => None,
+        Some(other) => Some(other.to_string()),
+    };
+    let id = take_str("id");
+    let meta = RawMeta {
+        url: take_str("url"),
+        title: take_str("title"),
+        published: take_str("published"),
+        source: take_str("source"),
+    };
+    Ok(Record {
+        text: body,
+        id,
+        meta,
+        extra: obj,
+    })
+}
+
+/// The keys [`fast_record`] reads, in the order of its slots.
+const RECORD_KEYS: [&[u8]; 6] = [b"text", b"id", b"url", b"title", b"published", b"source"];
+
+/// A record read without building a [`serde_json::Value`]: one object whose keys are among
+/// [`RECORD_KEYS`], each once, with string or `null` values, a string `text`, and strings
+/// without `\u` escapes or raw control characters (what [`value_record`] reads the same way,
+/// and most records). `None` for anything else, which [`value_record`] then reads (and
+/// reports, if it is not a record).
+fn fast_record(line: &str) -> Option<Record> {
+    let b = line.as_bytes();
+    let mut i = skip_json_space(b, 0);
+    if b.get(i) != Some(&b'{') {
+        return None;
+    }
+    i = skip_json_space(b, i + 1);
+    let mut values: [Option<Option<String>>; RECORD_KEYS.len()] = Default::default();
+    loop {
+        if b.get(i) != Some(&b'"') {
+            return None;
+        }
+        let key_end = i + 1 + memchr::memchr2(b'"', b'\\', b.get(i + 1..)?)?;
+        if b.get(key_end) != Some(&b'"') {
+            return None;
+        }
+        let key = b.get(i + 1..key_end)?;
+        let slot = RECORD_KEYS.iter().position(|k| *k == key)?;
+        i = skip_json_space(b, key_end + 1);
+        if b.get(i) != Some(&b':') {
+            return None;
+        }
+        i = skip_json_space(b, i + 1);
+        let value = match b.get(i) {
+            Some(b'"') => {
+                let (s, end) = json_string(line, i + 1)?;
+                i = end;
+                Some(s)
+            }
+            Some(b'n') if b.get(i..i + 4) == Some(b"null") => {
+                i += 4;
+                None
+            }
+            _ => return None,
+        };
+        let held = values.get_mut(slot)?;
+        if held.is_some() {
+            return None;
+        }
+        *held = Some(value);
+        i = skip_json_space(b, i);
+        match b.get(i) {
+            Some(b',') => i = skip_json_space(b, i + 1),
+            Some(b'}') => break,
+            _ => return None,
+        }
+    }
+    if skip_json_space(b, i + 1) != b.len() {
+        return None;
+    }
+    let [text, id, url, title, published, source] = values;
+    Some(Record {
+        text: text.flatten()?,
+        id: id.flatten(),
+        meta: RawMeta {
+            url: url.flatten(),
+            title: title.flatten(),
+            published: published.flatten(),
+            source: source.flatten(),
+        },
+        extra: Map::new(),
+    })
+}
+
+/// The index of the first byte at or after `i` that is not JSON whitespace.
+fn skip_json_space(b: &[u8], mut i: usize) -> usize {
+    while matches!(b.get(i), Some(b' ' | b'\n' | b'\t' | b'\r')) {
+        i += 1;
+    }
+    i
+}
+
+/// The JSON string whose body starts at byte `start` of `line`, unescaped, and the index
+/// after its closing quote; `None` for a `\u` escape, an unknown escape, a raw control
+/// character or a missing end (left to serde_json).
+fn json_string(line: &str, start: usize) -> Option<(String, usize)> {
+    let b = line.as_bytes();
+    // First the end, checking every piece between escapes; then one copy.
+    let mut i = start;
+    let mut escapes = false;
+    let end = loop {
+        let at = i + memchr::memchr2(b'"', b'\\', b.get(i..)?)?;
+        if has_control_byte(b.get(i..at)?) {
+            return None;
+        }
+        if b.get(at) == Some(&b'"') {
+            break at;
+        }
+        if !matches!(
+            b.get(at + 1),
+            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't')
+        ) {
+            return None;
+        }
+        escapes = true;
+        i = at + 2;
+    };
+    // `"` and `\` are ASCII: the pieces end on char boundaries.
+    let body = line.get(start..end)?;
+    if !escapes {
+        return Some((body.to_string(), end + 1));
+    }
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(at) = memchr::memchr(b'\\', rest.as_bytes()) {
+        out.push_str(rest.get(..at)?);
+        out.push(match rest.as_bytes().get(at + 1)? {
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            // `"`, `\` and `/` stand for themselves.
+            &c => char::from(c),
+        });
+        rest = rest.get(at + 2..)?;
+    }
+    out.push_str(rest);
+    Some((out, end + 1))
+}
+
+/// True when a byte is below 0x20 (a control character, not allowed raw in a JSON string).
+/// In blocks without an early exit inside a block (vector instructions).
+fn has_control_byte(bytes: &[u8]) -> bool {
+    let mut blocks = bytes.chunks_exact(32);
+    for block in &mut blocks {
+        if block.iter().fold(false, |any, &c| any | (c < 0x20)) {
+            return true;
+        }
+    }
+    blocks.remainder().iter().any(|&c| c < 0x20)
 }
 
 /// Reads every file in order and sends what it finds; stops when the receiver goes away.
@@ -544,6 +737,76 @@ pub(crate) fn read_all(files: &[InputFile], opts: &IngestOptions, tx: SyncSender
 mod tests {
     use super::*;
 
+    /// The fields of a record, for comparing the two readers.
+    fn fields(r: &Record) -> String {
+        format!(
+            "{:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+            r.text, r.id, r.meta.url, r.meta.title, r.meta.published, r.meta.source, r.extra
+        )
+    }
+
+    #[test]
+    fn records_read_without_values_are_the_records_serde_json_reads() {
+        let lines = [
+            r#"{"id":"a1","url":"https://x.id/2024/11/07/a","text":"Baris satu.\nBaris \"dua\".\r\n\tTab \\ \/ \b\f"}"#,
+            r#"  { "text" : "ASN netral" , "id" : null , "title": "Judul" , "published":"2024-11-07", "source":"ANTARA" }  "#,
+            "{\"text\":\"\u{201c}Kami netral,\u{201d} ujar S\u{e9}kda.\"}",
+            r#"{"text":""}"#,
+            r#"{"id":"","text":"x"}"#,
+            r#"{"text":"x","category":"Politik"}"#,
+            r#"{"text":"x","id":12}"#,
+            r#"{"text":"x","text":"y"}"#,
+            r#"{"text":"\u0041x"}"#,
+            r#"{"text":"x\qy"}"#,
+            "{\"text\":\"a\tb\"}",
+            r#"{"text":"x"} x"#,
+            r#"{"text":"x",}"#,
+            r#"{"text":null}"#,
+            r#"{"id":"a"}"#,
+            r#"{}"#,
+            r#"[1]"#,
+            r#"{"text":"unterminated}"#,
+            r#"{"te\u0078t":"x"}"#,
+            r#"{"text":"x" "id":"y"}"#,
+            r#"{"text":"x"}}"#,
+            r#"{"text":"x\"}"#,
+        ];
+        let mut fast = 0;
+        for line in lines {
+            let slow = value_record(line).ok();
+            // `None`: left to serde_json, whatever it says.
+            if let Some(r) = fast_record(line) {
+                fast += 1;
+                let slow = slow.unwrap_or_else(|| panic!("{line:?}: only the fast path reads it"));
+                assert_eq!(fields(&r), fields(&slow), "{line:?}");
+            }
+        }
+        assert_eq!(fast, 5, "the plain records take the fast path");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_string_fields_read_as_serde_json_reads_them(
+            text in "[a-z \"\\\\/\n\r\t\u{8}\u{c}\u{1}\u{e9}\u{201c}]{0,30}",
+            id in proptest::option::of("[a-z0-9\"]{0,4}"),
+            url in proptest::option::of("[a-z:/.]{0,10}"),
+        ) {
+            let mut obj = serde_json::Map::new();
+            if let Some(id) = id {
+                obj.insert("id".into(), Value::String(id));
+            }
+            obj.insert("text".into(), Value::String(text));
+            obj.insert("url".into(), url.map_or(Value::Null, Value::String));
+            let line = Value::Object(obj).to_string();
+            let slow = value_record(&line).ok().expect("serde_json reads its own output");
+            match fast_record(&line) {
+                Some(r) => proptest::prop_assert_eq!(fields(&r), fields(&slow)),
+                // Only a `\u` escape (a control character) leaves the fast path here.
+                None => proptest::prop_assert!(line.contains("\\u"), "{}", line),
+            }
+        }
+    }
+
     #[test]
     fn repeated_ids_take_the_base_then_numbered_forms_in_order() {
         let opts = IngestOptions::default();
@@ -555,7 +818,7 @@ mod tests {
             used_ids: IdSet::default(),
             next_suffix: HashMap::new(),
         };
-        let mut id = |wanted: &str, base: &str| r.unique_id(wanted.into(), base.into());
+        let mut id = |wanted: &str, base: &str| r.unique_id(wanted.into(), |_| base.into());
         assert_eq!(id("a", "dir/a"), "a");
         assert_eq!(id("a", "dir/a"), "dir/a");
         assert_eq!(id("a", "dir/a"), "dir/a~2");
