@@ -124,22 +124,20 @@ impl Candidates {
     }
 }
 
-/// The literal automaton of [`Rules`] as a dense table: per state and byte class the next
-/// state, and per state the rule slots of the literals that end there. A line costs one table
-/// read per byte, without the automaton's checks for special states.
+/// The literal automaton of [`Rules`] as a dense table: per state and byte the next state,
+/// and per state the rule slots of the literals that end there. A line costs one table read
+/// per byte, without the automaton's checks for special states.
 #[derive(Debug)]
 struct LiteralTable {
-    /// Byte -> class (bytes that move every state alike share a class).
-    class: [u8; 256],
-    classes: usize,
-    /// Row `state` holds at `state * classes + class` the next state, as the offset of its row
-    /// (`next state * classes`). The states where literals end are numbered last: an offset
-    /// of at least `match_from` enters one.
+    /// Row `state` holds at `state * 256 + byte` the next state, as the offset of its row
+    /// (`next state * 256`), with [`ENDS`] set when a literal ends in that state.
     next: Vec<u32>,
-    match_from: usize,
     /// Rule slots of the literals that end on entering each state.
     slots: Vec<u128>,
 }
+
+/// Flag of a [`LiteralTable`] entry whose state ends a literal (above every row offset).
+const ENDS: u32 = 1 << 31;
 
 impl LiteralTable {
     /// `None` when the automaton is too big for the table's offsets (then the automaton is
@@ -162,22 +160,7 @@ impl LiteralTable {
             }
             rows.push(row);
         }
-        // Byte classes: bytes with the same column of next states.
-        let mut class = [0u8; 256];
-        let mut columns: Vec<Vec<usize>> = Vec::new();
-        for (b, cls) in class.iter_mut().enumerate() {
-            let column: Vec<usize> = rows.iter().map(|r| r[b]).collect();
-            let c = match columns.iter().position(|c| *c == column) {
-                Some(c) => c,
-                None => {
-                    columns.push(column);
-                    columns.len() - 1
-                }
-            };
-            *cls = u8::try_from(c).ok()?;
-        }
-        let classes = columns.len();
-        let by_bfs: Vec<u128> = ids
+        let slots: Vec<u128> = ids
             .iter()
             .map(|&sid| {
                 let mut bits = 0u128;
@@ -192,66 +175,61 @@ impl LiteralTable {
                 bits
             })
             .collect();
-        // Renumbered: the states that end no literal first (the start, which ends none, stays
-        // 0), then those that do.
-        if by_bfs.first() != Some(&0) {
+        // The start ends no literal (no literal is empty): a walk starts at offset 0 unflagged.
+        if slots.first() != Some(&0) {
             return None;
         }
-        let order: Vec<usize> = (0..rows.len())
-            .filter(|&s| by_bfs[s] == 0)
-            .chain((0..rows.len()).filter(|&s| by_bfs[s] != 0))
-            .collect();
-        let mut number = vec![0usize; rows.len()];
-        for (new, &old) in order.iter().enumerate() {
-            number[old] = new;
-        }
-        let matching = by_bfs.iter().filter(|&&b| b != 0).count();
-        let match_from = (rows.len() - matching) * classes;
-        let slots: Vec<u128> = order.iter().map(|&old| by_bfs[old]).collect();
         // A power of two long, so that a masked index needs no bounds test in the walk (the
-        // slots past the last row are never reached).
-        let mut next = vec![0u32; (rows.len() * classes).next_power_of_two()];
+        // entries past the last row are never reached), and below the flag.
+        let len = (rows.len() * 256).next_power_of_two();
+        if len > ENDS as usize {
+            return None;
+        }
+        let mut next = vec![0u32; len];
         for (state, row) in rows.iter().enumerate() {
             for (b, &to) in row.iter().enumerate() {
-                let offset = u32::try_from(number[to] * classes).ok()?;
-                next[number[state] * classes + usize::from(class[b])] = offset;
+                let flag = if slots[to] != 0 { ENDS } else { 0 };
+                next[state * 256 + b] = u32::try_from(to * 256).ok()? | flag;
             }
         }
-        Some(LiteralTable {
-            class,
-            classes,
-            next,
-            match_from,
-            slots,
-        })
+        Some(LiteralTable { next, slots })
     }
 
     /// The rule slots of the literals in `bytes`; `None` only if the table is inconsistent
     /// (not reached).
     fn slots_in(&self, bytes: &[u8]) -> Option<Candidates> {
-        // The start state (row 0) ends no literal: no literal is empty.
-        let mut bits = *self.slots.first()?;
-        let mut row = 0usize;
-        // `next` is a power of two long: a masked index is in bounds.
+        let mut bits = 0u128;
+        // `next` is a power of two long: a masked index is in bounds. The mask also drops the
+        // flag of the entry read last.
         let mask = self.next.len().checked_sub(1)?;
         let next = self.next.get(..=mask)?;
-        let match_from = self.match_from;
-        let mut step = |b: u8| -> Option<()> {
-            row = next[(row + usize::from(self.class[usize::from(b)])) & mask] as usize;
-            if row >= match_from {
-                bits |= *self.slots.get(row / self.classes)?;
-            }
-            Some(())
-        };
-        // Eight bytes a round: the loop's own count and test once per eight bytes.
+        let ends = ENDS as usize;
+        let mut row = 0usize;
+        // Eight bytes a round, the flags of the states entered gathered by one bit-or each;
+        // a round that entered a state ending a literal (rare) is walked again to read them.
         let mut blocks = bytes.chunks_exact(8);
         for block in &mut blocks {
+            let from = row;
+            let mut seen = 0usize;
             for &b in block {
-                step(b)?;
+                row = next[(row + usize::from(b)) & mask] as usize;
+                seen |= row;
+            }
+            if seen & ends != 0 {
+                row = from;
+                for &b in block {
+                    row = next[(row + usize::from(b)) & mask] as usize;
+                    if row & ends != 0 {
+                        bits |= *self.slots.get((row & mask) >> 8)?;
+                    }
+                }
             }
         }
         for &b in blocks.remainder() {
-            step(b)?;
+            row = next[(row + usize::from(b)) & mask] as usize;
+            if row & ends != 0 {
+                bits |= *self.slots.get((row & mask) >> 8)?;
+            }
         }
         Some(Candidates(bits))
     }
