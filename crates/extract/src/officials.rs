@@ -131,6 +131,12 @@ pub(crate) struct Rules {
     /// Every byte of `head_first` is an ASCII capital or non-ASCII: the search for the next
     /// one may skip everything else.
     head_first_capital: bool,
+    /// The last bytes of the `not_after` words: a title can follow one of them only after
+    /// such a byte (or anywhere, when one of them is empty).
+    not_after_last: [bool; 256],
+    not_after_empty: bool,
+    /// [`NAME_STOP`] as a set.
+    name_stop: HashSet<&'static str>,
     head_pats: Vec<Pat>,
     portfolios: AhoCorasick,
     portfolio_of: Vec<usize>,
@@ -178,6 +184,13 @@ pub(crate) fn rules() -> &'static Rules {
                 head_first[usize::from(b)] = true;
             }
         }
+        let mut not_after_last = [false; 256];
+        for w in &file.not_after {
+            if let Some(&b) = w.as_bytes().last() {
+                not_after_last[usize::from(b)] = true;
+            }
+        }
+        let not_after_empty = file.not_after.iter().any(String::is_empty);
         let head_first_capital = (0..=255u8)
             .all(|b| !head_first[usize::from(b)] || b.is_ascii_uppercase() || !b.is_ascii());
         let (mut pf, mut portfolio_of) = (Vec::new(), Vec::new());
@@ -212,6 +225,9 @@ pub(crate) fn rules() -> &'static Rules {
             heads,
             head_first,
             head_first_capital,
+            not_after_last,
+            not_after_empty,
+            name_stop: NAME_STOP.iter().copied().collect(),
             head_pats,
             modifier_forms,
             honorifics: Tokens::new(honorifics),
@@ -384,10 +400,17 @@ pub(crate) fn find(ctx: &ParagraphCtx<'_>, range: Range<usize>) -> Vec<OfficialH
         }
         // `Kantor Bupati`, `Rumah Jabatan Gubernur`: a place, not an official.
         let before = skip_back_spaces(text, start);
-        if rules().file.not_after.iter().any(|w| {
-            text.get(..before).is_some_and(|t| t.ends_with(w.as_str()))
-                && at_word_bounds(text, before - w.len(), before)
-        }) {
+        let after_word = r.not_after_empty
+            || before
+                .checked_sub(1)
+                .and_then(|i| text.as_bytes().get(i))
+                .is_some_and(|&b| r.not_after_last[usize::from(b)]);
+        if after_word
+            && r.file.not_after.iter().any(|w| {
+                text.get(..before).is_some_and(|t| t.ends_with(w.as_str()))
+                    && at_word_bounds(text, before - w.len(), before)
+            })
+        {
             continue;
         }
         let Some(mut tp) = parse_title(ctx, rule_idx, start, ts, te, modifier) else {
@@ -870,7 +893,7 @@ fn parse_name(
         if w.is_empty() {
             break;
         }
-        if !is_capitalised(w) || NAME_STOP.contains(&w) || (is_acronym(w) && w.len() > 2) {
+        if !is_capitalised(w) || r.name_stop.contains(w) || (is_acronym(w) && w.len() > 2) {
             break;
         }
         if words.is_empty() && r.unit_words.contains(&w.to_lowercase()) {
@@ -945,7 +968,7 @@ fn name_before(text: &str, pos: usize, floor: usize) -> Option<(String, Range<us
         return None;
     }
     let name: Vec<&str> = text[start..name_end].split_whitespace().collect();
-    if name.iter().any(|w| NAME_STOP.contains(w))
+    if name.iter().any(|w| rules().name_stop.contains(w))
         || heads_in(rules(), &text[start..name_end]).next().is_some()
     {
         return None;
