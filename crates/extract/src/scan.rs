@@ -178,21 +178,30 @@ struct SentenceGate {
     activity: u64,
     /// Bit `i` when a keyword of activity rule `i` with a narrower prefilter occurs in it.
     activity_weak: u64,
-    /// A character whose case folds to an ASCII letter occurs in it.
-    fold: bool,
-    /// The instruments prefilter passes.
-    instrument: bool,
-    /// A word an instrument type starts with occurs in it.
-    instrument_type: bool,
-    /// A word a signatory starts with occurs in it.
-    signatory: bool,
-    /// A pronoun cue (`ujarnya`, `kata dia` ...) occurs in it.
-    pronoun: bool,
-    /// An official's title or modifier occurs in it.
-    head: bool,
-    /// A number word (`tiga`, `ratusan` ...) occurs in it. With no such word and no digit a
-    /// sentence has no number, hence no count.
-    number_word: bool,
+    /// The answers below, one bit each (so that joining two answers is one `|`).
+    flags: u8,
+}
+
+/// A character whose case folds to an ASCII letter occurs in the sentence.
+const FOLD: u8 = 1;
+/// The instruments prefilter passes.
+const INSTRUMENT: u8 = 1 << 1;
+/// A word an instrument type starts with occurs in it.
+const INSTRUMENT_TYPE: u8 = 1 << 2;
+/// A word a signatory starts with occurs in it.
+const SIGNATORY: u8 = 1 << 3;
+/// A pronoun cue (`ujarnya`, `kata dia` ...) occurs in it.
+const PRONOUN: u8 = 1 << 4;
+/// An official's title or modifier occurs in it.
+const HEAD: u8 = 1 << 5;
+/// A number word (`tiga`, `ratusan` ...) occurs in it. With no such word and no digit a
+/// sentence has no number, hence no count.
+const NUMBER_WORD: u8 = 1 << 6;
+
+impl SentenceGate {
+    fn has(&self, flag: u8) -> bool {
+        self.flags & flag != 0
+    }
 }
 
 impl ParaGate {
@@ -201,34 +210,34 @@ impl ParaGate {
     pub(crate) fn activity(&self, si: usize) -> Option<u64> {
         self.sentences
             .get(si)
-            .map(|g| crate::activities::keyed(g.activity, g.activity_weak, g.fold))
+            .map(|g| crate::activities::keyed(g.activity, g.activity_weak, g.has(FOLD)))
     }
     /// The instruments prefilter passes on sentence `si`.
     pub(crate) fn instrument(&self, si: usize) -> Option<bool> {
-        self.sentences.get(si).map(|g| g.instrument)
+        self.sentences.get(si).map(|g| g.has(INSTRUMENT))
     }
     /// A word an instrument type starts with occurs in sentence `si`
     /// ([`crate::instruments::may_have_type`]).
     pub(crate) fn instrument_type(&self, si: usize) -> Option<bool> {
-        self.sentences.get(si).map(|g| g.instrument_type)
+        self.sentences.get(si).map(|g| g.has(INSTRUMENT_TYPE))
     }
     /// A signatory can match in sentence `si` ([`crate::instruments::may_have_signatory`]):
     /// a word a signatory starts with or a character that folds to an ASCII letter occurs
     /// in it.
     pub(crate) fn signatory(&self, si: usize) -> Option<bool> {
-        self.sentences.get(si).map(|g| g.signatory || g.fold)
+        self.sentences.get(si).map(|g| g.has(SIGNATORY | FOLD))
     }
     /// A pronoun cue (`ujarnya`, `kata dia` ...) occurs in sentence `si`.
     pub(crate) fn pronoun(&self, si: usize) -> Option<bool> {
-        self.sentences.get(si).map(|g| g.pronoun)
+        self.sentences.get(si).map(|g| g.has(PRONOUN))
     }
     /// An official's title or modifier occurs in sentence `si`.
     pub(crate) fn head(&self, si: usize) -> Option<bool> {
-        self.sentences.get(si).map(|g| g.head)
+        self.sentences.get(si).map(|g| g.has(HEAD))
     }
     /// A number word (`tiga`, `ratusan` ...) occurs in sentence `si`.
     pub(crate) fn number_word(&self, si: usize) -> Option<bool> {
-        self.sentences.get(si).map(|g| g.number_word)
+        self.sentences.get(si).map(|g| g.has(NUMBER_WORD))
     }
 }
 
@@ -284,13 +293,7 @@ impl SentenceGate {
     fn or(&mut self, o: &SentenceGate) {
         self.activity |= o.activity;
         self.activity_weak |= o.activity_weak;
-        self.fold |= o.fold;
-        self.instrument |= o.instrument;
-        self.instrument_type |= o.instrument_type;
-        self.signatory |= o.signatory;
-        self.pronoun |= o.pronoun;
-        self.head |= o.head;
-        self.number_word |= o.number_word;
+        self.flags |= o.flags;
     }
 }
 
@@ -370,15 +373,15 @@ fn gate_set() -> &'static GateSet {
                 Owner::Activity(i) => answer.activity = 1 << i,
                 Owner::ActivityCased(i) => (answer.activity, cased) = (1 << i, true),
                 Owner::ActivityWeak(i) => answer.activity_weak = 1 << i,
-                Owner::Fold => answer.fold = true,
-                Owner::Instrument => (answer.instrument, answer.instrument_type) = (true, true),
-                Owner::InstrumentSignatory => (answer.instrument, answer.signatory) = (true, true),
+                Owner::Fold => answer.flags = FOLD,
+                Owner::Instrument => answer.flags = INSTRUMENT | INSTRUMENT_TYPE,
+                Owner::InstrumentSignatory => answer.flags = INSTRUMENT | SIGNATORY,
                 Owner::InstrumentCased => {
-                    (answer.instrument, answer.instrument_type, cased) = (true, true, true);
+                    (answer.flags, cased) = (INSTRUMENT | INSTRUMENT_TYPE, true);
                 }
-                Owner::PronounCased => (answer.pronoun, cased) = (true, true),
-                Owner::HeadCased => (answer.head, cased) = (true, true),
-                Owner::NumberWord => answer.number_word = true,
+                Owner::PronounCased => (answer.flags, cased) = (PRONOUN, true),
+                Owner::HeadCased => (answer.flags, cased) = (HEAD, true),
+                Owner::NumberWord => answer.flags = NUMBER_WORD,
             }
             if !matches!(o, Owner::Date | Owner::Cycle | Owner::NicknameCased) {
                 g.sentence = true;
