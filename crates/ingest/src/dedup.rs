@@ -95,6 +95,8 @@ pub(crate) struct Dedup {
     /// Scratch: shared-word count per kept paragraph, and the paragraphs counted.
     shared: Vec<usize>,
     touched: Vec<usize>,
+    /// Scratch: the distinct words of the paragraph being checked, when they come unsorted.
+    distinct: DistinctWords,
 }
 
 impl Dedup {
@@ -118,6 +120,7 @@ impl Dedup {
             set: Vec::new(),
             shared: Vec::with_capacity(paragraphs),
             touched: Vec::with_capacity(paragraphs),
+            distinct: DistinctWords::default(),
         }
     }
 
@@ -148,11 +151,11 @@ impl Dedup {
                 let mut toks = std::mem::take(&mut self.toks);
                 toks.clear();
                 push_word_hashes(&norm, &mut toks);
+                // The distinct words in the order of their first occurrence: the checks
+                // below read the set in any order.
                 let mut set = std::mem::take(&mut self.set);
                 set.clear();
-                set.extend_from_slice(&toks);
-                set.sort_unstable();
-                set.dedup();
+                self.distinct.collect(&toks, &mut set);
                 (toks, set)
             }
         };
@@ -289,6 +292,49 @@ impl Dedup {
         self.sizes.push(set.len());
         self.normalised.push(norm);
         Verdict::Keep
+    }
+}
+
+/// A set of word hashes that is emptied in one step: open addressing (linear probing), each
+/// slot stamped with the round that filled it, so a new round needs no clearing.
+#[derive(Default)]
+struct DistinctWords {
+    slots: Vec<(u64, u32)>,
+    round: u32,
+}
+
+impl DistinctWords {
+    /// Appends to `out` each of `hashes` not seen before among them, in order.
+    fn collect(&mut self, hashes: &[u64], out: &mut Vec<u64>) {
+        let size = (hashes.len() * 2).next_power_of_two().max(16);
+        if self.slots.len() < size {
+            self.slots = vec![(0, 0); size];
+            self.round = 0;
+        }
+        self.round = self.round.wrapping_add(1);
+        if self.round == 0 {
+            // Stamps wrapped around: start again from clean slots.
+            self.slots.fill((0, 0));
+            self.round = 1;
+        }
+        let round = self.round;
+        let slots = &mut self.slots[..];
+        // At most half full: a slot of an earlier round ends every probe.
+        let mask = slots.len() - 1;
+        for &h in hashes {
+            let mut i = h as usize & mask;
+            while let Some(slot) = slots.get_mut(i) {
+                if slot.1 != round {
+                    *slot = (h, round);
+                    out.push(h);
+                    break;
+                }
+                if slot.0 == h {
+                    break;
+                }
+                i = (i + 1) & mask;
+            }
+        }
     }
 }
 
@@ -502,6 +548,38 @@ mod tests {
         assert_eq!(bulk.used, single.used);
         for w in (0..50).chain((0..200).map(|_| next())) {
             assert_eq!(bulk.first_posting(w), single.first_posting(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn distinct_words_are_the_sorted_set_in_first_occurrence_order() {
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut distinct = DistinctWords::default();
+        for round in 0..400 {
+            let len = (next() % 90) as usize;
+            // Repeats, colliding low bits and the hash 0.
+            let hashes: Vec<u64> = (0..len)
+                .map(|_| match next() % 4 {
+                    0 => next() % 8,
+                    1 => (next() % 8) << 40,
+                    _ => next(),
+                })
+                .collect();
+            let mut got = vec![7];
+            distinct.collect(&hashes, &mut got);
+            let mut expected = vec![7];
+            for &h in &hashes {
+                if !expected[1..].contains(&h) {
+                    expected.push(h);
+                }
+            }
+            assert_eq!(got, expected, "round {round}");
         }
     }
 
