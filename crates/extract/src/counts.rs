@@ -144,10 +144,7 @@ fn compiled() -> &'static Compiled {
 }
 
 fn collapse_lower(s: &str) -> String {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    crate::text::collapse_lower(s)
 }
 
 /// The word right before byte `start`, lower-cased, and the byte just before the number.

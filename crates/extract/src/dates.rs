@@ -464,11 +464,7 @@ fn infer_dm(r: &DateRules, ctx: &DateContext, m: u8, d: u8, wd: Option<u8>) -> O
 }
 
 fn relative(r: &DateRules, ctx: &DateContext, word: &str) -> Option<DateValue> {
-    let w = word
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase();
+    let w = crate::text::collapse_lower(word);
     let rule = r.relative.iter().find(|x| x.words.contains(&w))?;
     let p = ctx.published;
     match rule.unit {

@@ -282,7 +282,7 @@ pub(crate) fn top_level_alternatives(pat: &str) -> Vec<String> {
 }
 
 fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::text::collapse_spaces(s)
 }
 
 fn normalise_issuer(c: &Compiled, raw: &str) -> String {

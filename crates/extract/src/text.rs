@@ -123,6 +123,31 @@ fn word_start_before_chars(before: &str) -> Option<usize> {
         .map(|(i, _)| i)
 }
 
+/// The words of `s` (split at whitespace) joined by single spaces: what
+/// `s.split_whitespace().collect::<Vec<_>>().join(" ")` gives, in one allocation.
+pub(crate) fn collapse_spaces(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        // Words are never empty: a word before this one means a space between.
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// [`collapse_spaces`], lower-cased (`str::to_lowercase`); ASCII text is lower-cased in place.
+pub(crate) fn collapse_lower(s: &str) -> String {
+    let mut out = collapse_spaces(s);
+    if out.is_ascii() {
+        out.make_ascii_lowercase();
+        out
+    } else {
+        out.to_lowercase()
+    }
+}
+
 /// True when the word starts with an upper-case letter.
 pub(crate) fn is_capitalised(word: &str) -> bool {
     word.chars().next().is_some_and(char::is_uppercase)
@@ -188,6 +213,13 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
+        #[test]
+        fn collapsing_is_split_and_join(s in "(a|Z|9|é|Σ| |\u{a0}|\u{b}|\t|\n|\\.){0,16}") {
+            let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            prop_assert_eq!(collapse_spaces(&s), joined.clone());
+            prop_assert_eq!(collapse_lower(&s), joined.to_lowercase());
+        }
+
         #[test]
         fn word_start_before_is_the_char_scan(s in "(a|Z|9|'|’|-|é|Ω|\\.| |\u{a0}|_|\u{301}){0,12}", pos in 0usize..30) {
             let want = s.get(..pos).and_then(word_start_before_chars);
