@@ -295,17 +295,42 @@ impl Dedup {
     }
 }
 
-/// A set of word hashes that is emptied in one step: open addressing (linear probing), each
-/// slot stamped with the round that filled it, so a new round needs no clearing.
+/// A set of well-mixed hashes that is emptied in one step: open addressing (linear probing),
+/// each slot stamped with the round that filled it, so a new round needs no clearing.
 #[derive(Default)]
-struct DistinctWords {
+pub(crate) struct DistinctWords {
     slots: Vec<(u64, u32)>,
     round: u32,
 }
 
 impl DistinctWords {
+    pub const fn new() -> DistinctWords {
+        DistinctWords {
+            slots: Vec::new(),
+            round: 0,
+        }
+    }
+
+    /// Bytes held.
+    pub fn capacity_bytes(&self) -> usize {
+        self.slots.capacity() * std::mem::size_of::<(u64, u32)>()
+    }
+
+    /// The number of distinct values among `hashes`.
+    pub fn count(&mut self, hashes: &[u64]) -> usize {
+        let mut n = 0;
+        self.each_new(hashes, |_| n += 1);
+        n
+    }
+
     /// Appends to `out` each of `hashes` not seen before among them, in order.
-    fn collect(&mut self, hashes: &[u64], out: &mut Vec<u64>) {
+    pub fn collect(&mut self, hashes: &[u64], out: &mut Vec<u64>) {
+        self.each_new(hashes, |h| out.push(h));
+    }
+
+    /// Calls `new` with each of `hashes` not seen before among them, in order.
+    #[inline(always)]
+    fn each_new(&mut self, hashes: &[u64], mut new: impl FnMut(u64)) {
         let size = (hashes.len() * 2).next_power_of_two().max(16);
         if self.slots.len() < size {
             self.slots = vec![(0, 0); size];
@@ -326,7 +351,7 @@ impl DistinctWords {
             while let Some(slot) = slots.get_mut(i) {
                 if slot.1 != round {
                     *slot = (h, round);
-                    out.push(h);
+                    new(h);
                     break;
                 }
                 if slot.0 == h {

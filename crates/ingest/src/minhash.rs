@@ -29,6 +29,8 @@
 use warta_core::{Article, Cluster};
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
+use crate::dedup::DistinctWords;
+
 #[cfg(test)]
 use crate::text::{word_hash, words};
 
@@ -71,27 +73,33 @@ where
         let (shingles, table) = &mut *scratch;
         let sig = signature_with(paragraphs, shingles, table);
         // A very long article does not leave its buffers to the thread.
-        for buf in [shingles, table] {
-            if buf.capacity() > SCRATCH_KEPT {
-                *buf = Vec::new();
-            }
+        if shingles.capacity() > SCRATCH_KEPT {
+            *shingles = Vec::new();
+        }
+        if table.capacity_bytes() > SCRATCH_KEPT * 8 {
+            *table = DistinctWords::new();
         }
         sig
     })
 }
 
-/// Most values a scratch buffer of [`signature`] keeps between articles (512 KiB).
+/// Most values the shingle buffer of [`signature`] keeps between articles (512 KiB; as many
+/// bytes for the distinct-count table).
 const SCRATCH_KEPT: usize = 1 << 16;
 
 thread_local! {
-    /// Per thread: the shingles of the article being signed and the table of [`distinct`],
-    /// kept between articles so that signing allocates only the signature.
-    static SCRATCH: std::cell::RefCell<(Vec<u64>, Vec<u64>)> =
-        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+    /// Per thread: the shingles of the article being signed and the table that counts the
+    /// distinct ones, kept between articles so that signing allocates only the signature.
+    static SCRATCH: std::cell::RefCell<(Vec<u64>, DistinctWords)> =
+        const { std::cell::RefCell::new((Vec::new(), DistinctWords::new())) };
 }
 
-/// [`signature`] with the shingle buffer and the table of [`distinct`] given.
-fn signature_with<'a, I>(paragraphs: I, shingles: &mut Vec<u64>, table: &mut Vec<u64>) -> Signature
+/// [`signature`] with the shingle buffer and the distinct-count table given.
+fn signature_with<'a, I>(
+    paragraphs: I,
+    shingles: &mut Vec<u64>,
+    table: &mut DistinctWords,
+) -> Signature
 where
     I: IntoIterator<Item = &'a [u64]> + Clone,
 {
@@ -112,7 +120,7 @@ where
     if shingles.is_empty() {
         return None;
     }
-    let n = u32::try_from(distinct(shingles, table)).unwrap_or(u32::MAX);
+    let n = u32::try_from(table.count(shingles)).unwrap_or(u32::MAX);
     let mut mins = [u64::MAX; HASHES];
     let mut filled = [false; HASHES];
     let mut smallest = u64::MAX;
@@ -142,52 +150,6 @@ where
         }
     }
     Some((Box::new(mins), n))
-}
-
-/// The number of distinct values among well-mixed hashes (an open-addressing set; no sort).
-/// `table`: scratch, all zeros (or empty) on entry and on return.
-fn distinct(hashes: &[u64], table: &mut Vec<u64>) -> usize {
-    let size = (hashes.len() * 2).next_power_of_two();
-    let mask = size - 1;
-    // 0 marks a free slot; a hash of 0 is counted apart. Only the first `size` slots are used;
-    // they are set back to 0 below, one by one where that costs less than clearing them all.
-    if table.len() < size {
-        table.resize(size, 0);
-    }
-    let table = &mut table[..size];
-    let mut zero = false;
-    let mut n = 0;
-    for &h in hashes {
-        if h == 0 {
-            n += usize::from(!zero);
-            zero = true;
-            continue;
-        }
-        let mut i = (h as usize) & mask;
-        loop {
-            match table.get_mut(i) {
-                Some(slot) if *slot == 0 => {
-                    *slot = h;
-                    n += 1;
-                    break;
-                }
-                Some(slot) if *slot == h => break,
-                Some(_) => i = (i + 1) & mask,
-                // Not reached: `i` is masked to the table size.
-                None => break,
-            }
-        }
-    }
-    // Back to zeros: from the home slot of each hash to the end of its run of used slots
-    // (every used slot lies in the run of its value's home slot, after it).
-    for &h in hashes {
-        let mut i = (h as usize) & mask;
-        while let Some(slot) = table.get_mut(i).filter(|s| **s != 0) {
-            *slot = 0;
-            i = (i + 1) & mask;
-        }
-    }
-    n
 }
 
 /// Heads per chunk of head storage: the storage grows a chunk at a time and never copies what it
@@ -923,20 +885,18 @@ mod tests {
     fn distinct_counts_as_sort_and_dedup_do() {
         let mut hashes: Vec<u64> = (0..500u64).map(|i| mix(i % 173)).collect();
         hashes.extend([0, 0, u64::MAX, 7, 7]);
-        let mut sorted = hashes.clone();
-        sorted.sort_unstable();
-        sorted.dedup();
-        let mut table = Vec::new();
-        assert_eq!(distinct(&hashes, &mut table), sorted.len());
-        assert!(table.iter().all(|&s| s == 0));
-        assert_eq!(distinct(&hashes[..hashes.len() / 3], &mut table), {
-            let mut third = hashes[..hashes.len() / 3].to_vec();
-            third.sort_unstable();
-            third.dedup();
-            third.len()
-        });
-        assert!(table.iter().all(|&s| s == 0));
-        assert_eq!(distinct(&[], &mut table), 0);
+        let plain = |h: &[u64]| {
+            let mut sorted = h.to_vec();
+            sorted.sort_unstable();
+            sorted.dedup();
+            sorted.len()
+        };
+        let mut table = DistinctWords::new();
+        assert_eq!(table.count(&hashes), plain(&hashes));
+        let third = &hashes[..hashes.len() / 3];
+        assert_eq!(table.count(third), plain(third));
+        assert_eq!(table.count(&hashes), plain(&hashes));
+        assert_eq!(table.count(&[]), 0);
     }
 
     #[test]
