@@ -22,6 +22,7 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    memory::tune();
     let cli = args::Cli::parse();
     match commands::dispatch(cli) {
         Ok(code) => code,
