@@ -410,7 +410,7 @@ impl Reader<'_> {
         loop {
             buf.clear();
             let limit = self.opts.max_file_bytes.saturating_add(1);
-            match (&mut reader).take(limit).read_until(b'\n', &mut buf) {
+            match read_line(&mut reader, limit, &mut buf) {
                 Ok(0) => break,
                 Ok(n) if n as u64 == limit && buf.last() != Some(&b'\n') => {
                     // One line longer than the limit: skip the rest of it, report it.
@@ -514,6 +514,34 @@ impl Reader<'_> {
             meta,
             extra: obj,
         })
+    }
+}
+
+/// `reader.take(limit).read_until(b'\n', buf)`, with the newline found by a vectorised
+/// search (`read_until` looks for it a word at a time).
+fn read_line<R: BufRead>(reader: &mut R, limit: u64, buf: &mut Vec<u8>) -> io::Result<usize> {
+    let mut read = 0u64;
+    loop {
+        let left = usize::try_from(limit.saturating_sub(read)).unwrap_or(usize::MAX);
+        if left == 0 {
+            return Ok(read as usize);
+        }
+        let available = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let available = available.get(..left).unwrap_or(available);
+        let (done, used) = match memchr::memchr(b'\n', available) {
+            Some(i) => (true, i + 1),
+            None => (false, available.len()),
+        };
+        buf.extend_from_slice(available.get(..used).unwrap_or(available));
+        reader.consume(used);
+        read += used as u64;
+        if done || used == 0 {
+            return Ok(read as usize);
+        }
     }
 }
 
@@ -803,6 +831,29 @@ mod tests {
                 Some(r) => proptest::prop_assert_eq!(fields(&r), fields(&slow)),
                 // Only a `\u` escape (a control character) leaves the fast path here.
                 None => proptest::prop_assert!(line.contains("\\u"), "{}", line),
+            }
+        }
+    }
+
+    #[test]
+    fn lines_read_as_take_and_read_until_read_them() {
+        let text = b"ab\ncdef\n\nlong line here\nno newline at the end".repeat(3);
+        for cap in [1, 2, 3, 7, 64] {
+            for limit in [1u64, 2, 3, 5, 100] {
+                let mut ours = BufReader::with_capacity(cap, &text[..]);
+                let mut std_ = BufReader::with_capacity(cap, &text[..]);
+                loop {
+                    let (mut a, mut b) = (Vec::new(), Vec::new());
+                    let n = read_line(&mut ours, limit, &mut a).expect("read");
+                    let m = (&mut std_)
+                        .take(limit)
+                        .read_until(b'\n', &mut b)
+                        .expect("read");
+                    assert_eq!((n, &a), (m, &b), "cap {cap} limit {limit}");
+                    if n == 0 {
+                        break;
+                    }
+                }
             }
         }
     }
