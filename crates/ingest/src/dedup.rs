@@ -527,13 +527,7 @@ mod tests {
 
     #[test]
     fn postings_added_at_once_are_the_postings_added_word_by_word() {
-        let mut x = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = crate::test_rng::xorshift();
         let (mut bulk, mut single) = (WordIndex::with_capacity(8), WordIndex::with_capacity(8));
         let (mut bulk_postings, mut single_postings) = (Vec::new(), Vec::new());
         let mut bulk_used = 0;
@@ -578,13 +572,7 @@ mod tests {
 
     #[test]
     fn distinct_words_are_the_sorted_set_in_first_occurrence_order() {
-        let mut x = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = crate::test_rng::xorshift();
         let mut distinct = DistinctWords::default();
         for round in 0..400 {
             let len = (next() % 90) as usize;

@@ -50,6 +50,8 @@ mod ids;
 mod minhash;
 mod read;
 mod rules;
+#[cfg(test)]
+mod test_rng;
 mod text;
 
 pub use clean::clean_article;

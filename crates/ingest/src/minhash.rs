@@ -858,13 +858,7 @@ mod tests {
 
     #[test]
     fn equal_bytes_counts_as_a_byte_by_byte_comparison() {
-        let mut x = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = crate::test_rng::xorshift();
         for round in 0..200 {
             let a: [u8; HASHES] = std::array::from_fn(|_| next() as u8);
             // Agree in about `round`% of the bytes, with zero bytes and 0x80 bytes mixed in.

@@ -652,13 +652,7 @@ mod tests {
 
     #[test]
     fn word_count_of_long_ascii_texts_counts_as_split_whitespace_does() {
-        let mut x = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = crate::test_rng::xorshift();
         // Every ASCII byte, runs of whitespace of all kinds crossing the 64-byte blocks.
         for round in 0..3000 {
             let len = (next() % 300) as usize;
