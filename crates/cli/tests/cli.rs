@@ -17,6 +17,13 @@ fn warta(args: &[&str]) -> Output {
         .expect("warta runs")
 }
 
+/// Runs warta and checks that it succeeded, showing its stderr when it did not.
+fn warta_ok(args: &[&str]) -> Output {
+    let o = warta(args);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", text(&o.stderr));
+    o
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -33,8 +40,7 @@ fn jsonl(path: &Path) -> Vec<serde_json::Value> {
 fn ingest_keeps_every_body_paragraph_of_the_seeds_once() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_str().unwrap();
-    let o = warta(&["ingest", "corpus/seeds", "-o", out]);
-    assert_eq!(o.status.code(), Some(0), "stderr: {}", text(&o.stderr));
+    warta_ok(&["ingest", "corpus/seeds", "-o", out]);
     let articles = jsonl(&dir.path().join("articles.jsonl"));
     assert_eq!(articles.len(), 5);
     let by_id = |id: &str| articles.iter().find(|a| a["id"] == id).unwrap().clone();
@@ -142,15 +148,14 @@ fn hostile_inputs_are_each_reported_and_the_exit_code_says_so() {
 fn run_writes_tables_and_query_answers_from_them() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_str().unwrap();
-    let o = warta(&["run", "corpus/seeds", "-o", out]);
-    assert_eq!(o.status.code(), Some(0), "stderr: {}", text(&o.stderr));
+    let o = warta_ok(&["run", "corpus/seeds", "-o", out]);
     let stdout = text(&o.stdout);
     assert!(
         stdout.contains("Kalimantan Barat"),
         "summary table printed: {stdout}"
     );
 
-    let q = warta(&[
+    let q = warta_ok(&[
         "query",
         "--dir",
         out,
@@ -158,7 +163,6 @@ fn run_writes_tables_and_query_answers_from_them() {
         "csv",
         "SELECT province, cycle, SUM(pledgers) AS pledgers FROM activity_by_region_cycle GROUP BY 1, 2 ORDER BY 1, 2",
     ]);
-    assert_eq!(q.status.code(), Some(0), "stderr: {}", text(&q.stderr));
     let csv = text(&q.stdout);
     assert!(
         csv.lines()
@@ -187,7 +191,7 @@ fn run_writes_tables_and_query_answers_from_them() {
 #[test]
 fn run_summary_as_json_for_scripts() {
     let dir = tempfile::tempdir().unwrap();
-    let o = warta(&[
+    let o = warta_ok(&[
         "run",
         "corpus/seeds",
         "-o",
@@ -195,7 +199,6 @@ fn run_summary_as_json_for_scripts() {
         "--format",
         "json",
     ]);
-    assert_eq!(o.status.code(), Some(0), "stderr: {}", text(&o.stderr));
     let v: serde_json::Value =
         serde_json::from_slice(&o.stdout).expect("stdout is one JSON document");
     assert_eq!(v["ingest"]["articles"], 5);
@@ -204,8 +207,7 @@ fn run_summary_as_json_for_scripts() {
 
 #[test]
 fn eval_prints_f1_per_kind_on_the_fixtures() {
-    let o = warta(&["eval", "--gold", "fixtures/extract", "corpus"]);
-    assert_eq!(o.status.code(), Some(0), "stderr: {}", text(&o.stderr));
+    let o = warta_ok(&["eval", "--gold", "fixtures/extract", "corpus"]);
     let table = text(&o.stdout);
     for kind in [
         "official",
@@ -249,8 +251,7 @@ fn a_closed_stdout_ends_quietly() {
 fn extract_writes_facts_per_article_and_mentions_on_request() {
     let dir = tempfile::tempdir().unwrap();
     let plain = dir.path().join("plain");
-    let o = warta(&["extract", "corpus", "-o", plain.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "stderr: {}", text(&o.stderr));
+    warta_ok(&["extract", "corpus", "-o", plain.to_str().unwrap()]);
     let articles = jsonl(&plain.join("articles.jsonl"));
     let facts = jsonl(&plain.join("facts.jsonl"));
     assert!(articles.len() >= 40, "{}", articles.len());
@@ -259,14 +260,13 @@ fn extract_writes_facts_per_article_and_mentions_on_request() {
     assert!(!plain.join("officials.jsonl").exists());
 
     let full = dir.path().join("full");
-    let o = warta(&[
+    warta_ok(&[
         "extract",
         "corpus",
         "--mentions",
         "-o",
         full.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(0), "stderr: {}", text(&o.stderr));
     let in_facts: usize = jsonl(&full.join("facts.jsonl"))
         .iter()
         .map(|f| f["mentions"].as_array().unwrap().len())
@@ -301,8 +301,7 @@ fn extract_writes_facts_per_article_and_mentions_on_request() {
 fn run_writes_jsonl_only_when_asked() {
     let dir = tempfile::tempdir().unwrap();
     let tables_only = dir.path().join("t");
-    let o = warta(&["run", "corpus/seeds", "-o", tables_only.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "stderr: {}", text(&o.stderr));
+    warta_ok(&["run", "corpus/seeds", "-o", tables_only.to_str().unwrap()]);
     assert!(tables_only.join("officials.parquet").exists());
     assert!(!tables_only.join("articles.jsonl").exists());
     // Fact tables are Parquet only unless asked; aggregates are CSV too.
@@ -310,26 +309,24 @@ fn run_writes_jsonl_only_when_asked() {
     assert!(tables_only.join("province_cycle_summary.csv").exists());
 
     let with_jsonl = dir.path().join("j");
-    let o = warta(&[
+    warta_ok(&[
         "run",
         "corpus/seeds",
         "--jsonl",
         "-o",
         with_jsonl.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(0), "stderr: {}", text(&o.stderr));
     assert_eq!(jsonl(&with_jsonl.join("articles.jsonl")).len(), 5);
     assert_eq!(jsonl(&with_jsonl.join("facts.jsonl")).len(), 5);
 
     let with_csv = dir.path().join("c");
-    let o = warta(&[
+    warta_ok(&[
         "run",
         "corpus/seeds",
         "--fact-csv",
         "-o",
         with_csv.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(0), "stderr: {}", text(&o.stderr));
     let officials = std::fs::read_to_string(with_csv.join("officials.csv")).unwrap();
     assert!(officials.starts_with("article_id,"), "{officials}");
     assert!(officials.lines().count() > 16, "{officials}");
