@@ -76,6 +76,25 @@ fn same_person(a: &str, b: &str) -> bool {
     short.split(' ').all(|w| it.any(|l| l == w))
 }
 
+/// The forms no two persons share, each once, in order of first appearance: a form given
+/// for two persons names neither.
+fn unique_forms(forms: Vec<(String, usize)>) -> Vec<(String, usize)> {
+    // Equal forms next to each other, each run in order of appearance.
+    let mut order: Vec<usize> = (0..forms.len()).collect();
+    order.sort_by(|&a, &b| forms[a].0.cmp(&forms[b].0).then(a.cmp(&b)));
+    let mut keep = vec![false; forms.len()];
+    for run in order.chunk_by(|&a, &b| forms[a].0 == forms[b].0) {
+        if let Some(&first) = run.first() {
+            keep[first] = run.iter().all(|&k| forms[k].1 == forms[first].1);
+        }
+    }
+    forms
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(f, keep)| keep.then_some(f))
+        .collect()
+}
+
 /// Link officials to persons and find later mentions. `officials` holds (paragraph, span,
 /// value, rule); each value's `person` is set.
 pub(crate) fn link(
@@ -155,15 +174,7 @@ pub(crate) fn link(
             }
         }
     }
-    let mut unique: Vec<(String, usize)> = Vec::new();
-    for (f, i) in &forms {
-        if forms.iter().any(|(g, j)| g == f && j != i) {
-            continue;
-        }
-        if !unique.iter().any(|(g, _)| g == f) {
-            unique.push((f.clone(), *i));
-        }
-    }
+    let mut unique = unique_forms(forms);
 
     let mut sentence_person: Vec<Vec<Option<usize>>> = paras
         .iter()
@@ -177,11 +188,18 @@ pub(crate) fn link(
     }
     // Longest forms first, so `Alfian Salam` wins over `Alfian` at the same start.
     unique.sort_by_key(|(f, _)| std::cmp::Reverse(f.len()));
-    // The first bytes of the forms: elsewhere no form can start.
-    let mut first = [false; 256];
-    for (f, _) in &unique {
-        if let Some(&b) = f.as_bytes().first() {
-            first[usize::from(b)] = true;
+    // The forms by first byte, longest first as above (a stable sort keeps that order within
+    // a byte): at a position only the forms starting with its byte are tried, and the first
+    // of them that fits is the one the whole list gives.
+    unique.sort_by_key(|(f, _)| f.as_bytes().first().copied());
+    let mut by_first = [(0u16, 0u16); 256];
+    for (k, (f, _)) in unique.iter().enumerate() {
+        if let (Some(&b), Ok(k)) = (f.as_bytes().first(), u16::try_from(k)) {
+            let e = &mut by_first[usize::from(b)];
+            if e.0 == e.1 {
+                *e = (k, k);
+            }
+            e.1 = k + 1;
         }
     }
     let mut last: Option<usize> = None;
@@ -206,7 +224,8 @@ pub(crate) fn link(
                     Some(p) => k = p,
                     None => break,
                 }
-                if !first[usize::from(bytes[k])] {
+                let (lo, hi) = by_first[usize::from(bytes[k])];
+                if lo == hi {
                     k += 1;
                     continue;
                 }
@@ -216,11 +235,13 @@ pub(crate) fn link(
                 let at_start = c.is_uppercase()
                     && !crate::text::char_before(st, k).is_some_and(crate::text::is_word_char);
                 let found = if at_start {
-                    unique.iter().find(|(f, _)| {
-                        f.as_bytes().first() == Some(&bytes[k])
-                            && st[k..].starts_with(f.as_str())
-                            && at_word_bounds(st, k, k + f.len())
-                    })
+                    unique
+                        .get(usize::from(lo)..usize::from(hi))
+                        .unwrap_or_default()
+                        .iter()
+                        .find(|(f, _)| {
+                            st[k..].starts_with(f.as_str()) && at_word_bounds(st, k, k + f.len())
+                        })
                 } else {
                     None
                 };
@@ -273,6 +294,27 @@ pub(crate) fn link(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The forms kept: the plain quadratic definition.
+    fn unique_plain(forms: &[(String, usize)]) -> Vec<(String, usize)> {
+        let mut unique: Vec<(String, usize)> = Vec::new();
+        for (f, i) in forms {
+            if forms.iter().any(|(g, j)| g == f && j != i) {
+                continue;
+            }
+            if !unique.iter().any(|(g, _)| g == f) {
+                unique.push((f.clone(), *i));
+            }
+        }
+        unique
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn unique_forms_are_the_plain_ones(v in proptest::collection::vec(("(Adi|Budi|Ali|A)", 0usize..3), 0..12)) {
+            proptest::prop_assert_eq!(unique_forms(v.clone()), unique_plain(&v));
+        }
+    }
 
     #[test]
     fn short_forms_are_the_same_person() {
