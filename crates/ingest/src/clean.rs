@@ -11,7 +11,10 @@ use warta_core::{
 };
 
 use crate::dedup::{Dedup, Verdict, WordHashes};
-use crate::rules::{ascii_twin, captures_via_twin, rules};
+use crate::forward::ForwardRegex;
+#[cfg(test)]
+use crate::rules::captures_via_twin;
+use crate::rules::{ascii_twin, rules};
 use crate::text::{ends_sentence, normalise, push_normalised_word_hashes, repair_line, word_count};
 
 /// Metadata that came with the text (JSON Lines fields), all optional.
@@ -465,9 +468,13 @@ struct DatelineRule {
     /// Names the shape (kept for reading the table and for debugging).
     #[allow(dead_code)]
     id: &'static str,
-    re: Regex,
+    /// Compiled forward only: every shape is anchored at the start of the line.
+    re: ForwardRegex,
     /// [`crate::rules::ascii_twin`] of `re`, for ASCII lines.
     ascii: Option<Regex>,
+    /// The pattern as written (the tests compile it as a `regex::Regex`).
+    #[cfg(test)]
+    pattern: String,
 }
 
 fn dateline_rules() -> &'static [DatelineRule] {
@@ -513,8 +520,13 @@ fn dateline_rules() -> &'static [DatelineRule] {
             .into_iter()
             .map(|(id, p)| DatelineRule {
                 id,
-                re: Regex::new(&p).expect("dateline pattern compiles"),
+                re: regex_syntax::parse(&p)
+                    .map_err(|e| e.to_string())
+                    .and_then(|hir| ForwardRegex::from_hir(&hir).map_err(|e| e.to_string()))
+                    .unwrap_or_else(|e| panic!("dateline pattern {id} compiles: {e}")),
                 ascii: ascii_twin(&p),
+                #[cfg(test)]
+                pattern: p,
             })
             .collect()
     })
@@ -528,21 +540,50 @@ fn find_dateline(line: &str) -> Option<(Dateline, usize)> {
         return None;
     }
     for rule in dateline_rules() {
-        // `find` (a lazy DFA) rejects most lines; the capture search runs on a match only, by
-        // the ASCII twin when the match is ASCII.
-        if let Some(c) = captures_via_twin(&rule.re, rule.ascii.as_ref(), line) {
-            let whole = c.get(0)?;
+        // The forward search (a lazy DFA) rejects most lines; the capture search runs on a
+        // match only, by the ASCII twin when the match is ASCII.
+        if let Some((whole, place, outlet)) = dateline_spans(rule, line) {
+            let text = |r: std::ops::Range<usize>| line.get(r).map(|t| t.trim().to_string());
             return Some((
                 Dateline {
-                    place: c.name("place")?.as_str().trim().to_string(),
-                    outlet: c.name("outlet").map(|m| m.as_str().trim().to_string()),
-                    raw: whole.as_str().trim().to_string(),
+                    place: text(place?)?,
+                    outlet: outlet.and_then(text),
+                    raw: text(whole.clone())?,
                 },
-                whole.end(),
+                whole.end,
             ));
         }
     }
     None
+}
+
+/// The spans of a dateline rule's match at the start of the line: the whole match, the place
+/// and the outlet (`None` inside when the group did not take part).
+#[allow(clippy::type_complexity)]
+fn dateline_spans(
+    rule: &DatelineRule,
+    line: &str,
+) -> Option<(
+    std::ops::Range<usize>,
+    Option<std::ops::Range<usize>>,
+    Option<std::ops::Range<usize>>,
+)> {
+    let end = rule.re.end_at_start(line)?;
+    // The twin finds the match the pattern found when its text is ASCII (see
+    // `captures_via_twin`).
+    if let Some(twin) = rule
+        .ascii
+        .as_ref()
+        .filter(|_| line.get(..end).is_some_and(str::is_ascii))
+    {
+        if let Some(c) = twin.captures_at(line, 0) {
+            let span = |name: &str| c.name(name).map(|m| m.range());
+            return Some((c.get(0)?.range(), span("place"), span("outlet")));
+        }
+    }
+    let c = rule.re.captures_at_start(line)?;
+    let span = |name: &str| c.get_group_by_name(name).map(|s| s.range());
+    Some((c.get_match()?.range(), span("place"), span("outlet")))
 }
 
 /// A dash (`-`, `–`, `—`) followed by whitespace or the end of the line.
@@ -875,6 +916,7 @@ mod tests {
                 .ascii
                 .as_ref()
                 .expect("every dateline pattern has an ASCII twin");
+            let full = Regex::new(&rule.pattern).expect("dateline pattern compiles");
             for line in lines {
                 let spans = |re: &Regex| {
                     re.captures(line).map(|c| {
@@ -882,11 +924,21 @@ mod tests {
                     })
                 };
                 if line.is_ascii() {
-                    assert_eq!(spans(twin), spans(&rule.re), "{}: {line:?}", rule.id);
+                    assert_eq!(spans(twin), spans(&full), "{}: {line:?}", rule.id);
                 }
-                let via = captures_via_twin(&rule.re, Some(twin), line)
+                let via = captures_via_twin(&full, Some(twin), line)
                     .map(|c| ["place", "outlet"].map(|n| c.name(n).map(|m| (m.start(), m.end()))));
-                assert_eq!(via, spans(&rule.re), "{}: {line:?}", rule.id);
+                assert_eq!(via, spans(&full), "{}: {line:?}", rule.id);
+                // The forward-only search with the twin or the PikeVM finds the same spans.
+                let forward = dateline_spans(rule, line).map(|(whole, place, outlet)| {
+                    (whole, [place, outlet].map(|r| r.map(|r| (r.start, r.end))))
+                });
+                let plain = full.captures(line).and_then(|c| {
+                    let spans =
+                        ["place", "outlet"].map(|n| c.name(n).map(|m| (m.start(), m.end())));
+                    Some((c.get(0)?.range(), spans))
+                });
+                assert_eq!(forward, plain, "{}: {line:?}", rule.id);
                 tried += 1;
             }
         }

@@ -46,6 +46,7 @@ use warta_core::Article;
 
 mod clean;
 mod dedup;
+mod forward;
 mod ids;
 mod minhash;
 mod read;

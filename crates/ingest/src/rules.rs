@@ -9,6 +9,8 @@ use regex::Regex;
 use serde::Deserialize;
 use warta_core::{OutletKind, RemovalReason};
 
+use crate::forward::ForwardRegex;
+
 const RULES_JSON: &str = include_str!("../rules/boilerplate.json");
 
 /// Where a rule applies.
@@ -64,9 +66,14 @@ pub(crate) struct Rule {
     pub id: String,
     pub reason: RemovalReason,
     pub scope: Scope,
-    pub regex: Regex,
-    /// [`ascii_twin`] of the pattern, for the capture search of suffix rules on ASCII lines.
-    ascii: Option<Regex>,
+    /// The pattern as written (the tests compile it as a `regex::Regex`).
+    #[cfg_attr(not(test), allow(dead_code))]
+    pattern: String,
+    /// The pattern compiled.
+    matcher: Matcher,
+    /// `pattern` as a `regex::Regex`, for the tests.
+    #[cfg(test)]
+    test_regex: OnceLock<Regex>,
     /// The outlet kind a match shows, if any (`Berita Pemkab ...` shows a government page).
     pub outlet: Option<OutletKind>,
     /// The matched line is the outlet's name (`KabarSumbar.com`, `detikSulsel`).
@@ -74,9 +81,6 @@ pub(crate) struct Rule {
     /// Longest line (in chars) the rule applies to: the length limit lives here, not in the
     /// pattern, because bounded repeats of Unicode classes make huge automata.
     pub max_chars: Option<usize>,
-    /// For a rule whose every match starts at the start of the line: which first bytes of a
-    /// line can begin a match (read off the rule's DFA), so that most lines skip the regex.
-    first_bytes: Option<Box<[bool; 256]>>,
     /// Literals of which every line the rule acts on holds one (ASCII case ignored).
     pub requires: Vec<String>,
     /// The rule's bit in [`Candidates`], when it has required literals and a bit is free.
@@ -92,9 +96,13 @@ impl Rule {
         self.max_chars.is_none_or(|m| chars <= m)
     }
 
+    fn matcher(&self) -> &Matcher {
+        &self.matcher
+    }
+
     /// False when the rule cannot match a line starting like this one.
     fn may_start(&self, line: &str) -> bool {
-        match (&self.first_bytes, line.as_bytes().first()) {
+        match (&self.matcher().first_bytes, line.as_bytes().first()) {
             (Some(table), Some(&b)) => table[usize::from(b)],
             _ => true,
         }
@@ -106,7 +114,71 @@ impl Rule {
         cands.admits(self)
             && self.may_start(line)
             && (self.max_chars.is_none() || self.fits(*chars.get_or_init(|| line.chars().count())))
-            && self.regex.is_match(line)
+            && self.matcher().search.is_match(line)
+    }
+
+    /// The rule's pattern as a `regex::Regex` (compiled on first use).
+    #[cfg(test)]
+    fn regex(&self) -> &Regex {
+        self.test_regex
+            .get_or_init(|| Regex::new(&self.pattern).expect("rule pattern compiles"))
+    }
+}
+
+/// A rule's pattern, compiled.
+#[derive(Debug)]
+struct Matcher {
+    search: Search,
+    /// [`ascii_twin`] of the pattern, for the capture search of suffix rules on ASCII lines.
+    ascii: Option<Regex>,
+    /// For a rule whose every match starts at the start of the line: which first bytes of a
+    /// line can begin a match (read off the parsed pattern), so that most lines skip the
+    /// regex.
+    first_bytes: Option<Box<[bool; 256]>>,
+}
+
+impl Matcher {
+    /// Compiles the pattern of rule `id` for the searches of its scope. The file is part of
+    /// the crate and every test compiles every rule: a bad pattern is a bug.
+    fn compile(id: &str, scope: Scope, pattern: &str) -> Matcher {
+        let bad = |e: &dyn std::fmt::Display| -> ! { panic!("rule {id}: bad pattern: {e}") };
+        match scope {
+            Scope::Line | Scope::Header => {
+                // Parsed once for the first-byte table and the automaton.
+                let hir = regex_syntax::parse(pattern).unwrap_or_else(|e| bad(&e));
+                Matcher {
+                    search: Search::Forward(Box::new(
+                        ForwardRegex::from_hir(&hir).unwrap_or_else(|e| bad(&e)),
+                    )),
+                    ascii: None,
+                    first_bytes: first_bytes_in(&hir),
+                }
+            }
+            Scope::Suffix => Matcher {
+                search: Search::Full(Regex::new(pattern).unwrap_or_else(|e| bad(&e))),
+                ascii: ascii_twin(pattern),
+                first_bytes: None,
+            },
+        }
+    }
+}
+
+/// The searches of a rule's scope.
+#[derive(Debug)]
+enum Search {
+    /// Line and header rules: whole-line tests, which need no match start, so no reverse
+    /// automaton (see [`ForwardRegex`]).
+    Forward(Box<ForwardRegex>),
+    /// Suffix rules: where the cut starts is a capture group, found after a `find`.
+    Full(Regex),
+}
+
+impl Search {
+    fn is_match(&self, line: &str) -> bool {
+        match self {
+            Search::Forward(re) => re.is_match(line),
+            Search::Full(re) => re.is_match(line),
+        }
     }
 }
 
@@ -243,15 +315,20 @@ const SLOTS: usize = 128;
 /// not anchored (then the regex is always tried).
 ///
 /// Read off the parsed pattern, which costs far less than building an automaton for it.
+#[cfg(test)]
 fn first_bytes(pattern: &str) -> Option<Box<[bool; 256]>> {
+    first_bytes_in(&regex_syntax::parse(pattern).ok()?)
+}
+
+/// [`first_bytes`] of a parsed pattern.
+fn first_bytes_in(hir: &regex_syntax::hir::Hir) -> Option<Box<[bool; 256]>> {
     use regex_syntax::hir::Look;
 
-    let hir = regex_syntax::parse(pattern).ok()?;
     if !hir.properties().look_set_prefix().contains(Look::Start) {
         return None;
     }
     let mut table = Box::new([false; 256]);
-    if first_bytes_of(&hir, &mut table) {
+    if first_bytes_of(hir, &mut table) {
         // The pattern matches the empty text: any line may match.
         table.fill(true);
     }
@@ -438,16 +515,10 @@ impl Rules {
             .rules
             .into_iter()
             .map(|r| Rule {
-                regex: Regex::new(&r.pattern)
-                    .unwrap_or_else(|e| panic!("rule {}: bad pattern: {e}", r.id)),
-                ascii: match r.scope {
-                    Scope::Suffix => ascii_twin(&r.pattern),
-                    Scope::Line | Scope::Header => None,
-                },
-                first_bytes: match r.scope {
-                    Scope::Line | Scope::Header => first_bytes(&r.pattern),
-                    Scope::Suffix => None,
-                },
+                matcher: Matcher::compile(&r.id, r.scope, &r.pattern),
+                pattern: r.pattern,
+                #[cfg(test)]
+                test_regex: OnceLock::new(),
                 requires: r.requires,
                 slot: None,
                 id: r.id,
@@ -629,7 +700,11 @@ impl Rules {
             if !cands.admits(rule) {
                 return None;
             }
-            let caps = captures_via_twin(&rule.regex, rule.ascii.as_ref(), line)?;
+            let matcher = rule.matcher();
+            let Search::Full(regex) = &matcher.search else {
+                return None;
+            };
+            let caps = captures_via_twin(regex, matcher.ascii.as_ref(), line)?;
             let m = caps.name("strip")?;
             Some(SuffixCut {
                 rule,
@@ -652,10 +727,10 @@ impl Rules {
     fn acts_on(&self, rule: &Rule, line: &str) -> bool {
         match rule.scope {
             Scope::Line | Scope::Header => {
-                rule.fits(line.chars().count()) && rule.regex.is_match(line)
+                rule.fits(line.chars().count()) && rule.matcher().search.is_match(line)
             }
             Scope::Suffix => rule
-                .regex
+                .regex()
                 .captures(line)
                 .and_then(|c| c.name("strip"))
                 .is_some(),
@@ -729,7 +804,7 @@ mod tests {
         let rules = rules();
         let mut with_table = 0;
         for rule in &rules.rules {
-            if rule.first_bytes.is_some() {
+            if rule.matcher().first_bytes.is_some() {
                 with_table += 1;
             }
             for ex in &rule.remove {
@@ -921,7 +996,7 @@ mod tests {
         let rules = rules();
         let mut tried = 0;
         for rule in &rules.rules {
-            let twin = ascii_twin(rule.regex.as_str()).expect("every rule has an ASCII twin");
+            let twin = ascii_twin(rule.regex().as_str()).expect("every rule has an ASCII twin");
             for ex in rule
                 .remove
                 .iter()
@@ -931,11 +1006,11 @@ mod tests {
                 for text in [ex.clone(), format!("{ex}  "), format!("Isi berita. {ex}")] {
                     assert_eq!(
                         groups(&twin, &text),
-                        groups(&rule.regex, &text),
+                        groups(rule.regex(), &text),
                         "{}: {text:?}",
                         rule.id
                     );
-                    assert_eq!(twin.is_match(&text), rule.regex.is_match(&text));
+                    assert_eq!(twin.is_match(&text), rule.regex().is_match(&text));
                     tried += 1;
                 }
             }
@@ -958,18 +1033,18 @@ mod tests {
         let rules = rules();
         let mut tried = 0;
         for rule in &rules.rules {
-            let twin = ascii_twin(rule.regex.as_str());
+            let twin = ascii_twin(rule.regex().as_str());
             for ex in rule.remove.iter().chain(&rule.keep) {
                 for text in [
                     ex.clone(),
                     format!("\u{201c}Kami netral,\u{201d} ujar S\u{e9}kda. {ex}"),
                     format!("{ex} \u{2013} \u{e9}"),
                 ] {
-                    let via = captures_via_twin(&rule.regex, twin.as_ref(), &text);
-                    let plain = rule.regex.captures(&text);
+                    let via = captures_via_twin(rule.regex(), twin.as_ref(), &text);
+                    let plain = rule.regex().captures(&text);
                     let spans = |c: Option<regex::Captures<'_>>| {
                         c.map(|c| {
-                            rule.regex
+                            rule.regex()
                                 .capture_names()
                                 .enumerate()
                                 .map(|(i, n)| {
@@ -995,8 +1070,8 @@ mod tests {
         fn ascii_twins_agree_on_any_ascii_text(s in "[a-zA-Z0-9 .,()/:|*-]{0,40}") {
             let rules = rules();
             for rule in &rules.rules {
-                if let Some(twin) = &rule.ascii {
-                    proptest::prop_assert_eq!(groups(twin, &s), groups(&rule.regex, &s));
+                if let Some(twin) = &rule.matcher().ascii {
+                    proptest::prop_assert_eq!(groups(twin, &s), groups(rule.regex(), &s));
                 }
             }
         }
@@ -1061,7 +1136,7 @@ mod tests {
         );
         assert!(rules.match_line(line).is_some());
         let share = rules.rules.iter().find(|r| r.id == "chrome_share").unwrap();
-        assert!(share.regex.is_match("\u{17f}hare: x"));
+        assert!(share.regex().is_match("\u{17f}hare: x"));
         assert!(rules.candidates("\u{17f}hare: x").admits(share));
         assert_eq!(
             rules.match_line("\u{17f}hare: x").map(|r| r.id.as_str()),

@@ -1,0 +1,189 @@
+//! Regexes searched forward only, for patterns that need no match start from a search: a
+//! whole-line test (`is_match`), or a pattern anchored at the start of the text (the match
+//! starts there).
+//!
+//! `regex::Regex` compiles each pattern twice, forward and reversed (the reverse automaton
+//! finds where a match starts). For the rules here the reverse half is never searched, and
+//! for their Unicode classes (`\p{L}` under bounded repeats) it costs as much to compile as
+//! the forward half. A [`ForwardRegex`] compiles the forward automaton only: a lazy DFA
+//! searches it, and a PikeVM over the same automaton takes over where the lazy DFA gives up
+//! and gives the capture groups. Both give the leftmost-first matches `regex::Regex` gives.
+
+use std::panic::{RefUnwindSafe, UnwindSafe};
+
+use regex_automata::hybrid::dfa::{Cache as DfaCache, DFA};
+use regex_automata::nfa::thompson::pikevm::{Cache as VmCache, PikeVM};
+use regex_automata::nfa::thompson::{self, NFA};
+use regex_automata::util::captures::Captures;
+use regex_automata::util::pool::Pool;
+use regex_automata::{Anchored, Input, MatchKind};
+use regex_syntax::hir::Hir;
+
+/// Per-thread search state of one [`ForwardRegex`].
+struct Caches {
+    dfa: DfaCache,
+    /// Made on first use (most searches never need the PikeVM).
+    vm: Option<VmCache>,
+}
+
+type CachesFn = Box<dyn Fn() -> Caches + Send + Sync + UnwindSafe + RefUnwindSafe>;
+
+/// A regex compiled forward only (see the module documentation).
+pub(crate) struct ForwardRegex {
+    dfa: DFA,
+    vm: PikeVM,
+    caches: Pool<Caches, CachesFn>,
+}
+
+impl std::fmt::Debug for ForwardRegex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ForwardRegex").finish_non_exhaustive()
+    }
+}
+
+/// Why a pattern did not compile.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ForwardError {
+    #[error("pattern does not parse: {0}")]
+    Parse(#[from] Box<regex_syntax::Error>),
+    #[error("pattern does not compile: {0}")]
+    Build(#[from] Box<regex_automata::nfa::thompson::BuildError>),
+    #[error("lazy DFA does not build: {0}")]
+    Dfa(#[from] Box<regex_automata::hybrid::BuildError>),
+}
+
+impl ForwardRegex {
+    /// Compiles `pattern` with the syntax options of `regex::Regex::new`.
+    #[cfg(test)]
+    pub fn new(pattern: &str) -> Result<ForwardRegex, ForwardError> {
+        let hir = regex_syntax::parse(pattern).map_err(Box::new)?;
+        ForwardRegex::from_hir(&hir)
+    }
+
+    /// Compiles a parsed pattern (parsed as `regex::Regex::new` parses it:
+    /// `regex_syntax::parse`).
+    pub fn from_hir(hir: &Hir) -> Result<ForwardRegex, ForwardError> {
+        // The options `regex::Regex` gives its forward automaton.
+        let nfa: NFA = thompson::Compiler::new()
+            .configure(
+                thompson::Config::new()
+                    .utf8(true)
+                    .shrink(false)
+                    .nfa_size_limit(Some(10 * (1 << 20))),
+            )
+            .build_from_hir(hir)
+            .map_err(Box::new)?;
+        // The lazy DFA as `regex::Regex` configures it, without a prefilter: it gives up
+        // (and the PikeVM searches) when its cache is cleared too often for too little
+        // progress.
+        let dfa = DFA::builder()
+            .configure(
+                DFA::config()
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .unicode_word_boundary(true)
+                    .cache_capacity(2 * (1 << 20))
+                    .minimum_cache_clear_count(Some(3))
+                    .minimum_bytes_per_state(Some(10)),
+            )
+            .build_from_nfa(nfa.clone())
+            .map_err(Box::new)?;
+        let vm = PikeVM::new_from_nfa(nfa).map_err(Box::new)?;
+        let for_caches = dfa.clone();
+        let create: CachesFn = Box::new(move || Caches {
+            dfa: for_caches.create_cache(),
+            vm: None,
+        });
+        Ok(ForwardRegex {
+            dfa,
+            vm,
+            caches: Pool::new(create),
+        })
+    }
+
+    /// Whether the pattern matches somewhere in `haystack`.
+    pub fn is_match(&self, haystack: &str) -> bool {
+        let input = Input::new(haystack).earliest(true);
+        let mut caches = self.caches.get();
+        match self.dfa.try_search_fwd(&mut caches.dfa, &input) {
+            Ok(found) => found.is_some(),
+            Err(_) => {
+                let Caches { vm, .. } = &mut *caches;
+                let vm_cache = vm.get_or_insert_with(|| self.vm.create_cache());
+                self.vm.is_match(vm_cache, input)
+            }
+        }
+    }
+
+    /// The end of the leftmost-first match that starts at the start of `haystack`: for a
+    /// pattern anchored at the start (`^...`), where its match ends.
+    pub fn end_at_start(&self, haystack: &str) -> Option<usize> {
+        let input = Input::new(haystack).anchored(Anchored::Yes);
+        let mut caches = self.caches.get();
+        match self.dfa.try_search_fwd(&mut caches.dfa, &input) {
+            Ok(found) => found.map(|m| m.offset()),
+            Err(_) => {
+                let Caches { vm, .. } = &mut *caches;
+                let vm_cache = vm.get_or_insert_with(|| self.vm.create_cache());
+                self.vm.find(vm_cache, input).map(|m| m.end())
+            }
+        }
+    }
+
+    /// The capture groups of the leftmost-first match that starts at the start of
+    /// `haystack`.
+    pub fn captures_at_start(&self, haystack: &str) -> Option<Captures> {
+        let input = Input::new(haystack).anchored(Anchored::Yes);
+        let mut caches = self.caches.get();
+        let Caches { vm, .. } = &mut *caches;
+        let vm_cache = vm.get_or_insert_with(|| self.vm.create_cache());
+        let mut caps = self.vm.create_captures();
+        self.vm.captures(vm_cache, input, &mut caps);
+        caps.is_match().then_some(caps)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_and_ends_as_regex_does() {
+        let patterns = [
+            r"(?i)^(?:senin|selasa|rabu|kamis|jum'?at),?\s*\d{1,2}\s+\p{L}{3,9}\s+\d{4}$",
+            r"^(?P<place>\p{Lu}\p{Ll}+(?: \p{Lu}\p{Ll}+){0,2})\s+[-–—]+\s+",
+            r"^\p{Lu}[\p{L}.']*(?:\s\p{Lu}[\p{L}.']*){0,4}\s[-–|/]\s(?:detik\p{L}*)$",
+            r"(?i)^copyright(?-u:\b).*(?-u:\b)(?:19|20)\d\d(?-u:\b).*$",
+            r"^a*",
+        ];
+        let texts = [
+            "",
+            "Kamis, 7 November 2024",
+            "Jum'at 15 Agustus 2025 x",
+            "Makassar - Bawaslu",
+            "Kota Baru Timur – ASN",
+            "Éndé Barat — x",
+            "Andi Wijaya - detikSulsel",
+            "COPYRIGHT © ANTARA 2024",
+            "copyright2024",
+            "aaa",
+            "baaa",
+        ];
+        for p in patterns {
+            let re = regex::Regex::new(p).expect("pattern");
+            let fwd = ForwardRegex::new(p).expect("pattern");
+            for t in texts {
+                assert_eq!(fwd.is_match(t), re.is_match(t), "{p} on {t:?}");
+                let at_start = re.find(t).filter(|m| m.start() == 0).map(|m| m.end());
+                assert_eq!(fwd.end_at_start(t), at_start, "{p} on {t:?}");
+                let groups = |c: Option<regex::Captures<'_>>| {
+                    c.filter(|c| c.get(0).is_some_and(|m| m.start() == 0))
+                        .map(|c| c.name("place").map(|m| m.range()))
+                };
+                let mine = fwd
+                    .captures_at_start(t)
+                    .map(|c| c.get_group_by_name("place").map(|s| s.range()));
+                assert_eq!(mine, groups(re.captures(t)), "{p} on {t:?}");
+            }
+        }
+    }
+}
