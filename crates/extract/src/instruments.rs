@@ -340,16 +340,18 @@ fn caps_words<'a>(c: &Compiled, rest: &'a str, max: usize) -> Option<(usize, &'a
 /// The `tentang` subject starting at `rest` (after `tentang `): its byte length and text.
 fn subject_len(c: &Compiled, rest: &str) -> usize {
     let r = &c.rules;
-    let words: Vec<(usize, &str)> = {
-        let mut v = Vec::new();
-        let mut idx = 0;
-        for w in rest.split_whitespace() {
-            let Some(p) = rest[idx..].find(w) else { break };
-            v.push((idx + p, w));
-            idx += p + w.len();
-        }
-        v
-    };
+    // The words and their offsets, as many as the loop below looks at (a word and the one
+    // after it). Each word is a piece of `rest`: its offset is the distance of the pointers.
+    let words: Vec<(usize, &str)> = rest
+        .split_whitespace()
+        .take(r.subject_max_words.saturating_add(1))
+        .map(|w| {
+            (
+                (w.as_ptr() as usize).wrapping_sub(rest.as_ptr() as usize),
+                w,
+            )
+        })
+        .collect();
     let is_verb = |w: &str| {
         let first_lower = w.chars().next().is_some_and(char::is_lowercase);
         let lw = w.to_lowercase();
