@@ -59,6 +59,9 @@ struct RuleFile {
 
 struct Compiled {
     trigger: Regex,
+    /// The most bytes a trigger match can run before the first keyword occurrence in it,
+    /// when the trigger is a finite set of literals each holding a keyword; else `None`.
+    lead: Option<usize>,
     requires: Option<Regex>,
     unless: Option<Regex>,
     exclude: Option<Regex>,
@@ -113,6 +116,95 @@ fn ci(p: &str) -> Regex {
         .expect("activity rule regex compiles")
 }
 
+/// The strings `pattern` matches, when it is built only of literal characters, escaped
+/// punctuation, groups (`(...)`, `(?:...)`, `(?-i:...)`), alternation, `?` and the
+/// zero-width `\b`; `None` for anything else or past a few thousand strings. Case flags are
+/// ignored: the strings are as written.
+fn literal_set(pattern: &str) -> Option<Vec<String>> {
+    const MAX: usize = 4096;
+    /// An alternation up to `)` or the end: its strings and the rest of the pattern.
+    fn alternation(mut p: &str) -> Option<(Vec<String>, &str)> {
+        let mut all: Vec<String> = Vec::new();
+        let mut seq: Vec<String> = vec![String::new()];
+        loop {
+            let mut chars = p.chars();
+            let Some(c) = chars.next() else { break };
+            let (atom, rest): (Vec<String>, &str) = match c {
+                ')' => break,
+                '|' => {
+                    all.append(&mut seq);
+                    seq = vec![String::new()];
+                    p = chars.as_str();
+                    continue;
+                }
+                '(' => {
+                    let mut inner = chars.as_str();
+                    if let Some(r) = inner.strip_prefix('?') {
+                        // A non-capturing group with flags: `(?:`, `(?-i:`, `(?i:`.
+                        let colon = r.find(':')?;
+                        if !r[..colon].chars().all(|f| matches!(f, '-' | 'i' | 'u')) {
+                            return None;
+                        }
+                        inner = &r[colon + 1..];
+                    }
+                    let (strings, rest) = alternation(inner)?;
+                    (strings, rest.strip_prefix(')')?)
+                }
+                '\\' => {
+                    let e = chars.next()?;
+                    match e {
+                        'b' => (vec![String::new()], chars.as_str()),
+                        e if e.is_ascii_punctuation() => (vec![e.to_string()], chars.as_str()),
+                        _ => return None,
+                    }
+                }
+                c if c.is_ascii_alphanumeric() || c == ' ' || c == '-' || c == '\'' => {
+                    (vec![c.to_string()], chars.as_str())
+                }
+                _ => return None,
+            };
+            let (atom, rest) = match rest.strip_prefix('?') {
+                Some(r) => {
+                    let mut a = atom;
+                    a.push(String::new());
+                    (a, r)
+                }
+                None => (atom, rest),
+            };
+            if seq.len().saturating_mul(atom.len()) > MAX {
+                return None;
+            }
+            seq = seq
+                .iter()
+                .flat_map(|s| atom.iter().map(move |a| format!("{s}{a}")))
+                .collect();
+            p = rest;
+        }
+        all.append(&mut seq);
+        (all.len() <= MAX).then_some((all, p))
+    }
+    let (strings, rest) = alternation(pattern)?;
+    rest.is_empty().then_some(strings)
+}
+
+/// The most bytes a match of `trigger` runs before the first (ASCII case-insensitive)
+/// occurrence of one of `keywords` in it, over every string the trigger matches; `None`
+/// when the trigger is not a [`literal_set`] or one of its strings holds no keyword. A
+/// trigger match in ASCII (a sentence with none of [`FOLD_CHARS`]) is one of those strings
+/// up to ASCII case, so it starts at most this far before the first keyword occurrence in
+/// its sentence.
+fn lead(trigger: &str, keywords: &[String]) -> Option<usize> {
+    let strings = literal_set(trigger)?;
+    let keywords: Vec<String> = keywords.iter().map(|k| k.to_ascii_lowercase()).collect();
+    let mut most = 0;
+    for s in strings {
+        let s = s.to_ascii_lowercase();
+        let first = keywords.iter().filter_map(|k| s.find(k.as_str())).min()?;
+        most = most.max(first);
+    }
+    Some(most)
+}
+
 pub(crate) fn rules() -> &'static Rules {
     static RULES: OnceLock<Rules> = OnceLock::new();
     RULES.get_or_init(|| {
@@ -142,6 +234,7 @@ pub(crate) fn rules() -> &'static Rules {
             .iter()
             .map(|r| Compiled {
                 trigger: ci(&r.trigger),
+                lead: lead(&r.trigger, &r.keywords),
                 requires: r.requires.as_deref().map(ci),
                 unless: r.unless.as_deref().map(ci),
                 exclude: r.exclude.as_deref().map(ci),
@@ -192,12 +285,14 @@ pub(crate) fn find(sentence: &str) -> Vec<ActivityHit> {
         }
     });
     let fold = FOLD_CHARS.iter().any(|c| sentence.contains(c));
-    find_keyed(sentence, keyed(strong, weak, fold))
+    find_keyed(sentence, keyed(strong, weak, fold), 0)
 }
 
-/// [`find`], given the rules (bit `i` for rule `i` < 64) whose keywords occur in the sentence.
-/// Rules from the 64th on are tried whenever an earlier rule's keyword occurs.
-pub(crate) fn find_keyed(sentence: &str, keyed: u64) -> Vec<ActivityHit> {
+/// [`find`], given the rules (bit `i` for rule `i` < 64) whose keywords occur in the sentence
+/// and where the first keyword occurrence of any rule starts (`from`; 0 when not known or
+/// when the sentence holds one of [`FOLD_CHARS`]). Rules from the 64th on are tried whenever
+/// an earlier rule's keyword occurs.
+pub(crate) fn find_keyed(sentence: &str, keyed: u64, from: usize) -> Vec<ActivityHit> {
     let r = rules();
     let mut out: Vec<ActivityHit> = Vec::new();
     if keyed == 0 {
@@ -208,8 +303,16 @@ pub(crate) fn find_keyed(sentence: &str, keyed: u64) -> Vec<ActivityHit> {
         if out.iter().any(|h| h.activity_type == def.activity_type) {
             continue;
         }
-        // The trigger is the most selective test: run it first.
-        let Some(first) = c.trigger.find(sentence) else {
+        // The trigger is the most selective test: run it first. No match starts more than
+        // `lead` bytes before the first keyword occurrence, so the search starts there.
+        let mut lo = match c.lead {
+            Some(lead) if i < 64 => from.saturating_sub(lead).min(sentence.len()),
+            _ => 0,
+        };
+        while !sentence.is_char_boundary(lo) {
+            lo -= 1;
+        }
+        let Some(first) = c.trigger.find_at(sentence, lo) else {
             continue;
         };
         if c.requires.as_ref().is_some_and(|re| !re.is_match(sentence))
@@ -288,6 +391,56 @@ mod tests {
         }
     }
 
+    #[test]
+    fn literal_sets() {
+        let set = |p: &str| {
+            literal_set(p).map(|mut v| {
+                v.sort();
+                v
+            })
+        };
+        assert_eq!(
+            set(r"\b(rapat koordinasi|rakor)( \(rakor\))?\b"),
+            Some(vec![
+                "rakor".to_string(),
+                "rakor (rakor)".to_string(),
+                "rapat koordinasi".to_string(),
+                "rapat koordinasi (rakor)".to_string()
+            ])
+        );
+        assert_eq!(
+            set(r"\b((?-i:SE)|a(b|c)d)"),
+            Some(vec!["SE".into(), "abd".into(), "acd".into()])
+        );
+        assert_eq!(set(r"\bpe[a-z]+"), None);
+        assert_eq!(set(r"\s+x"), None);
+        assert_eq!(set(r"(a|b"), None);
+        assert_eq!(
+            lead(r"\b(pelanggaran|melanggar)\b", &["langgar".into()]),
+            Some(2)
+        );
+        assert_eq!(lead(r"\b(akan|x) sanksi\b", &["sanksi".into()]), Some(5));
+        assert_eq!(lead(r"\b(akan|sanksi)\b", &["sanksi".into()]), None);
+    }
+
+    /// Every string of a rule's literal set is a whole match of its trigger, and most rules
+    /// have a lead (the search start the gate's keyword positions give).
+    #[test]
+    fn trigger_literal_sets_match_their_triggers() {
+        let mut with_lead = 0;
+        for (def, c) in rules().defs.iter().zip(&rules().compiled) {
+            let Some(strings) = literal_set(&def.trigger) else {
+                continue;
+            };
+            for s in &strings {
+                let m = c.trigger.find(s).map(|m| m.range());
+                assert_eq!(m, Some(0..s.len()), "{}: {s:?}", def.id);
+            }
+            with_lead += usize::from(c.lead.is_some());
+        }
+        assert!(with_lead * 2 > rules().defs.len(), "{with_lead}");
+    }
+
     /// A narrow literal found means a keyword found: the narrower prefilter tries a rule only
     /// where the keywords would.
     #[test]
@@ -329,7 +482,7 @@ mod tests {
         /// The narrower prefilter finds what the keywords alone find.
         #[test]
         fn narrow_prefilter_finds_what_the_keywords_find(s in "(bisa dikenai sanksi|akan berujung pada sanksi|dapat diberi  sanksi|pantau|dipantau|monitor|dimonitor|tim pengawas netralitas|tim pemantau|Bawaslu |pengawasan|pengawaſan|pengawas|\u{212a}|\u{17f}|SE|se|Se |surat edaran|Surat Edaran|diterbitkan|meminta ASN|meminta|mengajak|pajak|ASN|netral|membentuk tim|pembentukan satgas|bentuk|tim pengawas netralitas|satgas|akan mendapat sanksi|sanksi|imbau|pemantauan|monitoring| |, |\\. ){0,14}") {
-            proptest::prop_assert_eq!(spans(find_keyed(&s, keyword_bits(&s))), spans(find(&s)));
+            proptest::prop_assert_eq!(spans(find_keyed(&s, keyword_bits(&s), 0)), spans(find(&s)));
         }
     }
 

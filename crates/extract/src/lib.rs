@@ -589,7 +589,11 @@ fn activities_of(
             let Some(st) = p.text.get(s.clone()) else {
                 continue;
             };
-            let hits = activities::find_keyed(st, p.gate.activity(si).unwrap_or(0));
+            let hits = activities::find_keyed(
+                st,
+                p.gate.activity(si).unwrap_or(0),
+                p.gate.activity_from(si, s.start),
+            );
             if hits.is_empty() {
                 continue;
             }

@@ -180,6 +180,9 @@ struct SentenceGate {
     activity_weak: u64,
     /// The answers below, one bit each (so that joining two answers is one `|`).
     flags: u8,
+    /// Where the first occurrence of an activity keyword (of any rule < 64, any kind)
+    /// starts, in the paragraph.
+    activity_at: Option<usize>,
 }
 
 /// A character whose case folds to an ASCII letter occurs in the sentence.
@@ -211,6 +214,16 @@ impl ParaGate {
         self.sentences
             .get(si)
             .map(|g| crate::activities::keyed(g.activity, g.activity_weak, g.has(FOLD)))
+    }
+    /// Where the first activity keyword of sentence `si` starts, relative to the sentence
+    /// starting at `base`: 0 when the sentence holds a character that folds to an ASCII
+    /// letter (see [`crate::activities::find_keyed`]).
+    pub(crate) fn activity_from(&self, si: usize, base: usize) -> usize {
+        self.sentences
+            .get(si)
+            .filter(|g| !g.has(FOLD))
+            .and_then(|g| g.activity_at)
+            .map_or(0, |at| at.saturating_sub(base))
     }
     /// The instruments prefilter passes on sentence `si`.
     pub(crate) fn instrument(&self, si: usize) -> Option<bool> {
@@ -282,6 +295,8 @@ struct Group {
     nickname: Option<Box<[u8]>>,
     /// An owner answers for the sentence.
     sentence: bool,
+    /// An activity rule owns the keyword (any kind, cased or not).
+    activity: bool,
     /// The sentence answers of the case-insensitive owners: set at every occurrence.
     always: SentenceGate,
     /// The keywords of the case-sensitive owners as written, with their answers: set when
@@ -383,6 +398,7 @@ fn gate_set() -> &'static GateSet {
                 Owner::HeadCased => (answer.flags, cased) = (HEAD, true),
                 Owner::NumberWord => answer.flags = NUMBER_WORD,
             }
+            g.activity |= answer.activity | answer.activity_weak != 0;
             if !matches!(o, Owner::Date | Owner::Cycle | Owner::NicknameCased) {
                 g.sentence = true;
                 if cased {
@@ -456,6 +472,9 @@ pub(crate) fn gate(text: &str, sentences: &[std::ops::Range<usize>]) -> ParaGate
             return;
         };
         sg.or(&group.always);
+        if group.activity {
+            sg.activity_at = Some(sg.activity_at.map_or(start, |a| a.min(start)));
+        }
         for (p, answer) in &group.cased {
             if exact(p) {
                 sg.or(answer);
@@ -598,7 +617,11 @@ mod tests {
                     v.into_iter().map(|h| (h.rule, h.range)).collect()
                 };
             assert_eq!(
-                hits(crate::activities::find_keyed(st, g.activity(si).unwrap())),
+                hits(crate::activities::find_keyed(
+                    st,
+                    g.activity(si).unwrap(),
+                    g.activity_from(si, r.start)
+                )),
                 hits(crate::activities::find(st)),
                 "{st:?}"
             );
@@ -622,7 +645,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn gate_agrees_on_random_text(s in "(KPU|kpu|BKN|Mendagri|KASN|ka\u{17f}n|B\u{212a}N|menpan rb|nomor|No. |sapaan akrab|Sapaan Akrab|pilkada|Pemilu|pemilihan umum|PILPRES|_|2024|Surat|surat keputusan|Perbup|PERBUP|UU|Bawaslu|pengawasan|pengawaſan|\u{212a}|meminta ASN|surat edaran|membentuk tim|Se|SE|se|TIGA|ratusan|PIL|pemIL|Bupati|bupati|Plt|PLT|Kepala|UU|uu|sk|SK|ujarnya|kata dia| ia | Ia |awas|sanksi|rakor|Senin|kemarin|\\. |! |é| |x|A){0,24}") {
+        fn gate_agrees_on_random_text(s in "(KPU|kpu|BKN|Mendagri|KASN|ka\u{17f}n|B\u{212a}N|menpan rb|nomor|No. |sapaan akrab|Sapaan Akrab|pilkada|Pemilu|pemilihan umum|PILPRES|_|2024|Surat|surat keputusan|Perbup|PERBUP|UU|Bawaslu|pengawasan|pengawaſan|\u{212a}|meminta ASN|surat edaran|membentuk tim|Se|SE|se|TIGA|ratusan|PIL|pemIL|Bupati|bupati|Plt|PLT|Kepala|UU|uu|sk|SK|ujarnya|kata dia| ia | Ia |awas|sanksi|rakor|Senin|kemarin|akan mendapat sanksi|bisa berujung pada sanksi|pelanggaran|melanggar|dipantau|tim pengawas netralitas|membentuk satgas|\\. |! |é| |x|A){0,24}") {
             gate_agrees(&s);
         }
 
