@@ -217,20 +217,37 @@ impl LiteralTable {
     fn new(dfa: &dfa::DFA, literal_slot: &[u32]) -> Option<LiteralTable> {
         let start = dfa.start_state(Anchored::No).ok()?;
         // Number the states reachable from the start (the start is 0), breadth first.
-        let mut ids = vec![start];
-        let mut index = std::collections::HashMap::from([(start, 0usize)]);
+        let mut ids = Vec::new();
+        // State id -> its number, in a vector indexed by the id (the automaton's ids are
+        // small offsets into its table): a lookup per byte of each row, without hashing.
+        let mut index: Vec<usize> = Vec::new();
+        let mut number = |sid: aho_corasick::automaton::StateID, ids: &mut Vec<_>| -> usize {
+            let at = sid.as_usize();
+            if index.len() <= at {
+                index.resize(at + 1, usize::MAX);
+            }
+            match index.get_mut(at) {
+                Some(n) if *n != usize::MAX => *n,
+                Some(n) => {
+                    *n = ids.len();
+                    ids.push(sid);
+                    *n
+                }
+                // Not reached: the vector was just made long enough.
+                None => usize::MAX,
+            }
+        };
+        number(start, &mut ids);
         let mut rows: Vec<[usize; 256]> = Vec::new();
         while let Some(&sid) = ids.get(rows.len()) {
             let mut row = [0usize; 256];
             for (b, cell) in (0..=255u8).zip(row.iter_mut()) {
-                let next = dfa.next_state(Anchored::No, sid, b);
-                let n = ids.len();
-                *cell = *index.entry(next).or_insert_with(|| {
-                    ids.push(next);
-                    n
-                });
+                *cell = number(dfa.next_state(Anchored::No, sid, b), &mut ids);
             }
             rows.push(row);
+        }
+        if rows.iter().flatten().any(|&n| n == usize::MAX) {
+            return None;
         }
         let slots: Vec<u128> = ids
             .iter()
