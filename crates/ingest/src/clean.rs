@@ -71,17 +71,20 @@ pub(crate) fn clean_with_meta(
     provenance: Provenance,
     meta: &RawMeta,
 ) -> Article {
-    clean_keeping_tokens(id, raw, provenance, meta).0
+    clean_keeping_tokens(id, raw, provenance, meta, &mut Dedup::default())
 }
 
-/// [`clean_with_meta`], also giving the de-duplicator, which holds the word hashes of each kept
-/// paragraph (in order), so that the syndication signature need not tokenise them again.
+/// [`clean_with_meta`] through the given de-duplicator, which is emptied first and afterwards
+/// holds the word hashes of each kept paragraph (in order), so that the syndication signature
+/// need not tokenise them again. A thread cleaning many articles passes the same one each
+/// time, so that its tables are not allocated again for each article.
 pub(crate) fn clean_keeping_tokens(
     id: &str,
     raw: &str,
     provenance: Provenance,
     meta: &RawMeta,
-) -> (Article, Dedup) {
+    dedup: &mut Dedup,
+) -> Article {
     let rules = rules();
     let mut art = Article::new(id);
     art.provenance = provenance;
@@ -358,7 +361,7 @@ pub(crate) fn clean_keeping_tokens(
     }
 
     // Repeated paragraphs.
-    let mut dedup = Dedup::with_capacity(
+    dedup.reset(
         joined.len(),
         joined.iter().map(|l| l.text.len()).sum::<usize>(),
     );
@@ -392,7 +395,7 @@ pub(crate) fn clean_keeping_tokens(
 
     art.outlet = find_outlet(meta, &signals, art.dateline.as_ref());
     art.published = find_published(meta, &art, signals.copyright.as_deref());
-    (art, dedup)
+    art
 }
 
 /// The pieces of `text` between `\n`s, as `text.split('\n')` gives them, found by a

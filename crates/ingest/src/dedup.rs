@@ -100,28 +100,48 @@ pub(crate) struct Dedup {
 }
 
 impl Dedup {
-    /// A de-duplicator sized for about `paragraphs` paragraphs of `bytes` bytes in all, so
-    /// that its tables do not grow step by step.
-    pub fn with_capacity(paragraphs: usize, bytes: usize) -> Dedup {
+    /// Empties the de-duplicator for a new text of about `paragraphs` paragraphs of `bytes`
+    /// bytes in all, keeping its allocations and making room for the text at once, so that
+    /// its tables do not grow step by step: the verdicts are those of a new one.
+    pub fn reset(&mut self, paragraphs: usize, bytes: usize) {
         // Indonesian news text: about one word per seven bytes, about half of them distinct
         // within a paragraph and across an article.
         let words = bytes / 7;
-        Dedup {
-            exact: HashKeyed::with_capacity_and_hasher(paragraphs, Default::default()),
-            prefixes: HashKeyed::with_capacity_and_hasher(paragraphs, Default::default()),
-            prefix_next: Vec::with_capacity(paragraphs),
-            normalised: Vec::with_capacity(paragraphs),
-            tokens: Vec::with_capacity(words),
-            token_ends: Vec::with_capacity(paragraphs),
-            sizes: Vec::with_capacity(paragraphs),
-            index: WordIndex::with_capacity(words / 2),
-            postings: Vec::with_capacity(words),
-            toks: Vec::new(),
-            set: Vec::new(),
-            shared: Vec::with_capacity(paragraphs),
-            touched: Vec::with_capacity(paragraphs),
-            distinct: DistinctWords::default(),
-        }
+        self.exact.clear();
+        self.exact.reserve(paragraphs);
+        self.prefixes.clear();
+        self.prefixes.reserve(paragraphs);
+        self.prefix_next.clear();
+        self.prefix_next.reserve(paragraphs);
+        self.normalised.clear();
+        self.normalised.reserve(paragraphs);
+        self.tokens.clear();
+        self.tokens.reserve(words);
+        self.token_ends.clear();
+        self.token_ends.reserve(paragraphs);
+        self.sizes.clear();
+        self.sizes.reserve(paragraphs);
+        self.index.reset(words / 2);
+        self.postings.clear();
+        self.postings.reserve(words);
+        self.shared.clear();
+        self.shared.reserve(paragraphs);
+        self.touched.clear();
+        self.touched.reserve(paragraphs);
+    }
+
+    /// Bytes held by the tables (about: the hash maps and the kept texts are left out).
+    pub fn capacity_bytes(&self) -> usize {
+        self.tokens.capacity() * 8
+            + self.postings.capacity() * 8
+            + self.index.slots.capacity() * std::mem::size_of::<WordSlot>()
+            + self.distinct.capacity_bytes()
+            + (self.prefix_next.capacity()
+                + self.token_ends.capacity()
+                + self.sizes.capacity()
+                + self.shared.capacity()
+                + self.touched.capacity())
+                * 8
     }
 
     /// Looks at the next paragraph; when it is kept it becomes kept paragraph number
@@ -383,11 +403,20 @@ struct WordIndex {
 }
 
 impl WordIndex {
+    #[cfg(test)]
     fn with_capacity(words: usize) -> WordIndex {
         WordIndex {
             slots: vec![WordSlot::default(); (words * 2).next_power_of_two().max(16)],
             used: 0,
         }
+    }
+
+    /// Empties the table, sized for `words` words at most half full.
+    fn reset(&mut self, words: usize) {
+        let size = (words * 2).next_power_of_two().max(16);
+        self.slots.clear();
+        self.slots.resize(size, WordSlot::default());
+        self.used = 0;
     }
 
     /// Where `word` is, or where it would go; `None` only if the table is full (not
@@ -497,6 +526,36 @@ mod tests {
     fn run(paras: &[&str]) -> Vec<Verdict> {
         let mut d = Dedup::default();
         paras.iter().map(|p| d.check(p)).collect()
+    }
+
+    #[test]
+    fn a_reset_deduplicator_decides_as_a_new_one() {
+        let first = [
+            "Bawaslu Kaltim mengingatkan seluruh ASN agar menjaga netralitas selama Pilkada.",
+            "Sanksi disiplin menanti ASN yang terbukti ikut berkampanye untuk pasangan calon.",
+            "Bawaslu Kaltim mengingatkan seluruh ASN agar menjaga netralitas selama Pilkada.",
+        ];
+        let second = [
+            "Sanksi disiplin menanti ASN yang terbukti ikut berkampanye untuk pasangan calon.",
+            "Pemkab Sintang menggelar apel netralitas ASN di halaman kantor bupati, Kamis.",
+            "Sanksi disiplin menanti ASN yang terbukti ikut berkampanye untuk pasangan calon",
+            "Pemkab Sintang menggelar apel netralitas ASN di halaman kantor bupati, Kamis pagi.",
+        ];
+        let mut d = Dedup::default();
+        d.reset(first.len(), 300);
+        let verdicts: Vec<Verdict> = first.iter().map(|p| d.check(p)).collect();
+        assert_eq!(verdicts, run(&first));
+        assert!(matches!(verdicts[2], Verdict::Repeat { .. }));
+        // Small sizes, so that the word table grows inside the second text.
+        d.reset(1, 7);
+        let verdicts: Vec<Verdict> = second.iter().map(|p| d.check(p)).collect();
+        assert_eq!(verdicts, run(&second));
+        assert_eq!(
+            verdicts[0],
+            Verdict::Keep,
+            "nothing of the first text is left"
+        );
+        assert_eq!(d.kept_tokens().count(), 2);
     }
 
     #[test]

@@ -59,6 +59,7 @@ pub use clean::clean_article;
 pub use read::discover;
 
 use clean::clean_keeping_tokens;
+use dedup::Dedup;
 use minhash::{signature, Clusterer};
 use read::{Msg, RawDoc};
 
@@ -305,20 +306,42 @@ pub fn ingest_all(
 /// An article cleaned, with its syndication signature.
 type Cleaned = (Article, minhash::Signature);
 
+/// Most bytes of de-duplicator tables a cleaning thread keeps between articles.
+const DEDUP_KEPT_BYTES: usize = 4 << 20;
+
+thread_local! {
+    /// The de-duplicator of the cleaning thread, reused from article to article.
+    static DEDUP: std::cell::RefCell<Dedup> = std::cell::RefCell::new(Dedup::default());
+}
+
 /// Cleans a batch and computes the signatures in parallel (order kept).
 fn clean_batch(batch: Vec<RawDoc>, opts: &IngestOptions) -> Vec<Cleaned> {
     batch
         .into_par_iter()
         .map(|doc| {
-            let (mut a, dedup) =
-                clean_keeping_tokens(&doc.id, &doc.text, doc.provenance, &doc.meta);
-            a.extra = doc.extra;
-            let sig = if opts.cluster {
-                signature(dedup.kept_tokens())
-            } else {
-                None
-            };
-            (a, sig)
+            DEDUP.with(|cell| {
+                // One de-duplicator per thread, emptied for each article (a fresh one if this
+                // thread's is in use, which does not happen: cleaning does not nest).
+                let mut fresh = Dedup::default();
+                let mut held = cell.try_borrow_mut().ok();
+                let dedup = match held.as_deref_mut() {
+                    Some(d) => d,
+                    None => &mut fresh,
+                };
+                let mut a =
+                    clean_keeping_tokens(&doc.id, &doc.text, doc.provenance, &doc.meta, dedup);
+                a.extra = doc.extra;
+                let sig = if opts.cluster {
+                    signature(dedup.kept_tokens())
+                } else {
+                    None
+                };
+                // A very long text leaves big tables: not kept for the next article.
+                if dedup.capacity_bytes() > DEDUP_KEPT_BYTES {
+                    *dedup = Dedup::default();
+                }
+                (a, sig)
+            })
         })
         .collect()
 }
