@@ -223,29 +223,31 @@ pub fn extract(article: &Article) -> ArticleFacts {
 
     // Official mentions, with the primary region for local offices the text gives no region for.
     let mut official_values: Vec<(usize, Span, Official, String)> = Vec::new();
-    for (pi, h) in &officials {
-        let region_code = office_region(h, primary);
+    // The hits are not needed past this point: their strings move into the values.
+    for (pi, h) in officials {
+        let region_code = office_region(&h, primary);
+        let span = Span::new(pi, h.start, h.end);
         let o = Official {
             modifier: h.modifier,
-            title: h.title.clone(),
-            body: h.body.clone(),
+            title: h.title,
+            body: h.body,
             region_code,
-            name: Some(h.name.clone()),
-            honorifics: h.honorifics.clone(),
+            name: Some(h.name),
+            honorifics: h.honorifics,
             person: None,
         };
-        official_values.push((*pi, Span::new(*pi, h.start, h.end), o, h.rule.to_string()));
+        official_values.push((pi, span, o, h.rule.to_string()));
     }
     let persons_out = persons::link(&paras_texts(&paras), &mut official_values);
-    for (pi, span, o, rule) in official_values.iter() {
-        let p = &paras[*pi];
+    for (pi, span, o, rule) in official_values {
+        let p = &paras[pi];
         mentions.push(Mention {
             kind: MentionKind::Official,
             text: p.text.get(span.start..span.end).unwrap_or("").to_string(),
-            span: *span,
-            value: MentionValue::Official(o.clone()),
+            span,
+            value: MentionValue::Official(o),
             evidence: p.evidence(span.start, span.end),
-            rule: rule.clone(),
+            rule,
         });
     }
     for h in &region_hits {
@@ -276,7 +278,9 @@ pub fn extract(article: &Article) -> ArticleFacts {
     if ctx.article_year.is_none() {
         ctx.article_year = most_frequent(cycle_hits.iter().filter_map(|(_, _, h)| h.value.year));
     }
-    let mut instrument_hits: Vec<(usize, usize, instruments::InstrumentHit)> = Vec::new();
+    // Where each instrument stands (paragraph, sentence start), and the hits themselves.
+    let mut instrument_at: Vec<(usize, usize)> = Vec::new();
+    let mut instrument_hits: Vec<instruments::InstrumentHit> = Vec::new();
     let mut cycle_mentions: Vec<usize> = Vec::new();
     for (pi, base, c) in cycle_hits {
         let p = &paras[pi];
@@ -345,21 +349,20 @@ pub fn extract(article: &Article) -> ArticleFacts {
             let types = p.gate.instrument_type(si).unwrap_or(true);
             let signatories = p.gate.signatory(si).unwrap_or(true);
             for h in instruments::find_instruments_passed(st, types, signatories) {
-                instrument_hits.push((pi, s.start, h));
+                instrument_at.push((pi, s.start));
+                instrument_hits.push(h);
             }
         }
     }
     {
-        let mut hits: Vec<instruments::InstrumentHit> =
-            instrument_hits.iter().map(|(_, _, h)| h.clone()).collect();
-        instruments::link_instruments(&mut hits);
-        for ((pi, base, _), h) in instrument_hits.iter().zip(hits) {
-            let p = &paras[*pi];
+        instruments::link_instruments(&mut instrument_hits);
+        for ((pi, base), h) in instrument_at.into_iter().zip(instrument_hits) {
+            let p = &paras[pi];
             push_lexical(
                 &mut mentions,
                 p,
-                *pi,
-                *base,
+                pi,
+                base,
                 h.start,
                 h.end,
                 MentionValue::LegalInstrument(h.value),
