@@ -108,12 +108,23 @@ impl Rule {
         }
     }
 
+    /// [`Rule::fits`] for a line whose char count `chars` is counted only when its byte
+    /// length does not decide (a char is one to four bytes).
+    fn fits_line(&self, line: &str, chars: &OnceCell<usize>) -> bool {
+        match self.max_chars {
+            None => true,
+            Some(max) if line.len() <= max => true,
+            Some(max) if line.len() > max.saturating_mul(4) => false,
+            Some(_) => self.fits(*chars.get_or_init(|| line.chars().count())),
+        }
+    }
+
     /// Whether a line or header rule matches the whole line (`chars`: its length in chars,
     /// counted when a rule with a length limit first asks).
     fn matches(&self, line: &str, chars: &OnceCell<usize>, cands: Candidates) -> bool {
         cands.admits(self)
             && self.may_start(line)
-            && (self.max_chars.is_none() || self.fits(*chars.get_or_init(|| line.chars().count())))
+            && self.fits_line(line, chars)
             && self.matcher().search.is_match(line)
     }
 
