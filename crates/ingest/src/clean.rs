@@ -803,8 +803,14 @@ fn find_published(meta: &RawMeta, art: &Article, copyright: Option<&str>) -> Opt
     let early = dateline
         .into_iter()
         .chain(art.paragraphs.iter().take(6).map(|p| p.text.as_str()));
+    let text_date = &date_res()[2];
     for text in early {
-        for c in date_res()[2].captures_iter(text) {
+        // Every text date holds a `/`: most paragraphs have none and skip the search, and
+        // `is_match` (a lazy DFA, without the captures' allocation) rejects most others.
+        if memchr::memchr(b'/', text.as_bytes()).is_none() || !text_date.is_match(text) {
+            continue;
+        }
+        for c in text_date.captures_iter(text) {
             let (Some(d), Some(m), Some(y)) =
                 (num(&c, "d", "d"), num(&c, "m", "m"), num(&c, "y", "y"))
             else {
