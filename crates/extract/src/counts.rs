@@ -147,8 +147,9 @@ fn collapse_lower(s: &str) -> String {
     crate::text::collapse_lower(s)
 }
 
-/// The word right before byte `start`, lower-cased, and the byte just before the number.
-fn word_before(text: &str, start: usize) -> (String, Option<u8>) {
+/// The word right before byte `start` (to be lower-cased), and the byte just before the
+/// number.
+fn word_before(text: &str, start: usize) -> (&str, Option<u8>) {
     let head = &text[..start];
     let prev_byte = head.as_bytes().last().copied();
     let w = head
@@ -157,7 +158,7 @@ fn word_before(text: &str, start: usize) -> (String, Option<u8>) {
         .next()
         .unwrap_or("")
         .trim_end_matches('.');
-    (w.to_lowercase(), prev_byte)
+    (w, prev_byte)
 }
 
 /// The noun of a match of the noun pattern (`\s+`, an optional classifier and `\s+`, the
@@ -245,7 +246,7 @@ fn find_counts_unfiltered(c: &Compiled, sentence: &str) -> Vec<CountHit> {
             continue;
         }
         let (before, prev_byte) = word_before(sentence, n.start);
-        if c.rules.excluded_before.contains(&before) {
+        if crate::text::with_lower(before, |w| c.rules.excluded_before.iter().any(|e| e == w)) {
             continue;
         }
         if matches!(prev_byte, Some(b'/' | b'-' | b'.' | b','))

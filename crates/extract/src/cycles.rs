@@ -173,14 +173,12 @@ fn compiled() -> &'static Compiled {
     })
 }
 
-/// The word right before `start` (lower case), if any.
-fn word_before(text: &str, start: usize) -> String {
+/// The word right before `start` (to be lower-cased), if any.
+fn word_before(text: &str, start: usize) -> &str {
     let head = text[..start].trim_end();
-    let w = head
-        .rsplit(|c: char| c.is_whitespace() || c == '(' || c == ',' || c == '"')
+    head.rsplit(|c: char| c.is_whitespace() || c == '(' || c == ',' || c == '"')
         .next()
-        .unwrap_or("");
-    w.to_lowercase()
+        .unwrap_or("")
 }
 
 /// Every election cycle mention in `text`; a mention without a year gets `year: None`
@@ -235,7 +233,7 @@ fn find_cycles_between(c: &Compiled, text: &str, from: usize, last: usize) -> Ve
         }
         let fi = m.alt;
         let before = word_before(text, m.start);
-        if c.rules.not_after.contains(&before) {
+        if crate::text::with_lower(before, |w| c.rules.not_after.iter().any(|n| n == w)) {
             continue;
         }
         let (Some(form), Some(&id)) = (c.rules.forms.get(fi), c.ids.get(fi)) else {

@@ -740,13 +740,16 @@ fn parse_unit(ctx: &ParagraphCtx<'_>, pos: usize) -> Option<(String, usize)> {
     let mut p = skip_spaces(text, pos);
     while let Some(e) = word_end(text, p) {
         let w = &text[p..e];
-        let lower = w.to_lowercase();
-        let connective = matches!(lower.as_str(), "dan" | "serta");
+        let (connective, unit_word) = crate::text::with_lower(w, |lower| {
+            (
+                matches!(lower, "dan" | "serta"),
+                r.unit_words.contains(lower),
+            )
+        });
         let ok = if connective {
             !words.is_empty()
         } else {
-            (is_capitalised(w) && r.unit_words.contains(&lower) || is_acronym(w))
-                && region_at(ctx, p).is_none()
+            (is_capitalised(w) && unit_word || is_acronym(w)) && region_at(ctx, p).is_none()
         };
         if !ok {
             break;
@@ -759,7 +762,7 @@ fn parse_unit(ctx: &ParagraphCtx<'_>, pos: usize) -> Option<(String, usize)> {
     }
     while words
         .last()
-        .is_some_and(|w| matches!(w.to_lowercase().as_str(), "dan" | "serta"))
+        .is_some_and(|w| crate::text::with_lower(w, |l| matches!(l, "dan" | "serta")))
     {
         words.pop();
     }
@@ -896,7 +899,7 @@ fn parse_name(
         if !is_capitalised(w) || r.name_stop.contains(w) || (is_acronym(w) && w.len() > 2) {
             break;
         }
-        if words.is_empty() && r.unit_words.contains(&w.to_lowercase()) {
+        if words.is_empty() && crate::text::with_lower(w, |l| r.unit_words.contains(l)) {
             break;
         }
         // An initial or abbreviated name word with its stop, when the name goes on:

@@ -148,6 +148,20 @@ pub(crate) fn collapse_lower(s: &str) -> String {
     }
 }
 
+/// `f` of `word` lower-cased (`str::to_lowercase`), without an allocation for a short ASCII
+/// word: for ASCII text the Unicode lower case is the ASCII one.
+pub(crate) fn with_lower<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 32];
+    match buf.get_mut(..word.len()) {
+        Some(b) if word.is_ascii() => {
+            b.copy_from_slice(word.as_bytes());
+            b.make_ascii_lowercase();
+            f(std::str::from_utf8(b).unwrap_or_default())
+        }
+        _ => f(&word.to_lowercase()),
+    }
+}
+
 /// True when the word starts with an upper-case letter.
 pub(crate) fn is_capitalised(word: &str) -> bool {
     word.chars().next().is_some_and(char::is_uppercase)
@@ -213,6 +227,11 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
+        #[test]
+        fn with_lower_is_to_lowercase(s in "(a|Z|9|é|Σ|\u{212a}|\u{130}|x|Y|-|\\.){0,40}") {
+            prop_assert_eq!(with_lower(&s, str::to_string), s.to_lowercase());
+        }
+
         #[test]
         fn collapsing_is_split_and_join(s in "(a|Z|9|é|Σ| |\u{a0}|\u{b}|\t|\n|\\.){0,16}") {
             let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
