@@ -590,7 +590,22 @@ fn dateline_spans(
 }
 
 /// A dash (`-`, `–`, `—`) followed by whitespace or the end of the line.
+///
+/// The dashes are found by their first byte (`-`, or 0xE2, which begins `–` and `—` and
+/// other chars, never the middle of one), by a vectorised search; the chars are decoded there
+/// only.
 fn has_closing_dash(line: &str) -> bool {
+    memchr::memchr2_iter(b'-', 0xe2, line.as_bytes()).any(|at| {
+        let Some(mut rest) = line.get(at..).map(str::chars) else {
+            return false;
+        };
+        matches!(rest.next(), Some('-' | '–' | '—')) && rest.next().is_none_or(char::is_whitespace)
+    })
+}
+
+/// [`has_closing_dash`] char by char (the reference for the tests).
+#[cfg(test)]
+fn has_closing_dash_by_chars(line: &str) -> bool {
     let mut chars = line.chars();
     while let Some(c) = chars.next() {
         if matches!(c, '-' | '–' | '—') {
@@ -952,6 +967,15 @@ mod tests {
             }
         }
         assert!(tried > 50);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn closing_dashes_found_by_byte_are_the_ones_found_by_char(
+            s in "[a \u{2013}\u{2014}\u{201c}\u{e2}\u{a0}\t\u{2028}-]{0,12}"
+        ) {
+            proptest::prop_assert_eq!(has_closing_dash(&s), has_closing_dash_by_chars(&s));
+        }
     }
 
     #[test]
