@@ -325,10 +325,45 @@ pub fn parse_iso(s: &str) -> Option<PartialDate> {
     }
 }
 
+/// [`PartialDate::iso`] without the formatting machinery for the years and fields of four
+/// and two digits that dates have; anything else goes through `iso` itself.
+fn iso(date: PartialDate) -> String {
+    let two = |out: &mut String, v: u8| {
+        out.push(char::from(b'0' + v / 10));
+        out.push(char::from(b'0' + v % 10));
+    };
+    let (Ok(year), true, true) = (
+        u16::try_from(date.year),
+        date.month.is_none_or(|m| m < 100),
+        date.day.is_none_or(|d| d < 100),
+    ) else {
+        return date.iso();
+    };
+    if year > 9999 {
+        return date.iso();
+    }
+    let mut out = String::with_capacity(10);
+    for div in [1000, 100, 10, 1] {
+        // `year / div % 10` is a digit.
+        out.push(char::from(b'0' + (year / div % 10) as u8));
+    }
+    if let Some(m) = date.month {
+        out.push('-');
+        two(&mut out, m);
+        if let Some(d) = date.day {
+            out.push('-');
+            two(&mut out, d);
+        }
+    } else if date.day.is_some() {
+        return date.iso();
+    }
+    out
+}
+
 fn make(date: PartialDate, anchor: DateAnchor, conflict: bool) -> DateValue {
     DateValue {
         date,
-        iso: date.iso(),
+        iso: iso(date),
         precision: date.precision(),
         anchor,
         weekday_conflict: conflict,
@@ -1124,6 +1159,14 @@ mod tests {
                 Simple::Weekday
             ]
         );
+    }
+
+    proptest! {
+        #[test]
+        fn iso_is_the_core_form(year in -20000i32..20000, month in proptest::option::of(any::<u8>()), day in proptest::option::of(any::<u8>())) {
+            let d = PartialDate { year, month, day };
+            prop_assert_eq!(iso(d), d.iso());
+        }
     }
 
     proptest! {

@@ -544,7 +544,8 @@ fn parse_title(
                 return None;
             }
             let short = &r.file.portfolios[r.portfolio_of[m.pattern().as_usize()]].short;
-            title = format!("{title} {short}");
+            title.push(' ');
+            title.push_str(short);
             pos = m.end();
         }
         Some(Needs::Body) => {
@@ -557,7 +558,8 @@ fn parse_title(
                     return None;
                 }
                 let b = &r.file.bodies[r.body_of[m.pattern().as_usize()]];
-                title = format!("{title} {}", b.short);
+                title.push(' ');
+                title.push_str(&b.short);
                 body = Some(b.short.clone());
                 scope = b.scope.unwrap_or(Scope::Local);
                 pos = m.end();
@@ -567,7 +569,8 @@ fn parse_title(
                 if !is_acronym(w) || region_at(ctx, p).is_some() {
                     return None;
                 }
-                title = format!("{title} {w}");
+                title.push(' ');
+                title.push_str(w);
                 body = Some(w.to_string());
                 scope = Scope::Local;
                 pos = e;
@@ -580,7 +583,8 @@ fn parse_title(
             if !matches!(w, "I" | "II" | "III" | "IV" | "V") {
                 return None;
             }
-            title = format!("{title} {w}");
+            title.push(' ');
+            title.push_str(w);
             pos = e;
             // `Asisten III Setda Kabupaten Buol`: the secretariat before the region.
             let q = skip_spaces(text, pos);
@@ -596,7 +600,8 @@ fn parse_title(
             if title == "Kepala Dinas" {
                 body = Some(format!("Dinas {unit}"));
             }
-            title = format!("{title} {unit}");
+            title.push(' ');
+            title.push_str(&unit);
             pos = e;
         }
     }
