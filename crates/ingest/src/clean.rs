@@ -11,10 +11,10 @@ use warta_core::{
 };
 
 use crate::dedup::{Dedup, Verdict, WordHashes};
-use crate::forward::ForwardRegex;
+use crate::forward::{ForwardRegex, SpanCaptures};
 #[cfg(test)]
 use crate::rules::captures_via_twin;
-use crate::rules::{ascii_twin, rules};
+use crate::rules::{ascii_twin_hir, rules};
 use crate::text::{ends_sentence, normalise, push_normalised_word_hashes, repair_line, word_count};
 
 /// Metadata that came with the text (JSON Lines fields), all optional.
@@ -473,8 +473,9 @@ struct DatelineRule {
     id: &'static str,
     /// Compiled forward only: every shape is anchored at the start of the line.
     re: ForwardRegex,
-    /// [`crate::rules::ascii_twin`] of `re`, for ASCII lines.
-    ascii: Option<Regex>,
+    /// The groups of [`crate::rules::ascii_twin`] of `re`, for ASCII matches, with the
+    /// indexes of its groups `place` and `outlet`.
+    ascii: Option<(SpanCaptures, Option<usize>, Option<usize>)>,
     /// The pattern as written (the tests compile it as a `regex::Regex`).
     #[cfg(test)]
     pattern: String,
@@ -527,7 +528,12 @@ fn dateline_rules() -> &'static [DatelineRule] {
                     .map_err(|e| e.to_string())
                     .and_then(|hir| ForwardRegex::from_hir(&hir).map_err(|e| e.to_string()))
                     .unwrap_or_else(|e| panic!("dateline pattern {id} compiles: {e}")),
-                ascii: ascii_twin(&p),
+                ascii: ascii_twin_hir(&p)
+                    .and_then(|hir| SpanCaptures::from_hir(&hir).ok())
+                    .map(|twin| {
+                        let (place, outlet) = (twin.group("place"), twin.group("outlet"));
+                        (twin, place, outlet)
+                    }),
                 #[cfg(test)]
                 pattern: p,
             })
@@ -573,15 +579,15 @@ fn dateline_spans(
 )> {
     let end = rule.re.end_at_start(line)?;
     // The twin finds the match the pattern found when its text is ASCII (see
-    // `captures_via_twin`).
-    if let Some(twin) = rule
+    // `captures_via_twin`), searched within the match only.
+    if let Some((twin, place, outlet)) = rule
         .ascii
         .as_ref()
         .filter(|_| line.get(..end).is_some_and(str::is_ascii))
     {
-        if let Some(c) = twin.captures_at(line, 0) {
-            let span = |name: &str| c.name(name).map(|m| m.range());
-            return Some((c.get(0)?.range(), span("place"), span("outlet")));
+        if let Some(c) = twin.captures_within(line, end) {
+            let span = |g: Option<usize>| g.and_then(|g| c.get_group(g)).map(|s| s.range());
+            return Some((c.get_match()?.range(), span(*place), span(*outlet)));
         }
     }
     let c = rule.re.captures_at_start(line)?;
@@ -936,10 +942,11 @@ mod tests {
         ];
         let mut tried = 0;
         for rule in dateline_rules() {
-            let twin = rule
-                .ascii
-                .as_ref()
-                .expect("every dateline pattern has an ASCII twin");
+            assert!(
+                rule.ascii.is_some(),
+                "every dateline pattern has an ASCII twin"
+            );
+            let twin = &crate::rules::ascii_twin(&rule.pattern).expect("an ASCII twin");
             let full = Regex::new(&rule.pattern).expect("dateline pattern compiles");
             for line in lines {
                 let spans = |re: &Regex| {

@@ -12,6 +12,7 @@
 use std::panic::{RefUnwindSafe, UnwindSafe};
 
 use regex_automata::hybrid::dfa::{Cache as DfaCache, DFA};
+use regex_automata::nfa::thompson::backtrack::{BoundedBacktracker, Cache as BtCache};
 use regex_automata::nfa::thompson::pikevm::{Cache as VmCache, PikeVM};
 use regex_automata::nfa::thompson::{self, NFA};
 use regex_automata::util::captures::Captures;
@@ -142,6 +143,62 @@ impl ForwardRegex {
     }
 }
 
+/// Capture groups of a match whose span is known, found by a bounded backtracker searching
+/// that span only (look-arounds still see the text around it). For a pattern anchored at the
+/// start, given the end of its leftmost-first match, it finds that match's groups: a path the
+/// search prefers fails inside the span as it failed on the whole text, and no path can end
+/// past the span.
+pub(crate) struct SpanCaptures {
+    bt: BoundedBacktracker,
+    caches: Pool<BtCache, BtCacheFn>,
+}
+
+type BtCacheFn = Box<dyn Fn() -> BtCache + Send + Sync + UnwindSafe + RefUnwindSafe>;
+
+impl std::fmt::Debug for SpanCaptures {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SpanCaptures").finish_non_exhaustive()
+    }
+}
+
+impl SpanCaptures {
+    /// Compiles a parsed pattern (see [`ForwardRegex::from_hir`]).
+    pub fn from_hir(hir: &Hir) -> Result<SpanCaptures, ForwardError> {
+        let nfa: NFA = thompson::Compiler::new()
+            .configure(thompson::Config::new().utf8(true).shrink(false))
+            .build_from_hir(hir)
+            .map_err(Box::new)?;
+        let bt = BoundedBacktracker::new_from_nfa(nfa).map_err(Box::new)?;
+        let for_caches = bt.clone();
+        let create: BtCacheFn = Box::new(move || for_caches.create_cache());
+        Ok(SpanCaptures {
+            bt,
+            caches: Pool::new(create),
+        })
+    }
+
+    /// The index of the group called `name`.
+    pub fn group(&self, name: &str) -> Option<usize> {
+        self.bt
+            .get_nfa()
+            .group_info()
+            .to_index(regex_automata::PatternID::ZERO, name)
+    }
+
+    /// The groups of the match starting at the start of `haystack` within `..end`; `None`
+    /// when there is none, or when the span is too long for the backtracker's bound.
+    pub fn captures_within(&self, haystack: &str, end: usize) -> Option<Captures> {
+        if end > self.bt.max_haystack_len() {
+            return None;
+        }
+        let input = Input::new(haystack).range(..end).anchored(Anchored::Yes);
+        let mut cache = self.caches.get();
+        let mut caps = self.bt.create_captures();
+        self.bt.try_captures(&mut cache, input, &mut caps).ok()?;
+        caps.is_match().then_some(caps)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,6 +228,8 @@ mod tests {
         for p in patterns {
             let re = regex::Regex::new(p).expect("pattern");
             let fwd = ForwardRegex::new(p).expect("pattern");
+            let span =
+                SpanCaptures::from_hir(&regex_syntax::parse(p).expect("pattern")).expect("pattern");
             for t in texts {
                 assert_eq!(fwd.is_match(t), re.is_match(t), "{p} on {t:?}");
                 let at_start = re.find(t).filter(|m| m.start() == 0).map(|m| m.end());
@@ -183,6 +242,14 @@ mod tests {
                     .captures_at_start(t)
                     .map(|c| c.get_group_by_name("place").map(|s| s.range()));
                 assert_eq!(mine, groups(re.captures(t)), "{p} on {t:?}");
+                if let Some(end) = at_start {
+                    let within = span.captures_within(t, end).map(|c| {
+                        span.group("place")
+                            .and_then(|g| c.get_group(g))
+                            .map(|s| s.range())
+                    });
+                    assert_eq!(within, groups(re.captures(t)), "{p} on {t:?}");
+                }
             }
         }
     }

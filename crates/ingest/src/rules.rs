@@ -411,6 +411,11 @@ pub(crate) fn ascii_twin(pattern: &str) -> Option<Regex> {
     Regex::new(&ascii_only(&hir).to_string()).ok()
 }
 
+/// The parsed pattern of [`ascii_twin`].
+pub(crate) fn ascii_twin_hir(pattern: &str) -> Option<regex_syntax::hir::Hir> {
+    Some(ascii_only(&regex_syntax::parse(pattern).ok()?))
+}
+
 /// `regex.captures(line)`, through the ASCII twin of `regex` when the text of the match is
 /// ASCII (the rest of the line need not be).
 ///
