@@ -352,29 +352,37 @@ fn subject_len(c: &Compiled, rest: &str) -> usize {
             )
         })
         .collect();
-    let is_verb = |w: &str| {
+    // Each word is lower-cased once (as the next word, then kept for its own turn), and
+    // one buffer holds the pairs of words.
+    let mut ahead: Option<String> = None;
+    let mut pair = String::new();
+    let is_verb = |w: &str, lw: &String| {
         let first_lower = w.chars().next().is_some_and(char::is_lowercase);
-        let lw = w.to_lowercase();
         first_lower
             && w.chars().count() >= r.verb_min_len
             && r.verb_prefixes.iter().any(|p| lw.starts_with(p.as_str()))
-            && !r.verb_exceptions.contains(&lw)
+            && !r.verb_exceptions.contains(lw)
     };
     let mut end = 0;
     for (k, &(pos, w)) in words.iter().enumerate() {
         if k >= r.subject_max_words {
             break;
         }
-        let lw = w.to_lowercase();
-        if r.subject_stop.contains(&lw) {
+        let lw = ahead.take().unwrap_or_else(|| w.to_lowercase());
+        let lw = &lw;
+        if r.subject_stop.contains(lw) {
             break;
         }
         if let Some(&(_, next)) = words.get(k + 1) {
-            let pair = format!("{lw} {}", next.to_lowercase());
+            let next_lower = ahead.insert(next.to_lowercase());
+            pair.clear();
+            pair.push_str(lw);
+            pair.push(' ');
+            pair.push_str(next_lower);
             if r.subject_stop_phrases.contains(&pair) {
                 break;
             }
-            if lw == "dan" && is_verb(next) {
+            if lw == "dan" && is_verb(next, next_lower) {
                 break;
             }
             if matches!(lw.as_str(), "dan" | "serta" | "atau" | "maupun")
@@ -383,7 +391,7 @@ fn subject_len(c: &Compiled, rest: &str) -> usize {
                 break;
             }
         }
-        if is_verb(w) {
+        if is_verb(w, lw) {
             break;
         }
         // Punctuation inside the word ends the subject there.
