@@ -355,6 +355,9 @@ fn finish(
 ) -> Option<Vec<Article>> {
     let cleaned = cleaned?;
     let mut articles = Vec::with_capacity(cleaned.len());
+    // Removals counted by reason for the batch (a short list, compared by value), then
+    // added to the report's map once per reason.
+    let mut removed: Vec<(warta_core::RemovalReason, usize)> = Vec::new();
     for (mut a, sig) in cleaned {
         if opts.cluster {
             clusterer.assign(&mut a, &sig);
@@ -364,17 +367,59 @@ fn finish(
         report.kept_bytes += a.kept_bytes() as u64;
         report.paragraphs_kept += a.paragraphs.len();
         for r in &a.removed {
-            // The name is copied only the first time a reason is counted.
-            match report.removed_by_reason.get_mut(r.reason.as_str()) {
-                Some(n) => *n += 1,
-                None => {
-                    report
-                        .removed_by_reason
-                        .insert(r.reason.as_str().to_string(), 1);
-                }
+            match removed.iter_mut().find(|(reason, _)| *reason == r.reason) {
+                Some((_, n)) => *n += 1,
+                None => removed.push((r.reason, 1)),
             }
         }
         articles.push(a);
     }
+    for (reason, count) in removed {
+        // The name is copied only the first time a reason is counted.
+        match report.removed_by_reason.get_mut(reason.as_str()) {
+            Some(n) => *n += count,
+            None => {
+                report
+                    .removed_by_reason
+                    .insert(reason.as_str().to_string(), count);
+            }
+        }
+    }
     Some(articles)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn removals_by_reason_count_every_removal_of_every_batch() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let path = dir.path().join("a.jsonl");
+        let lines: Vec<String> = (0..7)
+            .map(|i| {
+                let text = format!(
+                    "Judul berita netralitas ASN nomor {i}\nBuntok (ANTARA) -\nPenjabat Bupati \
+                     menjaga netralitas ASN di wilayah setempat demi suksesnya pemilu {i}.\n\
+                     Baca juga: Sekda buka seleksi direktur\n{}COPYRIGHT © ANTARA 2024",
+                    "Editor: Budi\n".repeat(i % 3)
+                );
+                serde_json::json!({ "id": format!("a{i}"), "text": text }).to_string()
+            })
+            .collect();
+        std::fs::write(&path, lines.join("\n")).expect("write the input");
+        let (files, _) = discover(&[path]);
+        let opts = IngestOptions {
+            batch_size: 2,
+            ..IngestOptions::default()
+        };
+        let (articles, report) = ingest_all(&files, &opts).expect("ingest");
+        assert_eq!(articles.len(), 7);
+        let mut expected: BTreeMap<String, usize> = BTreeMap::new();
+        for r in articles.iter().flat_map(|a| &a.removed) {
+            *expected.entry(r.reason.as_str().to_string()).or_default() += 1;
+        }
+        assert!(expected.len() >= 3, "{expected:?}");
+        assert_eq!(report.removed_by_reason, expected);
+    }
 }
