@@ -215,8 +215,10 @@ pub enum IngestError {
 /// this thread collects a batch, cleans it and computes MinHash signatures in parallel (rayon,
 /// order kept), then assigns its clusters in input order while the next batch is cleaned
 /// (the assignment is sequential: run alone it would leave the other threads idle), then calls
-/// `on_batch`. Memory holds two batches, the channel and the reader's buffer, plus the syndication index (145 bytes per cluster head
-/// and 5.2 to 7.8 per band key: 173 bytes an article on 1M generated articles). Every article
+/// `on_batch`. Memory holds two batches, the channel and the reader's buffer, each cleaning
+/// thread's repeat-check tables (kept between articles up to 4 MiB), plus the syndication index
+/// (145 bytes per cluster head and 5.2 to 7.8 per band key: 173 bytes an article on 1M
+/// generated articles). Every article
 /// with some kept text gets a cluster: the first article of a story is the representative of
 /// its own cluster (similarity 1.0); later near-duplicates point to it. Articles with no kept
 /// text get no cluster. `on_progress(bytes_done)` reports input bytes consumed (compressed
