@@ -99,6 +99,12 @@ pub(crate) struct Dedup {
     distinct: DistinctWords,
 }
 
+/// Empties `v` and makes room for `n` items, keeping its allocation.
+fn refill<T>(v: &mut Vec<T>, n: usize) {
+    v.clear();
+    v.reserve(n);
+}
+
 impl Dedup {
     /// Empties the de-duplicator for a new text of about `paragraphs` paragraphs of `bytes`
     /// bytes in all, keeping its allocations and making room for the text at once, so that
@@ -111,23 +117,19 @@ impl Dedup {
         self.exact.reserve(paragraphs);
         self.prefixes.clear();
         self.prefixes.reserve(paragraphs);
-        self.prefix_next.clear();
-        self.prefix_next.reserve(paragraphs);
-        self.normalised.clear();
-        self.normalised.reserve(paragraphs);
-        self.tokens.clear();
-        self.tokens.reserve(words);
-        self.token_ends.clear();
-        self.token_ends.reserve(paragraphs);
-        self.sizes.clear();
-        self.sizes.reserve(paragraphs);
         self.index.reset(words / 2);
-        self.postings.clear();
-        self.postings.reserve(words);
-        self.shared.clear();
-        self.shared.reserve(paragraphs);
-        self.touched.clear();
-        self.touched.reserve(paragraphs);
+        for v in [
+            &mut self.token_ends,
+            &mut self.sizes,
+            &mut self.shared,
+            &mut self.touched,
+        ] {
+            refill(v, paragraphs);
+        }
+        refill(&mut self.prefix_next, paragraphs);
+        refill(&mut self.normalised, paragraphs);
+        refill(&mut self.tokens, words);
+        refill(&mut self.postings, words);
     }
 
     /// Bytes held by the tables (about: the hash maps and the kept texts are left out).
@@ -405,10 +407,9 @@ struct WordIndex {
 impl WordIndex {
     #[cfg(test)]
     fn with_capacity(words: usize) -> WordIndex {
-        WordIndex {
-            slots: vec![WordSlot::default(); (words * 2).next_power_of_two().max(16)],
-            used: 0,
-        }
+        let mut index = WordIndex::default();
+        index.reset(words);
+        index
     }
 
     /// Empties the table, sized for `words` words at most half full.
