@@ -2,9 +2,7 @@
 
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
 use std::sync::Arc;
-use std::thread::JoinHandle;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use polars::io::csv::write::BatchedWriter as CsvBatched;
@@ -13,7 +11,7 @@ use polars::prelude::*;
 use polars_parquet::parquet as pq;
 use warta_core::{Article, ArticleFacts};
 
-use crate::sql::{aggregates_read, Aggregation, Partition, PROVINCE_CYCLE_SUMMARY};
+use crate::sql::{aggregates_read, run_aggregates, Partition, PROVINCE_CYCLE_SUMMARY};
 use crate::tables::{article_rows, Buffer, FACT_TABLES};
 use crate::{io_err, AnalyticsError, RunTables, TableInfo};
 
@@ -215,48 +213,6 @@ pub struct TableSink {
     peak_buffered: usize,
     /// The first row of each table in each partition after the first.
     partition_starts: Vec<Vec<usize>>,
-    /// Partitions cut so far and not yet aggregated, in order.
-    pending: Vec<Partition>,
-    /// With [`TableSink::with_early_aggregates`]: aggregates each partition once it is cut,
-    /// while rows go on streaming; started by the first cut.
-    aggregator: Option<Aggregator>,
-    early_aggregates: bool,
-}
-
-/// The thread that runs the aggregates over each partition of the run as soon as the
-/// partition's parts are closed, so that [`TableSink::finish`] is left with the last partition
-/// and the merge. It reads only the closed parts, which no one writes again.
-struct Aggregator {
-    partitions: mpsc::Sender<Partition>,
-    thread: JoinHandle<Result<Aggregation, AnalyticsError>>,
-}
-
-impl Aggregator {
-    fn start(spill_dir: PathBuf, spill_rows: usize) -> Result<Aggregator, AnalyticsError> {
-        let (partitions, incoming) = mpsc::channel::<Partition>();
-        let thread = std::thread::Builder::new()
-            .name("warta-aggregates".into())
-            .spawn(move || {
-                let mut aggregation = Aggregation::new(spill_dir, spill_rows);
-                for partition in incoming {
-                    aggregation.add(partition)?;
-                }
-                Ok(aggregation)
-            })
-            .map_err(|e| io_err(Path::new("<aggregate thread>"), e))?;
-        Ok(Aggregator { partitions, thread })
-    }
-
-    /// Waits for every partition sent so far and returns the aggregation.
-    fn finish(self) -> Result<Aggregation, AnalyticsError> {
-        drop(self.partitions);
-        self.thread.join().unwrap_or_else(|_| {
-            Err(AnalyticsError::Io {
-                path: PathBuf::from("<aggregate thread>"),
-                source: std::io::Error::other("the thread running the aggregates panicked"),
-            })
-        })
-    }
 }
 
 impl TableSink {
@@ -277,9 +233,6 @@ impl TableSink {
             writers: Vec::new(),
             peak_buffered: 0,
             partition_starts: Vec::new(),
-            pending: Vec::new(),
-            aggregator: None,
-            early_aggregates: false,
         };
         let parts_dir = sink.tmp.join(".parts");
         fs::create_dir(&parts_dir).map_err(|e| io_err(&parts_dir, e))?;
@@ -325,18 +278,6 @@ impl TableSink {
             );
         }
         Ok(self)
-    }
-
-    /// Computes the aggregates of each partition (see [`DEFAULT_PARTITION_ROWS`]) on a thread
-    /// of their own as soon as the partition is cut, while rows go on streaming, instead of
-    /// all of them in [`TableSink::finish`]. The aggregates come out the same.
-    ///
-    /// Off by default: it shortens a large run by about the time the aggregates take, but
-    /// their working set (about 150 MB with polars on one thread) then stays resident beside
-    /// the streaming stages instead of after them.
-    pub fn with_early_aggregates(mut self, on: bool) -> TableSink {
-        self.early_aggregates = on;
-        self
     }
 
     /// Sets how many rows each table buffers before writing a chunk (at least 1).
@@ -398,38 +339,7 @@ impl TableSink {
             }
             let totals = self.writers.iter().map(TableWriter::total).collect();
             self.partition_starts.push(totals);
-            self.aggregate_last_cut()?;
         }
-        Ok(())
-    }
-
-    /// Queues the partition the writers have just cut for the aggregates, or with early
-    /// aggregates hands it to the aggregator (started here the first time), unless no table
-    /// has rows in it.
-    fn aggregate_last_cut(&mut self) -> Result<(), AnalyticsError> {
-        let partition = Partition {
-            parts: self
-                .writers
-                .iter()
-                .map(|w| (w.buffer.def, w.parts.last().cloned().flatten()))
-                .collect(),
-        };
-        if partition.parts.iter().all(|(_, part)| part.is_none()) {
-            return Ok(());
-        }
-        if !self.early_aggregates {
-            self.pending.push(partition);
-            return Ok(());
-        }
-        let aggregator = match self.aggregator.as_mut() {
-            Some(a) => a,
-            None => self.aggregator.insert(Aggregator::start(
-                self.tmp.join(".spill"),
-                self.partition_rows,
-            )?),
-        };
-        // A closed channel means the aggregator stopped on an error, which `finish` reports.
-        let _ = aggregator.partitions.send(partition);
         Ok(())
     }
 
@@ -442,7 +352,7 @@ impl TableSink {
                 csv.finish()?;
             }
         }
-        self.aggregate_last_cut()?;
+        let partitions = partitions(&self.writers);
         let mut infos: Vec<TableInfo> = self
             .writers
             .iter()
@@ -452,16 +362,14 @@ impl TableSink {
             })
             .collect();
 
-        // The aggregates run over the partitions not yet aggregated (with early aggregates,
-        // the aggregator's last ones) and merge their partial results while another thread
-        // joins each table's parts into its Parquet file: the two share no file they write,
-        // and together they keep both cores busy.
+        // The aggregates read the parts partition by partition while another thread joins
+        // each table's parts into its Parquet file: the two share no file they write, and
+        // together they keep both cores busy.
         //
         // Partial results spill to disk past a partition's worth of rows: the aggregates
         // then hold about what one partition's query does.
+        let spill_rows = self.partition_rows;
         let spill_dir = self.tmp.join(".spill");
-        let aggregator = self.aggregator.take();
-        let pending = std::mem::take(&mut self.pending);
         let mut out: Option<AggregateWriter> = None;
         let mut summary = None;
         let tmp = self.tmp.clone();
@@ -474,18 +382,11 @@ impl TableSink {
                 }
                 Ok(())
             });
-            let aggregation = match aggregator {
-                Some(a) => a.finish(),
-                None => Ok(Aggregation::new(spill_dir.clone(), self.partition_rows)),
-            }
-            .and_then(|mut a| {
-                for partition in pending {
-                    a.add(partition)?;
-                }
-                Ok(a)
-            });
-            let aggregated = aggregation.and_then(|a| {
-                a.finish(&mut |name, mut df, last| {
+            let aggregated = run_aggregates(
+                &partitions,
+                &spill_dir,
+                spill_rows,
+                &mut |name, mut df, last| {
                     let writer = match out.as_mut() {
                         Some(w) if w.name == name => w,
                         _ => out.insert(AggregateWriter::create(&tmp, name, df.schema())?),
@@ -505,8 +406,8 @@ impl TableSink {
                         }
                     }
                     Ok(())
-                })
-            });
+                },
+            );
             let joined = joiner.join().unwrap_or_else(|_| {
                 Err(AnalyticsError::Io {
                     path: tmp.clone(),
@@ -583,13 +484,25 @@ impl AggregateWriter {
     }
 }
 
+/// The partitions of the run in order: each fact table's part of each (none where the table
+/// has no rows there), leaving out partitions where no table has rows. Every writer has cut
+/// once per partition, so their part lists line up.
+fn partitions(writers: &[TableWriter]) -> Vec<Partition> {
+    let count = writers.iter().map(|w| w.parts.len()).max().unwrap_or(0);
+    (0..count)
+        .map(|i| Partition {
+            parts: writers
+                .iter()
+                .map(|w| (w.buffer.def, w.parts.get(i).cloned().flatten()))
+                .collect(),
+        })
+        .filter(|p| p.parts.iter().any(|(_, part)| part.is_some()))
+        .collect()
+}
+
 impl Drop for TableSink {
     fn drop(&mut self) {
-        // Stop the aggregator and close the writers first, so that nothing reads or keeps
-        // open a file in the directory.
-        if let Some(a) = self.aggregator.take() {
-            let _ = a.finish();
-        }
+        // Close the writers first so no handle keeps the directory busy.
         self.writers.clear();
         let _ = fs::remove_dir_all(&self.tmp);
     }

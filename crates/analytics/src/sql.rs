@@ -194,7 +194,8 @@ pub(crate) struct Partition {
 pub(crate) type EmitChunk<'e> =
     dyn FnMut(&'static str, DataFrame, bool) -> Result<(), AnalyticsError> + 'e;
 
-/// Every aggregate over the fact tables, fed one partition at a time as the run cuts them.
+/// Runs every aggregate over the fact tables, given partition by partition, and hands each
+/// result to `emit`.
 ///
 /// With more than one partition, each aggregate runs over one partition at a time (see
 /// [`Running`]): a syndication cluster has one representative article and the aggregates
@@ -203,80 +204,47 @@ pub(crate) type EmitChunk<'e> =
 /// bucket and spilled to Parquet files in `spill_dir` once more than `spill_rows` of them are
 /// held, so memory is bounded by one partition's working set and the largest bucket of one
 /// aggregate, however many partitions run and however large the aggregates grow.
-///
-/// A run of one partition (or none) is aggregated by running each SQL file once over it, so
-/// the first partition is held back until a second one shows that the run has more.
-pub(crate) struct Aggregation {
-    spill_dir: PathBuf,
+pub(crate) fn run_aggregates(
+    partitions: &[Partition],
+    spill_dir: &Path,
     spill_rows: usize,
-    /// The first partition, until a second one arrives.
-    first: Option<Partition>,
-    /// One per aggregate, in [`AGGREGATES`] order, once the run has two partitions.
-    running: Vec<Running>,
-}
-
-fn aggregate_err(name: &str) -> impl Fn(PolarsError) -> AnalyticsError {
-    let name = name.to_string();
-    move |source| AnalyticsError::Aggregate {
-        name: name.clone(),
-        source,
-    }
-}
-
-impl Aggregation {
-    pub(crate) fn new(spill_dir: PathBuf, spill_rows: usize) -> Aggregation {
-        Aggregation {
-            spill_dir,
-            spill_rows,
-            first: None,
-            running: Vec::new(),
+    emit: &mut EmitChunk<'_>,
+) -> Result<(), AnalyticsError> {
+    let agg_err = |name: &str| {
+        let name = name.to_string();
+        move |source| AnalyticsError::Aggregate { name, source }
+    };
+    if partitions.len() <= 1 {
+        // One partition (or none: every table empty) is the whole result.
+        let whole = match partitions.first() {
+            Some(p) => p.clone(),
+            None => Partition {
+                parts: FACT_TABLES.iter().map(|def| (*def, None)).collect(),
+            },
+        };
+        for (name, sql) in AGGREGATES {
+            let df = run_partition(&whole, sql).map_err(agg_err(name))?;
+            emit(name, df, true)?;
         }
+        return Ok(());
     }
 
-    /// Takes the next partition of the run, in order.
-    pub(crate) fn add(&mut self, partition: Partition) -> Result<(), AnalyticsError> {
-        if self.running.is_empty() {
-            let Some(first) = self.first.take() else {
-                self.first = Some(partition);
-                return Ok(());
-            };
-            for (i, (name, sql)) in AGGREGATES.into_iter().enumerate() {
-                let spill = self.spill_dir.join(format!("{i}-{name}"));
-                let run =
-                    Running::new(name, sql, spill, self.spill_rows).map_err(aggregate_err(name))?;
-                self.running.push(run);
-            }
-            self.run_over(&first)?;
-        }
-        self.run_over(&partition)
+    let mut running = Vec::with_capacity(AGGREGATES.len());
+    for (i, (name, sql)) in AGGREGATES.into_iter().enumerate() {
+        let spill = spill_dir.join(format!("{i}-{name}"));
+        running.push(Running::new(name, sql, spill, spill_rows).map_err(agg_err(name))?);
     }
-
-    fn run_over(&mut self, partition: &Partition) -> Result<(), AnalyticsError> {
-        for run in &mut self.running {
-            let df = run_partition(partition, run.sql).map_err(aggregate_err(run.name))?;
+    for partition in partitions {
+        for run in &mut running {
+            let name = run.name;
+            let df = run_partition(partition, run.sql).map_err(agg_err(name))?;
             run.add(df)?;
         }
-        Ok(())
     }
-
-    /// Hands each aggregate's result to `emit`, in [`AGGREGATES`] order.
-    pub(crate) fn finish(self, emit: &mut EmitChunk<'_>) -> Result<(), AnalyticsError> {
-        if self.running.is_empty() {
-            // One partition (or none: every table empty) is the whole result.
-            let whole = self.first.unwrap_or_else(|| Partition {
-                parts: FACT_TABLES.iter().map(|def| (*def, None)).collect(),
-            });
-            for (name, sql) in AGGREGATES {
-                let df = run_partition(&whole, sql).map_err(aggregate_err(name))?;
-                emit(name, df, true)?;
-            }
-            return Ok(());
-        }
-        for run in self.running {
-            run.finish(emit)?;
-        }
-        Ok(())
+    for run in running {
+        run.finish(emit)?;
     }
+    Ok(())
 }
 
 /// Runs `sql` over one partition of the fact tables, in a context of its own (polars keeps
@@ -370,7 +338,11 @@ impl Running {
     }
 
     fn err(&self) -> impl Fn(PolarsError) -> AnalyticsError {
-        aggregate_err(self.name)
+        let name = self.name.to_string();
+        move |source| AnalyticsError::Aggregate {
+            name: name.clone(),
+            source,
+        }
     }
 
     /// Takes one partition's result.

@@ -83,11 +83,6 @@ pub struct RunArgs {
     /// the input text, as every mention row repeats its evidence sentence.
     #[arg(long)]
     pub fact_csv: bool,
-    /// Compute the aggregates of each slice of rows while the corpus streams, not all at the
-    /// end: a large run ends sooner (about 12% at a million articles on 2 cores), but holds
-    /// about 150 MB more memory while it streams.
-    #[arg(long)]
-    pub early_aggregates: bool,
     /// Rows of the summary table to print (0: all).
     #[arg(long, value_name = "N", default_value_t = 60)]
     pub rows: usize,

@@ -92,9 +92,6 @@ pub struct Outputs {
     pub tables: bool,
     /// CSV copies of the fact tables too.
     pub fact_csv: bool,
-    /// With the tables: aggregate each partition while the corpus streams
-    /// (`TableSink::with_early_aggregates`).
-    pub early_aggregates: bool,
 }
 
 impl Outputs {
@@ -217,7 +214,6 @@ pub fn run(args: &PipelineArgs, outputs: Outputs) -> Result<Outcome> {
     if outputs.tables {
         let sink = warta_analytics::TableSink::create(out)
             .and_then(|s| s.with_fact_csv(outputs.fact_csv))
-            .map(|s| s.with_early_aggregates(outputs.early_aggregates))
             .context("cannot prepare the tables")?;
         w.sink = Some(sink);
     }

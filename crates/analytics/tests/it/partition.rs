@@ -9,14 +9,8 @@ use crate::fixture;
 /// Every aggregate of a run, as its file holds it. Each aggregate's ORDER BY covers all its
 /// group keys (`level` follows from `region_code`), so the order of the rows is determined too.
 fn aggregates(partition_rows: Option<usize>) -> Vec<(String, DataFrame)> {
-    aggregates_with(partition_rows, false)
-}
-
-fn aggregates_with(partition_rows: Option<usize>, early: bool) -> Vec<(String, DataFrame)> {
     let dir = tempfile::tempdir().unwrap();
-    let mut sink = TableSink::create(dir.path())
-        .unwrap()
-        .with_early_aggregates(early);
+    let mut sink = TableSink::create(dir.path()).unwrap();
     if let Some(rows) = partition_rows {
         sink = sink.with_partition_rows(rows);
     }
@@ -52,28 +46,6 @@ fn partitioned_aggregates_equal_whole_ones() {
             assert!(
                 a.equals_missing(b),
                 "{name} with partition rows {rows}:\nwhole\n{a}\npartitioned\n{b}"
-            );
-        }
-    }
-}
-
-#[test]
-fn early_aggregates_equal_those_computed_at_the_end() {
-    // Whole, one article per partition, and a few articles per partition: early aggregation
-    // holds the first partition back and aggregates the rest while rows stream.
-    for rows in [None, Some(1), Some(7)] {
-        let at_end = aggregates_with(rows, false);
-        let early = aggregates_with(rows, true);
-        for ((name, a), (_, b)) in at_end.iter().zip(&early) {
-            assert!(a.height() > 0, "{name} has rows");
-            assert_eq!(
-                a.schema(),
-                b.schema(),
-                "{name} schema, partition rows {rows:?}"
-            );
-            assert!(
-                a.equals_missing(b),
-                "{name} with partition rows {rows:?}:\nat the end\n{a}\nearly\n{b}"
             );
         }
     }

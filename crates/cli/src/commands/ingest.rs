@@ -15,7 +15,6 @@ pub fn ingest(args: &PipelineArgs) -> Result<ExitCode> {
         mentions: false,
         tables: false,
         fact_csv: false,
-        early_aggregates: false,
     };
     let outcome = pipeline::run(args, outputs)?;
     report(args, &outcome)
@@ -28,7 +27,6 @@ pub fn extract(args: &ExtractArgs) -> Result<ExitCode> {
         mentions: args.mentions,
         tables: false,
         fact_csv: false,
-        early_aggregates: false,
     };
     let outcome = pipeline::run(&args.pipeline, outputs)?;
     report(&args.pipeline, &outcome)

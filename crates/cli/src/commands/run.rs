@@ -15,7 +15,6 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         mentions: args.mentions,
         tables: true,
         fact_csv: args.fact_csv,
-        early_aggregates: args.early_aggregates,
     };
     let outcome = pipeline::run(&args.pipeline, outputs)?;
     match args.pipeline.format {
