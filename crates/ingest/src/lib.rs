@@ -324,11 +324,11 @@ fn clean_batch(batch: Vec<RawDoc>, opts: &IngestOptions) -> Vec<Cleaned> {
             DEDUP.with(|cell| {
                 // One de-duplicator per thread, emptied for each article (a fresh one if this
                 // thread's is in use, which does not happen: cleaning does not nest).
-                let mut fresh = Dedup::default();
                 let mut held = cell.try_borrow_mut().ok();
+                let mut fresh = None;
                 let dedup = match held.as_deref_mut() {
                     Some(d) => d,
-                    None => &mut fresh,
+                    None => fresh.insert(Dedup::default()),
                 };
                 let mut a =
                     clean_keeping_tokens(&doc.id, &doc.text, doc.provenance, &doc.meta, dedup);

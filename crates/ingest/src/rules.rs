@@ -407,8 +407,7 @@ fn first_bytes_of(hir: &regex_syntax::hir::Hir, table: &mut [bool; 256]) -> bool
 /// from Unicode classes such as `\p{L}`: a capture search, whose cost grows with the automaton,
 /// is several times cheaper. `None` when the twin does not build (then the pattern serves).
 pub(crate) fn ascii_twin(pattern: &str) -> Option<Regex> {
-    let hir = regex_syntax::parse(pattern).ok()?;
-    Regex::new(&ascii_only(&hir).to_string()).ok()
+    Regex::new(&ascii_twin_hir(pattern)?.to_string()).ok()
 }
 
 /// The parsed pattern of [`ascii_twin`].
