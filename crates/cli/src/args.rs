@@ -121,9 +121,18 @@ pub struct EvalArgs {
 #[derive(Debug, Args)]
 pub struct QueryArgs {
     /// SQL over the tables by name, e.g. `SELECT province, cycle, SUM(pledgers) FROM
-    /// activity_by_region_cycle GROUP BY 1, 2`.
-    #[arg(value_name = "SQL", required_unless_present = "schema")]
+    /// activity_by_region_cycle GROUP BY 1, 2`. It may start with a `--` comment.
+    #[arg(
+        value_name = "SQL",
+        allow_hyphen_values = true,
+        required_unless_present_any = ["schema", "file"],
+        conflicts_with = "file"
+    )]
     pub sql: Option<String>,
+    /// Read the SQL from this file (`-`: standard input), e.g. one of the aggregates' own
+    /// `.sql` files.
+    #[arg(short, long, value_name = "PATH")]
+    pub file: Option<PathBuf>,
     /// Folder written by `warta run`.
     #[arg(short, long, value_name = "DIR", default_value = "out")]
     pub dir: PathBuf,

@@ -175,6 +175,32 @@ fn run_writes_tables_and_query_answers_from_them() {
         "{csv}"
     );
 
+    // The aggregates' own SQL files, which start with a comment, run as given on the
+    // command line or from the file, and give the aggregate the run wrote.
+    let sql_path = "crates/analytics/sql/province_cycle_summary.sql";
+    let sql = fs::read_to_string(repo().join(sql_path)).unwrap();
+    let written = warta_ok(&[
+        "query",
+        "--dir",
+        out,
+        "--format",
+        "csv",
+        "SELECT * FROM province_cycle_summary ORDER BY province_code NULLS LAST, cycle",
+    ]);
+    for from_file in [false, true] {
+        let args: Vec<&str> = if from_file {
+            vec!["query", "--dir", out, "--format", "csv", "--file", sql_path]
+        } else {
+            vec!["query", "--dir", out, "--format", "csv", &sql]
+        };
+        let again = warta_ok(&args);
+        assert!(text(&again.stdout).contains("Kalimantan Barat"));
+        assert_eq!(text(&again.stdout), text(&written.stdout), "from file: {from_file}");
+    }
+    let missing = warta(&["query", "--dir", out, "--file", "no/such.sql"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(text(&missing.stderr).contains("no/such.sql"), "{}", text(&missing.stderr));
+
     let bad = warta(&["query", "--dir", out, "SELECT nope FROM no_such_table"]);
     assert_eq!(bad.status.code(), Some(1));
     let err = text(&bad.stderr);

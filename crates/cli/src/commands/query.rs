@@ -1,9 +1,10 @@
 //! `warta query`: SQL over the tables written by `warta run`.
 
-use std::io::Write;
+use std::io::{Read, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use warta_analytics::OutputFormat;
 
 use crate::args::{QueryArgs, QueryFormat};
@@ -20,8 +21,11 @@ pub fn query(args: &QueryArgs) -> Result<ExitCode> {
         }
         return Ok(ExitCode::from(exit::OK));
     }
-    let sql = args.sql.as_deref().unwrap_or_default();
-    let mut df = warta_analytics::query(&args.dir, sql)?;
+    let sql = match &args.file {
+        Some(path) => read_sql(path)?,
+        None => args.sql.clone().unwrap_or_default(),
+    };
+    let mut df = warta_analytics::query(&args.dir, &sql)?;
     let format = match args.format {
         QueryFormat::Table => OutputFormat::Table,
         QueryFormat::Csv => OutputFormat::Csv,
@@ -33,4 +37,16 @@ pub fn query(args: &QueryArgs) -> Result<ExitCode> {
         writeln!(stdout)?;
     }
     Ok(ExitCode::from(exit::OK))
+}
+
+/// The SQL in `path`, or on standard input for `-`.
+fn read_sql(path: &Path) -> Result<String> {
+    if path == Path::new("-") {
+        let mut sql = String::new();
+        std::io::stdin()
+            .read_to_string(&mut sql)
+            .context("reading SQL from standard input")?;
+        return Ok(sql);
+    }
+    std::fs::read_to_string(path).with_context(|| format!("reading SQL from {}", path.display()))
 }
