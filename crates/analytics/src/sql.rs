@@ -253,9 +253,15 @@ fn run_partition(partition: &Partition, sql: &str) -> PolarsResult<DataFrame> {
     let mut ctx = SQLContext::new();
     for (def, part) in &partition.parts {
         let frame = match part {
+            // One chunk per column: a part holds several row groups, and polars gathers text
+            // from a column of several chunks value by value, copying each string, where it
+            // copies only the views from one chunk (the aggregates' queries ran ~10% faster).
             Some(path) => LazyFrame::scan_parquet(
                 PlRefPath::try_from_path(path)?,
-                ScanArgsParquet::default(),
+                ScanArgsParquet {
+                    rechunk: true,
+                    ..Default::default()
+                },
             )?,
             None => DataFrame::empty_with_schema(&def.schema()).lazy(),
         };
@@ -274,27 +280,29 @@ fn first_order_column(sql: &str) -> Option<&str> {
     Some(rest[..end].trim_matches('"'))
 }
 
-/// The partial results of one bucket of an aggregate: files spilled so far, frames still in
-/// memory, and its first row (to order the buckets).
+/// The partial results of one bucket of an aggregate: its rows in the spill files so far
+/// (file, first row, rows), frames still in memory, and its first row (to order the buckets).
 struct Bucket {
-    files: Vec<PathBuf>,
+    spilled: Vec<(usize, usize, usize)>,
     frames: Vec<DataFrame>,
     first: DataFrame,
 }
 
-/// One aggregate over the partitions seen so far, as partial results by bucket.
+/// One aggregate over the partitions seen so far.
 ///
-/// A bucket holds the rows with one value of the column the aggregate's ORDER BY sorts on
-/// first, when that column is a text key (the province code for the region tables, the cycle
-/// or the month for the others): every group of the final result then lies in one bucket, and
-/// the buckets in that column's order give the result in its SQL's order, one bucket at a
-/// time. Without such a column everything is one bucket.
+/// Each partition's result is held as it comes until the aggregate holds more than
+/// `spill_rows` rows; then they are written to disk in one file, sorted by bucket (see
+/// [`Running::spill`]). A bucket holds the rows with one value of the column the aggregate's
+/// ORDER BY sorts on first, when that column is a text key (the province code for the region
+/// tables, the cycle or the month for the others): every group of the final result then lies
+/// in one bucket, and the buckets in that column's order give the result in its SQL's order,
+/// one bucket at a time. Without such a column everything is one bucket.
 ///
-/// Partial results stay in memory until the aggregate holds more than `spill_rows` of them;
-/// then each bucket's frames are merged and written to a Parquet file of its own. At the end
-/// each bucket reads back its files, merges them with what is still in memory, and is handed
-/// on, so the merge holds one bucket at a time. This matters for `officials_by_region`, whose
-/// rows grow with the distinct officials a corpus names.
+/// At the end, an aggregate that never spilled is one merge of what it holds. One that did
+/// reads back each bucket's rows from every file in turn, merges them with what is still in
+/// memory and hands the bucket on, so the merge holds one bucket at a time. This matters for
+/// `officials_by_region`, whose rows grow with the distinct officials a corpus names; the
+/// small aggregates never spill and cost one merge each.
 struct Running {
     name: &'static str,
     sql: &'static str,
@@ -303,12 +311,18 @@ struct Running {
     schema: Option<SchemaRef>,
     /// The column whose values split the result into buckets, if it qualifies.
     bucket_by: Option<&'static str>,
-    buckets: std::collections::BTreeMap<Option<String>, Bucket>,
-    /// Rows held in the buckets' in-memory frames.
+    /// Partial results not merged yet, one per partition.
+    pending: Vec<DataFrame>,
+    /// Rows in `pending`.
     held_rows: usize,
+    /// Whether to merge what is pending before it is spilled (see [`Running::spill`]).
+    merge_spills: bool,
+    /// Merged partial results by bucket, once the aggregate has spilled.
+    buckets: std::collections::BTreeMap<Option<String>, Bucket>,
     spill_rows: usize,
     spill_dir: PathBuf,
-    spilled_files: usize,
+    /// The spill files written so far.
+    spill_files: Vec<PathBuf>,
 }
 
 impl Running {
@@ -329,11 +343,13 @@ impl Running {
             columns,
             schema: None,
             bucket_by: None,
-            buckets: Default::default(),
+            pending: Vec::new(),
             held_rows: 0,
+            merge_spills: true,
+            buckets: Default::default(),
             spill_rows,
             spill_dir,
-            spilled_files: 0,
+            spill_files: Vec::new(),
         })
     }
 
@@ -366,79 +382,147 @@ impl Running {
             self.schema = Some(df.schema().clone());
         }
         self.held_rows += df.height();
-        for (key, rows) in split(df, self.bucket_by).map_err(self.err())? {
-            match self.buckets.get_mut(&key) {
-                Some(bucket) => bucket.frames.push(rows),
-                None => {
-                    let bucket = Bucket {
-                        files: Vec::new(),
-                        first: rows.head(Some(1)),
-                        frames: vec![rows],
-                    };
-                    self.buckets.insert(key, bucket);
-                }
-            }
-        }
+        self.pending.push(df);
         if self.held_rows > self.spill_rows {
             self.spill()?;
         }
         Ok(())
     }
 
-    /// Merges each bucket's frames and writes them to a file of their own.
+    /// Merges what is pending, sorted by `order`, with the rows of each bucket: `order` must
+    /// sort on the bucket column first, so that each bucket's rows are one run of them.
+    fn merge_pending(&mut self, order: &str) -> Result<Option<(DataFrame, Runs)>, AnalyticsError> {
+        let Some(schema) = self.schema.clone().filter(|_| !self.pending.is_empty()) else {
+            return Ok(None);
+        };
+        let stacked = stack(&mut self.pending)?;
+        self.held_rows = 0;
+        let err = self.err();
+        let merged = merge(self.columns, &schema, order, stacked).map_err(&err)?;
+        let runs = runs(&merged, self.bucket_by).map_err(&err)?;
+        Ok(Some((merged, runs)))
+    }
+
+    /// The bucket of `key`, made with `rows`' first row when it is new.
+    fn bucket(&mut self, key: Option<String>, rows: &DataFrame) -> &mut Bucket {
+        self.buckets.entry(key).or_insert_with(|| Bucket {
+            spilled: Vec::new(),
+            frames: Vec::new(),
+            first: rows.head(Some(1)),
+        })
+    }
+
+    /// What is pending, sorted by bucket, with the rows of each bucket; not merged.
+    fn sort_pending(&mut self) -> Result<Option<(DataFrame, Runs)>, AnalyticsError> {
+        if self.pending.is_empty() {
+            return Ok(None);
+        }
+        let mut stacked = stack(&mut self.pending)?;
+        self.held_rows = 0;
+        let err = self.err();
+        if let Some(by) = self.bucket_by {
+            let options = SortMultipleOptions::default().with_nulls_last(true);
+            stacked = stacked.sort([by], options).map_err(&err)?;
+        }
+        let runs = runs(&stacked, self.bucket_by).map_err(&err)?;
+        Ok(Some((stacked, runs)))
+    }
+
+    /// Writes what is pending to a file of its own, sorted by bucket (which costs far less
+    /// than the SQL's whole order over several text columns: `finish` merges each bucket
+    /// again and sorts it then). It is merged first while merging shrinks it: groups repeat
+    /// across partitions, so it does for most aggregates, but hardly for `officials_by_region`,
+    /// where most officials are named in one partition only. Once a merge keeps more than four
+    /// rows in five, later spills only sort.
     fn spill(&mut self) -> Result<(), AnalyticsError> {
-        let Some(schema) = self.schema.clone() else {
+        let pending = if self.merge_spills {
+            let held = self.held_rows;
+            let order = self
+                .bucket_by
+                .map(|c| format!("ORDER BY \"{c}\""))
+                .unwrap_or_default();
+            let merged = self.merge_pending(&order)?;
+            if let Some((rows, _)) = &merged {
+                self.merge_spills = rows.height() * 5 < held * 4;
+            }
+            merged
+        } else {
+            self.sort_pending()?
+        };
+        let Some((mut merged, runs)) = pending else {
             return Ok(());
         };
         fs::create_dir_all(&self.spill_dir).map_err(|e| io_err(&self.spill_dir, e))?;
-        let err = self.err();
-        for bucket in self.buckets.values_mut() {
-            if bucket.frames.is_empty() {
-                continue;
-            }
-            let mut merged =
-                merge(self.columns, &schema, "", stack(&mut bucket.frames)?).map_err(&err)?;
-            let path = self
-                .spill_dir
-                .join(format!("{}.parquet", self.spilled_files));
-            self.spilled_files += 1;
-            let file = fs::File::create(&path).map_err(|e| io_err(&path, e))?;
-            ParquetWriter::new(file)
-                .with_compression(ParquetCompression::Uncompressed)
-                .set_parallel(false)
-                .finish(&mut merged)
-                .map_err(&err)?;
-            bucket.files.push(path);
+        let index = self.spill_files.len();
+        let path = self.spill_dir.join(format!("{index}.parquet"));
+        let file = fs::File::create(&path).map_err(|e| io_err(&path, e))?;
+        // A file read back once, by this program: no compression and no statistics.
+        let no_statistics = StatisticsOptions {
+            min_value: false,
+            max_value: false,
+            distinct_count: false,
+            null_count: false,
+            binary_statistics_truncate_length: None,
+        };
+        ParquetWriter::new(file)
+            .with_compression(ParquetCompression::Uncompressed)
+            .with_statistics(no_statistics)
+            .set_parallel(false)
+            .finish(&mut merged)
+            .map_err(self.err())?;
+        self.spill_files.push(path);
+        for (key, start, rows) in runs {
+            let first = merged.slice(start as i64, 1);
+            self.bucket(key, &first).spilled.push((index, start, rows));
         }
-        self.held_rows = 0;
         Ok(())
     }
 
-    /// Hands the aggregate over every partition to `emit`, bucket by bucket in the order its
-    /// SQL gives.
+    /// Hands the aggregate over every partition to `emit`: at once when it never spilled,
+    /// else bucket by bucket in the order its SQL gives.
     fn finish(mut self, emit: &mut EmitChunk<'_>) -> Result<(), AnalyticsError> {
         let Some(schema) = self.schema.clone() else {
             return emit(self.name, DataFrame::empty(), true);
         };
         let err = self.err();
-        let order = self.bucket_order().map_err(&err)?;
-        let last = order.len().saturating_sub(1);
-        if order.is_empty() {
-            return emit(self.name, DataFrame::empty_with_schema(&schema), true);
+        let order = order_clause(self.sql);
+        if self.buckets.is_empty() {
+            let stacked = stack(&mut self.pending)?;
+            let merged = merge(self.columns, &schema, order, stacked).map_err(&err)?;
+            return emit(self.name, merged, true);
         }
-        for (i, key) in order.into_iter().enumerate() {
+        // In the SQL's order: a bucket with nothing on disk is emitted as it is.
+        if let Some((merged, runs)) = self.merge_pending(order)? {
+            for (key, start, rows) in runs {
+                let rows = merged.slice(start as i64, rows);
+                self.bucket(key, &rows).frames.push(rows);
+            }
+        }
+        let keys = self.bucket_order().map_err(&err)?;
+        let last = keys.len().saturating_sub(1);
+        for (i, key) in keys.into_iter().enumerate() {
             let Some(mut bucket) = self.buckets.remove(&key) else {
                 continue;
             };
-            for path in &bucket.files {
+            for &(index, offset, rows) in &bucket.spilled {
+                let path = &self.spill_files[index];
                 let file = fs::File::open(path).map_err(|e| io_err(path, e))?;
-                let df = ParquetReader::new(file).finish().map_err(&err)?;
+                let df = ParquetReader::new(file)
+                    .with_slice(Some((offset, rows)))
+                    .finish()
+                    .map_err(&err)?;
                 bucket.frames.push(df);
-                fs::remove_file(path).map_err(|e| io_err(path, e))?;
             }
-            let stacked = stack(&mut bucket.frames)?;
-            let merged = merge(self.columns, &schema, self.sql, stacked).map_err(&err)?;
+            let merged = if bucket.spilled.is_empty() && bucket.frames.len() == 1 {
+                bucket.frames.pop().unwrap_or_default()
+            } else {
+                let stacked = stack(&mut bucket.frames)?;
+                merge(self.columns, &schema, order, stacked).map_err(&err)?
+            };
             emit(self.name, merged, i == last)?;
+        }
+        for path in &self.spill_files {
+            fs::remove_file(path).map_err(|e| io_err(path, e))?;
         }
         let _ = fs::remove_dir(&self.spill_dir);
         Ok(())
@@ -471,42 +555,59 @@ impl Running {
     }
 }
 
-/// Stacks `frames` (emptying it) into one frame.
+/// Stacks `frames` (emptying it) into one frame of one chunk per column.
 fn stack(frames: &mut Vec<DataFrame>) -> Result<DataFrame, AnalyticsError> {
     let mut frames = frames.drain(..);
     let mut all = frames.next().unwrap_or_default();
     for df in frames {
         all.vstack_mut_owned(df)?;
     }
+    // In one chunk, as the merges gather text from it (see `run_partition`).
+    all.rechunk_mut();
     Ok(all)
 }
 
-/// Splits `df` by the values of its text column `by` (one part per value, nulls in the `None`
-/// part); everything in one `None` part without a column.
-fn split(df: DataFrame, by: Option<&str>) -> PolarsResult<Vec<(Option<String>, DataFrame)>> {
+/// Runs of rows with one value of a bucket column: the value, the first row and the number
+/// of rows.
+type Runs = Vec<(Option<String>, usize, usize)>;
+
+/// The runs of rows of `df` with one value of its text column `by` (nulls too), in row order;
+/// all of `df` is one `None` run without a column. An empty frame has no runs.
+fn runs(df: &DataFrame, by: Option<&str>) -> PolarsResult<Runs> {
+    if df.height() == 0 {
+        return Ok(Vec::new());
+    }
     let Some(by) = by else {
-        return Ok(vec![(None, df)]);
+        return Ok(vec![(None, 0, df.height())]);
     };
     let values = df.column(by)?.as_materialized_series().str()?.clone();
     let mut out = Vec::new();
-    let nulls = values.is_null();
-    if nulls.any() {
-        out.push((None, df.filter(&nulls)?));
+    let mut start = 0;
+    let mut current = values.get(0);
+    for (i, value) in values.iter().enumerate().skip(1) {
+        if value != current {
+            out.push((current.map(str::to_string), start, i - start));
+            start = i;
+            current = value;
+        }
     }
-    let distinct = values.unique()?;
-    for value in distinct.iter().flatten() {
-        let mask = values.equal(value);
-        out.push((Some(value.to_string()), df.filter(&mask)?));
-    }
+    out.push((current.map(str::to_string), start, df.height() - start));
     Ok(out)
+}
+
+/// The last ORDER BY clause of `sql` (the one of its outer SELECT), or nothing.
+fn order_clause(sql: &str) -> &str {
+    sql.rfind("ORDER BY")
+        .map(|i| sql[i..].trim().trim_end_matches(';'))
+        .unwrap_or_default()
 }
 
 /// `df` in the order of the ORDER BY of `sql`, when it has one.
 fn order_by(sql: &str, df: DataFrame) -> PolarsResult<DataFrame> {
-    let Some(i) = sql.rfind("ORDER BY") else {
+    let order = order_clause(sql);
+    if order.is_empty() {
         return Ok(df);
-    };
-    let order = sql[i..].trim().trim_end_matches(';');
+    }
     let mut ctx = SQLContext::new();
     ctx.register("merged", df.lazy());
     ctx.execute(&format!("SELECT * FROM merged {order}"))?
@@ -514,12 +615,12 @@ fn order_by(sql: &str, df: DataFrame) -> PolarsResult<DataFrame> {
 }
 
 /// Combines partial results of an aggregate (stacked in `parts`) into the one its SQL gives
-/// over all their rows: group by its key columns, combine the others by [`Merge`], and order
-/// by the ORDER BY of `sql` when it has one.
+/// over all their rows: group by its key columns, combine the others by [`Merge`], and sort
+/// by `order` (an ORDER BY clause, or empty).
 fn merge(
     columns: &[(&str, Merge)],
     schema: &Schema,
-    sql: &str,
+    order: &str,
     parts: DataFrame,
 ) -> PolarsResult<DataFrame> {
     let select: Vec<String> = columns
@@ -536,10 +637,6 @@ fn merge(
         .filter(|(_, m)| *m == Key)
         .map(|(c, _)| format!("\"{c}\""))
         .collect();
-    let order = sql
-        .rfind("ORDER BY")
-        .map(|i| sql[i..].trim().trim_end_matches(';').to_string())
-        .unwrap_or_default();
     let merge_sql = format!(
         "SELECT {} FROM parts GROUP BY {} {order}",
         select.join(", "),
@@ -685,10 +782,14 @@ mod tests {
                     Ok(())
                 })
                 .unwrap();
-            // One chunk per month (the bucket column), the last one marked, and the spill
-            // files gone.
-            assert_eq!(chunks.len(), 3);
-            assert!(chunks.iter().enumerate().all(|(i, (_, l))| *l == (i == 2)));
+            // Once spilled, one chunk per month (the bucket column); else one chunk. The
+            // last one is marked, and the spill files are gone.
+            let expected_chunks = if spill_rows == 0 { 3 } else { 1 };
+            assert_eq!(chunks.len(), expected_chunks);
+            assert!(chunks
+                .iter()
+                .enumerate()
+                .all(|(i, (_, l))| *l == (i + 1 == expected_chunks)));
             assert!(!dir.exists() || fs::read_dir(&dir).unwrap().next().is_none());
             let mut frames: Vec<DataFrame> = chunks.into_iter().map(|(d, _)| d).collect();
             stack(&mut frames).unwrap()
@@ -710,36 +811,23 @@ mod tests {
     }
 
     #[test]
-    fn split_puts_each_value_and_the_nulls_apart() {
+    fn runs_cut_where_the_value_changes() {
         let df = df!(
-            "k" => [Some("a"), None, Some("b"), Some("a")],
-            "v" => [1i64, 2, 3, 4],
+            "k" => [Some("a"), Some("a"), Some("b"), None, None, Some("a")],
+            "v" => [1i64, 2, 3, 4, 5, 6],
         )
         .unwrap();
-        let mut parts = split(df.clone(), Some("k")).unwrap();
-        parts.sort_by(|a, b| a.0.cmp(&b.0));
-        let got: Vec<(Option<String>, Vec<i64>)> = parts
-            .iter()
-            .map(|(k, d)| {
-                let v = d
-                    .column("v")
-                    .unwrap()
-                    .as_materialized_series()
-                    .i64()
-                    .unwrap();
-                (k.clone(), v.into_no_null_iter().collect())
-            })
-            .collect();
+        let a = Some("a".to_string());
         let expected = vec![
-            (None, vec![2]),
-            (Some("a".to_string()), vec![1, 4]),
-            (Some("b".to_string()), vec![3]),
+            (a.clone(), 0, 2),
+            (Some("b".to_string()), 2, 1),
+            (None, 3, 2),
+            (a, 5, 1),
         ];
-        assert_eq!(got, expected);
-        // Without a bucket column everything is one part.
-        let whole = split(df, None).unwrap();
-        assert_eq!(whole.len(), 1);
-        assert_eq!(whole[0].1.height(), 4);
+        assert_eq!(runs(&df, Some("k")).unwrap(), expected);
+        // Without a bucket column everything is one run; an empty frame has none.
+        assert_eq!(runs(&df, None).unwrap(), vec![(None, 0, 6)]);
+        assert!(runs(&df.head(Some(0)), Some("k")).unwrap().is_empty());
     }
 
     #[test]

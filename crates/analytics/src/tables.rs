@@ -527,18 +527,13 @@ fn activity_row(
     // The activity's own region, else the article's primary region.
     let (code, name, level, province_code, province_name) = match a.region_code.as_deref() {
         Some(code) => {
-            let known = regions.get(code);
             let province_code = province_of(code);
             (
                 Some(code.to_string()),
-                known.map(|r| r.name.clone()),
-                known
-                    .map(|r| r.level.as_str())
-                    .or_else(|| Some(level_of(code))),
+                regions.name(code),
+                Some(regions.level(code)),
                 Some(province_code.clone()),
-                known
-                    .map(|r| r.province_name.clone())
-                    .or_else(|| regions.name(&province_code)),
+                regions.name(&province_code),
             )
         }
         None => match &facts.primary_region {
@@ -630,13 +625,28 @@ impl<'a> RegionIndex<'a> {
             province_names,
         }
     }
-    fn get(&self, code: &str) -> Option<&'a RegionRef> {
-        self.by_code.get(code).copied()
-    }
+    /// The official name of the region with this code: the gazetteer's, else the one the
+    /// article gives. Every row of a run thus names a code the same way, which the aggregates
+    /// rely on (they take any one of a code's names with `FIRST`).
     fn name(&self, code: &str) -> Option<String> {
+        if let Some(r) = warta_gazetteer::gazetteer().by_code(code) {
+            return Some(r.name.to_string());
+        }
         match self.by_code.get(code) {
             Some(r) => Some(r.name.clone()),
             None => self.province_names.get(code).map(|n| n.to_string()),
+        }
+    }
+
+    /// The level of the region with this code: the gazetteer's, else the article's, else what
+    /// the code's shape suggests.
+    fn level(&self, code: &str) -> &'static str {
+        if let Some(r) = warta_gazetteer::gazetteer().by_code(code) {
+            return r.level.as_str();
+        }
+        match self.by_code.get(code) {
+            Some(r) => r.level.as_str(),
+            None => level_of(code),
         }
     }
 }

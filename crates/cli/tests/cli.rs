@@ -195,11 +195,19 @@ fn run_writes_tables_and_query_answers_from_them() {
         };
         let again = warta_ok(&args);
         assert!(text(&again.stdout).contains("Kalimantan Barat"));
-        assert_eq!(text(&again.stdout), text(&written.stdout), "from file: {from_file}");
+        assert_eq!(
+            text(&again.stdout),
+            text(&written.stdout),
+            "from file: {from_file}"
+        );
     }
     let missing = warta(&["query", "--dir", out, "--file", "no/such.sql"]);
     assert_eq!(missing.status.code(), Some(1));
-    assert!(text(&missing.stderr).contains("no/such.sql"), "{}", text(&missing.stderr));
+    assert!(
+        text(&missing.stderr).contains("no/such.sql"),
+        "{}",
+        text(&missing.stderr)
+    );
 
     let bad = warta(&["query", "--dir", out, "SELECT nope FROM no_such_table"]);
     assert_eq!(bad.status.code(), Some(1));
