@@ -8,7 +8,7 @@ use crate::args::{RunArgs, SummaryFormat};
 use crate::pipeline::{self, Outputs};
 
 pub fn run(args: &RunArgs) -> Result<ExitCode> {
-    one_polars_thread();
+    limit_polars_threads(args.pipeline.threads);
     let outputs = Outputs {
         articles: args.jsonl,
         facts: args.jsonl,
@@ -60,17 +60,20 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     Ok(super::ingest::exit_code(&outcome))
 }
 
-/// Runs the aggregates on one polars thread unless `POLARS_MAX_THREADS` says otherwise.
+/// Runs the aggregates on at most two polars threads (no more than the pipeline's
+/// `--threads`), unless `POLARS_MAX_THREADS` says otherwise.
 ///
-/// They run partition by partition over small slices of the fact tables, where a second polars
-/// thread mostly holds more memory: the table stage alone at 300k generated articles peaked at
-/// 301 MB with one thread and 372 MB with two, with `finish` taking 16.0 s against 13.4 s. A
-/// whole 1M-article run peaked at 467 MB this way (600 MB before, with two polars threads and
-/// the ingest stage's older id set). The pipeline's own `--threads` are rayon's and are not
-/// affected.
-fn one_polars_thread() {
+/// They run partition by partition over small slices of the fact tables, where each polars
+/// thread mostly holds more memory. Measured on 1M generated articles with 2 threads: one
+/// polars thread, `finish` 15.6 s and a 410 MB peak; two, 11.8 s and 431 MB (at 100k: 313 and
+/// ~387 MB). More threads than two would add memory on larger machines for little: most of
+/// `finish` is one query after another over small partitions. The pipeline's own `--threads`
+/// are rayon's and are not affected.
+fn limit_polars_threads(pipeline_threads: Option<usize>) {
     if std::env::var_os("POLARS_MAX_THREADS").is_none() {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let threads = pipeline_threads.unwrap_or(cores).clamp(1, 2);
         // Called before polars starts its pool and before this program starts any thread.
-        std::env::set_var("POLARS_MAX_THREADS", "1");
+        std::env::set_var("POLARS_MAX_THREADS", threads.to_string());
     }
 }
