@@ -199,7 +199,9 @@ fi
 for SIZE in "${SIZES[@]}"; do
     python3 "$REPO/benches/report.py" "$RESULTS" --size "$SIZE" --out "$REPO/benches/results/latest-$SIZE.md"
 done
-cp "$RESULTS" "$REPO/benches/results/latest-raw.jsonl"
+# Raw records under the sizes run, so that a run at another size keeps this one's.
+RAW_NAME=$(IFS=-; echo "${SIZES[*]}")
+cp "$RESULTS" "$REPO/benches/results/latest-raw-$RAW_NAME.jsonl"
 for SIZE in "${SIZES[@]}"; do cat "$REPO/benches/results/latest-$SIZE.md"; echo; done
 # A failed run (a full disk, say) measured nothing: the report leaves it out of every verdict,
 # and the script says so in its exit status.
