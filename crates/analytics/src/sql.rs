@@ -389,18 +389,29 @@ impl Running {
         Ok(())
     }
 
-    /// Merges what is pending, sorted by `order`, with the rows of each bucket: `order` must
-    /// sort on the bucket column first, so that each bucket's rows are one run of them.
-    fn merge_pending(&mut self, order: &str) -> Result<Option<(DataFrame, Runs)>, AnalyticsError> {
+    /// Takes what is pending as one frame sorted by bucket, with the rows of each bucket:
+    /// merged and sorted by `merge_order` when given (an ORDER BY that sorts on the bucket
+    /// column first), else only sorted by the bucket column.
+    fn take_pending(
+        &mut self,
+        merge_order: Option<&str>,
+    ) -> Result<Option<(DataFrame, Runs)>, AnalyticsError> {
         let Some(schema) = self.schema.clone().filter(|_| !self.pending.is_empty()) else {
             return Ok(None);
         };
         let stacked = stack(&mut self.pending)?;
         self.held_rows = 0;
         let err = self.err();
-        let merged = merge(self.columns, &schema, order, stacked).map_err(&err)?;
-        let runs = runs(&merged, self.bucket_by).map_err(&err)?;
-        Ok(Some((merged, runs)))
+        let rows = match (merge_order, self.bucket_by) {
+            (Some(order), _) => merge(self.columns, &schema, order, stacked).map_err(&err)?,
+            (None, Some(by)) => {
+                let options = SortMultipleOptions::default().with_nulls_last(true);
+                stacked.sort([by], options).map_err(&err)?
+            }
+            (None, None) => stacked,
+        };
+        let runs = runs(&rows, self.bucket_by).map_err(&err)?;
+        Ok(Some((rows, runs)))
     }
 
     /// The bucket of `key`, made with `rows`' first row when it is new.
@@ -412,22 +423,6 @@ impl Running {
         })
     }
 
-    /// What is pending, sorted by bucket, with the rows of each bucket; not merged.
-    fn sort_pending(&mut self) -> Result<Option<(DataFrame, Runs)>, AnalyticsError> {
-        if self.pending.is_empty() {
-            return Ok(None);
-        }
-        let mut stacked = stack(&mut self.pending)?;
-        self.held_rows = 0;
-        let err = self.err();
-        if let Some(by) = self.bucket_by {
-            let options = SortMultipleOptions::default().with_nulls_last(true);
-            stacked = stacked.sort([by], options).map_err(&err)?;
-        }
-        let runs = runs(&stacked, self.bucket_by).map_err(&err)?;
-        Ok(Some((stacked, runs)))
-    }
-
     /// Writes what is pending to a file of its own, sorted by bucket (which costs far less
     /// than the SQL's whole order over several text columns: `finish` merges each bucket
     /// again and sorts it then). It is merged first while merging shrinks it: groups repeat
@@ -435,23 +430,18 @@ impl Running {
     /// where most officials are named in one partition only. Once a merge keeps more than four
     /// rows in five, later spills only sort.
     fn spill(&mut self) -> Result<(), AnalyticsError> {
-        let pending = if self.merge_spills {
-            let held = self.held_rows;
-            let order = self
-                .bucket_by
-                .map(|c| format!("ORDER BY \"{c}\""))
-                .unwrap_or_default();
-            let merged = self.merge_pending(&order)?;
-            if let Some((rows, _)) = &merged {
-                self.merge_spills = rows.height() * 5 < held * 4;
-            }
-            merged
-        } else {
-            self.sort_pending()?
-        };
-        let Some((mut merged, runs)) = pending else {
+        let held = self.held_rows;
+        let by_bucket = self
+            .bucket_by
+            .map(|c| format!("ORDER BY \"{c}\""))
+            .unwrap_or_default();
+        let merge_order = self.merge_spills.then_some(by_bucket.as_str());
+        let Some((mut rows, runs)) = self.take_pending(merge_order)? else {
             return Ok(());
         };
+        if merge_order.is_some() {
+            self.merge_spills = rows.height() * 5 < held * 4;
+        }
         fs::create_dir_all(&self.spill_dir).map_err(|e| io_err(&self.spill_dir, e))?;
         let index = self.spill_files.len();
         let path = self.spill_dir.join(format!("{index}.parquet"));
@@ -468,12 +458,12 @@ impl Running {
             .with_compression(ParquetCompression::Uncompressed)
             .with_statistics(no_statistics)
             .set_parallel(false)
-            .finish(&mut merged)
+            .finish(&mut rows)
             .map_err(self.err())?;
         self.spill_files.push(path);
-        for (key, start, rows) in runs {
-            let first = merged.slice(start as i64, 1);
-            self.bucket(key, &first).spilled.push((index, start, rows));
+        for (key, start, len) in runs {
+            let first = rows.slice(start as i64, 1);
+            self.bucket(key, &first).spilled.push((index, start, len));
         }
         Ok(())
     }
@@ -492,7 +482,7 @@ impl Running {
             return emit(self.name, merged, true);
         }
         // In the SQL's order: a bucket with nothing on disk is emitted as it is.
-        if let Some((merged, runs)) = self.merge_pending(order)? {
+        if let Some((merged, runs)) = self.take_pending(Some(order))? {
             for (key, start, rows) in runs {
                 let rows = merged.slice(start as i64, rows);
                 self.bucket(key, &rows).frames.push(rows);
