@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::sync_channel;
+use std::sync::mpsc::{sync_channel, Receiver};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -234,8 +234,14 @@ pub fn run(args: &PipelineArgs, outputs: Outputs) -> Result<Outcome> {
         let w = &mut w;
         let writer = s.spawn(move || -> Result<WriteTotals> {
             let mut totals = WriteTotals::default();
+            let mut freeing: Option<Receiver<()>> = None;
             for batch in write_rx {
-                write(w, batch, &mut totals)?;
+                let done = write(w, batch, &mut totals)?;
+                freeing = Some(free_on_pool(done, freeing.take()));
+            }
+            if let Some(rx) = freeing {
+                // Every batch is freed before the tables are finished.
+                let _ = rx.recv();
             }
             Ok(totals)
         });
@@ -376,8 +382,9 @@ fn extract(articles: Vec<Article>, outputs: Outputs) -> Result<Extracted> {
     })
 }
 
-/// The third stage for one batch: write the JSON Lines in order and fill the tables.
-fn write(w: &mut Writers, batch: Extracted, totals: &mut WriteTotals) -> Result<()> {
+/// The third stage for one batch: write the JSON Lines in order and fill the tables. Gives the
+/// batch back, to be freed by [`free_on_pool`].
+fn write(w: &mut Writers, batch: Extracted, totals: &mut WriteTotals) -> Result<Extracted> {
     for e in &batch.encoded {
         if let Some(jw) = w.articles.as_mut() {
             jw.write_encoded(&e.articles, e.rows)?;
@@ -402,7 +409,30 @@ fn write(w: &mut Writers, batch: Extracted, totals: &mut WriteTotals) -> Result<
         }
         totals.tables += t.elapsed();
     }
-    Ok(())
+    Ok(batch)
+}
+
+/// Frees a written batch on the rayon pool, once the batch before it (`previous`) is freed;
+/// the receiver returned answers when this one is.
+///
+/// The pool's threads allocated the batch's articles and facts. Freed on the writer's thread,
+/// every block went back to its owner through the allocator's cross-thread queue, and the
+/// owner took it up again cold from another core's cache. Waiting for the previous batch keeps
+/// at most one written batch in memory besides the one being written.
+fn free_on_pool(batch: Extracted, previous: Option<Receiver<()>>) -> Receiver<()> {
+    if let Some(rx) = previous {
+        let _ = rx.recv();
+    }
+    let (tx, rx) = sync_channel(1);
+    let Extracted {
+        articles, facts, ..
+    } = batch;
+    rayon::spawn(move || {
+        articles.into_par_iter().for_each(drop);
+        facts.into_par_iter().for_each(drop);
+        let _ = tx.send(());
+    });
+    rx
 }
 
 /// A byte-based progress bar on stderr, shown only on a terminal and never in CI logs.
