@@ -122,6 +122,24 @@ def main():
             f"{alone['articles'] / alone['seconds']:,.0f} articles/s, {alone['mentions']:,} mentions."
         )
 
+    ins = next((r for r in recs if r["kind"] == "instructions" and r["size"] == args.size), None)
+    if ins:
+        n1, n2 = ins["articles"]
+        total = ins["total_per_byte"]
+        L.append("")
+        L.append(
+            f"Instructions per byte of input text by stage of `warta run --threads 1` (callgrind, the articles "
+            f"between the corpus' first {n1:,} and first {n2:,}: the same on a loaded machine as on an idle one; "
+            f"`benches/callgrind_stages.py`). Fixed cost of a run (rules, polars, aggregates of an almost "
+            f"empty table): {ins['fixed'] / 1e6:,.0f} million instructions."
+        )
+        L.append("")
+        L.append("| stage | instructions per byte | share |")
+        L.append("|---|---:|---:|")
+        for label, v in ins["per_byte"].items():
+            L.append(f"| {label} | {v:.1f} | {100 * v / total:.0f}% |")
+        L.append(f"| **all** | **{total:.1f}** | 100% |")
+
     # Python.
     L.append("")
     L.append("## Against the Python path")

@@ -7,7 +7,9 @@
 # For each SIZE: generates a corpus with warta-gen (JSON Lines, plus a .txt tree when SIZE is at
 # most WARTA_BENCH_TXT_MAX), runs `warta ingest`, `warta extract` and `warta run` with 1 and 2
 # threads under /usr/bin/time (wall time, peak RSS), runs the Python baseline and warta on the
-# same subset, runs the criterion micro-benchmarks once, and writes a markdown report.
+# same subset, counts the instructions per byte of each stage of `warta run` with callgrind
+# (when valgrind is installed), runs the criterion micro-benchmarks once, and writes a markdown
+# report.
 #
 # Environment:
 #   CARGO_TARGET_DIR         build dir (default: the workspace target/)
@@ -18,7 +20,9 @@
 #   WARTA_BENCH_THREADS      thread counts to run (default "1 2")
 #   WARTA_BENCH_PY_LIMIT     articles for the Python baseline (default 200)
 #   WARTA_BENCH_VENV         venv for the baseline (default /tmp/warta-bench-venv)
-#   WARTA_BENCH_SKIP         space-separated parts to skip: python micro txt
+#   WARTA_BENCH_SKIP         space-separated parts to skip: python micro txt callgrind
+#   WARTA_BENCH_CG_ARTICLES  articles of the smaller callgrind run (default 1000; the other has
+#                            twice as many)
 #   WARTA_BENCH_KEEP=1       keep the scratch dir
 set -euo pipefail
 
@@ -53,6 +57,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Bytes of article text in a JSON Lines file.
+text_bytes() {
+    python3 -c "import json,sys; print(sum(len(json.loads(l)['text'].encode()) for l in open(sys.argv[1])))" "$1"
+}
 log() { printf '[run.sh %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 skipping() { [[ "$SKIP" == *" $1 "* ]]; }
 
@@ -69,6 +77,7 @@ GEN=$CARGO_TARGET_DIR/release/warta-gen
 EXTRACT_ALONE=$CARGO_TARGET_DIR/release/examples/extract_throughput
 # Articles of the cleaned sample that extraction alone is timed on.
 EXTRACT_SAMPLE=${WARTA_BENCH_EXTRACT_SAMPLE:-20000}
+CG_ARTICLES=${WARTA_BENCH_CG_ARTICLES:-1000}
 
 # --- machine ---------------------------------------------------------------------------------
 python3 - "$RESULTS" <<'EOF'
@@ -140,6 +149,25 @@ print(json.dumps({'kind': 'extract_alone', 'size': int(sys.argv[1]), 'articles':
                   'mentions': int(n), 'seconds': float(s)}))" "$SIZE" >>"$RESULTS"
         rm -f "$WORK/cleaned-sample.jsonl"
     fi
+    # Instructions per byte by stage: two callgrind runs of `warta run` on the corpus' first
+    # CG_ARTICLES and twice as many articles; their difference is the cost of the articles in
+    # between, whatever the machine's load (see benches/callgrind_stages.py).
+    if ! skipping callgrind && command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null; then
+        log "instructions per byte by stage (callgrind, $CG_ARTICLES and $((2 * CG_ARTICLES)) articles)"
+        cg_args=("$SIZE")
+        for n in "$CG_ARTICLES" $((2 * CG_ARTICLES)); do
+            head -n "$n" "$CORPUS/corpus.jsonl" >"$WORK/cg-$n.jsonl"
+            rm -rf "$OUT"
+            valgrind --tool=callgrind --callgrind-out-file="$WORK/cg-$n.out" \
+                "$WARTA" run "$WORK/cg-$n.jsonl" -o "$OUT" --threads 1 --quiet >/dev/null 2>"$WORK/cg-$n.log"
+            callgrind_annotate --inclusive=yes "$WORK/cg-$n.out" >"$WORK/cg-$n.txt" 2>/dev/null
+            cg_args+=("$n" "$(text_bytes "$WORK/cg-$n.jsonl")" "$WORK/cg-$n.txt")
+            rm -f "$WORK/cg-$n.out" "$WORK/cg-$n.jsonl"
+        done
+        python3 "$REPO/benches/callgrind_stages.py" "${cg_args[@]}" >>"$RESULTS" ||
+            log "callgrind stage costs failed"
+        rm -rf "$OUT"
+    fi
     if ! skipping txt && [ "$SIZE" -le "$TXT_MAX" ]; then
         TXT=$TXT_WORK/corpus-$SIZE
         log "generating the .txt tree of $SIZE articles in $TXT_BASE"
@@ -155,7 +183,7 @@ print(json.dumps({'kind': 'extract_alone', 'size': int(sys.argv[1]), 'articles':
     if ! skipping python; then
         SUB=$WORK/subset-$PY_LIMIT.jsonl
         head -n "$PY_LIMIT" "$CORPUS/corpus.jsonl" >"$SUB"
-        SUB_BYTES=$(python3 -c "import json,sys; print(sum(len(json.loads(l)['text'].encode()) for l in open(sys.argv[1])))" "$SUB")
+        SUB_BYTES=$(text_bytes "$SUB")
         if ! [ -x "$VENV/bin/python" ]; then
             log "creating the baseline venv $VENV"
             python3 -m venv "$VENV"

@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Instructions per input byte of each stage of `warta run`, from two callgrind runs.
+
+    python3 benches/callgrind_stages.py SIZE N1 BYTES1 ANNOTATE1 N2 BYTES2 ANNOTATE2
+
+ANNOTATEk is the output of `callgrind_annotate --inclusive=yes` for `warta run --threads 1` over
+the first Nk articles (BYTESk bytes of article text). Instruction counts do not depend on the
+machine's load, so they compare builds where wall times on a shared machine cannot. The
+difference of the two runs is the cost of the articles in between: the fixed costs (compiling
+the rules, starting polars, writing the aggregates of a nearly empty table) cancel out, and
+the fixed cost is what the first run spent beyond its articles at that rate.
+
+Each stage is the inclusive count of the function that does it for one article or batch, so
+the stages do not nest: reading and decoding JSON Lines (`read_all`), cleaning and repeated
+paragraphs (`clean_keeping_tokens`), syndication clusters (`warta_ingest::finish`),
+extraction (`warta_extract::extract`), filling and encoding the fact tables
+(`TableSink::push`) and the aggregates (`TableSink::finish`). The rest (channels, the
+allocator outside these, thread start) is `other`. Prints one JSON record.
+"""
+
+import json
+import re
+import sys
+
+STAGES = [
+    ("read JSON Lines", "warta_ingest::read::read_all"),
+    ("clean + repeats", "warta_ingest::clean::clean_keeping_tokens"),
+    ("syndication", "warta_ingest::finish"),
+    ("extract", "warta_extract::extract"),
+    ("fact tables", "warta_analytics::sink::TableSink::push"),
+    ("aggregates", "warta_analytics::sink::TableSink::finish"),
+]
+
+
+def inclusive(path):
+    """Function name -> inclusive instructions (the first, outermost entry of a name)."""
+    total = None
+    costs = {}
+    for line in open(path, encoding="utf-8", errors="replace"):
+        m = re.match(r"^\s*([\d,]+)\s+(?:\([^)]*\)\s+)?(.*)$", line)
+        if not m:
+            continue
+        n = int(m.group(1).replace(",", ""))
+        rest = m.group(2)
+        if "PROGRAM TOTALS" in rest:
+            total = n
+            continue
+        # `file:function [binary]`; the file is `???` without debug info.
+        name = re.sub(r"\s+\[[^\]]*\]\s*$", "", rest)
+        name = name.split(":", 1)[1] if ":" in name.split("::", 1)[0] else name
+        name = name.strip()
+        costs.setdefault(name, n)
+    return total, costs
+
+
+def main():
+    size = int(sys.argv[1])
+    n1, b1, p1, n2, b2, p2 = sys.argv[2:8]
+    n1, b1, n2, b2 = int(n1), int(b1), int(n2), int(b2)
+    t1, c1 = inclusive(p1)
+    t2, c2 = inclusive(p2)
+    if t1 is None or t2 is None or b2 <= b1:
+        sys.exit("callgrind_stages: missing totals or byte counts")
+    db = b2 - b1
+    stages = {}
+    for label, fn in STAGES:
+        stages[label] = (c2.get(fn, 0) - c1.get(fn, 0)) / db
+    total = (t2 - t1) / db
+    stages["other"] = total - sum(stages.values())
+    fixed = t1 - total * b1
+    print(json.dumps({
+        "kind": "instructions",
+        "size": size,
+        "articles": [n1, n2],
+        "bytes": [b1, b2],
+        "per_byte": stages,
+        "total_per_byte": total,
+        "fixed": fixed,
+    }))
+
+
+if __name__ == "__main__":
+    main()
