@@ -372,10 +372,10 @@ pub(crate) fn article_rows(
             os(published.as_deref()),
             os(published_precision),
             os(published_source),
-            os(primary.map(|r| r.code.as_str())),
-            os(primary.map(|r| r.name.as_str())),
-            os(primary.map(|r| r.province_code.as_str())),
-            os(primary.map(|r| r.province_name.as_str())),
+            os(primary.map(|r| &*r.code)),
+            os(primary.map(|r| &*r.name)),
+            os(primary.map(|r| &*r.province_code)),
+            os(primary.map(|r| &*r.province_name)),
             s(&cycles_joined),
             s(cluster_id),
             b(representative),
@@ -396,8 +396,8 @@ pub(crate) fn article_rows(
                 s(&article.id),
                 s(cluster_id),
                 b(representative),
-                os(primary.map(|r| r.province_code.as_str())),
-                os(primary.map(|r| r.province_name.as_str())),
+                os(primary.map(|r| &*r.province_code)),
+                os(primary.map(|r| &*r.province_name)),
                 s(label),
             ],
         )?;
@@ -432,8 +432,8 @@ pub(crate) fn article_rows(
                         s(&o.title),
                         os(o.body.as_deref()),
                         os(code),
-                        os(region_name.as_deref()),
-                        os(province.as_deref()),
+                        os(region_name),
+                        os(province),
                         os(o.name.as_deref()),
                         oint(o.person),
                     ]
@@ -529,20 +529,20 @@ fn activity_row(
         Some(code) => {
             let province_code = province_of(code);
             (
-                Some(code.to_string()),
+                Some(code),
                 regions.name(code),
                 Some(regions.level(code)),
-                Some(province_code.clone()),
-                regions.name(&province_code),
+                Some(province_code),
+                regions.name(province_code),
             )
         }
         None => match &facts.primary_region {
             Some(r) => (
-                Some(r.code.clone()),
-                Some(r.name.clone()),
+                Some(&*r.code),
+                Some(&*r.name),
                 Some(r.level.as_str()),
-                Some(r.province_code.clone()),
-                Some(r.province_name.clone()),
+                Some(&*r.province_code),
+                Some(&*r.province_name),
             ),
             None => (None, None, None, None, None),
         },
@@ -579,11 +579,11 @@ fn activity_row(
             int(m.span.start),
             int(m.span.end),
             s(a.activity_type.as_str()),
-            os(code.as_deref()),
-            os(name.as_deref()),
+            os(code),
+            os(name),
             os(level),
-            os(province_code.as_deref()),
-            os(province_name.as_deref()),
+            os(province_code),
+            os(province_name),
             s(&cycle),
             os(date.as_deref()),
             os(precision.map(Precision::as_str)),
@@ -615,10 +615,10 @@ impl<'a> RegionIndex<'a> {
                 _ => None,
             }));
         for r in refs {
-            by_code.entry(r.code.as_str()).or_insert(r);
+            by_code.entry(&*r.code).or_insert(r);
             province_names
-                .entry(r.province_code.as_str())
-                .or_insert(r.province_name.as_str());
+                .entry(&*r.province_code)
+                .or_insert(&*r.province_name);
         }
         RegionIndex {
             by_code,
@@ -628,13 +628,13 @@ impl<'a> RegionIndex<'a> {
     /// The official name of the region with this code: the gazetteer's, else the one the
     /// article gives. Every row of a run thus names a code the same way, which the aggregates
     /// rely on (they take any one of a code's names with `FIRST`).
-    fn name(&self, code: &str) -> Option<String> {
+    fn name(&self, code: &str) -> Option<&'a str> {
         if let Some(r) = warta_gazetteer::gazetteer().by_code(code) {
-            return Some(r.name.to_string());
+            return Some(r.name);
         }
         match self.by_code.get(code) {
-            Some(r) => Some(r.name.clone()),
-            None => self.province_names.get(code).map(|n| n.to_string()),
+            Some(r) => Some(&*r.name),
+            None => self.province_names.get(code).copied(),
         }
     }
 
@@ -652,8 +652,8 @@ impl<'a> RegionIndex<'a> {
 }
 
 /// The province part of a Kemendagri code: `61.05` -> `61`.
-fn province_of(code: &str) -> String {
-    code.split('.').next().unwrap_or(code).to_string()
+fn province_of(code: &str) -> &str {
+    code.split('.').next().unwrap_or(code)
 }
 
 /// The level a Kemendagri code shows: two parts are a regency or city (the code alone does

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{PartialDate, Precision, Span};
+use crate::{Label, PartialDate, Precision, Span};
 
 /// The kinds of fact warta extracts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -81,7 +81,7 @@ pub struct Official {
     pub body: Option<String>,
     /// Kemendagri code of the region of the office (`61`, `62.04`); `None` for national offices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region_code: Option<String>,
+    pub region_code: Option<Label>,
     /// The person's name without honorifics and degrees; `None` when only the title is given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -103,7 +103,7 @@ pub struct Person {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region_code: Option<String>,
+    pub region_code: Option<Label>,
     /// Every mention of this person: the full form and later short forms and attributions.
     pub mentions: Vec<Span>,
 }
@@ -143,12 +143,12 @@ impl RegionLevel {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RegionRef {
     /// Dotted Kemendagri code: `61`, `61.05`.
-    pub code: String,
+    pub code: Label,
     /// Official name: `Kalimantan Barat`, `Kabupaten Sintang`.
-    pub name: String,
+    pub name: Label,
     pub level: RegionLevel,
-    pub province_code: String,
-    pub province_name: String,
+    pub province_code: Label,
+    pub province_name: Label,
     pub role: RegionRole,
 }
 
@@ -219,7 +219,7 @@ pub struct CountValue {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub approximate: bool,
     /// The noun counted, normalised to lower case: `asn`, `kepala opd`, `peserta`.
-    pub noun: String,
+    pub noun: Label,
     pub role: CountRole,
 }
 
@@ -332,7 +332,7 @@ impl ActivityType {
 pub struct Activity {
     pub activity_type: ActivityType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region_code: Option<String>,
+    pub region_code: Option<Label>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<PartialDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -383,7 +383,7 @@ impl MentionValue {
                 o.region_code.as_deref().unwrap_or(""),
                 o.name.as_deref().unwrap_or("")
             ),
-            MentionValue::Region(r) => r.code.clone(),
+            MentionValue::Region(r) => r.code.to_string(),
             MentionValue::Date(d) => d.iso.clone(),
             MentionValue::Count(c) => format!(
                 "{}|{}|{}",
@@ -416,7 +416,7 @@ pub struct Mention {
     /// The sentence the mention stands in.
     pub evidence: String,
     /// Id of the rule that produced it (`official.title_appositive`, `date.dmy_paren` ...).
-    pub rule: String,
+    pub rule: Label,
 }
 
 /// Everything extracted from one article.

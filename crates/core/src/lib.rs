@@ -15,10 +15,17 @@
 //! assert_eq!(span.slice(&a), Some("Pj"));
 //! ```
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 pub mod facts;
 pub use facts::*;
+
+/// Text that is most often one of the program's own strings, borrowed from it: a rule id, a
+/// region's code or name from the gazetteer, a noun from a rule table. Owned when read back
+/// from JSON. A mention carries several; borrowing them spares an allocation each.
+pub type Label = Cow<'static, str>;
 
 /// Where an article came from: the input file, and the line for JSON Lines inputs.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -253,7 +260,7 @@ pub struct Removal {
     pub text: String,
     pub reason: RemovalReason,
     /// Id of the cleaning rule (`antara_copyright`, `tribun_related_pipe` ...).
-    pub rule: String,
+    pub rule: Label,
     /// For repeats: index of the kept paragraph it repeats, and the similarity (0..=1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repeat_of: Option<usize>,

@@ -21,7 +21,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 use serde::Deserialize;
-use warta_core::{CountRole, CountValue};
+use warta_core::{CountRole, CountValue, Label};
 
 use crate::numbers::{alternation, find_numbers};
 
@@ -235,7 +235,7 @@ pub fn find_counts(sentence: &str) -> Vec<CountHit> {
 }
 
 /// [`find_counts`] without the [`may_have_count`] test.
-fn find_counts_unfiltered(c: &Compiled, sentence: &str) -> Vec<CountHit> {
+fn find_counts_unfiltered(c: &'static Compiled, sentence: &str) -> Vec<CountHit> {
     let mut out = Vec::new();
     let mut roles: Option<Vec<(CountRole, usize, usize)>> = None;
     for n in find_numbers(sentence) {
@@ -276,7 +276,7 @@ fn find_counts_unfiltered(c: &Compiled, sentence: &str) -> Vec<CountHit> {
             value: CountValue {
                 value: n.number.value,
                 approximate: n.number.approximate,
-                noun: noun.noun.clone(),
+                noun: Label::Borrowed(noun.noun.as_str()),
                 role,
             },
             rule: "count.noun_role",

@@ -1,7 +1,7 @@
 //! The one place that talks to `warta-gazetteer`: region matches in a text, and conversion of a
 //! gazetteer region into the [`RegionRef`] stored in facts.
 
-use warta_core::{RegionLevel, RegionRef, RegionRole};
+use warta_core::{Label, RegionLevel, RegionRef, RegionRole};
 use warta_gazetteer::{gazetteer, Region, RegionMatch};
 
 /// Region names in `text` (non-overlapping, in order).
@@ -23,11 +23,11 @@ pub(crate) fn province_of(region: &'static Region) -> &'static Region {
 pub(crate) fn region_ref(region: &'static Region, role: RegionRole) -> RegionRef {
     let province = province_of(region);
     RegionRef {
-        code: region.code.to_string(),
-        name: region.name.to_string(),
+        code: Label::Borrowed(region.code),
+        name: Label::Borrowed(region.name),
         level: region.level,
-        province_code: province.code.to_string(),
-        province_name: province.name.to_string(),
+        province_code: Label::Borrowed(province.code),
+        province_name: Label::Borrowed(province.name),
         role,
     }
 }

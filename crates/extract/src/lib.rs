@@ -41,8 +41,8 @@ mod text;
 use std::ops::Range;
 
 use warta_core::{
-    Activity, Article, ArticleFacts, CountRole, ElectionCycle, Mention, MentionKind, MentionValue,
-    Official, PartialDate, PublishedSource, RegionLevel, RegionRole, Span,
+    Activity, Article, ArticleFacts, CountRole, ElectionCycle, Label, Mention, MentionKind,
+    MentionValue, Official, PartialDate, PublishedSource, RegionLevel, RegionRole, Span,
 };
 use warta_gazetteer::{Region, RegionMatch};
 
@@ -222,7 +222,7 @@ pub fn extract(article: &Article) -> ArticleFacts {
     });
 
     // Official mentions, with the primary region for local offices the text gives no region for.
-    let mut official_values: Vec<(usize, Span, Official, String)> = Vec::new();
+    let mut official_values: Vec<(usize, Span, Official, &'static str)> = Vec::new();
     // The hits are not needed past this point: their strings move into the values.
     for (pi, h) in officials {
         let region_code = office_region(&h, primary);
@@ -236,7 +236,7 @@ pub fn extract(article: &Article) -> ArticleFacts {
             honorifics: h.honorifics,
             person: None,
         };
-        official_values.push((pi, span, o, h.rule.to_string()));
+        official_values.push((pi, span, o, h.rule));
     }
     let persons_out = persons::link(&paras_texts(&paras), &mut official_values);
     for (pi, span, o, rule) in official_values {
@@ -247,7 +247,7 @@ pub fn extract(article: &Article) -> ArticleFacts {
             span,
             value: MentionValue::Official(o),
             evidence: p.evidence(span.start, span.end),
-            rule,
+            rule: Label::Borrowed(rule),
         });
     }
     for h in &region_hits {
@@ -258,7 +258,7 @@ pub fn extract(article: &Article) -> ArticleFacts {
             span: Span::new(h.par, h.start, h.end),
             value: MentionValue::Region(geo::region_ref(h.region, h.role)),
             evidence: p.evidence(h.start, h.end),
-            rule: h.rule.to_string(),
+            rule: Label::Borrowed(h.rule),
         });
     }
 
@@ -494,18 +494,18 @@ fn paras_texts<'a>(paras: &'a [Para<'a>]) -> Vec<persons::ParaText<'a>> {
 
 /// The region code of an office: the region written after the title, else (for local offices)
 /// the article's primary region at the office's level.
-fn office_region(h: &officials::OfficialHit, primary: Option<&'static Region>) -> Option<String> {
+fn office_region(h: &officials::OfficialHit, primary: Option<&'static Region>) -> Option<Label> {
     if let Some(r) = h.regions.first() {
-        return Some(r.region.code.to_string());
+        return Some(Label::Borrowed(r.region.code));
     }
     if h.scope != officials::Scope::Local {
         return None;
     }
     let p = primary?;
     match h.level {
-        Some(RegionLevel::Province) => Some(p.province_code.to_string()),
+        Some(RegionLevel::Province) => Some(Label::Borrowed(p.province_code)),
         Some(RegionLevel::Regency | RegionLevel::City) if p.level == RegionLevel::Province => None,
-        _ => Some(p.code.to_string()),
+        _ => Some(Label::Borrowed(p.code)),
     }
 }
 
@@ -519,7 +519,7 @@ fn push_lexical(
     start: usize,
     end: usize,
     value: MentionValue,
-    rule: &str,
+    rule: &'static str,
 ) -> bool {
     let (s, e) = (base + start, base + end);
     let Some(surface) = p.text.get(s..e) else {
@@ -534,7 +534,7 @@ fn push_lexical(
         span: Span::new(pi, s, e),
         value,
         evidence: p.evidence(s, e),
-        rule: rule.to_string(),
+        rule: Label::Borrowed(rule),
     });
     true
 }
@@ -612,7 +612,7 @@ fn activities_of(
                 })
                 .min_by_key(|r| r.level == RegionLevel::Province)
                 .map(|r| r.code.clone())
-                .or_else(|| primary.map(|r| r.code.to_string()));
+                .or_else(|| primary.map(|r| Label::Borrowed(r.code)));
             let date = local.iter().find_map(|m| match &m.value {
                 MentionValue::Date(d) if !d.chrome => Some(d.date),
                 _ => None,
@@ -657,7 +657,7 @@ fn activities_of(
                     span: Span::new(pi, a, b),
                     value: MentionValue::Activity(value),
                     evidence: p.evidence(a, b),
-                    rule: activities::rules().defs[h.rule].id.clone(),
+                    rule: Label::Borrowed(activities::rules().defs[h.rule].id.as_str()),
                 });
             }
         }
@@ -727,7 +727,7 @@ mod tests {
         };
         assert_eq!(o.honorifics, vec!["Ir", "H", "MM"]);
         assert_eq!(
-            facts.primary_region.as_ref().map(|r| r.code.as_str()),
+            facts.primary_region.as_ref().map(|r| &*r.code),
             Some("64.07")
         );
     }
@@ -750,10 +750,7 @@ mod tests {
             unreachable!()
         };
         assert_eq!(r.role, RegionRole::Other);
-        assert_eq!(
-            facts.primary_region.as_ref().map(|r| r.code.as_str()),
-            Some("61")
-        );
+        assert_eq!(facts.primary_region.as_ref().map(|r| &*r.code), Some("61"));
     }
 
     #[test]
@@ -763,7 +760,7 @@ mod tests {
             "Deddy Winarwan baru saja menghadiri kegiatan rapat koordinasi yang berlangsung di Bali.",
         ]));
         assert_eq!(
-            facts.primary_region.as_ref().map(|r| r.code.as_str()),
+            facts.primary_region.as_ref().map(|r| &*r.code),
             Some("62.04")
         );
         let bali = facts.mentions.iter().find(|m| m.text == "Bali").unwrap();

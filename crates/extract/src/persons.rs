@@ -99,7 +99,7 @@ fn unique_forms(forms: Vec<(String, usize)>) -> Vec<(String, usize)> {
 /// value, rule); each value's `person` is set.
 pub(crate) fn link(
     paras: &[ParaText<'_>],
-    officials: &mut [(usize, Span, Official, String)],
+    officials: &mut [(usize, Span, Official, &'static str)],
 ) -> Linked {
     let mut persons: Vec<Person> = Vec::new();
     for (_, span, o, _) in officials.iter_mut() {

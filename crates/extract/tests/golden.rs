@@ -134,7 +134,7 @@ fn seed_officials_and_primary_regions() {
                 "{id}: officials\n  expected {officials:?}\n  found    {got:?}"
             ));
         }
-        let p = f.primary_region.as_ref().map(|r| r.code.as_str());
+        let p = f.primary_region.as_ref().map(|r| &*r.code);
         if p != Some(*primary) {
             failures.push(format!(
                 "{id}: primary region expected {primary}, found {p:?}"

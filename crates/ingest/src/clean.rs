@@ -423,12 +423,12 @@ fn word_set(text: &str) -> Vec<u64> {
     set
 }
 
-fn removal(line: usize, text: &str, reason: RemovalReason, rule: &str) -> Removal {
+fn removal(line: usize, text: &str, reason: RemovalReason, rule: &'static str) -> Removal {
     Removal {
         line,
         text: text.to_string(),
         reason,
-        rule: rule.to_string(),
+        rule: rule.into(),
         repeat_of: None,
         similarity: None,
     }
@@ -1112,7 +1112,7 @@ mod tests {
             "Bawaslu mengungkap tujuh ASN di Gowa diduga melanggar netralitas pada Pilkada 2024.",
             "Temuan ini dibahas dalam rakor Sentra Gakkumdu di Makassar.",
         ]);
-        let rules: Vec<&str> = a.removed.iter().map(|r| r.rule.as_str()).collect();
+        let rules: Vec<&str> = a.removed.iter().map(|r| &*r.rule).collect();
         assert_eq!(
             rules,
             [

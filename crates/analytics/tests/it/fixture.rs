@@ -15,11 +15,11 @@ use warta_core::*;
 
 pub fn region(code: &str, name: &str, level: RegionLevel, prov: (&str, &str)) -> RegionRef {
     RegionRef {
-        code: code.into(),
-        name: name.into(),
+        code: code.to_owned().into(),
+        name: name.to_owned().into(),
         level,
-        province_code: prov.0.into(),
-        province_name: prov.1.into(),
+        province_code: prov.0.to_owned().into(),
+        province_name: prov.1.to_owned().into(),
         role: RegionRole::Subject,
     }
 }
@@ -55,7 +55,7 @@ pub fn activity(
 ) -> MentionValue {
     MentionValue::Activity(Activity {
         activity_type: t,
-        region_code: region.map(Into::into),
+        region_code: region.map(|r| r.to_owned().into()),
         date,
         count: count.map(|c| c.0),
         count_role: count.map(|c| c.1),
@@ -109,7 +109,7 @@ fn official(modifier: Option<ActingModifier>, title: &str, code: &str, name: &st
         modifier,
         title: title.into(),
         body: None,
-        region_code: Some(code.into()),
+        region_code: Some(code.to_owned().into()),
         name: Some(name.into()),
         honorifics: vec![],
         person: Some(0),
@@ -122,7 +122,7 @@ fn person(name: &str, title: &str, code: &str) -> Person {
         modifier: None,
         title: title.into(),
         body: None,
-        region_code: Some(code.into()),
+        region_code: Some(code.to_owned().into()),
         mentions: vec![Span::new(0, 0, 4)],
     }
 }
