@@ -160,8 +160,9 @@ print(json.dumps({'kind': 'extract_alone', 'size': int(sys.argv[1]), 'articles':
             head -n "$n" "$CORPUS/corpus.jsonl" >"$WORK/cg-$n.jsonl"
             rm -rf "$OUT"
             valgrind --tool=callgrind --callgrind-out-file="$WORK/cg-$n.out" \
-                "$WARTA" run "$WORK/cg-$n.jsonl" -o "$OUT" --threads 1 --quiet >/dev/null 2>"$WORK/cg-$n.log"
-            callgrind_annotate --inclusive=yes "$WORK/cg-$n.out" >"$WORK/cg-$n.txt" 2>/dev/null
+                "$WARTA" run "$WORK/cg-$n.jsonl" -o "$OUT" --threads 1 --quiet >/dev/null 2>"$WORK/cg-$n.log" ||
+                log "  callgrind run of $n articles failed: $(tail -n 2 "$WORK/cg-$n.log" | tr '\n' ' ')"
+            callgrind_annotate --inclusive=yes "$WORK/cg-$n.out" >"$WORK/cg-$n.txt" 2>/dev/null || true
             cg_args+=("$n" "$(text_bytes "$WORK/cg-$n.jsonl")" "$WORK/cg-$n.txt")
             rm -f "$WORK/cg-$n.out" "$WORK/cg-$n.jsonl"
         done
