@@ -26,8 +26,8 @@ pub const DEFAULT_CHUNK_ROWS: usize = 16_384;
 /// The sink cuts the run into partitions of whole articles at this many rows; [`TableSink::finish`]
 /// runs each aggregate over one partition at a time (reading only the columns it needs),
 /// spills the partial results sorted by bucket once they exceed this many rows, and merges and
-/// writes one bucket at a time, so its
-/// memory is one partition's working set plus one bucket, however large the corpus. Below
+/// writes one bucket at a time, so its memory is one partition's working set plus one bucket,
+/// however large the corpus. Below
 /// about this many rows the working set no longer shrinks (polars' own buffers dominate), while
 /// each partition adds a fixed cost of planning and reading Parquet footers. Each partition's
 /// rows of a table are also one Parquet part of the table.

@@ -270,10 +270,9 @@ fn run_partition(partition: &Partition, sql: &str) -> PolarsResult<DataFrame> {
     ctx.execute(sql)?.collect()
 }
 
-/// The first column an ORDER BY clause sorts on, unquoted.
+/// The first column the last ORDER BY clause of `sql` sorts on, unquoted.
 fn first_order_column(sql: &str) -> Option<&str> {
-    let i = sql.rfind("ORDER BY")?;
-    let rest = sql[i + "ORDER BY".len()..].trim_start();
+    let rest = order_clause(sql).strip_prefix("ORDER BY")?.trim_start();
     let end = rest
         .find(|c: char| c.is_whitespace() || c == ',' || c == ';')
         .unwrap_or(rest.len());
