@@ -14,7 +14,7 @@ use crate::dedup::{Dedup, Verdict, WordHashes};
 use crate::forward::{ForwardRegex, SpanCaptures};
 #[cfg(test)]
 use crate::rules::captures_via_twin;
-use crate::rules::{ascii_twin_hir, rules};
+use crate::rules::{ascii_twin_hir, rules, LineCandidates};
 use crate::text::{ends_sentence, normalise, push_normalised_word_hashes, repair_line, word_count};
 
 /// Metadata that came with the text (JSON Lines fields), all optional.
@@ -113,10 +113,11 @@ pub(crate) fn clean_keeping_tokens(
             }
             continue;
         }
-        let line_cands = rules.candidates(&text);
+        // Walked for only when a rule with required literals is left by the cheaper tests.
+        let line_cands = rules.line_candidates(&text);
         // Link titles under a bare `Baca juga:` / `Berita Terkait` label.
         if after_label {
-            if title_like(&text) && rules.match_line_among(&text, line_cands).is_none() {
+            if title_like(&text) && rules.match_line_among(&text, &line_cands).is_none() {
                 removed.push(removal(
                     n,
                     &text,
@@ -127,7 +128,7 @@ pub(crate) fn clean_keeping_tokens(
             }
             after_label = false;
         }
-        if let Some(rule) = rules.match_line_among(&text, line_cands) {
+        if let Some(rule) = rules.match_line_among(&text, &line_cands) {
             if rule.reason == RemovalReason::CrossLink
                 && word_count(text.trim_end_matches([':', ' '])) <= 3
             {
@@ -142,20 +143,26 @@ pub(crate) fn clean_keeping_tokens(
             removed.push(removal(n, &text, rule.reason, &rule.id));
             continue;
         }
-        let mut text = text.into_owned();
         // Sign-offs at the end of a content line: cut them, keep the line (at most a few).
+        let mut cut = rules.match_suffix(&text, &line_cands);
+        // After a cut, the rest is looked at with the candidates of the whole line.
+        let whole = cut
+            .as_ref()
+            .map(|_| LineCandidates::known(rules, line_cands.get()));
+        let mut text = text.into_owned();
         for _ in 0..3 {
-            let Some(cut) = rules.match_suffix(&text, line_cands) else {
+            let Some(found) = cut.take() else {
                 break;
             };
-            let cut_text = text[cut.start..].to_string();
-            if let (Some(kind), None) = (cut.rule.outlet, &signals.rule_outlet) {
+            let cut_text = text[found.start..].to_string();
+            if let (Some(kind), None) = (found.rule.outlet, &signals.rule_outlet) {
                 signals.rule_outlet = Some((kind, None, "signoff"));
             }
-            removed.push(removal(n, &cut_text, cut.rule.reason, &cut.rule.id));
-            text.truncate(cut.start);
+            removed.push(removal(n, &cut_text, found.rule.reason, &found.rule.id));
+            text.truncate(found.start);
             let trimmed = text.trim_end().len();
             text.truncate(trimmed);
+            cut = whole.as_ref().and_then(|w| rules.match_suffix(&text, w));
         }
         if !text.is_empty() {
             cands.push(Line {

@@ -108,6 +108,14 @@ impl Rule {
         }
     }
 
+    /// False when the rule cannot match a line ending like this one.
+    fn may_end(&self, line: &str) -> bool {
+        match (&self.matcher().last_bytes, line.as_bytes().last()) {
+            (Some(table), Some(&b)) => table[usize::from(b)],
+            _ => true,
+        }
+    }
+
     /// [`Rule::fits`] for a line whose char count `chars` is counted only when its byte
     /// length does not decide (a char is one to four bytes).
     fn fits_line(&self, line: &str, chars: &OnceCell<usize>) -> bool {
@@ -120,12 +128,15 @@ impl Rule {
     }
 
     /// Whether a line or header rule matches the whole line (`chars`: its length in chars,
-    /// counted when a rule with a length limit first asks).
-    fn matches(&self, line: &str, chars: &OnceCell<usize>, cands: Candidates) -> bool {
-        cands.admits(self)
-            && self.may_start(line)
+    /// counted when a rule with a length limit first asks; `cands`: the candidates of the line
+    /// or of a longer line holding it, walked for only when the cheaper tests leave the rule).
+    fn matches(&self, line: &str, chars: &OnceCell<usize>, cands: &LineCandidates<'_>) -> bool {
+        self.may_start(line)
+            && self.may_end(line)
             && self.fits_line(line, chars)
+            && cands.may_admit(self)
             && self.matcher().search.is_match(line)
+            && cands.admits(self)
     }
 
     /// The rule's pattern as a `regex::Regex` (compiled on first use).
@@ -146,6 +157,9 @@ struct Matcher {
     /// line can begin a match (read off the parsed pattern), so that most lines skip the
     /// regex.
     first_bytes: Option<Box<[bool; 256]>>,
+    /// For a rule whose every match ends at the end of the line: which last bytes of a line
+    /// can end a match.
+    last_bytes: Option<Box<[bool; 256]>>,
 }
 
 impl Matcher {
@@ -163,12 +177,16 @@ impl Matcher {
                     )),
                     ascii: None,
                     first_bytes: first_bytes_in(&hir),
+                    last_bytes: last_bytes_in(&hir),
                 }
             }
             Scope::Suffix => Matcher {
                 search: Search::Full(Regex::new(pattern).unwrap_or_else(|e| bad(&e))),
                 ascii: ascii_twin(pattern),
                 first_bytes: None,
+                last_bytes: regex_syntax::parse(pattern)
+                    .ok()
+                    .and_then(|hir| last_bytes_in(&hir)),
             },
         }
     }
@@ -401,6 +419,72 @@ fn first_bytes_of(hir: &regex_syntax::hir::Hir, table: &mut [bool; 256]) -> bool
     }
 }
 
+/// For a pattern whose every match ends at the end of the text: the bytes a text can end with
+/// for the pattern to match it (a superset, as for [`first_bytes`]). `None` when not anchored
+/// at the end.
+#[cfg(test)]
+fn last_bytes(pattern: &str) -> Option<Box<[bool; 256]>> {
+    last_bytes_in(&regex_syntax::parse(pattern).ok()?)
+}
+
+/// [`last_bytes`] of a parsed pattern.
+fn last_bytes_in(hir: &regex_syntax::hir::Hir) -> Option<Box<[bool; 256]>> {
+    use regex_syntax::hir::Look;
+
+    if !hir.properties().look_set_suffix().contains(Look::End) {
+        return None;
+    }
+    let mut table = Box::new([false; 256]);
+    if last_bytes_of(hir, &mut table) {
+        // The pattern matches the empty text: any line may match.
+        table.fill(true);
+    }
+    Some(table)
+}
+
+/// Marks in `table` the bytes a match of `hir` can end with; true when `hir` can match the
+/// empty text (then what precedes it can end the match too).
+fn last_bytes_of(hir: &regex_syntax::hir::Hir, table: &mut [bool; 256]) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => true,
+        HirKind::Literal(lit) => match lit.0.last() {
+            Some(&b) => {
+                table[usize::from(b)] = true;
+                false
+            }
+            None => true,
+        },
+        HirKind::Class(Class::Bytes(class)) => {
+            for r in class.ranges() {
+                table[usize::from(r.start())..=usize::from(r.end())].fill(true);
+            }
+            false
+        }
+        HirKind::Class(Class::Unicode(class)) => {
+            // An ASCII char is its own last byte; every other char ends in a continuation
+            // byte.
+            for r in class.ranges() {
+                let (start, end) = (u32::from(r.start()), u32::from(r.end()));
+                if start < 0x80 {
+                    table[start as usize..=end.min(0x7f) as usize].fill(true);
+                }
+                if end >= 0x80 {
+                    table[0x80..=0xbf].fill(true);
+                }
+            }
+            false
+        }
+        HirKind::Repetition(rep) => last_bytes_of(&rep.sub, table) || rep.min == 0,
+        HirKind::Capture(cap) => last_bytes_of(&cap.sub, table),
+        HirKind::Concat(subs) => subs.iter().rev().all(|sub| last_bytes_of(sub, table)),
+        HirKind::Alternation(subs) => subs
+            .iter()
+            .fold(false, |empty, sub| last_bytes_of(sub, table) | empty),
+    }
+}
+
 /// The pattern's twin for ASCII text: every class and literal cut down to ASCII. On a text of
 /// only ASCII bytes it matches where the pattern does, with the same named groups (the cut parts
 /// could only match non-ASCII bytes), and its automaton is a fraction of the size of one built
@@ -472,43 +556,88 @@ fn ascii_only(hir: &regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
     }
 }
 
-/// The line rules a [`Candidates`] admits, as bits of a word: one bit-or per candidate slot
-/// instead of a test per rule.
+/// The line rules that can match a line by its first and last bytes, as bits of a word: two
+/// table reads instead of a test per rule.
 #[derive(Debug)]
-struct LineBits {
-    /// Line rules without a slot: always admitted.
-    always: u64,
-    /// Per slot: the bit of the line rule holding it (0 for rules of other scopes).
-    by_slot: [u64; SLOTS],
+struct LineShape {
+    /// Per first byte: the bits of the line rules a line starting with it may match.
+    by_first: [u64; 256],
+    /// Per last byte: the bits of the line rules a line ending with it may match.
+    by_last: [u64; 256],
 }
 
-impl LineBits {
-    fn new(rules: &[Rule], line_ids: &[usize]) -> Option<LineBits> {
+impl LineShape {
+    /// `None` when there are more than 64 line rules.
+    fn new(rules: &[Rule], line_ids: &[usize]) -> Option<LineShape> {
         if line_ids.len() > 64 {
             return None;
         }
-        let mut bits = LineBits {
-            always: 0,
-            by_slot: [0; SLOTS],
+        let mut shape = LineShape {
+            by_first: [0; 256],
+            by_last: [0; 256],
         };
         for (k, rule) in line_ids.iter().map(|&i| &rules[i]).enumerate() {
-            match rule.slot {
-                Some(slot) => *bits.by_slot.get_mut(slot as usize)? |= 1 << k,
-                None => bits.always |= 1 << k,
+            let matcher = rule.matcher();
+            for (by, table) in [
+                (&mut shape.by_first, &matcher.first_bytes),
+                (&mut shape.by_last, &matcher.last_bytes),
+            ] {
+                for (b, bits) in by.iter_mut().enumerate() {
+                    if table.as_ref().is_none_or(|t| t[b]) {
+                        *bits |= 1 << k;
+                    }
+                }
             }
         }
-        Some(bits)
+        Some(shape)
     }
 
-    fn admitted(&self, cands: Candidates) -> u64 {
-        let mut admitted = self.always;
-        let mut slots = cands.0;
-        while slots != 0 {
-            let s = slots.trailing_zeros() as usize;
-            slots &= slots - 1;
-            admitted |= self.by_slot.get(s).copied().unwrap_or(0);
+    /// The line rules that may match `line` by its first and last bytes.
+    fn possible(&self, line: &str) -> u64 {
+        match (line.as_bytes().first(), line.as_bytes().last()) {
+            (Some(&first), Some(&last)) => {
+                self.by_first[usize::from(first)] & self.by_last[usize::from(last)]
+            }
+            _ => u64::MAX,
         }
-        admitted
+    }
+}
+
+/// The [`Candidates`] of one line, walked for when a rule first needs them: most lines are
+/// ruled out for every rule with required literals by their first and last bytes and their
+/// length alone.
+pub(crate) struct LineCandidates<'a> {
+    rules: &'a Rules,
+    line: &'a str,
+    cands: OnceCell<Candidates>,
+}
+
+impl<'a> LineCandidates<'a> {
+    /// Candidates already known (of this line or of a longer line holding it).
+    pub fn known(rules: &'a Rules, cands: Candidates) -> LineCandidates<'a> {
+        LineCandidates {
+            rules,
+            line: "",
+            cands: OnceCell::from(cands),
+        }
+    }
+
+    /// The candidates, walked for on first use.
+    pub fn get(&self) -> Candidates {
+        *self.cands.get_or_init(|| self.rules.candidates(self.line))
+    }
+
+    /// Whether the candidates admit `rule` (walked for only if the rule has required
+    /// literals).
+    fn admits(&self, rule: &Rule) -> bool {
+        rule.slot.is_none() || self.get().admits(rule)
+    }
+
+    /// False when the candidates are known and do not admit `rule`; true when they are not
+    /// known yet. For a line left with a rule or two, that rule's search usually rules the
+    /// line out for less than the walk over it, which is then made only after a match.
+    fn may_admit(&self, rule: &Rule) -> bool {
+        self.cands.get().is_none_or(|c| c.admits(rule))
     }
 }
 
@@ -523,8 +652,9 @@ pub(crate) struct Rules {
     /// `prefilter` as a dense table, walked by [`Rules::candidates`].
     literal_table: Option<LiteralTable>,
     line_ids: Vec<usize>,
-    /// The line rules as bits (bit `k`: `line_ids[k]`), when there are at most 64.
-    line_bits: Option<LineBits>,
+    /// The line rules by first and last byte (bit `k`: `line_ids[k]`), when there are at
+    /// most 64.
+    line_shape: Option<LineShape>,
     header_ids: Vec<usize>,
     suffix_ids: Vec<usize>,
     outlets: Vec<(Regex, OutletKind)>,
@@ -599,7 +729,7 @@ impl Rules {
                 .collect()
         };
         let line_ids = ids(Scope::Line);
-        let line_bits = LineBits::new(&rules, &line_ids);
+        let line_shape = LineShape::new(&rules, &line_ids);
         let header_ids = ids(Scope::Header);
         let suffix_ids = ids(Scope::Suffix);
 
@@ -618,7 +748,7 @@ impl Rules {
             literal_slot,
             literal_table,
             line_ids,
-            line_bits,
+            line_shape,
             header_ids,
             suffix_ids,
             rules,
@@ -631,25 +761,38 @@ impl Rules {
     /// The rules are tried one by one: measured on the corpus, one `RegexSet` over all of them
     /// was two to four times slower (its automaton is too big for the lazy DFA cache and the
     /// search falls back to the PikeVM), while each single rule runs as a lazy DFA with a
-    /// literal prefilter. Before that, a table of possible first bytes skips most rules.
-    /// And before both, one pass of an automaton over all required literals leaves only the
-    /// rules whose literals the line holds.
+    /// literal prefilter. Before that, tables of possible first and last bytes and the length
+    /// limit skip most rules; and one pass of an automaton over all required literals, made
+    /// only when a rule with literals is left, leaves only the rules whose literals the line
+    /// holds.
     pub fn match_line(&self, line: &str) -> Option<&Rule> {
-        self.match_line_among(line, self.candidates(line))
+        self.match_line_among(line, &self.line_candidates(line))
     }
 
-    /// [`Rules::match_line`] among candidates computed for this line or a longer line holding
-    /// it.
-    pub fn match_line_among(&self, line: &str, cands: Candidates) -> Option<&Rule> {
+    /// The candidates of `line`, walked for when first needed.
+    pub fn line_candidates<'a>(&'a self, line: &'a str) -> LineCandidates<'a> {
+        LineCandidates {
+            rules: self,
+            line,
+            cands: OnceCell::new(),
+        }
+    }
+
+    /// [`Rules::match_line`] among candidates of this line or a longer line holding it.
+    pub fn match_line_among(&self, line: &str, cands: &LineCandidates<'_>) -> Option<&Rule> {
         let chars = OnceCell::new();
-        if let Some(bits) = &self.line_bits {
-            // Only the rules the candidates admit, in file order.
-            let mut admitted = bits.admitted(cands);
-            while admitted != 0 {
-                let k = admitted.trailing_zeros() as usize;
-                admitted &= admitted - 1;
+        if let Some(shape) = &self.line_shape {
+            // Only the rules the line's first and last bytes leave, in file order.
+            let mut possible = shape.possible(line);
+            while possible != 0 {
+                let k = possible.trailing_zeros() as usize;
+                possible &= possible - 1;
                 let rule = self.line_ids.get(k).and_then(|&i| self.rules.get(i))?;
-                if rule.matches(line, &chars, Candidates::ALL) {
+                if rule.fits_line(line, &chars)
+                    && cands.may_admit(rule)
+                    && rule.matcher().search.is_match(line)
+                    && cands.admits(rule)
+                {
                     return Some(rule);
                 }
             }
@@ -658,9 +801,9 @@ impl Rules {
         self.match_line_rule_by_rule(line, cands)
     }
 
-    /// [`Rules::match_line_among`] testing each line rule's admission in turn (when there are
-    /// too many line rules for [`LineBits`], and the reference for it).
-    fn match_line_rule_by_rule(&self, line: &str, cands: Candidates) -> Option<&Rule> {
+    /// [`Rules::match_line_among`] testing each line rule in turn (when there are too many
+    /// line rules for [`LineShape`], and the reference for it).
+    fn match_line_rule_by_rule(&self, line: &str, cands: &LineCandidates<'_>) -> Option<&Rule> {
         let chars = OnceCell::new();
         self.line_ids
             .iter()
@@ -671,11 +814,11 @@ impl Rules {
     /// The first header rule that matches the line.
     pub fn match_header(&self, line: &str) -> Option<&Rule> {
         let chars = OnceCell::new();
-        let cands = self.candidates(line);
+        let cands = self.line_candidates(line);
         self.header_ids
             .iter()
             .map(|&i| &self.rules[i])
-            .find(|r| r.matches(line, &chars, cands))
+            .find(|r| r.matches(line, &chars, &cands))
     }
 
     /// The rules whose required literals the line holds (and all rules without any).
@@ -724,12 +867,11 @@ impl Rules {
 
     /// The first suffix rule that cuts something from the end of the line (`cands`: computed
     /// for this line or a longer line holding it).
-    pub fn match_suffix(&self, line: &str, cands: Candidates) -> Option<SuffixCut<'_>> {
+    pub fn match_suffix(&self, line: &str, cands: &LineCandidates<'_>) -> Option<SuffixCut<'_>> {
         self.suffix_ids.iter().find_map(|&i| {
             let rule = &self.rules[i];
-            // Most lines holding a rule's literals end without a sign-off: `is_match` (a lazy
-            // DFA) tells so for less than a capture search.
-            if !cands.admits(rule) {
+            // Most lines end in a byte no sign-off ends with.
+            if !rule.may_end(line) || !cands.admits(rule) {
                 return None;
             }
             let matcher = rule.matcher();
@@ -858,6 +1000,68 @@ mod tests {
         assert!(copyright.may_start("copyright antara"));
     }
 
+    #[test]
+    fn last_byte_tables_admit_every_remove_example() {
+        let rules = rules();
+        let mut with_table = 0;
+        for rule in &rules.rules {
+            if rule.matcher().last_bytes.is_some() {
+                with_table += 1;
+            }
+            for ex in &rule.remove {
+                assert!(rule.may_end(ex), "{}: last byte of {ex:?}", rule.id);
+            }
+        }
+        assert!(
+            with_table > 20,
+            "{with_table} rules with a last-byte table"
+        );
+        // The table does say no: a sentence ends no sign-off and no photo credit.
+        for id in ["signoff_initials", "photo_caption_credit"] {
+            let rule = rules.rules.iter().find(|r| r.id == id).unwrap();
+            assert!(!rule.may_end("Bupati menegaskan ASN harus netral."), "{id}");
+            assert!(rule.may_end("Bupati menegaskan ASN harus netral. (ant)"), "{id}");
+        }
+    }
+
+    #[test]
+    fn last_bytes_of_unanchored_optional_and_unicode_endings() {
+        assert!(last_bytes("foo|bar$").is_none());
+        assert!(last_bytes("^foo").is_none());
+        let t = last_bytes("(?i)ab\\s*$").unwrap();
+        assert!(t[usize::from(b'b')] && t[usize::from(b'B')] && t[usize::from(b' ')]);
+        // Unicode white space (U+00A0, U+3000) ends in a continuation byte.
+        assert!(t[0xa0] && t[0x80]);
+        assert!(!t[usize::from(b'a')] && !t[usize::from(b'.')]);
+        // U+212A KELVIN SIGN folds to k: its last byte stays possible.
+        let k = last_bytes("(?i)k$").unwrap();
+        assert!(k[0xaa] && k[usize::from(b'k')] && k[usize::from(b'K')]);
+        assert!(last_bytes("x?$").unwrap().iter().all(|&b| b));
+        assert!(last_bytes("(?:x|y?)(?-u:\\b)$").unwrap().iter().all(|&b| b));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn last_byte_tables_keep_every_match(
+            s in "[a-zA-Z0-9 .,()/:|*\\-\u{a0}\u{e9}\u{201d}]{0,40}"
+        ) {
+            for r in &rules().rules {
+                let Some(table) = &r.matcher().last_bytes else {
+                    continue;
+                };
+                for line in [s.clone(), format!("{s} (ant)"), format!("Foto: {s}")] {
+                    if r.regex().is_match(&line) {
+                        let last = line.as_bytes().last().copied();
+                        proptest::prop_assert!(
+                            last.is_none_or(|b| table[usize::from(b)]),
+                            "{}: {line:?}", r.id
+                        );
+                    }
+                }
+            }
+        }
+    }
+
     /// The first bytes as an automaton for the pattern sees them: exact, and costly to build.
     fn first_bytes_by_dfa(pattern: &str) -> Option<[bool; 256]> {
         use regex_automata::{hybrid::dfa::DFA, Anchored, Input};
@@ -958,19 +1162,20 @@ mod tests {
             .iter()
             .flat_map(|r| r.remove.iter().chain(&r.keep))
         {
-            let cands = rules.candidates(ex);
+            let cands = rules.line_candidates(ex);
+            let all = LineCandidates::known(rules, Candidates::ALL);
             let id = |r: Option<&Rule>| r.map(|r| r.id.clone());
             assert_eq!(
-                id(rules.match_line_among(ex, cands)),
-                id(rules.match_line_among(ex, Candidates::ALL)),
+                id(rules.match_line_among(ex, &cands)),
+                id(rules.match_line_among(ex, &all)),
                 "{ex:?}"
             );
             assert_eq!(
                 rules
-                    .match_suffix(ex, cands)
+                    .match_suffix(ex, &cands)
                     .map(|c| (c.rule.id.clone(), c.start)),
                 rules
-                    .match_suffix(ex, Candidates::ALL)
+                    .match_suffix(ex, &all)
                     .map(|c| (c.rule.id.clone(), c.start)),
                 "{ex:?}"
             );
@@ -978,9 +1183,9 @@ mod tests {
     }
 
     #[test]
-    fn admitted_bits_decide_as_testing_each_rule() {
+    fn line_shape_decides_as_testing_each_rule() {
         let rules = rules();
-        assert!(rules.line_bits.is_some());
+        assert!(rules.line_shape.is_some());
         let mut lines: Vec<String> = rules
             .rules
             .iter()
@@ -1000,12 +1205,24 @@ mod tests {
         let id = |r: Option<&Rule>| r.map(|r| r.id.clone());
         for line in &lines {
             for cands in [rules.candidates(line), Candidates::ALL, Candidates(0)] {
+                let cands = LineCandidates::known(rules, cands);
                 assert_eq!(
-                    id(rules.match_line_among(line, cands)),
-                    id(rules.match_line_rule_by_rule(line, cands)),
+                    id(rules.match_line_among(line, &cands)),
+                    id(rules.match_line_rule_by_rule(line, &cands)),
                     "{line:?}"
                 );
             }
+            // Without the first and last byte and length tests: each rule's regex.
+            let reference = rules.line_ids.iter().map(|&i| &rules.rules[i]).find(|r| {
+                rules.candidates(line).admits(r)
+                    && r.fits(line.chars().count())
+                    && r.matcher().search.is_match(line)
+            });
+            assert_eq!(
+                id(rules.match_line_among(line, &rules.line_candidates(line))),
+                id(reference),
+                "{line:?}"
+            );
         }
     }
 
