@@ -84,19 +84,18 @@ pub(crate) struct Dedup {
     token_ends: Vec<usize>,
     sizes: Vec<usize>,
     /// Word hash -> (first posting, number of postings) of the kept paragraphs holding the
-    /// word; the postings of one word are chained through `postings`.
+    /// word; the postings of one word are chained through `postings`. Also the words of the
+    /// paragraph being checked, found once each through it.
     index: WordIndex,
     /// (kept paragraph, next posting of the same word or [`NO_POSTING`]).
     postings: Vec<(u32, u32)>,
-    /// Scratch: the word hashes of the paragraph being checked, in order, and the distinct
-    /// ones (sorted).
+    /// Scratch: the word hashes of the paragraph being checked, in order.
     toks: Vec<u64>,
-    set: Vec<u64>,
+    /// Scratch: the slots in `index` of the distinct words of the paragraph being checked.
+    distinct: Vec<usize>,
     /// Scratch: shared-word count per kept paragraph, and the paragraphs counted.
     shared: Vec<usize>,
     touched: Vec<usize>,
-    /// Scratch: the distinct words of the paragraph being checked, when they come unsorted.
-    distinct: DistinctWords,
 }
 
 /// Empties `v` and makes room for `n` items, keeping its allocation.
@@ -111,13 +110,15 @@ impl Dedup {
     /// its tables do not grow step by step: the verdicts are those of a new one.
     pub fn reset(&mut self, paragraphs: usize, bytes: usize) {
         // Indonesian news text: about one word per seven bytes, about half of them distinct
-        // within a paragraph and across an article.
+        // within a paragraph and across an article. The word table is sized for all of them:
+        // a paragraph needs room for each of its words before it is looked up (and the words
+        // of repeats keep their slots).
         let words = bytes / 7;
         self.exact.clear();
         self.exact.reserve(paragraphs);
         self.prefixes.clear();
         self.prefixes.reserve(paragraphs);
-        self.index.reset(words / 2);
+        self.index.reset(words);
         for v in [
             &mut self.token_ends,
             &mut self.sizes,
@@ -137,8 +138,8 @@ impl Dedup {
         self.tokens.capacity() * 8
             + self.postings.capacity() * 8
             + self.index.slots.capacity() * std::mem::size_of::<WordSlot>()
-            + self.distinct.capacity_bytes()
             + (self.prefix_next.capacity()
+                + self.distinct.capacity()
                 + self.token_ends.capacity()
                 + self.sizes.capacity()
                 + self.shared.capacity()
@@ -167,26 +168,20 @@ impl Dedup {
                 };
             }
         }
-        let (toks, set) = match words {
-            Some(w) => (w.seq, w.set),
+        let toks = match words {
+            Some(w) => w.seq,
             None => {
                 let mut toks = std::mem::take(&mut self.toks);
                 toks.clear();
                 push_word_hashes(&norm, &mut toks);
-                // The distinct words in the order of their first occurrence: the checks
-                // below read the set in any order.
-                let mut set = std::mem::take(&mut self.set);
-                set.clear();
-                self.distinct.collect(&toks, &mut set);
-                (toks, set)
+                toks
             }
         };
-        let verdict = self.check_with(norm, h, &set);
+        let verdict = self.check_with(norm, h, &toks);
         if matches!(verdict, Verdict::Keep) {
             self.tokens.extend_from_slice(&toks);
             self.token_ends.push(self.tokens.len());
         }
-        self.set = set;
         self.toks = toks;
         verdict
     }
@@ -200,7 +195,9 @@ impl Dedup {
             .map(|(start, &end)| self.tokens.get(start..end).unwrap_or_default())
     }
 
-    fn check_with(&mut self, norm: String, h: u64, set: &[u64]) -> Verdict {
+    /// The verdict on a paragraph that is no exact repeat, of normalised text `norm` (hash `h`)
+    /// and word hashes `toks` in text order.
+    fn check_with(&mut self, norm: String, h: u64, toks: &[u64]) -> Verdict {
         // Truncated copy: a long enough prefix of a kept paragraph, cut before its end.
         // At least PREFIX_CHARS chars: the char at PREFIX_CHARS - 1 exists.
         let prefix_hash = prefix_of_at_least(&norm, PREFIX_CHARS).map(|p| xxh3_64(p.as_bytes()));
@@ -222,12 +219,17 @@ impl Dedup {
                 }
             }
         }
+        // The distinct words, each found once in the index (given a slot without postings if
+        // it has none).
+        let mut distinct = std::mem::take(&mut self.distinct);
+        self.index.distinct_slots(toks, &mut distinct);
+        let words = distinct.len();
         // Near repeat: count shared words per kept paragraph through the inverted index.
-        if set.len() >= NEAR_MIN_WORDS {
+        if words >= NEAR_MIN_WORDS {
             self.shared.resize(self.normalised.len(), 0);
             self.touched.clear();
-            for w in set {
-                let Some(mut at) = self.index.first_posting(*w) else {
+            for &slot in &distinct {
+                let Some(mut at) = self.index.first_posting_at(slot) else {
                     continue;
                 };
                 while let Some(&(p, next)) = self.postings.get(at as usize) {
@@ -247,12 +249,12 @@ impl Dedup {
                 if other < NEAR_MIN_WORDS {
                     continue;
                 }
-                let jaccard = s as f32 / (set.len() + other - s) as f32;
+                let jaccard = s as f32 / (words + other - s) as f32;
                 // A word or two swapped in a shorter paragraph (`hukuman disiplin` -> `hukdis`)
                 // costs more Jaccard than in a long one: also accept a small difference.
-                let differing = set.len() + other - 2 * s;
+                let differing = words + other - 2 * s;
                 let few_changed =
-                    differing <= NEAR_MAX_DIFFERING && set.len().min(other) >= NEAR_FEW_MIN_WORDS;
+                    differing <= NEAR_MAX_DIFFERING && words.min(other) >= NEAR_FEW_MIN_WORDS;
                 if (jaccard >= NEAR_THRESHOLD || few_changed)
                     && best.is_none_or(|(_, b)| jaccard > b)
                 {
@@ -260,6 +262,7 @@ impl Dedup {
                 }
             }
             if let Some((of, similarity)) = best {
+                self.distinct = distinct;
                 return Verdict::Repeat {
                     reason: RemovalReason::NearRepeat,
                     rule: "near_repeat",
@@ -289,13 +292,8 @@ impl Dedup {
             }
         }
         let para = idx as u32;
-        if self.index.add_postings(set, para, &mut self.postings) {
-            self.sizes.push(set.len());
-            self.normalised.push(norm);
-            return Verdict::Keep;
-        }
-        for &w in set {
-            let Some(WordSlot { head, len, .. }) = self.index.slot_of(w) else {
+        for &slot in &distinct {
+            let Some(WordSlot { head, len, .. }) = self.index.slots.get_mut(slot) else {
                 continue;
             };
             // A word in very many paragraphs tells nothing and would make long texts quadratic:
@@ -306,12 +304,13 @@ impl Dedup {
                 if at == NO_POSTING {
                     continue;
                 }
-                self.postings.push((idx as u32, *head));
+                self.postings.push((para, *head));
                 *head = at;
                 *len += 1;
             }
         }
-        self.sizes.push(set.len());
+        self.distinct = distinct;
+        self.sizes.push(words);
         self.normalised.push(norm);
         Verdict::Keep
     }
@@ -346,6 +345,7 @@ impl DistinctWords {
     }
 
     /// Appends to `out` each of `hashes` not seen before among them, in order.
+    #[cfg(test)]
     pub fn collect(&mut self, hashes: &[u64], out: &mut Vec<u64>) {
         self.each_new(hashes, |h| out.push(h));
     }
@@ -385,23 +385,28 @@ impl DistinctWords {
     }
 }
 
-/// One slot of a [`WordIndex`]: a word hash, its first posting and its number of postings.
+/// One slot of a [`WordIndex`]: a word hash, its first posting, its number of postings and
+/// the last round (paragraph) that held the word; a slot of round 0 is free.
 #[derive(Clone, Copy, Default)]
 struct WordSlot {
     word: u64,
     head: u32,
     len: u32,
+    round: u32,
 }
 
 /// Word hash -> postings, by open addressing (linear probing) in one flat table: a word
-/// costs one or two slot reads, where a general hash map costs several steps. A slot without
-/// postings is free (a word is given its slot when its first posting is added), so every
-/// hash, 0 included, is a word.
+/// costs one or two slot reads, where a general hash map costs several steps. Every word of a
+/// checked paragraph gets a slot (with or without postings), stamped with the paragraph's
+/// round, which also tells the paragraph's repeated words from its first ones; every hash, 0
+/// included, is a word.
 #[derive(Default)]
 struct WordIndex {
     slots: Vec<WordSlot>,
-    /// Slots with postings.
+    /// Slots in use.
     used: usize,
+    /// Round of the last paragraph looked up (0 before the first).
+    round: u32,
 }
 
 impl WordIndex {
@@ -418,6 +423,7 @@ impl WordIndex {
         self.slots.clear();
         self.slots.resize(size, WordSlot::default());
         self.used = 0;
+        self.round = 0;
     }
 
     /// Where `word` is, or where it would go; `None` only if the table is full (not
@@ -428,7 +434,7 @@ impl WordIndex {
         let mut i = word as usize & mask;
         for _ in 0..self.slots.len() {
             let s = self.slots.get(i)?;
-            if s.len == 0 || s.word == word {
+            if s.round == 0 || s.word == word {
                 return Some(i);
             }
             i = (i + 1) & mask;
@@ -436,83 +442,72 @@ impl WordIndex {
         None
     }
 
-    /// Adds a posting of paragraph `para` for each of `words` (distinct) as the loop over
-    /// [`WordIndex::slot_of`] in `Dedup::check_with` does, when the table has room for all of
-    /// them without growing (then the loop runs without a growth test per word); false
-    /// (nothing added) when it has not.
-    fn add_postings(&mut self, words: &[u64], para: u32, postings: &mut Vec<(u32, u32)>) -> bool {
-        if (self.used + words.len()) * 2 > self.slots.len()
-            || !u32::try_from(postings.len() + words.len()).is_ok_and(|n| n < NO_POSTING)
-        {
-            return false;
+    /// Puts in `out` the slot of each distinct word of `words` (a paragraph's words, in text
+    /// order), in order of first occurrence; a word without a slot is given one without
+    /// postings.
+    fn distinct_slots(&mut self, words: &[u64], out: &mut Vec<usize>) {
+        out.clear();
+        self.round = self.round.wrapping_add(1);
+        if self.round == 0 {
+            // Rounds wrapped around: every word was seen in an earlier round.
+            for s in self.slots.iter_mut().filter(|s| s.round != 0) {
+                s.round = 1;
+            }
+            self.round = 2;
         }
+        // Room for every word at most half full, made before the loop: the slots found stay
+        // where they are.
+        while (self.used + words.len()) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let round = self.round;
         let slots = &mut self.slots[..];
         let mask = slots.len().wrapping_sub(1);
         let mut used = self.used;
         for &word in words {
             // Below half load: a free slot ends the probe.
             let mut i = word as usize & mask;
-            let slot = loop {
-                let Some(s) = slots.get(i) else {
-                    break None;
-                };
-                if s.len == 0 || s.word == word {
-                    break Some(i);
+            while let Some(s) = slots.get_mut(i) {
+                if s.round == 0 {
+                    *s = WordSlot {
+                        word,
+                        head: NO_POSTING,
+                        len: 0,
+                        round,
+                    };
+                    used += 1;
+                    out.push(i);
+                    break;
+                }
+                if s.word == word {
+                    if s.round != round {
+                        s.round = round;
+                        out.push(i);
+                    }
+                    break;
                 }
                 i = (i + 1) & mask;
-            };
-            let Some(s) = slot.and_then(|i| slots.get_mut(i)) else {
-                continue;
-            };
-            if s.len == 0 {
-                used += 1;
-                *s = WordSlot {
-                    word,
-                    head: NO_POSTING,
-                    len: 0,
-                };
-            }
-            if (s.len as usize) < MAX_POSTINGS {
-                // Below `NO_POSTING` (tested above).
-                let at = postings.len() as u32;
-                postings.push((para, s.head));
-                s.head = at;
-                s.len += 1;
             }
         }
         self.used = used;
-        true
     }
 
-    /// The first posting of `word`, if it has any.
-    fn first_posting(&self, word: u64) -> Option<u32> {
-        let s = self.slots.get(self.find(word)?)?;
+    /// The first posting of the word in slot `at`, if it has any.
+    fn first_posting_at(&self, at: usize) -> Option<u32> {
+        let s = self.slots.get(at)?;
         (s.len > 0).then_some(s.head)
     }
 
-    /// The slot of `word`, made for it (without postings) if it has none. Its first posting
-    /// must be added before the next call (a slot without postings counts as free).
-    fn slot_of(&mut self, word: u64) -> Option<&mut WordSlot> {
-        if (self.used + 1) * 2 > self.slots.len() {
-            self.grow();
-        }
-        let at = self.find(word)?;
-        let slot = self.slots.get_mut(at)?;
-        if slot.len == 0 {
-            self.used += 1;
-            *slot = WordSlot {
-                word,
-                head: NO_POSTING,
-                len: 0,
-            };
-        }
-        Some(slot)
+    /// The first posting of `word`, if it has any.
+    #[cfg(test)]
+    fn first_posting(&self, word: u64) -> Option<u32> {
+        self.first_posting_at(self.find(word)?)
     }
 
     fn grow(&mut self) {
         let old = std::mem::take(&mut self.slots);
         self.slots = vec![WordSlot::default(); (old.len() * 2).max(16)];
-        for s in old.into_iter().filter(|s| s.len > 0) {
+        for s in old.into_iter().filter(|s| s.round != 0) {
             if let Some(slot) = self.find(s.word).and_then(|at| self.slots.get_mut(at)) {
                 *slot = s;
             }
@@ -561,7 +556,8 @@ mod tests {
 
     #[test]
     fn word_index_keeps_every_word_through_growth() {
-        // Words whose low bits collide (multiples of 2^20), the word 0, and mixed hashes.
+        // Words whose low bits collide (multiples of 2^20), the word 0, and mixed hashes, in
+        // paragraphs of 0 to 99 words with repeats, some of them in a later paragraph again.
         let words: Vec<u64> = (0..3000u64)
             .map(|i| match i % 3 {
                 0 => i << 20,
@@ -569,13 +565,38 @@ mod tests {
                 _ => i,
             })
             .collect();
+        let mut next = crate::test_rng::xorshift();
         let mut index = WordIndex::with_capacity(4);
         let mut plain = std::collections::HashMap::new();
-        for (n, &w) in words.iter().enumerate() {
-            let slot = index.slot_of(w).expect("a slot");
-            slot.head = n as u32;
-            slot.len += 1;
-            plain.insert(w, n as u32);
+        let mut slots = Vec::new();
+        let mut start = 0;
+        for para in 0u32.. {
+            let len = (next() % 100) as usize;
+            let Some(chunk) = words.get(start..(start + len).min(words.len())) else {
+                break;
+            };
+            start += len;
+            let mut paragraph: Vec<u64> = chunk.to_vec();
+            paragraph.extend(chunk.iter().step_by(3));
+            paragraph.extend(words.iter().step_by(97).take(3));
+            index.distinct_slots(&paragraph, &mut slots);
+            let mut expected: Vec<u64> = Vec::new();
+            for &w in &paragraph {
+                if !expected.contains(&w) {
+                    expected.push(w);
+                }
+            }
+            let found: Vec<u64> = slots.iter().map(|&at| index.slots[at].word).collect();
+            assert_eq!(found, expected, "paragraph {para}");
+            for &at in &slots {
+                let slot = &mut index.slots[at];
+                slot.head = para;
+                slot.len += 1;
+                plain.insert(slot.word, para);
+            }
+            if start >= words.len() {
+                break;
+            }
         }
         assert!(index.used * 2 <= index.slots.len());
         for (w, head) in &plain {
@@ -585,49 +606,123 @@ mod tests {
         assert_eq!(WordIndex::default().first_posting(0), None);
     }
 
-    #[test]
-    fn postings_added_at_once_are_the_postings_added_word_by_word() {
-        let mut next = crate::test_rng::xorshift();
-        let (mut bulk, mut single) = (WordIndex::with_capacity(8), WordIndex::with_capacity(8));
-        let (mut bulk_postings, mut single_postings) = (Vec::new(), Vec::new());
-        let mut bulk_used = 0;
-        for para in 0..300u32 {
-            // Distinct words, some of them shared with earlier paragraphs (low values).
-            let mut words: Vec<u64> = (0..(next() % 40))
-                .map(|_| match next() % 3 {
-                    0 => next() % 50,
-                    _ => next(),
+    /// The verdicts of a de-duplicator written with sets of words, as the reference for the
+    /// inverted index (for texts whose words are in fewer than `MAX_POSTINGS` paragraphs).
+    fn verdicts_by_sets(paras: &[String]) -> Vec<Verdict> {
+        use std::collections::HashSet;
+
+        let mut kept: Vec<(String, HashSet<u64>)> = Vec::new();
+        let mut out = Vec::new();
+        for p in paras {
+            let norm = normalise(p);
+            if let Some(of) = kept.iter().position(|(k, _)| *k == norm) {
+                out.push(Verdict::Repeat {
+                    reason: RemovalReason::ExactRepeat,
+                    rule: "exact_repeat",
+                    of,
+                    similarity: 1.0,
+                });
+                continue;
+            }
+            let prefix = prefix_of_at_least(&norm, PREFIX_CHARS);
+            let truncated = prefix.and_then(|pre| {
+                kept.iter().enumerate().find(|(_, (k, _))| {
+                    prefix_of_at_least(k, PREFIX_CHARS) == Some(pre)
+                        && k.len() > norm.len()
+                        && k.starts_with(&norm)
                 })
-                .collect();
-            words.sort_unstable();
-            words.dedup();
-            if bulk.add_postings(&words, para, &mut bulk_postings) {
-                bulk_used += 1;
-            } else {
-                for &w in &words {
-                    let slot = bulk.slot_of(w).expect("a slot");
-                    if (slot.len as usize) < MAX_POSTINGS {
-                        bulk_postings.push((para, slot.head));
-                        slot.head = bulk_postings.len() as u32 - 1;
-                        slot.len += 1;
+            });
+            if let Some((of, (k, _))) = truncated {
+                out.push(Verdict::Repeat {
+                    reason: RemovalReason::TruncatedRepeat,
+                    rule: "truncated_repeat",
+                    of,
+                    similarity: norm.len() as f32 / k.len() as f32,
+                });
+                continue;
+            }
+            let mut toks = Vec::new();
+            push_word_hashes(&norm, &mut toks);
+            let set: HashSet<u64> = toks.into_iter().collect();
+            let mut best: Option<(usize, f32)> = None;
+            if set.len() >= NEAR_MIN_WORDS {
+                for (p, (_, other)) in kept.iter().enumerate() {
+                    let s = set.intersection(other).count();
+                    if s == 0 || other.len() < NEAR_MIN_WORDS {
+                        continue;
+                    }
+                    let jaccard = s as f32 / (set.len() + other.len() - s) as f32;
+                    let differing = set.len() + other.len() - 2 * s;
+                    let few_changed = differing <= NEAR_MAX_DIFFERING
+                        && set.len().min(other.len()) >= NEAR_FEW_MIN_WORDS;
+                    if (jaccard >= NEAR_THRESHOLD || few_changed)
+                        && best.is_none_or(|(_, b)| jaccard > b)
+                    {
+                        best = Some((p, jaccard));
                     }
                 }
             }
-            for &w in &words {
-                let slot = single.slot_of(w).expect("a slot");
-                if (slot.len as usize) < MAX_POSTINGS {
-                    single_postings.push((para, slot.head));
-                    slot.head = single_postings.len() as u32 - 1;
-                    slot.len += 1;
+            match best {
+                Some((of, similarity)) => out.push(Verdict::Repeat {
+                    reason: RemovalReason::NearRepeat,
+                    rule: "near_repeat",
+                    of,
+                    similarity,
+                }),
+                None => {
+                    kept.push((norm, set));
+                    out.push(Verdict::Keep);
                 }
             }
         }
-        assert!(bulk_used > 100, "{bulk_used}");
-        assert_eq!(bulk_postings, single_postings);
-        assert_eq!(bulk.used, single.used);
-        for w in (0..50).chain((0..200).map(|_| next())) {
-            assert_eq!(bulk.first_posting(w), single.first_posting(w), "{w}");
+        out
+    }
+
+    #[test]
+    fn verdicts_are_those_of_word_sets() {
+        let mut next = crate::test_rng::xorshift();
+        let vocabulary: Vec<String> = (0..40).map(|i| format!("kata{i}")).collect();
+        let mut d = Dedup::default();
+        let mut seen = [0usize; 3];
+        for text in 0..150 {
+            // Paragraphs of a small vocabulary (shared words, repeated words, near and exact
+            // repeats), some of them cut short.
+            let mut paras: Vec<String> = Vec::new();
+            for _ in 0..(next() % 30) {
+                let para = match (next() % 6, paras.len()) {
+                    (0, n) if n > 0 => paras[(next() as usize) % n].clone(),
+                    (1, n) if n > 0 => {
+                        let p = &paras[(next() as usize) % n];
+                        let cut = (next() as usize) % (p.len() + 1);
+                        p.get(..cut).unwrap_or(p).to_string()
+                    }
+                    (2, n) if n > 0 => {
+                        let p = &paras[(next() as usize) % n];
+                        format!("{p} {}", vocabulary[(next() % 40) as usize])
+                    }
+                    _ => (0..(3 + next() % 25))
+                        .map(|_| vocabulary[(next() % 40) as usize].as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                };
+                paras.push(para);
+            }
+            let bytes: usize = paras.iter().map(String::len).sum();
+            d.reset(paras.len() / 2, bytes / 4);
+            let got: Vec<Verdict> = paras.iter().map(|p| d.check(p)).collect();
+            assert_eq!(got, verdicts_by_sets(&paras), "text {text}: {paras:?}");
+            for v in &got {
+                if let Verdict::Repeat { reason, .. } = v {
+                    seen[match reason {
+                        RemovalReason::ExactRepeat => 0,
+                        RemovalReason::TruncatedRepeat => 1,
+                        _ => 2,
+                    }] += 1;
+                }
+            }
         }
+        // Every kind of repeat was decided.
+        assert!(seen.iter().all(|&n| n > 20), "{seen:?}");
     }
 
     #[test]
