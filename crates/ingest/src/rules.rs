@@ -1012,15 +1012,15 @@ mod tests {
                 assert!(rule.may_end(ex), "{}: last byte of {ex:?}", rule.id);
             }
         }
-        assert!(
-            with_table > 20,
-            "{with_table} rules with a last-byte table"
-        );
+        assert!(with_table > 20, "{with_table} rules with a last-byte table");
         // The table does say no: a sentence ends no sign-off and no photo credit.
         for id in ["signoff_initials", "photo_caption_credit"] {
             let rule = rules.rules.iter().find(|r| r.id == id).unwrap();
             assert!(!rule.may_end("Bupati menegaskan ASN harus netral."), "{id}");
-            assert!(rule.may_end("Bupati menegaskan ASN harus netral. (ant)"), "{id}");
+            assert!(
+                rule.may_end("Bupati menegaskan ASN harus netral. (ant)"),
+                "{id}"
+            );
         }
     }
 

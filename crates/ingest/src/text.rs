@@ -292,11 +292,8 @@ fn any_pair(bytes: &[u8], bad: impl Fn(u8, u8) -> bool) -> bool {
     else {
         return false;
     };
-    let block = |a: &[u8; 32], b: &[u8; 32]| {
-        a.iter()
-            .zip(b)
-            .fold(false, |any, (&x, &y)| any | bad(x, y))
-    };
+    let block =
+        |a: &[u8; 32], b: &[u8; 32]| a.iter().zip(b).fold(false, |any, (&x, &y)| any | bad(x, y));
     let mut these = this.chunks_exact(32);
     let mut nexts = next.chunks_exact(32);
     for (a, b) in (&mut these).zip(&mut nexts) {
@@ -477,20 +474,13 @@ pub(crate) fn push_word_hashes(text: &str, out: &mut Vec<u64>) {
     }
     // ASCII: a word is a run of bytes of class 1, everything else (class 0) separates words.
     let bytes = text.as_bytes();
-    let n = bytes.len();
     // About one word per six bytes or more: room made once instead of growing step by step.
-    out.reserve(n / 6 + 1);
-    let mut i = 0;
-    while i < n {
-        while i < n && BYTE_CLASS[usize::from(bytes[i])] == 0 {
-            i += 1;
-        }
-        let start = i;
-        i = ascii_word_end(bytes, i);
-        if let Some(word) = bytes.get(start..i).filter(|w| !w.is_empty()) {
-            out.push(xxh3_64(word));
-        }
-    }
+    out.reserve(bytes.len() / 6 + 1);
+    each_ascii_word(
+        bytes,
+        #[inline(always)]
+        |word| out.push(xxh3_64(word)),
+    );
 }
 
 /// The [`word_hash`]es of the words of `normalise(text)`, appended to `out`. For ASCII text
@@ -502,40 +492,34 @@ pub(crate) fn push_normalised_word_hashes(text: &str, out: &mut Vec<u64>) {
         return;
     }
     let bytes = text.as_bytes();
-    let n = bytes.len();
-    out.reserve(n / 6 + 1);
+    out.reserve(bytes.len() / 6 + 1);
     // Lower-cased words: on the stack up to its size, else in `long`.
     let mut short = [0u8; 32];
     let mut long: Vec<u8> = Vec::new();
-    let mut i = 0;
-    while i < n {
-        while i < n && BYTE_CLASS[usize::from(bytes[i])] == 0 {
-            i += 1;
-        }
-        let start = i;
-        i = ascii_word_end(bytes, i);
-        let Some(word) = bytes.get(start..i).filter(|w| !w.is_empty()) else {
-            continue;
-        };
-        if !word.iter().any(u8::is_ascii_uppercase) {
-            out.push(xxh3_64(word));
-            continue;
-        }
-        let lower: &[u8] = match short.get_mut(..word.len()) {
-            Some(buf) => {
-                for (l, &b) in buf.iter_mut().zip(word) {
-                    *l = b.to_ascii_lowercase();
+    each_ascii_word(
+        bytes,
+        #[inline(always)]
+        |word| {
+            if !word.iter().any(u8::is_ascii_uppercase) {
+                out.push(xxh3_64(word));
+                return;
+            }
+            let lower: &[u8] = match short.get_mut(..word.len()) {
+                Some(buf) => {
+                    for (l, &b) in buf.iter_mut().zip(word) {
+                        *l = b.to_ascii_lowercase();
+                    }
+                    buf
                 }
-                buf
-            }
-            None => {
-                long.clear();
-                long.extend(word.iter().map(u8::to_ascii_lowercase));
-                &long
-            }
-        };
-        out.push(xxh3_64(lower));
-    }
+                None => {
+                    long.clear();
+                    long.extend(word.iter().map(u8::to_ascii_lowercase));
+                    &long
+                }
+            };
+            out.push(xxh3_64(lower));
+        },
+    );
 }
 
 /// Each byte of a `u64` set to 1, and to its high bit.
@@ -551,27 +535,64 @@ fn within(v: u64, lo: u64, hi: u64) -> u64 {
     at_least & !above & HIGH
 }
 
-/// The end of the run of ASCII letters and digits starting at `i` in ASCII text: eight bytes
-/// a step while eight remain (a word of Indonesian text mostly ends in the first step), then
-/// byte by byte.
+/// Calls `word` with each run of ASCII letters and digits of ASCII text `bytes`, in order.
+/// The runs are found 64 bytes a round: a bit mask of the letters and digits, whose edges
+/// (a bit that differs from the one before it) start and end the runs.
 #[inline(always)]
-fn ascii_word_end(bytes: &[u8], mut i: usize) -> usize {
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+fn each_ascii_word<'a>(bytes: &'a [u8], mut word: impl FnMut(&'a [u8])) {
+    // Start of the run in progress, and whether the byte before the block is in a run.
+    let mut start = 0;
+    let mut in_run = 0u64;
+    for (k, block) in bytes.chunks(64).enumerate() {
+        let base = k * 64;
+        let mask = ascii_word_mask(block);
+        let len = block.len();
+        let in_block = u64::MAX.checked_shr(64 - len as u32).unwrap_or(0);
+        let mut edges = (mask ^ ((mask << 1) | in_run)) & in_block;
+        while edges != 0 {
+            let i = edges.trailing_zeros() as usize;
+            edges &= edges - 1;
+            if (mask >> i) & 1 == 1 {
+                start = base + i;
+            } else if let Some(w) = bytes.get(start..base + i) {
+                word(w);
+            }
+        }
+        in_run = (mask >> (len - 1)) & 1;
+    }
+    if in_run == 1 {
+        if let Some(w) = bytes.get(start..) {
+            word(w);
+        }
+    }
+}
+
+/// Bit `i` set where `block[i]` (at most 64 ASCII bytes) is an ASCII letter or digit.
+#[inline(always)]
+fn ascii_word_mask(block: &[u8]) -> u64 {
+    // The eight high bits gathered, byte i's into bit i.
+    let bits = |w: u64| {
         // `| 0x20` turns upper-case letters into lower-case ones and moves no other ASCII
         // byte into `a..=z`.
-        let word = within(w, b'0'.into(), b'9'.into())
+        let m = within(w, b'0'.into(), b'9'.into())
             | within(w | (0x20 * ONES), b'a'.into(), b'z'.into());
-        let other = !word & HIGH;
-        if other != 0 {
-            return i + (other.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
+        ((m >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+    };
+    let mut mask = 0;
+    let mut chunks = block.chunks_exact(8);
+    for (k, chunk) in (&mut chunks).enumerate() {
+        mask |= bits(u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]))) << (8 * k);
     }
-    while i < bytes.len() && BYTE_CLASS[usize::from(bytes[i])] == 1 {
-        i += 1;
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        // Zero bytes past the end are no letters or digits.
+        let word = rest
+            .iter()
+            .rev()
+            .fold(0u64, |w, &b| (w << 8) | u64::from(b));
+        mask |= bits(word) << (8 * (block.len() / 8));
     }
-    i
+    mask
 }
 
 /// Hash of one word, for sets and indexes of words (64 bits: collisions are negligible).
