@@ -9,6 +9,7 @@ use polars::io::csv::write::BatchedWriter as CsvBatched;
 use polars::io::parquet::write::BatchedWriter as ParquetBatched;
 use polars::prelude::*;
 use polars_parquet::parquet as pq;
+use polars_parquet::write::{Encoding, FileWriter as ParquetFile, WriteOptions as ParquetOptions};
 use warta_core::{Article, ArticleFacts};
 
 use crate::sql::{aggregates_read, run_aggregates, Partition, PROVINCE_CYCLE_SUMMARY};
@@ -45,7 +46,7 @@ struct TableWriter {
     schema: Schema,
     written: usize,
     /// The Parquet part being written and its path, opened by the first chunk after a cut.
-    part: Option<(PathBuf, ParquetBatched<File>)>,
+    part: Option<(PathBuf, PartWriter)>,
     /// The part of each partition cut so far, in row order (none where the table has no rows
     /// in the partition). The aggregates read them partition by partition; [`TableSink::finish`]
     /// also joins them into one file.
@@ -82,17 +83,12 @@ impl TableWriter {
                 })?;
                 // Chunks are encoded on the pushing thread: a 16k-row chunk gains little from
                 // polars' thread pool, and buffers allocated on one thread and freed on another
-                // kept ~60 MB more resident while rows streamed. Parts are encoded as the
-                // joined file is (compression, statistics): the join copies their pages as
-                // they are instead of decoding and encoding every row a second time.
-                let writer = ParquetWriter::new(file)
-                    .with_compression(output_compression())
-                    .set_parallel(false)
-                    .batched(&self.schema)?;
+                // kept ~60 MB more resident while rows streamed.
+                let writer = PartWriter::new(file, &self.schema)?;
                 &mut self.part.insert((path, writer)).1
             }
         };
-        part.write_batch(&df)?;
+        part.write(&df)?;
         if let Some(csv) = self.csv.as_mut() {
             csv.write_batch(&df)?;
         }
@@ -122,16 +118,10 @@ impl TableWriter {
     fn join_parts(&self, path: &Path) -> Result<(), AnalyticsError> {
         let file = File::create(path).map_err(|e| io_err(path, e))?;
         let arrow_schema = self.schema.to_arrow(CompatLevel::newest());
-        let options = polars_parquet::write::WriteOptions {
-            statistics: StatisticsOptions::default(),
-            compression: polars_parquet::write::CompressionOptions::Zstd(None),
-            version: polars_parquet::write::Version::V1,
-            data_page_size: None,
-        };
-        let mut out = polars_parquet::write::FileWriter::try_new(
+        let mut out = ParquetFile::try_new(
             std::io::BufWriter::new(file),
             arrow_schema,
-            options,
+            part_options(ZSTD),
         )?;
         for part in self.parts.iter().flatten() {
             let bytes = fs::read(part).map_err(|e| io_err(part, e))?;
@@ -163,6 +153,168 @@ impl TableWriter {
         std::io::Write::flush(&mut file).map_err(|e| io_err(path, e))?;
         Ok(())
     }
+}
+
+/// The compression of fact-table parts and of the joined files: zstd at its default level, as
+/// [`output_compression`]. The join copies the parts' pages as they are, so the two agree.
+const ZSTD: polars_parquet::write::CompressionOptions =
+    polars_parquet::write::CompressionOptions::Zstd(None);
+
+/// How fact-table parts and the joined files are written: polars' default statistics,
+/// Parquet format 1, pages of polars' default size.
+fn part_options(compression: polars_parquet::write::CompressionOptions) -> ParquetOptions {
+    ParquetOptions {
+        statistics: StatisticsOptions::default(),
+        compression,
+        version: polars_parquet::write::Version::V1,
+        data_page_size: None,
+    }
+}
+
+/// One Parquet part of a fact table, written a chunk (one row group) at a time on the calling
+/// thread, encoded as polars' own writer encodes it.
+///
+/// The pages are compressed here, by one zstd context kept for the whole part, instead of by
+/// polars, which sets up a new context for every page: a context's setup clears its match
+/// tables (hundreds of kilobytes), more work than compressing most pages of a 16k-row chunk.
+/// The compressed bytes are the same.
+struct PartWriter {
+    file: ParquetFile<std::io::BufWriter<File>>,
+    fields: Vec<pq::schema::types::ParquetType>,
+    encodings: Vec<Vec<Encoding>>,
+    zstd: zstd::bulk::Compressor<'static>,
+}
+
+impl PartWriter {
+    fn new(file: File, schema: &Schema) -> PolarsResult<PartWriter> {
+        let arrow_schema = schema.to_arrow(CompatLevel::newest());
+        let encodings = arrow_schema
+            .iter_values()
+            .map(|field| polars_parquet::write::get_dtype_encoding(&field.dtype))
+            .collect();
+        let file = ParquetFile::try_new(
+            std::io::BufWriter::new(file),
+            arrow_schema,
+            part_options(ZSTD),
+        )?;
+        let fields = file.parquet_schema().fields().to_vec();
+        // Level 0 is zstd's default level, which polars uses for `Zstd(None)`.
+        let zstd = zstd::bulk::Compressor::new(0).map_err(|e| PolarsError::IO {
+            error: Arc::new(e),
+            msg: Some("cannot set up zstd".into()),
+        })?;
+        Ok(PartWriter {
+            file,
+            fields,
+            encodings,
+            zstd,
+        })
+    }
+
+    /// Appends `df` as row groups, one per chunk of its columns (aligned, as the buffer
+    /// builds them).
+    fn write(&mut self, df: &DataFrame) -> PolarsResult<()> {
+        let plain = part_options(polars_parquet::write::CompressionOptions::Uncompressed);
+        for batch in df.iter_chunks(CompatLevel::newest(), false) {
+            let rows = batch.len();
+            if rows == 0 {
+                continue;
+            }
+            let mut columns: Vec<Vec<pq::page::CompressedPage>> = Vec::new();
+            for ((array, field), encoding) in batch
+                .columns()
+                .iter()
+                .zip(&self.fields)
+                .zip(&self.encodings)
+            {
+                for pages in
+                    polars_parquet::write::array_to_columns(array, field.clone(), plain, encoding)?
+                {
+                    let mut out = Vec::new();
+                    for page in pages {
+                        out.push(compress_page(&mut self.zstd, page?)?);
+                    }
+                    columns.push(out);
+                }
+            }
+            let group = pq::write::DynIter::new(columns.iter().map(|pages| {
+                Ok(pq::write::DynStreamingIterator::new(
+                    pq::fallible_streaming_iterator::convert(pages.iter().map(Ok)),
+                ))
+            }));
+            self.file.write(rows as u64, group)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the footer and flushes the file.
+    fn finish(mut self) -> PolarsResult<()> {
+        self.file.end(None)?;
+        let mut out = self.file.into_inner();
+        std::io::Write::flush(&mut out)?;
+        Ok(())
+    }
+}
+
+/// `page` compressed with the zstd context `zstd_ctx`.
+fn compress_page(
+    zstd_ctx: &mut zstd::bulk::Compressor<'static>,
+    page: pq::page::Page,
+) -> PolarsResult<pq::page::CompressedPage> {
+    use pq::page::{CompressedDataPage, CompressedDictPage, CompressedPage, DataPageHeader, Page};
+    let zstd = pq::compression::Compression::Zstd;
+    Ok(match page {
+        Page::Data(page) => {
+            let raw = page.buffer();
+            // Format 2 pages keep their levels uncompressed in front of the values.
+            let levels = match page.header() {
+                DataPageHeader::V1(_) => 0,
+                DataPageHeader::V2(h) => usize::try_from(
+                    h.repetition_levels_byte_length + h.definition_levels_byte_length,
+                )
+                .unwrap_or(0)
+                .min(raw.len()),
+            };
+            let mut buffer = raw[..levels].to_vec();
+            zstd_into(zstd_ctx, &raw[levels..], &mut buffer)?;
+            let num_rows = page.num_rows.unwrap_or(0);
+            CompressedPage::Data(CompressedDataPage::new(
+                page.header().clone(),
+                pq::CowBuffer::Owned(buffer),
+                zstd,
+                raw.len(),
+                page.descriptor.clone(),
+                num_rows,
+            ))
+        }
+        Page::Dict(page) => {
+            let mut buffer = Vec::new();
+            zstd_into(zstd_ctx, &page.buffer, &mut buffer)?;
+            CompressedPage::Dict(CompressedDictPage::new(
+                pq::CowBuffer::Owned(buffer),
+                zstd,
+                page.buffer.len(),
+                page.num_values,
+                page.is_sorted,
+            ))
+        }
+    })
+}
+
+/// Appends the zstd frame of `raw` to `out`, written into its spare room (not zeroed first).
+fn zstd_into(
+    zstd_ctx: &mut zstd::bulk::Compressor<'static>,
+    raw: &[u8],
+    out: &mut Vec<u8>,
+) -> PolarsResult<()> {
+    out.reserve(zstd::zstd_safe::compress_bound(raw.len()));
+    zstd_ctx
+        .compress_to_buffer(raw, out)
+        .map_err(|e| PolarsError::IO {
+            error: Arc::new(e),
+            msg: Some("zstd compression of a Parquet page failed".into()),
+        })?;
+    Ok(())
 }
 
 /// A column chunk's pages as they are stored, for a writer that takes compressed pages.
