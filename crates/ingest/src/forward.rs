@@ -12,6 +12,7 @@
 use std::panic::{RefUnwindSafe, UnwindSafe};
 
 use regex_automata::hybrid::dfa::{Cache as DfaCache, DFA};
+use regex_automata::hybrid::LazyStateID;
 use regex_automata::nfa::thompson::backtrack::{BoundedBacktracker, Cache as BtCache};
 use regex_automata::nfa::thompson::pikevm::{Cache as VmCache, PikeVM};
 use regex_automata::nfa::thompson::{self, NFA};
@@ -113,6 +114,79 @@ impl ForwardRegex {
                 self.vm.is_match(vm_cache, input)
             }
         }
+    }
+
+    /// For a pattern anchored at the start of the haystack: which pairs of first and second
+    /// bytes a haystack of two bytes or more can start with for the pattern to match it, one
+    /// bit per pair (`first * 256 + second`), for the first bytes marked in `firsts` (the
+    /// others are left clear). A pair is kept unless the automaton is dead after reading it;
+    /// every second byte is kept after a first byte on which it gives up or has matched.
+    /// `None` when the automaton cannot tell (it gives up at the start, or matches there).
+    pub fn start_pairs(&self, firsts: &[bool; 256]) -> Option<Box<[u64; 1024]>> {
+        let mut cache = self.dfa.create_cache();
+        let input = Input::new("").anchored(Anchored::Yes);
+        let start = self.dfa.start_state_forward(&mut cache, &input).ok()?;
+        if start.is_match() || start.is_quit() {
+            return None;
+        }
+        let classes = self.dfa.byte_classes();
+        let mut table = Box::new([0u64; 1024]);
+        // The second bytes kept after each state reached by a first byte (the upper and lower
+        // case of a letter mostly reach one state).
+        let mut rows: Vec<(LazyStateID, [u64; 4])> = Vec::new();
+        for (first, _) in (0..=255u8).zip(firsts).filter(|(_, &f)| f) {
+            let seconds = match self.dfa.next_state(&mut cache, start, first) {
+                Ok(s) if !s.is_match() && !s.is_quit() => {
+                    match rows.iter().find(|(id, _)| *id == s) {
+                        Some(&(_, seconds)) => seconds,
+                        None => {
+                            let seconds = self.live_after(&mut cache, classes, s);
+                            rows.push((s, seconds));
+                            seconds
+                        }
+                    }
+                }
+                _ => [u64::MAX; 4],
+            };
+            let row = usize::from(first) * 4;
+            if let Some(cells) = table.get_mut(row..row + 4) {
+                cells.copy_from_slice(&seconds);
+            }
+        }
+        Some(table)
+    }
+
+    /// The bytes after which the automaton, in state `s`, is not dead, one bit per byte.
+    /// Bytes of one class of the automaton's alphabet lead to the same state: one step per
+    /// class.
+    fn live_after(
+        &self,
+        cache: &mut DfaCache,
+        classes: &regex_automata::util::alphabet::ByteClasses,
+        s: LazyStateID,
+    ) -> [u64; 4] {
+        let mut live_by_class: [Option<bool>; 256] = [None; 256];
+        let mut seconds = [0u64; 4];
+        for second in 0..=255u8 {
+            let class = usize::from(classes.get(second));
+            let live = match live_by_class.get(class).copied().flatten() {
+                Some(live) => live,
+                None => {
+                    let live = self
+                        .dfa
+                        .next_state(cache, s, second)
+                        .map_or(true, |next| !next.is_dead());
+                    if let Some(slot) = live_by_class.get_mut(class) {
+                        *slot = Some(live);
+                    }
+                    live
+                }
+            };
+            if live {
+                seconds[usize::from(second / 64)] |= 1 << (second % 64);
+            }
+        }
+        seconds
     }
 
     /// The end of the leftmost-first match that starts at the start of `haystack`: for a

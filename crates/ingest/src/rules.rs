@@ -108,6 +108,19 @@ impl Rule {
         }
     }
 
+    /// False when the rule cannot match a line starting with these two bytes.
+    fn may_start_pair(&self, line: &str) -> bool {
+        match (&self.matcher().first_pairs, line.as_bytes()) {
+            (Some(table), &[first, second, ..]) => {
+                let pair = usize::from(first) * 256 + usize::from(second);
+                table
+                    .get(pair / 64)
+                    .is_some_and(|bits| bits & (1 << (pair % 64)) != 0)
+            }
+            _ => true,
+        }
+    }
+
     /// False when the rule cannot match a line ending like this one.
     fn may_end(&self, line: &str) -> bool {
         match (&self.matcher().last_bytes, line.as_bytes().last()) {
@@ -134,6 +147,7 @@ impl Rule {
         self.may_start(line)
             && self.may_end(line)
             && self.fits_line(line, chars)
+            && self.may_start_pair(line)
             && cands.may_admit(self)
             && self.matcher().search.is_match(line)
             && cands.admits(self)
@@ -160,7 +174,15 @@ struct Matcher {
     /// For a rule whose every match ends at the end of the line: which last bytes of a line
     /// can end a match.
     last_bytes: Option<Box<[bool; 256]>>,
+    /// For a rule with a first-byte table of few bytes: which pairs of first and second bytes
+    /// of a line can begin a match (a bit per pair, `first * 256 + second`), read off the
+    /// rule's automaton.
+    first_pairs: Option<Box<[u64; 1024]>>,
 }
+
+/// Most first bytes a rule may have for a table of first pairs to be made (case-folded
+/// keywords: a few letters each way).
+const PAIR_FIRSTS_MAX: usize = 24;
 
 impl Matcher {
     /// Compiles the pattern of rule `id` for the searches of its scope. The file is part of
@@ -171,19 +193,25 @@ impl Matcher {
             Scope::Line | Scope::Header => {
                 // Parsed once for the first-byte table and the automaton.
                 let hir = regex_syntax::parse(pattern).unwrap_or_else(|e| bad(&e));
+                let re = ForwardRegex::from_hir(&hir).unwrap_or_else(|e| bad(&e));
+                let first_bytes = first_bytes_in(&hir);
+                let first_pairs = first_bytes
+                    .as_ref()
+                    .filter(|t| t.iter().filter(|&&b| b).count() <= PAIR_FIRSTS_MAX)
+                    .and_then(|t| re.start_pairs(t));
                 Matcher {
-                    search: Search::Forward(Box::new(
-                        ForwardRegex::from_hir(&hir).unwrap_or_else(|e| bad(&e)),
-                    )),
+                    search: Search::Forward(Box::new(re)),
                     ascii: None,
-                    first_bytes: first_bytes_in(&hir),
+                    first_bytes,
                     last_bytes: last_bytes_in(&hir),
+                    first_pairs,
                 }
             }
             Scope::Suffix => Matcher {
                 search: Search::Full(Regex::new(pattern).unwrap_or_else(|e| bad(&e))),
                 ascii: ascii_twin(pattern),
                 first_bytes: None,
+                first_pairs: None,
                 last_bytes: regex_syntax::parse(pattern)
                     .ok()
                     .and_then(|hir| last_bytes_in(&hir)),
@@ -789,6 +817,7 @@ impl Rules {
                 possible &= possible - 1;
                 let rule = self.line_ids.get(k).and_then(|&i| self.rules.get(i))?;
                 if rule.fits_line(line, &chars)
+                    && rule.may_start_pair(line)
                     && cands.may_admit(rule)
                     && rule.matcher().search.is_match(line)
                     && cands.admits(rule)
@@ -1021,6 +1050,50 @@ mod tests {
                 rule.may_end("Bupati menegaskan ASN harus netral. (ant)"),
                 "{id}"
             );
+        }
+    }
+
+    #[test]
+    fn first_pair_tables_admit_every_remove_example() {
+        let rules = rules();
+        let mut with_table = 0;
+        for rule in &rules.rules {
+            if rule.matcher().first_pairs.is_some() {
+                with_table += 1;
+            }
+            for ex in &rule.remove {
+                assert!(rule.may_start_pair(ex), "{}: first pair of {ex:?}", rule.id);
+            }
+        }
+        assert!(
+            with_table > 15,
+            "{with_table} rules with a first-pair table"
+        );
+        // The table says no where the first byte alone does not: `Sementara` starts no
+        // `Simak juga`, `Kepala` no `Klik`.
+        let rule = rules
+            .rules
+            .iter()
+            .find(|r| r.id == "cross_link_baca_juga")
+            .unwrap();
+        for line in ["Sementara itu, Bupati berpesan.", "Kepala dinas hadir."] {
+            assert!(rule.may_start(line) && !rule.may_start_pair(line), "{line}");
+        }
+        for line in ["SIMAK JUGA: Bupati", "klik juga >> berita", "Baca juga: x"] {
+            assert!(rule.may_start_pair(line), "{line}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn first_pair_tables_keep_every_match(
+            s in "(?i)(baca|simak|foto|penulis|tag|copyright|©|isi|artikel|id|beranda)[a-z :>|/©.\u{212a}\u{17f}-]{0,30}"
+        ) {
+            for r in &rules().rules {
+                if r.matcher().first_pairs.is_some() && r.regex().is_match(&s) {
+                    proptest::prop_assert!(r.may_start_pair(&s), "{}: {:?}", r.id, s);
+                }
+            }
         }
     }
 
