@@ -172,14 +172,16 @@ fn part_options(compression: polars_parquet::write::CompressionOptions) -> Parqu
 }
 
 /// One Parquet part of a fact table, written a chunk (one row group) at a time on the calling
-/// thread, encoded as polars' own writer encodes it.
+/// thread, encoded as polars' own writer encodes it except for string columns, whose
+/// dictionaries are built here (see [`dictionary_of`]).
 ///
 /// The pages are compressed here, by one zstd context kept for the whole part, instead of by
 /// polars, which sets up a new context for every page: a context's setup clears its match
 /// tables (hundreds of kilobytes), more work than compressing most pages of a 16k-row chunk.
-/// The compressed bytes are the same.
+/// zstd gives the same bytes for a page either way.
 struct PartWriter {
     file: ParquetFile<std::io::BufWriter<File>>,
+    schema: Schema,
     fields: Vec<pq::schema::types::ParquetType>,
     encodings: Vec<Vec<Encoding>>,
     zstd: zstd::bulk::Compressor<'static>,
@@ -205,6 +207,7 @@ impl PartWriter {
         })?;
         Ok(PartWriter {
             file,
+            schema: schema.clone(),
             fields,
             encodings,
             zstd,
@@ -221,15 +224,34 @@ impl PartWriter {
                 continue;
             }
             let mut columns: Vec<Vec<pq::page::CompressedPage>> = Vec::new();
-            for ((array, field), encoding) in batch
+            for (((array, field), encoding), name) in batch
                 .columns()
                 .iter()
                 .zip(&self.fields)
                 .zip(&self.encodings)
+                .zip(self.schema.iter_names())
             {
-                for pages in
-                    polars_parquet::write::array_to_columns(array, field.clone(), plain, encoding)?
-                {
+                let encoded = match dictionary_of(array.as_ref(), name == "evidence") {
+                    Some(Some(dict)) => polars_parquet::write::array_to_columns(
+                        dict.boxed(),
+                        field.clone(),
+                        plain,
+                        &[Encoding::RleDictionary],
+                    )?,
+                    Some(None) => polars_parquet::write::array_to_columns(
+                        array,
+                        field.clone(),
+                        plain,
+                        &[Encoding::Plain],
+                    )?,
+                    None => polars_parquet::write::array_to_columns(
+                        array,
+                        field.clone(),
+                        plain,
+                        encoding,
+                    )?,
+                };
+                for pages in encoded {
                     let mut out = Vec::new();
                     for page in pages {
                         out.push(compress_page(&mut self.zstd, page?)?);
@@ -254,6 +276,86 @@ impl PartWriter {
         std::io::Write::flush(&mut out)?;
         Ok(())
     }
+}
+
+/// A string column is written with a dictionary unless its values are mostly distinct: more
+/// than this share of a chunk's rows (of more than [`PLAIN_MIN_ROWS`]) are dictionary entries.
+/// The rule of polars' writer, which decides on an estimate of the distinct values.
+const PLAIN_SHARE: f64 = 0.75;
+/// Chunks of at most this many rows take a dictionary whatever their values.
+const PLAIN_MIN_ROWS: usize = 128;
+
+/// How a string column of a chunk is to be written: `None` for an array that is not a string
+/// column (polars' encoding applies), `Some(None)` for plain encoding, `Some(Some(array))` for
+/// the dictionary-encoded array.
+///
+/// polars' writer estimates the distinct values of every string column by hashing each value,
+/// then hashes each value again into a dictionary. Here one pass does both, and a value equal
+/// to the row before's takes its key without hashing: rows of one article and one sentence
+/// come in runs. With `runs`, only runs are merged (an entry per run, so a value may have
+/// several entries, which Parquet allows): for the evidence sentence, long and repeated only
+/// by the mentions of one sentence, which follow one another.
+fn dictionary_of(
+    array: &dyn polars_arrow::array::Array,
+    runs: bool,
+) -> Option<Option<polars_arrow::array::DictionaryArray<u32>>> {
+    use polars_arrow::array::{
+        Array, DictionaryArray, MutableBinaryViewArray, PrimitiveArray, Utf8ViewArray,
+    };
+    use polars_arrow::datatypes::{ArrowDataType, IntegerType};
+    let strings = array.as_any().downcast_ref::<Utf8ViewArray>()?;
+    let rows = strings.len();
+    if u32::try_from(rows).is_err() {
+        return Some(None);
+    }
+    let limit = if rows > PLAIN_MIN_ROWS {
+        (rows as f64 * PLAIN_SHARE) as usize
+    } else {
+        usize::MAX
+    };
+    let mut entries: Vec<&str> = Vec::new();
+    let mut index: PlHashMap<&str, u32> = PlHashMap::new();
+    let mut keys: Vec<u32> = Vec::with_capacity(rows);
+    let mut last: Option<(&str, u32)> = None;
+    for value in strings.iter() {
+        let Some(value) = value else {
+            // A null row's key is never read; 0 is always a valid one once any entry exists.
+            keys.push(0);
+            continue;
+        };
+        let key = match last {
+            Some((v, k)) if v == value => k,
+            _ if runs => {
+                entries.push(value);
+                u32::try_from(entries.len() - 1).unwrap_or(u32::MAX)
+            }
+            _ => *index.entry(value).or_insert_with(|| {
+                entries.push(value);
+                u32::try_from(entries.len() - 1).unwrap_or(u32::MAX)
+            }),
+        };
+        if entries.len() > limit {
+            return Some(None);
+        }
+        keys.push(key);
+        last = Some((value, key));
+    }
+    let mut values = MutableBinaryViewArray::<str>::with_capacity(entries.len());
+    for value in &entries {
+        values.push_value(*value);
+    }
+    let values: Utf8ViewArray = values.freeze();
+    let keys = PrimitiveArray::<u32>::new(
+        ArrowDataType::UInt32,
+        keys.into(),
+        strings.validity().cloned(),
+    );
+    let dtype = ArrowDataType::Dictionary(
+        IntegerType::UInt32,
+        Box::new(ArrowDataType::Utf8View),
+        false,
+    );
+    Some(DictionaryArray::try_new(dtype, keys, values.boxed()).ok())
 }
 
 /// `page` compressed with the zstd context `zstd_ctx`.
@@ -658,5 +760,95 @@ impl Drop for TableSink {
         // Close the writers first so no handle keeps the directory busy.
         self.writers.clear();
         let _ = fs::remove_dir_all(&self.tmp);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A chunk of 300 rows: an evidence column in runs, a name column that repeats out of
+    /// order, a column of distinct values, a column of nulls, and an integer column.
+    fn chunk() -> DataFrame {
+        let n = 300;
+        let evidence: Vec<Option<String>> = (0..n)
+            .map(|i| (i % 7 != 3).then(|| format!("Kalimat bukti ke-{}.", i / 3)))
+            .collect();
+        let names: Vec<Option<&str>> = (0..n)
+            .map(|i| match i % 4 {
+                0 => Some("Bawaslu"),
+                1 => None,
+                2 => Some("KPU"),
+                _ => Some("Bawaslu"),
+            })
+            .collect();
+        let distinct: Vec<String> = (0..n).map(|i| format!("ID-{i:05}")).collect();
+        let nulls: Vec<Option<&str>> = vec![None; n];
+        let ints: Vec<i64> = (0..n as i64).collect();
+        DataFrame::new(
+            n,
+            vec![
+                Column::new("evidence".into(), evidence),
+                Column::new("name".into(), names),
+                Column::new("article_id".into(), distinct),
+                Column::new("empty".into(), nulls),
+                Column::new("paragraph".into(), ints),
+            ],
+        )
+        .unwrap()
+    }
+
+    /// Per column of the first row group: its name and whether it has a dictionary page.
+    fn dictionary_pages(path: &Path) -> Vec<(String, bool)> {
+        let mut file = File::open(path).unwrap();
+        let meta = pq::read::read_metadata(&mut file).unwrap();
+        meta.row_groups[0]
+            .parquet_columns()
+            .iter()
+            .map(|c| {
+                let name = c.descriptor().path_in_schema.join(".");
+                (name, c.dictionary_page_offset().is_some())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn part_reads_back_as_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("part.parquet");
+        let df = chunk();
+        let mut w = PartWriter::new(File::create(&path).unwrap(), df.schema()).unwrap();
+        w.write(&df).unwrap();
+        w.write(&df.slice(0, 5)).unwrap();
+        w.finish().unwrap();
+        let back = ParquetReader::new(File::open(&path).unwrap())
+            .finish()
+            .unwrap();
+        let mut want = df.clone();
+        want.vstack_mut(&df.slice(0, 5)).unwrap();
+        assert!(back.equals_missing(&want), "{back:?}\n{want:?}");
+
+        let pages = dictionary_pages(&path);
+        let dict = |name: &str| pages.iter().any(|(n, d)| n == name && *d);
+        // Runs and repeats take a dictionary; a column of distinct values does not.
+        assert!(dict("evidence"));
+        assert!(dict("name"));
+        assert!(!dict("article_id"));
+    }
+
+    #[test]
+    fn dictionary_keys_follow_first_appearance() {
+        use polars_arrow::array::Utf8ViewArray;
+        let strings = Utf8ViewArray::from_slice([Some("b"), Some("a"), None, Some("b"), Some("a")]);
+        let dict = dictionary_of(&strings, false).unwrap().unwrap();
+        assert_eq!(dict.values().len(), 2);
+        let keys: Vec<Option<u32>> = dict.keys().iter().map(|k| k.copied()).collect();
+        assert_eq!(keys, [Some(0), Some(1), None, Some(0), Some(1)]);
+        // By runs, `a` and `b` come back as new entries.
+        let runs = dictionary_of(&strings, true).unwrap().unwrap();
+        assert_eq!(runs.values().len(), 4);
+        // Not a string column: polars' own encoding applies.
+        let ints = polars_arrow::array::PrimitiveArray::<i64>::from_slice([1, 2]);
+        assert!(dictionary_of(&ints, false).is_none());
     }
 }
