@@ -202,13 +202,9 @@ pub(crate) fn clean_keeping_tokens(
                 .map(|l| WordHashes::of(&l.text))
                 .collect()
         });
-        body_sets.iter().any(|b| {
-            let inside = set
-                .iter()
-                .filter(|w| b.set.binary_search(w).is_ok())
-                .count();
-            inside as f32 / set.len() as f32 >= STANDFIRST_CONTAINMENT
-        })
+        body_sets
+            .iter()
+            .any(|b| shared_words(&set, &b.seq) as f32 / set.len() as f32 >= STANDFIRST_CONTAINMENT)
     };
     let dateline_at_start = !body_rest.is_empty() && dateline_of(body_start).is_some();
     let mut title: Option<String> = meta
@@ -428,6 +424,26 @@ fn word_set(text: &str) -> Vec<u64> {
     set.sort_unstable();
     set.dedup();
     set
+}
+
+/// How many of the words of `set` (sorted, distinct) are among `words` (in any order, with
+/// repeats). A set of up to 64 words marks the ones found in a bit mask, without sorting
+/// `words`.
+fn shared_words(set: &[u64], words: &[u64]) -> usize {
+    if set.len() <= 64 {
+        let mut found = 0u64;
+        for w in words {
+            if let Ok(i) = set.binary_search(w) {
+                found |= 1 << i;
+            }
+        }
+        return found.count_ones() as usize;
+    }
+    let mut distinct = words.to_vec();
+    distinct.sort_unstable();
+    set.iter()
+        .filter(|w| distinct.binary_search(w).is_ok())
+        .count()
 }
 
 fn removal(line: usize, text: &str, reason: RemovalReason, rule: &'static str) -> Removal {
@@ -872,6 +888,19 @@ mod tests {
 
     fn kept(a: &Article) -> Vec<&str> {
         a.paragraphs.iter().map(|p| p.text.as_str()).collect()
+    }
+
+    #[test]
+    fn shared_words_are_the_size_of_the_intersection() {
+        let mut next = crate::test_rng::xorshift();
+        for round in 0..500 {
+            let mut set: Vec<u64> = (0..(next() % 90)).map(|_| next() % 120).collect();
+            set.sort_unstable();
+            set.dedup();
+            let words: Vec<u64> = (0..(next() % 60)).map(|_| next() % 120).collect();
+            let expected = set.iter().filter(|w| words.contains(w)).count();
+            assert_eq!(shared_words(&set, &words), expected, "round {round}");
+        }
     }
 
     #[test]

@@ -39,11 +39,10 @@ pub(crate) enum Verdict {
     },
 }
 
-/// The word hashes of one paragraph: in text order, and the distinct ones sorted.
+/// The word hashes of one paragraph, in text order.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct WordHashes {
     pub seq: Vec<u64>,
-    pub set: Vec<u64>,
     /// The [`normalise`]d text, when the hashes were made from it (text with non-ASCII
     /// chars; ASCII text is hashed without it).
     pub norm: Option<String>,
@@ -62,10 +61,7 @@ impl WordHashes {
             push_word_hashes(&norm, &mut seq);
             Some(norm)
         };
-        let mut set = seq.clone();
-        set.sort_unstable();
-        set.dedup();
-        WordHashes { seq, set, norm }
+        WordHashes { seq, norm }
     }
 }
 
