@@ -126,25 +126,24 @@ fn is_repaired(s: &str) -> bool {
     if printable_ascii(bytes) {
         return !has_double_space(bytes);
     }
-    let mut prev_space = false;
+    let control = |b: u8| b < b' ' || b == 0x7f;
     let mut i = 0;
-    // Byte by byte; a char is decoded only where a byte is not ASCII.
-    while let Some(&b) = bytes.get(i) {
-        if b.is_ascii() {
-            if b == b' ' {
-                if prev_space {
-                    return false;
-                }
-                prev_space = true;
-            } else if b < b' ' || b == 0x7f {
+    // Runs of ASCII bytes in bulk; a char is decoded only where a byte is not ASCII.
+    while i < bytes.len() {
+        // No control byte and no two spaces in a row in the run (the char before it, if any,
+        // is no ASCII space).
+        let end = ascii_run_end(bytes, i);
+        if let Some(run) = bytes.get(i..end) {
+            if run.last().is_some_and(|&b| control(b))
+                || any_pair(run, |x, y| control(x) | ((x == b' ') & (y == b' ')))
+            {
                 return false;
-            } else {
-                prev_space = false;
             }
-            i += 1;
-            continue;
         }
-        prev_space = false;
+        i = end;
+        if i >= bytes.len() {
+            break;
+        }
         let mut chars = match s.get(i..) {
             Some(rest) => rest.chars(),
             // Not reached: `i` is always on a char boundary.
@@ -222,7 +221,7 @@ pub(crate) fn normalise(text: &str) -> String {
         return String::from_utf8(out).unwrap_or_default();
     }
     // NFKC only when needed: ASCII and most Indonesian text already is.
-    let nfkc: Cow<'_, str> = if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+    let nfkc: Cow<'_, str> = if is_nfkc_quick(non_ascii_chars(text)) == IsNormalized::Yes {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(text.nfkc().collect())
@@ -231,11 +230,12 @@ pub(crate) fn normalise(text: &str) -> String {
     let mut i = 0;
     // Runs of ASCII bytes in bulk; a char is decoded only where a byte is not ASCII.
     while i < bytes.len() {
-        let run_end = bytes[i..]
-            .iter()
-            .position(|b| !b.is_ascii())
-            .map_or(bytes.len(), |p| i + p);
-        push_ascii_normalised(&mut out, &bytes[i..run_end], &mut space);
+        let run_end = ascii_run_end(bytes, i);
+        push_ascii_normalised(
+            &mut out,
+            bytes.get(i..run_end).unwrap_or_default(),
+            &mut space,
+        );
         i = run_end;
         // Not reached for `None`: `i` is always on a char boundary.
         let Some(c) = nfkc.get(i..).and_then(|rest| rest.chars().next()) else {
@@ -311,6 +311,49 @@ fn any_pair(bytes: &[u8], bad: impl Fn(u8, u8) -> bool) -> bool {
         b.copy_from_slice(rest_b);
     }
     block(&a, &b)
+}
+
+/// The index of the first byte at or after `from` that is not ASCII, or the length of
+/// `bytes` when there is none: eight bytes a step.
+fn ascii_run_end(bytes: &[u8], from: usize) -> usize {
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let high = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])) & HIGH;
+        if high != 0 {
+            return i + (high.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while bytes.get(i).is_some_and(u8::is_ascii) {
+        i += 1;
+    }
+    i.min(bytes.len())
+}
+
+/// The chars of `text` that are not ASCII, with one space standing for each run of ASCII
+/// chars between them: all that [`is_nfkc_quick`] reads of a text (an ASCII char is allowed
+/// and only resets the order of combining classes), without a step per ASCII char.
+fn non_ascii_chars(text: &str) -> impl Iterator<Item = char> + '_ {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut after_run: Option<char> = None;
+    std::iter::from_fn(move || {
+        if let Some(c) = after_run.take() {
+            return Some(c);
+        }
+        if i >= bytes.len() {
+            return None;
+        }
+        let end = ascii_run_end(bytes, i);
+        let c = text.get(end..).and_then(|rest| rest.chars().next());
+        let run = end > i;
+        i = end + c.map_or(0, char::len_utf8);
+        if run {
+            after_run = c;
+            return Some(' ');
+        }
+        c
+    })
 }
 
 /// The [`normalise`] of a run of ASCII bytes, appended to `out`: lower case, backtick as
@@ -901,6 +944,50 @@ mod tests {
         }
     }
 
+    /// [`is_repaired`] written char by char, as the reference for the run-wise version.
+    fn is_repaired_by_char(s: &str) -> bool {
+        if s.starts_with(' ') || s.ends_with(' ') || s.contains("  ") {
+            return false;
+        }
+        let mut chars = s.chars().peekable();
+        while let Some(c) = chars.next() {
+            let bad = match c {
+                '\u{c2}' | '\u{100}' => !chars.peek().is_some_and(|n| n.is_alphabetic()),
+                '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}' => true,
+                ' ' => false,
+                c => c.is_whitespace() || c.is_control(),
+            };
+            if bad {
+                return false;
+            }
+        }
+        true
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn repaired_lines_are_found_as_char_by_char(
+            words in proptest::collection::vec("[a-zA-Z0-9.,]{1,9}", 1..40),
+            flaws in proptest::collection::vec(
+                (0usize..400, proptest::sample::select(vec![
+                    "", " ", "\u{e9}", "\u{201c}", "\u{c2}", "\u{c2}a", "\u{100}", "\u{a0}",
+                    "\u{200b}", "\u{ad}", "\t", "\u{7f}", "\u{85}", "\u{2003}",
+                ])),
+                0..4,
+            ),
+        ) {
+            let mut s = words.join(" ");
+            for (at, flaw) in flaws {
+                let mut at = at.min(s.len());
+                while !s.is_char_boundary(at) {
+                    at -= 1;
+                }
+                s.insert_str(at, flaw);
+            }
+            proptest::prop_assert_eq!(is_repaired(&s), is_repaired_by_char(&s), "{:?}", s);
+        }
+    }
+
     /// [`normalise`] written char by char, as the reference for the run-wise version.
     fn normalise_by_char(text: &str) -> String {
         let mut out = String::new();
@@ -956,6 +1043,24 @@ mod tests {
                 s.contains("  "),
                 "{:?}", s
             );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn nfkc_quick_check_of_the_non_ascii_chars_is_that_of_the_text(
+            s in "[ a.\u{e9}\u{301}\u{316}\u{a0}\u{2019}\u{ff21}\u{fb01}]{0,30}"
+        ) {
+            proptest::prop_assert_eq!(
+                is_nfkc_quick(non_ascii_chars(&s)),
+                is_nfkc_quick(s.chars()),
+                "{:?}", s
+            );
+            let bytes = s.as_bytes();
+            for from in 0..=bytes.len() {
+                let expected = bytes[from..].iter().position(|b| !b.is_ascii()).map_or(bytes.len(), |p| from + p);
+                proptest::prop_assert_eq!(ascii_run_end(bytes, from), expected);
+            }
         }
     }
 
