@@ -562,12 +562,19 @@ fn activity_row(
         ),
         (None, None) => (None, None, None),
     };
+    // `Name (Modifier Title)`, pushed piece by piece: `format!` costs several times as much on
+    // every activity row.
     let official = a.person.and_then(|i| facts.persons.get(i)).map(|p| {
-        let title = match p.modifier {
-            Some(m) => format!("{} {}", m.as_str(), p.title),
-            None => p.title.clone(),
-        };
-        format!("{} ({title})", p.name)
+        let mut s = String::with_capacity(p.name.len() + p.title.len() + 16);
+        s.push_str(&p.name);
+        s.push_str(" (");
+        if let Some(m) = p.modifier {
+            s.push_str(m.as_str());
+            s.push(' ');
+        }
+        s.push_str(&p.title);
+        s.push(')');
+        s
     });
     emit(
         7,

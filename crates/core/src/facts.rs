@@ -277,8 +277,18 @@ impl ElectionCycle {
             ElectionKind::Pemilu => "Pemilu",
             ElectionKind::Pilkada => "Pilkada",
         };
+        // Without `format!`: the table writer labels most fact rows.
         match self.year {
-            Some(y) => format!("{k} {y}"),
+            Some(y) => match u32::try_from(y) {
+                Ok(y) => {
+                    let mut s = String::with_capacity(k.len() + 5);
+                    s.push_str(k);
+                    s.push(' ');
+                    crate::push_padded(&mut s, y, 1);
+                    s
+                }
+                Err(_) => format!("{k} {y}"),
+            },
             None => k.to_string(),
         }
     }

@@ -140,11 +140,52 @@ impl PartialDate {
     }
     /// ISO 8601 form at this precision: `2024-02-14`, `2023-05`, `2020`.
     pub fn iso(&self) -> String {
+        // Written digit by digit: the table writer asks for this form on most fact rows, and
+        // `format!` costs several times as much.
+        let Ok(year) = u32::try_from(self.year) else {
+            return self.iso_formatted();
+        };
+        let mut s = String::with_capacity(10);
+        push_padded(&mut s, year, 4);
+        if let Some(m) = self.month {
+            s.push('-');
+            push_padded(&mut s, u32::from(m), 2);
+            if let Some(d) = self.day {
+                s.push('-');
+                push_padded(&mut s, u32::from(d), 2);
+            }
+        }
+        s
+    }
+
+    /// [`PartialDate::iso`] through `format!` (any year, negative ones too).
+    fn iso_formatted(&self) -> String {
         match (self.month, self.day) {
             (Some(m), Some(d)) => format!("{:04}-{:02}-{:02}", self.year, m, d),
             (Some(m), None) => format!("{:04}-{:02}", self.year, m),
             _ => format!("{:04}", self.year),
         }
+    }
+}
+
+/// Appends `n` in decimal, zero-padded to at least `width` digits: `{:0width$}`.
+pub(crate) fn push_padded(out: &mut String, n: u32, width: usize) {
+    let mut digits = [b'0'; 10];
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for _ in (digits.len() - at)..width {
+        out.push('0');
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
     }
 }
 
@@ -356,5 +397,64 @@ impl Span {
     /// True when both spans are in one paragraph and share at least one byte.
     pub fn overlaps(&self, other: &Span) -> bool {
         self.paragraph == other.paragraph && self.start < other.end && other.start < self.end
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::{ElectionCycle, ElectionKind};
+
+    /// The digit-by-digit forms are those of `format!`, for every year and precision.
+    #[test]
+    fn iso_and_labels_are_the_formatted_ones() {
+        for year in [
+            -12,
+            -1,
+            0,
+            7,
+            45,
+            999,
+            1998,
+            2024,
+            9999,
+            10_000,
+            123_456,
+            i32::MAX,
+            i32::MIN,
+        ] {
+            let want = |d: &PartialDate| d.iso_formatted();
+            for d in [
+                PartialDate::year(year),
+                PartialDate::month(year, 1),
+                PartialDate::month(year, 12),
+                PartialDate::day(year, 2, 9),
+                PartialDate::day(year, 11, 30),
+                PartialDate::day(year, 255, 0),
+            ] {
+                assert_eq!(d.iso(), want(&d), "{d:?}");
+            }
+            for kind in [ElectionKind::Pemilu, ElectionKind::Pilkada] {
+                let c = ElectionCycle {
+                    kind,
+                    sub: None,
+                    year: Some(year),
+                };
+                let k = if kind == ElectionKind::Pemilu {
+                    "Pemilu"
+                } else {
+                    "Pilkada"
+                };
+                assert_eq!(c.label(), format!("{k} {year}"));
+            }
+        }
+        assert_eq!(PartialDate::day(2024, 2, 14).iso(), "2024-02-14");
+        assert_eq!(PartialDate::month(987, 5).iso(), "0987-05");
+        let none = ElectionCycle {
+            kind: ElectionKind::Pilkada,
+            sub: None,
+            year: None,
+        };
+        assert_eq!(none.label(), "Pilkada");
     }
 }
