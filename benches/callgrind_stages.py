@@ -10,12 +10,12 @@ difference of the two runs is the cost of the articles in between: the fixed cos
 the rules, starting polars, writing the aggregates of a nearly empty table) cancel out, and
 the fixed cost is what the first run spent beyond its articles at that rate.
 
-Each stage is the inclusive count of the function that does it for one article or batch, so
+Each stage is the inclusive count of the functions that do it for one article or batch, so
 the stages do not nest: reading and decoding JSON Lines (`read_all`), cleaning and repeated
-paragraphs (`clean_keeping_tokens`), syndication clusters (`warta_ingest::finish`),
-extraction (`warta_extract::extract`), filling and encoding the fact tables
-(`TableSink::push`, and `TableWriter::cut` for the rows written at the end) and the
-aggregates (the rest of `TableSink::finish`). The rest (channels, the
+paragraphs (`clean_keeping_tokens`), syndication (MinHash signatures, `signature_with`, and
+clusters, `warta_ingest::finish`), extraction (`warta_extract::extract`), filling and encoding
+the fact tables (`TableSink::push`, and `TableWriter::cut` for the rows written at the end)
+and the aggregates (the rest of `TableSink::finish`). The rest (channels, freeing batches, the
 allocator outside these, thread start) is `other`. Prints one JSON record.
 """
 
@@ -28,7 +28,8 @@ import sys
 STAGES = [
     ("read JSON Lines", ["warta_ingest::read::read_all"]),
     ("clean + repeats", ["warta_ingest::clean::clean_keeping_tokens"]),
-    ("syndication", ["warta_ingest::finish"]),
+    # MinHash signatures are computed next to cleaning, per article; the clusters at the end.
+    ("syndication", ["warta_ingest::finish", "warta_ingest::minhash::signature_with"]),
     ("extract", ["warta_extract::extract"]),
     # Rows still buffered when the run ends are written by `finish`, through `TableWriter::cut`:
     # they belong to the fact tables. Runs this small hold one partition, so `cut` runs only
