@@ -307,7 +307,7 @@ pub(crate) fn clean_keeping_tokens(
     let mut rest = cands.split_off(body_start);
     let body_words = body_sets.into_inner().unwrap_or_default();
     for (line, mut words) in rest.iter_mut().zip(body_words) {
-        line.norm = words.norm.take();
+        line.norm = Some(std::mem::take(&mut words.norm));
         line.words = Some(words);
     }
     if let Some((i, (dl, len))) = found {

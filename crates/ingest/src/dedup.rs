@@ -8,9 +8,7 @@
 use warta_core::RemovalReason;
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::text::{
-    normalise, prefix_of_at_least, push_normalised_word_hashes, push_word_hashes, HashKeyed,
-};
+use crate::text::{normalise, prefix_of_at_least, push_word_hashes, HashKeyed};
 
 /// End of a chain of postings.
 const NO_POSTING: u32 = u32::MAX;
@@ -43,24 +41,17 @@ pub(crate) enum Verdict {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct WordHashes {
     pub seq: Vec<u64>,
-    /// The [`normalise`]d text, when the hashes were made from it (text with non-ASCII
-    /// chars; ASCII text is hashed without it).
-    pub norm: Option<String>,
+    /// The [`normalise`]d text the hashes were made from.
+    pub norm: String,
 }
 
 impl WordHashes {
-    /// The word hashes of the [`normalise`]d `text` (as [`push_normalised_word_hashes`]
-    /// gives them: ASCII text without building the normalised text).
+    /// The word hashes of the [`normalise`]d `text`, with that text (which the repeat check
+    /// reads too).
     pub fn of(text: &str) -> WordHashes {
         let mut seq = Vec::new();
-        let norm = if text.is_ascii() {
-            push_normalised_word_hashes(text, &mut seq);
-            None
-        } else {
-            let norm = normalise(text);
-            push_word_hashes(&norm, &mut seq);
-            Some(norm)
-        };
+        let norm = normalise(text);
+        push_word_hashes(&norm, &mut seq);
         WordHashes { seq, norm }
     }
 }
