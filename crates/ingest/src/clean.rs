@@ -428,11 +428,19 @@ fn word_set(text: &str) -> Vec<u64> {
 
 /// How many of the words of `set` (sorted, distinct) are among `words` (in any order, with
 /// repeats). A set of up to 64 words marks the ones found in a bit mask, without sorting
-/// `words`.
+/// `words`; a word is looked for in the set only if the set has a word with its low eight
+/// bits (a table of 256 bits: most words of a body line are in no title).
 fn shared_words(set: &[u64], words: &[u64]) -> usize {
     if set.len() <= 64 {
+        let mut low_bits = [0u64; 4];
+        for &w in set {
+            low_bits[usize::from(w as u8) / 64] |= 1 << (w % 64);
+        }
         let mut found = 0u64;
         for w in words {
+            if low_bits[usize::from(*w as u8) / 64] & (1 << (w % 64)) == 0 {
+                continue;
+            }
             if let Ok(i) = set.binary_search(w) {
                 found |= 1 << i;
             }
