@@ -65,7 +65,7 @@ impl TableWriter {
         self.written + self.buffer.rows()
     }
 
-    fn flush(&mut self) -> PolarsResult<()> {
+    fn flush(&mut self, zstd: &mut Zstd) -> PolarsResult<()> {
         if self.buffer.rows() == 0 {
             return Ok(());
         }
@@ -88,7 +88,7 @@ impl TableWriter {
                 &mut self.part.insert((path, writer)).1
             }
         };
-        part.write(&df)?;
+        part.write(&df, zstd)?;
         if let Some(csv) = self.csv.as_mut() {
             csv.write_batch(&df)?;
         }
@@ -100,8 +100,8 @@ impl TableWriter {
     /// group's and page's metadata until it writes the footer (about 70 bytes an article over
     /// the fact tables, so 70 MB at a million articles): closing parts as the run goes keeps
     /// that flat.
-    fn cut(&mut self) -> PolarsResult<()> {
-        self.flush()?;
+    fn cut(&mut self, zstd: &mut Zstd) -> PolarsResult<()> {
+        self.flush(zstd)?;
         match self.part.take() {
             Some((path, part)) => {
                 part.finish()?;
@@ -175,7 +175,7 @@ fn part_options(compression: polars_parquet::write::CompressionOptions) -> Parqu
 /// thread, encoded as polars' own writer encodes it except for string columns, whose
 /// dictionaries are built here (see [`dictionary_of`]).
 ///
-/// The pages are compressed here, by one zstd context kept for the whole part, instead of by
+/// The pages are compressed here, by the sink's one zstd context ([`Zstd`]), instead of by
 /// polars, which sets up a new context for every page: a context's setup clears its match
 /// tables (hundreds of kilobytes), more work than compressing most pages of a 16k-row chunk.
 /// zstd gives the same bytes for a page either way.
@@ -184,7 +184,15 @@ struct PartWriter {
     schema: Schema,
     fields: Vec<pq::schema::types::ParquetType>,
     encodings: Vec<Vec<Encoding>>,
-    zstd: zstd::bulk::Compressor<'static>,
+}
+
+/// The zstd context the fact tables' pages are compressed with. The sink writes every table
+/// on one thread at a time, so one context serves them all (each holds a few megabytes).
+pub(crate) type Zstd = zstd::bulk::Compressor<'static>;
+
+/// A zstd context at zstd's default level (level 0), which polars uses for `Zstd(None)`.
+fn new_zstd() -> std::io::Result<Zstd> {
+    zstd::bulk::Compressor::new(0)
 }
 
 impl PartWriter {
@@ -200,23 +208,17 @@ impl PartWriter {
             part_options(ZSTD),
         )?;
         let fields = file.parquet_schema().fields().to_vec();
-        // Level 0 is zstd's default level, which polars uses for `Zstd(None)`.
-        let zstd = zstd::bulk::Compressor::new(0).map_err(|e| PolarsError::IO {
-            error: Arc::new(e),
-            msg: Some("cannot set up zstd".into()),
-        })?;
         Ok(PartWriter {
             file,
             schema: schema.clone(),
             fields,
             encodings,
-            zstd,
         })
     }
 
     /// Appends `df` as row groups, one per chunk of its columns (aligned, as the buffer
     /// builds them).
-    fn write(&mut self, df: &DataFrame) -> PolarsResult<()> {
+    fn write(&mut self, df: &DataFrame, zstd: &mut Zstd) -> PolarsResult<()> {
         let plain = part_options(polars_parquet::write::CompressionOptions::Uncompressed);
         for batch in df.iter_chunks(CompatLevel::newest(), false) {
             let rows = batch.len();
@@ -254,7 +256,7 @@ impl PartWriter {
                 for pages in encoded {
                     let mut out = Vec::new();
                     for page in pages {
-                        out.push(compress_page(&mut self.zstd, page?)?);
+                        out.push(compress_page(zstd, page?)?);
                     }
                     columns.push(out);
                 }
@@ -360,7 +362,7 @@ fn dictionary_of(
 
 /// `page` compressed with the zstd context `zstd_ctx`.
 fn compress_page(
-    zstd_ctx: &mut zstd::bulk::Compressor<'static>,
+    zstd_ctx: &mut Zstd,
     page: pq::page::Page,
 ) -> PolarsResult<pq::page::CompressedPage> {
     use pq::page::{CompressedDataPage, CompressedDictPage, CompressedPage, DataPageHeader, Page};
@@ -404,11 +406,7 @@ fn compress_page(
 }
 
 /// Appends the zstd frame of `raw` to `out`, written into its spare room (not zeroed first).
-fn zstd_into(
-    zstd_ctx: &mut zstd::bulk::Compressor<'static>,
-    raw: &[u8],
-    out: &mut Vec<u8>,
-) -> PolarsResult<()> {
+fn zstd_into(zstd_ctx: &mut Zstd, raw: &[u8], out: &mut Vec<u8>) -> PolarsResult<()> {
     out.reserve(zstd::zstd_safe::compress_bound(raw.len()));
     zstd_ctx
         .compress_to_buffer(raw, out)
@@ -465,6 +463,7 @@ pub struct TableSink {
     chunk_rows: usize,
     partition_rows: usize,
     writers: Vec<TableWriter>,
+    zstd: Zstd,
     peak_buffered: usize,
     /// The first row of each table in each partition after the first.
     partition_starts: Vec<Vec<usize>>,
@@ -486,6 +485,7 @@ impl TableSink {
             chunk_rows: DEFAULT_CHUNK_ROWS,
             partition_rows: DEFAULT_PARTITION_ROWS,
             writers: Vec::new(),
+            zstd: new_zstd().map_err(|e| io_err(dir, e))?,
             peak_buffered: 0,
             partition_starts: Vec::new(),
         };
@@ -571,6 +571,7 @@ impl TableSink {
     pub fn push(&mut self, article: &Article, facts: &ArticleFacts) -> Result<(), AnalyticsError> {
         let chunk_rows = self.chunk_rows;
         let writers = &mut self.writers;
+        let zstd = &mut self.zstd;
         let peak = &mut self.peak_buffered;
         article_rows(article, facts, &mut |table, row| {
             let Some(writer) = writers.get_mut(table) else {
@@ -579,7 +580,7 @@ impl TableSink {
             writer.buffer.push(row);
             *peak = (*peak).max(writer.buffer.rows());
             if writer.buffer.rows() >= chunk_rows {
-                writer.flush()?;
+                writer.flush(zstd)?;
             }
             Ok(())
         })?;
@@ -590,7 +591,7 @@ impl TableSink {
         });
         if full {
             for w in &mut self.writers {
-                w.cut()?;
+                w.cut(&mut self.zstd)?;
             }
             let totals = self.writers.iter().map(TableWriter::total).collect();
             self.partition_starts.push(totals);
@@ -602,7 +603,7 @@ impl TableSink {
     /// tables), writes them as Parquet and CSV, and moves every file into the output directory.
     pub fn finish(mut self) -> Result<RunTables, AnalyticsError> {
         for w in &mut self.writers {
-            w.cut()?;
+            w.cut(&mut self.zstd)?;
             if let Some(csv) = w.csv.as_mut() {
                 csv.finish()?;
             }
@@ -818,8 +819,9 @@ mod tests {
         let path = dir.path().join("part.parquet");
         let df = chunk();
         let mut w = PartWriter::new(File::create(&path).unwrap(), df.schema()).unwrap();
-        w.write(&df).unwrap();
-        w.write(&df.slice(0, 5)).unwrap();
+        let mut zstd = new_zstd().unwrap();
+        w.write(&df, &mut zstd).unwrap();
+        w.write(&df.slice(0, 5), &mut zstd).unwrap();
         w.finish().unwrap();
         let back = ParquetReader::new(File::open(&path).unwrap())
             .finish()
