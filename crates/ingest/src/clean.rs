@@ -15,7 +15,10 @@ use crate::forward::{ForwardRegex, SpanCaptures};
 #[cfg(test)]
 use crate::rules::captures_via_twin;
 use crate::rules::{ascii_twin_hir, rules, LineCandidates};
-use crate::text::{ends_sentence, normalise, push_normalised_word_hashes, repair_line, word_count};
+use crate::text::{
+    ends_sentence, normalise, normalise_plain, push_normalised_word_hashes,
+    repair_line_noting_plain, word_count,
+};
 
 /// Metadata that came with the text (JSON Lines fields), all optional.
 #[derive(Debug, Default, Clone)]
@@ -56,6 +59,21 @@ struct Line {
     /// The word hashes of `text`, once computed (by the standfirst test; handed to the
     /// de-duplicator).
     words: Option<WordHashes>,
+    /// `text` is plain (see [`repair_line_noting_plain`]): its normalised form is its lower
+    /// case.
+    plain: bool,
+}
+
+impl Line {
+    /// The [`normalise`]d text.
+    fn normalised(&self) -> String {
+        debug_assert!(!self.plain || normalise_plain(&self.text) == normalise(&self.text));
+        if self.plain {
+            normalise_plain(&self.text)
+        } else {
+            normalise(&self.text)
+        }
+    }
 }
 
 /// What the text shows about the outlet, collected while cleaning.
@@ -101,7 +119,7 @@ pub(crate) fn clean_keeping_tokens(
     for (i, raw_line) in split_lines(raw).enumerate() {
         let n = i + 1;
         let raw_line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
-        let text = repair_line(raw_line);
+        let (text, plain) = repair_line_noting_plain(raw_line);
         if text.is_empty() {
             if !raw_line.is_empty() {
                 removed.push(removal(
@@ -165,11 +183,13 @@ pub(crate) fn clean_keeping_tokens(
             cut = whole.as_ref().and_then(|w| rules.match_suffix(&text, w));
         }
         if !text.is_empty() {
+            // A plain line cut at a space and trimmed is plain.
             cands.push(Line {
                 n,
                 text,
                 norm: None,
                 words: None,
+                plain,
             });
         }
     }
@@ -199,7 +219,7 @@ pub(crate) fn clean_keeping_tokens(
             body_rest
                 .iter()
                 .take(12)
-                .map(|l| WordHashes::of(&l.text))
+                .map(|l| WordHashes::of_normalised(l.normalised()))
                 .collect()
         });
         body_sets
@@ -210,13 +230,13 @@ pub(crate) fn clean_keeping_tokens(
     let mut title: Option<String> = meta
         .title
         .as_deref()
-        .map(|t| repair_line(t).into_owned())
+        .map(|t| repair_line_noting_plain(t).0.into_owned())
         .filter(|t| !t.is_empty());
     // The normalised title, recomputed only when the title changes.
     let mut title_norm: Option<(String, String)> = None;
     let mut body: Vec<Line> = Vec::with_capacity(cands.len());
     for (k, line) in header.iter().enumerate() {
-        let norm = normalise(&line.text);
+        let norm = line.normalised();
         if let Some(t) = &title {
             if title_norm.as_ref().is_none_or(|(of, _)| of != t) {
                 title_norm = Some((t.clone(), normalise(t)));
@@ -248,7 +268,7 @@ pub(crate) fn clean_keeping_tokens(
         if title.is_none() && body.is_empty() && title_like(&line.text) {
             let next_is_title = header.get(k + 1).is_some_and(|nx| {
                 title_like(&nx.text)
-                    && normalise(&nx.text) != norm
+                    && nx.normalised() != norm
                     && !is_standfirst(&nx.text)
                     && rules.match_line(&nx.text).is_none()
             });
@@ -328,7 +348,7 @@ pub(crate) fn clean_keeping_tokens(
         .into_iter()
         .filter_map(|mut l| {
             if let Some(t) = title_norm.as_deref() {
-                let norm = l.norm.take().unwrap_or_else(|| normalise(&l.text));
+                let norm = l.norm.take().unwrap_or_else(|| l.normalised());
                 if t == norm {
                     removed.push(removal(l.n, &l.text, RemovalReason::Title, "title_repeat"));
                     return None;
@@ -357,6 +377,8 @@ pub(crate) fn clean_keeping_tokens(
                 prev.text.push_str(&line.text);
                 prev.norm = None;
                 prev.words = None;
+                // Two plain lines joined by a space are plain.
+                prev.plain &= line.plain;
             }
         } else {
             joined.push(line);
@@ -372,7 +394,7 @@ pub(crate) fn clean_keeping_tokens(
     for line in joined {
         let verdict = match line.norm {
             Some(norm) => dedup.check_words(norm, line.words),
-            None => dedup.check_words(normalise(&line.text), line.words),
+            None => dedup.check_words(line.normalised(), line.words),
         };
         match verdict {
             Verdict::Keep => {

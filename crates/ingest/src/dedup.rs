@@ -8,7 +8,9 @@
 use warta_core::RemovalReason;
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::text::{normalise, prefix_of_at_least, push_word_hashes, HashKeyed};
+#[cfg(test)]
+use crate::text::normalise;
+use crate::text::{prefix_of_at_least, push_word_hashes, HashKeyed};
 
 /// End of a chain of postings.
 const NO_POSTING: u32 = u32::MAX;
@@ -41,16 +43,15 @@ pub(crate) enum Verdict {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct WordHashes {
     pub seq: Vec<u64>,
-    /// The [`normalise`]d text the hashes were made from.
+    /// The normalised text the hashes were made from.
     pub norm: String,
 }
 
 impl WordHashes {
-    /// The word hashes of the [`normalise`]d `text`, with that text (which the repeat check
-    /// reads too).
-    pub fn of(text: &str) -> WordHashes {
+    /// The word hashes of a normalised text, with that text (which the repeat check reads
+    /// too).
+    pub fn of_normalised(norm: String) -> WordHashes {
         let mut seq = Vec::new();
-        let norm = normalise(text);
         push_word_hashes(&norm, &mut seq);
         WordHashes { seq, norm }
     }
@@ -141,8 +142,8 @@ impl Dedup {
         self.check_words(normalise(text), None)
     }
 
-    /// [`Dedup::check`] of a paragraph already in [`normalise`]d form, with its word hashes
-    /// when they are at hand ([`WordHashes::of`] the text `norm` was normalised from).
+    /// [`Dedup::check`] of a paragraph already in normalised form, with its word hashes when
+    /// they are at hand ([`WordHashes::of_normalised`] `norm`).
     pub fn check_words(&mut self, norm: String, words: Option<WordHashes>) -> Verdict {
         let h = xxh3_64(norm.as_bytes());
         if let Some(&of) = self.exact.get(&h) {

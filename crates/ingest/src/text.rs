@@ -12,11 +12,25 @@ use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 /// `â€œ` for a curly quote), zero-width characters; collapses all whitespace (tabs, no-break
 /// spaces) to single spaces and trims. The result is the text a kept paragraph carries; a line
 /// that needs none of this (most lines) is returned as it is, without a copy.
+#[cfg(test)]
 pub(crate) fn repair_line(line: &str) -> Cow<'_, str> {
+    repair_line_noting_plain(line).0
+}
+
+/// [`repair_line`], and whether the line is plain: printable ASCII without `&` or a
+/// backtick, without a space at either end or two in a row (a line the repair leaves as it
+/// is, whose [`normalise`]d form is its ASCII lower case). A part of a plain line cut at a
+/// space and trimmed, and two plain lines joined by a space, are plain too.
+pub(crate) fn repair_line_noting_plain(line: &str) -> (Cow<'_, str>, bool) {
     // Most lines: printable ASCII without `&`, already repaired.
     if plain_ascii(line.as_bytes()) {
-        return Cow::Borrowed(line);
+        return (Cow::Borrowed(line), true);
     }
+    (repair_line_slowly(line), false)
+}
+
+/// [`repair_line`] of a line that is not plain.
+fn repair_line_slowly(line: &str) -> Cow<'_, str> {
     let mut s: Cow<'_, str> = Cow::Borrowed(line);
     if s.contains('&') {
         for (from, to) in [
@@ -171,14 +185,14 @@ fn is_repaired(s: &str) -> bool {
     true
 }
 
-/// True for printable ASCII without `&`, without a space at either end or two in a row: a
-/// line that [`repair_line`] leaves as it is. Scanned in blocks without an early exit inside a
+/// True for printable ASCII without `&` or a backtick, without a space at either end or two
+/// in a row: a line that [`repair_line`] leaves as it is. Scanned in blocks without an early exit inside a
 /// block (vector instructions).
 fn plain_ascii(bytes: &[u8]) -> bool {
     if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
         return false;
     }
-    let odd = |b: u8| (b.wrapping_sub(0x20) >= 0x5f) | (b == b'&');
+    let odd = |b: u8| (b.wrapping_sub(0x20) >= 0x5f) | (b == b'&') | (b == b'`');
     let Some(&last) = bytes.last() else {
         return true;
     };
@@ -204,6 +218,11 @@ fn printable_ascii(bytes: &[u8]) -> bool {
         }
     }
     blocks.remainder().iter().all(|&b| printable(b))
+}
+
+/// [`normalise`] of a plain line (see [`repair_line_noting_plain`]): its ASCII lower case.
+pub(crate) fn normalise_plain(text: &str) -> String {
+    text.to_ascii_lowercase()
 }
 
 /// Comparison form: NFKC, straight quotes, lower case, single spaces.
@@ -840,13 +859,15 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn plain_lines_are_the_ones_the_repair_leaves_borrowed_without_a_look(
-            s in "[ a&;\t\u{7f}~.\u{e2}]{0,12}"
+            s in "[ aA&;`\t\u{7f}~.\u{e2}]{0,12}"
         ) {
             if plain_ascii(s.as_bytes()) {
                 proptest::prop_assert!(is_repaired(&s) && !s.contains('&') && s.is_ascii());
+                proptest::prop_assert_eq!(normalise_plain(&s), normalise(&s));
             }
             let expected = s.is_ascii()
                 && !s.contains('&')
+                && !s.contains('`')
                 && is_repaired(&s);
             proptest::prop_assert_eq!(plain_ascii(s.as_bytes()), expected);
         }
@@ -855,13 +876,16 @@ mod tests {
         fn plain_ascii_on_long_lines_with_one_flaw(
             words in proptest::collection::vec("[a-z.,]{1,9}", 1..60),
             at in proptest::sample::select(vec![0usize, 1, 63, 64, 65, 127, 128, 129, 200, 300]),
-            flaw in proptest::sample::select(vec!["", " ", "&", "\t", "\u{7f}", "\u{e9}"]),
+            flaw in proptest::sample::select(vec!["", " ", "&", "`", "\t", "\u{7f}", "\u{e9}", "A"]),
         ) {
             let mut s = words.join(" ");
             let at = at.min(s.len());
             s.insert_str(at, flaw);
-            let expected = s.is_ascii() && !s.contains('&') && is_repaired(&s);
+            let expected = s.is_ascii() && !s.contains('&') && !s.contains('`') && is_repaired(&s);
             proptest::prop_assert_eq!(plain_ascii(s.as_bytes()), expected, "{:?}", s);
+            if expected {
+                proptest::prop_assert_eq!(normalise_plain(&s), normalise(&s));
+            }
         }
     }
 
