@@ -374,7 +374,8 @@ impl DistinctWords {
 }
 
 /// One slot of a [`WordIndex`]: a word hash, its first posting, its number of postings and
-/// the last round (paragraph) that held the word; a slot of round 0 is free.
+/// the last round (paragraph) that held the word; a slot of a round before the text's first
+/// is free.
 #[derive(Clone, Copy, Default)]
 struct WordSlot {
     word: u64,
@@ -387,14 +388,18 @@ struct WordSlot {
 /// costs one or two slot reads, where a general hash map costs several steps. Every word of a
 /// checked paragraph gets a slot (with or without postings), stamped with the paragraph's
 /// round, which also tells the paragraph's repeated words from its first ones; every hash, 0
-/// included, is a word.
+/// included, is a word. Rounds go on from text to text, so that the slots of earlier texts
+/// are free without clearing the table.
 #[derive(Default)]
 struct WordIndex {
     slots: Vec<WordSlot>,
     /// Slots in use.
     used: usize,
-    /// Round of the last paragraph looked up (0 before the first).
+    /// Round of the last paragraph looked up.
     round: u32,
+    /// Round of the text's first paragraph: slots of earlier rounds are free (0 before the
+    /// first text, when every slot is).
+    base: u32,
 }
 
 impl WordIndex {
@@ -405,13 +410,17 @@ impl WordIndex {
         index
     }
 
-    /// Empties the table, sized for `words` words at most half full.
+    /// Empties the table, sized for `words` words at most half full: the table is cleared
+    /// only when it is made larger (or its rounds run out).
     fn reset(&mut self, words: usize) {
         let size = (words * 2).next_power_of_two().max(16);
-        self.slots.clear();
-        self.slots.resize(size, WordSlot::default());
+        if self.slots.len() < size || self.round >= u32::MAX / 2 {
+            self.slots.clear();
+            self.slots.resize(size, WordSlot::default());
+            self.round = 0;
+        }
+        self.base = self.round + 1;
         self.used = 0;
-        self.round = 0;
     }
 
     /// Where `word` is, or where it would go; `None` only if the table is full (not
@@ -422,7 +431,7 @@ impl WordIndex {
         let mut i = word as usize & mask;
         for _ in 0..self.slots.len() {
             let s = self.slots.get(i)?;
-            if s.round == 0 || s.word == word {
+            if s.round < self.base || s.word == word {
                 return Some(i);
             }
             i = (i + 1) & mask;
@@ -435,20 +444,23 @@ impl WordIndex {
     /// postings.
     fn distinct_slots(&mut self, words: &[u64], out: &mut Vec<usize>) {
         out.clear();
-        self.round = self.round.wrapping_add(1);
-        if self.round == 0 {
-            // Rounds wrapped around: every word was seen in an earlier round.
-            for s in self.slots.iter_mut().filter(|s| s.round != 0) {
-                s.round = 1;
+        if self.base == 0 || self.round == u32::MAX {
+            // Before the first text, or rounds running out inside one: the text's words are
+            // renumbered to round 1, the other slots freed.
+            let base = self.base.max(1);
+            for s in &mut self.slots {
+                s.round = u32::from(s.round >= base && self.base > 0);
             }
-            self.round = 2;
+            self.base = 1;
+            self.round = 1;
         }
+        self.round += 1;
         // Room for every word at most half full, made before the loop: the slots found stay
         // where they are.
         while (self.used + words.len()) * 2 > self.slots.len() {
             self.grow();
         }
-        let round = self.round;
+        let (round, base) = (self.round, self.base);
         let slots = &mut self.slots[..];
         let mask = slots.len().wrapping_sub(1);
         let mut used = self.used;
@@ -456,7 +468,7 @@ impl WordIndex {
             // Below half load: a free slot ends the probe.
             let mut i = word as usize & mask;
             while let Some(s) = slots.get_mut(i) {
-                if s.round == 0 {
+                if s.round < base {
                     *s = WordSlot {
                         word,
                         head: NO_POSTING,
@@ -489,13 +501,18 @@ impl WordIndex {
     /// The first posting of `word`, if it has any.
     #[cfg(test)]
     fn first_posting(&self, word: u64) -> Option<u32> {
-        self.first_posting_at(self.find(word)?)
+        let at = self.find(word)?;
+        if self.slots.get(at)?.round < self.base {
+            return None;
+        }
+        self.first_posting_at(at)
     }
 
     fn grow(&mut self) {
         let old = std::mem::take(&mut self.slots);
         self.slots = vec![WordSlot::default(); (old.len() * 2).max(16)];
-        for s in old.into_iter().filter(|s| s.round != 0) {
+        let base = self.base;
+        for s in old.into_iter().filter(|s| s.round >= base) {
             if let Some(slot) = self.find(s.word).and_then(|at| self.slots.get_mut(at)) {
                 *slot = s;
             }
@@ -540,6 +557,25 @@ mod tests {
             "nothing of the first text is left"
         );
         assert_eq!(d.kept_tokens().count(), 2);
+    }
+
+    #[test]
+    fn verdicts_hold_when_rounds_run_out_inside_a_text() {
+        let paras = [
+            "Sanksi disiplin menanti ASN yang terbukti ikut berkampanye untuk pasangan calon.",
+            "Pemkab Sintang menggelar apel netralitas ASN di halaman kantor bupati, Kamis.",
+            "Sanksi disiplin menanti ASN yang terbukti ikut berkampanye untuk pasangan calon",
+            "Pemkab Sintang menggelar apel netralitas ASN di halaman kantor bupati, Kamis pagi.",
+            "Bawaslu Kaltim mengingatkan seluruh ASN agar menjaga netralitas selama Pilkada.",
+            "Bawaslu Kaltim mengingatkan seluruh ASN agar menjaga netralitas selama Pilkada ini.",
+        ];
+        let mut d = Dedup::default();
+        d.reset(paras.len(), 500);
+        d.index.round = u32::MAX - 2;
+        d.index.base = u32::MAX - 2;
+        let verdicts: Vec<Verdict> = paras.iter().map(|p| d.check(p)).collect();
+        assert_eq!(verdicts, run(&paras));
+        assert!(d.index.round < 10);
     }
 
     #[test]
