@@ -17,7 +17,7 @@ use crate::rules::captures_via_twin;
 use crate::rules::{ascii_twin_hir, rules, LineCandidates};
 use crate::text::{
     ends_sentence, normalise, normalise_plain, push_normalised_word_hashes,
-    repair_line_noting_plain, word_count,
+    repair_line_noting_plain, word_count_of,
 };
 
 /// Metadata that came with the text (JSON Lines fields), all optional.
@@ -65,6 +65,16 @@ struct Line {
 }
 
 impl Line {
+    /// The number of words of the text.
+    fn words(&self) -> usize {
+        word_count_of(&self.text, self.plain)
+    }
+
+    /// [`title_like`] of the text.
+    fn title_like(&self) -> bool {
+        title_like(&self.text, self.plain)
+    }
+
     /// The [`normalise`]d text.
     fn normalised(&self) -> String {
         debug_assert!(!self.plain || normalise_plain(&self.text) == normalise(&self.text));
@@ -135,7 +145,7 @@ pub(crate) fn clean_keeping_tokens(
         let line_cands = rules.line_candidates(&text);
         // Link titles under a bare `Baca juga:` / `Berita Terkait` label.
         if after_label {
-            if title_like(&text) && rules.match_line_among(&text, &line_cands).is_none() {
+            if title_like(&text, plain) && rules.match_line_among(&text, &line_cands).is_none() {
                 removed.push(removal(
                     n,
                     &text,
@@ -148,7 +158,7 @@ pub(crate) fn clean_keeping_tokens(
         }
         if let Some(rule) = rules.match_line_among(&text, &line_cands) {
             if rule.reason == RemovalReason::CrossLink
-                && word_count(text.trim_end_matches([':', ' '])) <= 3
+                && word_count_of(text.trim_end_matches([':', ' ']), plain) <= 3
             {
                 after_label = true;
             }
@@ -265,14 +275,14 @@ pub(crate) fn clean_keeping_tokens(
             removed.push(removal(line.n, &line.text, rule.reason, &rule.id));
             continue;
         }
-        if title.is_none() && body.is_empty() && title_like(&line.text) {
+        if title.is_none() && body.is_empty() && line.title_like() {
             let next_is_title = header.get(k + 1).is_some_and(|nx| {
-                title_like(&nx.text)
+                nx.title_like()
                     && nx.normalised() != norm
                     && !is_standfirst(&nx.text)
                     && rules.match_line(&nx.text).is_none()
             });
-            if word_count(&line.text) <= SECTION_MAX_WORDS && next_is_title {
+            if line.words() <= SECTION_MAX_WORDS && next_is_title {
                 removed.push(removal(
                     line.n,
                     &line.text,
@@ -292,11 +302,7 @@ pub(crate) fn clean_keeping_tokens(
             continue;
         }
         // A summary line between the title and a dateline: the standfirst.
-        if title.is_some()
-            && dateline_at_start
-            && title_like(&line.text)
-            && word_count(&line.text) >= 5
-        {
+        if title.is_some() && dateline_at_start && line.title_like() && line.words() >= 5 {
             removed.push(removal(
                 line.n,
                 &line.text,
@@ -487,9 +493,10 @@ fn removal(line: usize, text: &str, reason: RemovalReason, rule: &'static str) -
     }
 }
 
-/// A line that may be a title or section label: short, not ending like a sentence.
-fn title_like(text: &str) -> bool {
-    let words = word_count(text);
+/// A line that may be a title or section label: short, not ending like a sentence
+/// (`plain`: the text is plain, see [`repair_line_noting_plain`]).
+fn title_like(text: &str, plain: bool) -> bool {
+    let words = word_count_of(text, plain);
     (1..=TITLE_MAX_WORDS).contains(&words)
         && !ends_sentence(text)
         && !text.ends_with([',', ';', ':'])
@@ -500,7 +507,7 @@ fn title_like(text: &str) -> bool {
 fn find_body_start(cands: &[Line], has_dateline: impl Fn(usize) -> bool) -> usize {
     let limit = cands.len().min(HEADER_MAX);
     for (i, line) in cands.iter().enumerate().take(limit) {
-        let words = word_count(&line.text);
+        let words = line.words();
         if has_dateline(i)
             || (ends_sentence(&line.text) && words >= 8)
             || words > TITLE_MAX_WORDS + 5

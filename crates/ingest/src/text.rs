@@ -686,6 +686,17 @@ impl Hasher for PassHasher {
 /// Map keyed by a 64-bit hash.
 pub(crate) type HashKeyed<V> = HashMap<u64, V, BuildHasherDefault<PassHasher>>;
 
+/// [`word_count`] of a text that is plain or not (see [`repair_line_noting_plain`]): the
+/// words of a plain text are separated by single spaces and it has no other white space, so
+/// they are its spaces and one more, counted by a vectorised byte count.
+pub(crate) fn word_count_of(text: &str, plain: bool) -> usize {
+    match (plain, text.is_empty()) {
+        (true, true) => 0,
+        (true, false) => memchr::memchr_iter(b' ', text.as_bytes()).count() + 1,
+        (false, _) => word_count(text),
+    }
+}
+
 /// Number of words (whitespace separated) of a text.
 pub(crate) fn word_count(text: &str) -> usize {
     if !text.is_ascii() {
@@ -864,6 +875,7 @@ mod tests {
             if plain_ascii(s.as_bytes()) {
                 proptest::prop_assert!(is_repaired(&s) && !s.contains('&') && s.is_ascii());
                 proptest::prop_assert_eq!(normalise_plain(&s), normalise(&s));
+                proptest::prop_assert_eq!(word_count_of(&s, true), word_count(&s));
             }
             let expected = s.is_ascii()
                 && !s.contains('&')
@@ -885,6 +897,7 @@ mod tests {
             proptest::prop_assert_eq!(plain_ascii(s.as_bytes()), expected, "{:?}", s);
             if expected {
                 proptest::prop_assert_eq!(normalise_plain(&s), normalise(&s));
+                proptest::prop_assert_eq!(word_count_of(&s, true), word_count(&s));
             }
         }
     }
