@@ -65,6 +65,9 @@ struct Compiled {
     requires: Option<Regex>,
     unless: Option<Regex>,
     exclude: Option<Regex>,
+    /// The bit of `exclude` among the exclusion literal sets ([`gate_exclusion_literals`]),
+    /// when it is a [`literal_set`].
+    exclude_bit: Option<u32>,
 }
 
 pub(crate) struct Rules {
@@ -73,6 +76,9 @@ pub(crate) struct Rules {
     /// pattern `i` is `literal[i]`.
     keywords: crate::scan::Keywords,
     literals: Vec<(usize, String, Literal)>,
+    /// The strings of the `exclude` patterns that are literal sets, each with the bit of
+    /// its pattern (at most 64 patterns).
+    exclusion_literals: Vec<(u32, String)>,
     compiled: Vec<Compiled>,
 }
 
@@ -230,6 +236,18 @@ pub(crate) fn rules() -> &'static Rules {
             }
         }
         let keywords = crate::scan::Keywords::new(literals.iter().map(|l| l.1.as_str()), true);
+        let mut exclusion_literals: Vec<(u32, String)> = Vec::new();
+        let mut next_bit = 0u32;
+        let mut exclusion_bit = |pattern: Option<&str>| -> Option<u32> {
+            let strings = literal_set(pattern?)?;
+            if next_bit >= 64 || strings.is_empty() || strings.iter().any(String::is_empty) {
+                return None;
+            }
+            let bit = next_bit;
+            next_bit += 1;
+            exclusion_literals.extend(strings.into_iter().map(|s| (bit, s)));
+            Some(bit)
+        };
         let compiled = defs
             .iter()
             .map(|r| Compiled {
@@ -238,12 +256,14 @@ pub(crate) fn rules() -> &'static Rules {
                 requires: r.requires.as_deref().map(ci),
                 unless: r.unless.as_deref().map(ci),
                 exclude: r.exclude.as_deref().map(ci),
+                exclude_bit: exclusion_bit(r.exclude.as_deref()),
             })
             .collect();
         Rules {
             defs,
             keywords,
             literals,
+            exclusion_literals,
             compiled,
         }
     })
@@ -266,6 +286,17 @@ pub(crate) fn gate_keywords() -> impl Iterator<Item = (usize, &'static str, Lite
         .map(|(i, l, kind)| (*i, l.as_str(), *kind))
 }
 
+/// The strings of the rules' `exclude` patterns that are literal sets, each with the bit of
+/// its pattern, for [`crate::scan::gate`]. A match of such a pattern is one of its strings
+/// up to case, so in a sentence with none of [`FOLD_CHARS`] it holds one of them ASCII
+/// case-insensitively: where none occurs, nothing is excluded.
+pub(crate) fn gate_exclusion_literals() -> impl Iterator<Item = (u32, &'static str)> {
+    rules()
+        .exclusion_literals
+        .iter()
+        .map(|(b, s)| (*b, s.as_str()))
+}
+
 /// The activities of one sentence, at most one per type, in rule order.
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn find(sentence: &str) -> Vec<ActivityHit> {
@@ -285,14 +316,24 @@ pub(crate) fn find(sentence: &str) -> Vec<ActivityHit> {
         }
     });
     let fold = FOLD_CHARS.iter().any(|c| sentence.contains(c));
-    find_keyed(sentence, keyed(strong, weak, fold), 0)
+    find_keyed(sentence, keyed(strong, weak, fold), 0, u64::MAX)
 }
 
 /// [`find`], given the rules (bit `i` for rule `i` < 64) whose keywords occur in the sentence
 /// and where the first keyword occurrence of any rule starts (`from`; 0 when not known or
 /// when the sentence holds one of [`FOLD_CHARS`]). Rules from the 64th on are tried whenever
 /// an earlier rule's keyword occurs.
-pub(crate) fn find_keyed(sentence: &str, keyed: u64, from: usize) -> Vec<ActivityHit> {
+///
+/// `exclusions` holds the bit of each exclusion literal set ([`gate_exclusion_literals`]) one
+/// of whose strings occurs in the sentence (every bit when it holds one of [`FOLD_CHARS`], or
+/// when not known): an `exclude` pattern whose bit is clear has no match, and is not
+/// searched.
+pub(crate) fn find_keyed(
+    sentence: &str,
+    keyed: u64,
+    from: usize,
+    exclusions: u64,
+) -> Vec<ActivityHit> {
     let r = rules();
     let mut out: Vec<ActivityHit> = Vec::new();
     if keyed == 0 {
@@ -320,9 +361,9 @@ pub(crate) fn find_keyed(sentence: &str, keyed: u64, from: usize) -> Vec<Activit
         {
             continue;
         }
+        let excluding = c.exclude_bit.is_none_or(|b| exclusions & (1 << b) != 0);
         let hit = match &c.exclude {
-            None => Some(first),
-            Some(ex) => {
+            Some(ex) if excluding => {
                 // The exclusions are the successive matches of `ex`, in order of their
                 // starts (and ends: they do not overlap). A trigger match is clear when no
                 // exclusion starting before its end reaches past its start, so they are
@@ -347,6 +388,7 @@ pub(crate) fn find_keyed(sentence: &str, keyed: u64, from: usize) -> Vec<Activit
                     c.trigger.find_iter(sentence).skip(1).find(|m| clear(m))
                 }
             }
+            _ => Some(first),
         };
         if let Some(m) = hit {
             out.push(ActivityHit {
@@ -482,7 +524,7 @@ mod tests {
         /// The narrower prefilter finds what the keywords alone find.
         #[test]
         fn narrow_prefilter_finds_what_the_keywords_find(s in "(bisa dikenai sanksi|akan berujung pada sanksi|dapat diberi  sanksi|pantau|dipantau|monitor|dimonitor|tim pengawas netralitas|tim pemantau|Bawaslu |pengawasan|pengawaſan|pengawas|\u{212a}|\u{17f}|SE|se|Se |surat edaran|Surat Edaran|diterbitkan|meminta ASN|meminta|mengajak|pajak|ASN|netral|membentuk tim|pembentukan satgas|bentuk|tim pengawas netralitas|satgas|akan mendapat sanksi|sanksi|imbau|pemantauan|monitoring| |, |\\. ){0,14}") {
-            proptest::prop_assert_eq!(spans(find_keyed(&s, keyword_bits(&s), 0)), spans(find(&s)));
+            proptest::prop_assert_eq!(spans(find_keyed(&s, keyword_bits(&s), 0, u64::MAX)), spans(find(&s)));
         }
     }
 

@@ -178,6 +178,9 @@ struct SentenceGate {
     activity: u64,
     /// Bit `i` when a keyword of activity rule `i` with a narrower prefilter occurs in it.
     activity_weak: u64,
+    /// Bit `b` when a string of exclusion literal set `b` of the activity rules occurs in it
+    /// ([`crate::activities::gate_exclusion_literals`]).
+    activity_exclusions: u64,
     /// The answers below, one bit each (so that joining two answers is one `|`).
     flags: u8,
     /// Where the first occurrence of an activity keyword (of any rule < 64, any kind)
@@ -244,6 +247,18 @@ impl ParaGate {
     pub(crate) fn pronoun(&self, si: usize) -> Option<bool> {
         self.sentences.get(si).map(|g| g.has(PRONOUN))
     }
+    /// The exclusion literal sets of the activity rules that may match in sentence `si`: bit
+    /// `b` when a string of set `b` occurs in it, every bit when it holds a character that
+    /// folds to an ASCII letter (see [`crate::activities::find_keyed`]).
+    pub(crate) fn activity_exclusions(&self, si: usize) -> u64 {
+        self.sentences.get(si).map_or(u64::MAX, |g| {
+            if g.has(FOLD) {
+                u64::MAX
+            } else {
+                g.activity_exclusions
+            }
+        })
+    }
     /// An official's title or modifier occurs in sentence `si`.
     pub(crate) fn head(&self, si: usize) -> Option<bool> {
         self.sentences.get(si).map(|g| g.has(HEAD))
@@ -262,6 +277,8 @@ enum Owner {
     /// Case-sensitive, as [`Owner::InstrumentCased`].
     ActivityCased(u32),
     ActivityWeak(u32),
+    /// A string of an activity rule's exclusion literal set (its bit).
+    ActivityExclusion(u32),
     Fold,
     Instrument,
     InstrumentSignatory,
@@ -308,6 +325,7 @@ impl SentenceGate {
     fn or(&mut self, o: &SentenceGate) {
         self.activity |= o.activity;
         self.activity_weak |= o.activity_weak;
+        self.activity_exclusions |= o.activity_exclusions;
         self.flags |= o.flags;
     }
 }
@@ -341,6 +359,9 @@ fn gate_set() -> &'static GateSet {
                     add(w, owner);
                 }
             }
+        }
+        for (bit, w) in crate::activities::gate_exclusion_literals() {
+            add(w, Owner::ActivityExclusion(bit));
         }
         for w in crate::activities::FOLD_CHARS {
             add(w, Owner::Fold);
@@ -388,6 +409,7 @@ fn gate_set() -> &'static GateSet {
                 Owner::Activity(i) => answer.activity = 1 << i,
                 Owner::ActivityCased(i) => (answer.activity, cased) = (1 << i, true),
                 Owner::ActivityWeak(i) => answer.activity_weak = 1 << i,
+                Owner::ActivityExclusion(b) => answer.activity_exclusions = 1 << b,
                 Owner::Fold => answer.flags = FOLD,
                 Owner::Instrument => answer.flags = INSTRUMENT | INSTRUMENT_TYPE,
                 Owner::InstrumentSignatory => answer.flags = INSTRUMENT | SIGNATORY,
@@ -620,7 +642,8 @@ mod tests {
                 hits(crate::activities::find_keyed(
                     st,
                     g.activity(si).unwrap(),
-                    g.activity_from(si, r.start)
+                    g.activity_from(si, r.start),
+                    g.activity_exclusions(si)
                 )),
                 hits(crate::activities::find(st)),
                 "{st:?}"
@@ -638,6 +661,7 @@ mod tests {
             "Bawaslu melakukan pengawaſan. SE diterbitkan. Surat edaran telah terbit, Bawaslu.",
             "Soni - sapaan akrab Sumarsono. Sapaan akrab: SAPAAN AKRAB.",
             "Pemilih pada Pemilu 2024 dan pilkada serentak; xpilkada, _pemilu, (Pilpres) 2019.",
+            "Rakor pengawasan digelar, tim pengawasan memantau. Pencegahan pelanggaran: ASN melanggar. Pakta ditandatangani oleh Bupati.",
         ] {
             gate_agrees(t);
         }
@@ -645,7 +669,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn gate_agrees_on_random_text(s in "(KPU|kpu|BKN|Mendagri|KASN|ka\u{17f}n|B\u{212a}N|menpan rb|nomor|No. |sapaan akrab|Sapaan Akrab|pilkada|Pemilu|pemilihan umum|PILPRES|_|2024|Surat|surat keputusan|Perbup|PERBUP|UU|Bawaslu|pengawasan|pengawaſan|\u{212a}|meminta ASN|surat edaran|membentuk tim|Se|SE|se|TIGA|ratusan|PIL|pemIL|Bupati|bupati|Plt|PLT|Kepala|UU|uu|sk|SK|ujarnya|kata dia| ia | Ia |awas|sanksi|rakor|Senin|kemarin|akan mendapat sanksi|bisa berujung pada sanksi|pelanggaran|melanggar|dipantau|tim pengawas netralitas|membentuk satgas|\\. |! |é| |x|A){0,24}") {
+        fn gate_agrees_on_random_text(s in "(KPU|kpu|BKN|Mendagri|KASN|ka\u{17f}n|B\u{212a}N|menpan rb|nomor|No. |sapaan akrab|Sapaan Akrab|pilkada|Pemilu|pemilihan umum|PILPRES|_|2024|Surat|surat keputusan|Perbup|PERBUP|UU|Bawaslu|pengawasan|pengawaſan|\u{212a}|meminta ASN|surat edaran|membentuk tim|Se|SE|se|TIGA|ratusan|PIL|pemIL|Bupati|bupati|Plt|PLT|Kepala|UU|uu|sk|SK|ujarnya|kata dia| ia | Ia |awas|sanksi|rakor|Senin|kemarin|akan mendapat sanksi|bisa berujung pada sanksi|pelanggaran|melanggar|dipantau|tim pengawas netralitas|tim pengawasan|Badan Pengawas|pencegahan pelanggaran|ditandatangani oleh|membentuk satgas|\\. |! |é| |x|A){0,24}") {
             gate_agrees(&s);
         }
 
