@@ -65,9 +65,15 @@ impl Alternatives {
         Ok(Alternatives { re })
     }
 
-    /// Every successive non-overlapping match, as `regex::Regex::find_iter`.
-    pub(crate) fn find_iter<'a>(&'a self, text: &'a str) -> impl Iterator<Item = AltMatch> + 'a {
-        self.re.find_iter(text).map(|m| AltMatch {
+    /// Every successive non-overlapping match starting at or after `from` (look-around sees
+    /// the text before it), as `regex::Regex::find_iter` on the text from there.
+    pub(crate) fn find_iter_from<'a>(
+        &'a self,
+        text: &'a str,
+        from: usize,
+    ) -> impl Iterator<Item = AltMatch> + 'a {
+        let input = Input::new(text).range(from.min(text.len())..);
+        self.re.find_iter(input).map(|m| AltMatch {
             alt: m.pattern().as_usize(),
             start: m.start(),
             end: m.end(),
@@ -117,7 +123,10 @@ mod tests {
     fn same_matches_as_the_alternation() {
         let a = Alternatives::new(&ALTS, &alternation()).unwrap();
         let t = "abcd abc ab b c cc a 12 A\u{a0}7 xab";
-        assert_eq!(a.find_iter(t).collect::<Vec<_>>(), reference(t));
+        assert_eq!(a.find_iter_from(t, 0).collect::<Vec<_>>(), reference(t));
+        let later: Vec<AltMatch> = reference(t).into_iter().filter(|m| m.start >= 5).collect();
+        assert_eq!(a.find_iter_from(t, 5).collect::<Vec<_>>(), later);
+        assert_eq!(a.find_iter_from(t, t.len() + 1).count(), 0);
         assert_eq!(a.find_at(t, 1).map(|m| m.start), Some(5));
         assert_eq!(a.find_at(t, t.len() + 1), None);
     }
@@ -126,7 +135,7 @@ mod tests {
         #[test]
         fn same_matches_on_random_text(s in "(ab|abc|abcd|b|c|a| |1|x|é|\\.){0,16}") {
             let a = Alternatives::new(&ALTS, &alternation()).unwrap();
-            prop_assert_eq!(a.find_iter(&s).collect::<Vec<_>>(), reference(&s));
+            prop_assert_eq!(a.find_iter_from(&s, 0).collect::<Vec<_>>(), reference(&s));
         }
     }
 }

@@ -142,6 +142,9 @@ struct Compiled {
     number_before: Regex,
     /// Month, weekday and relative words: texts with none of them and no digit have no date.
     words: Prefilter,
+    /// The words of `words` a date without four digits in a row can start with: weekday and
+    /// relative words and `bulan`, not the month names (see [`may_have_date`]).
+    plain: Prefilter,
 }
 
 const RULES_JSON: &str = include_str!("../rules/dates.json");
@@ -187,6 +190,15 @@ fn compiled() -> &'static Compiled {
                 .map(|w| w.split_whitespace().next().unwrap_or(""))
                 .chain(["bulan"]),
         );
+        let plain = Prefilter::new(
+            rules
+                .weekdays
+                .iter()
+                .flat_map(|w| w.names.iter())
+                .chain(rules.relative.iter().flat_map(|r| r.words.iter()))
+                .map(|w| w.split_whitespace().next().unwrap_or(""))
+                .chain(["bulan"]),
+        );
         let anchored: Vec<String> = alternatives
             .iter()
             .map(|a| unicode_space(&format!(r"(?i-u)^{b}(?:{a})")))
@@ -206,7 +218,7 @@ fn compiled() -> &'static Compiled {
                 simple_kind(&names, &rules)
             })
             .collect();
-        Compiled { rules, re, branch_res, simple, number_before, words }
+        Compiled { rules, re, branch_res, simple, number_before, words, plain }
     })
 }
 
@@ -572,27 +584,115 @@ pub(crate) fn gate_words() -> &'static [String] {
     compiled().words.words()
 }
 
+/// The words of the date prefilter a date with no four digits in a row can start with
+/// (weekday and relative words, `bulan`), for [`crate::scan::gate`].
+pub(crate) fn plain_gate_words() -> &'static [String] {
+    compiled().plain.words()
+}
+
+/// False when `text` cannot hold a date, given where its first ASCII digit is, whether a
+/// date prefilter word occurs in it and whether one of the [`plain_gate_words`] does.
+///
+/// Every alternative of the date pattern holds a weekday (`Kamis (7/11)`, `Senin, 14
+/// Februari 2024`, a bare weekday), starts with a relative word or `bulan` (`pekan lalu`,
+/// `bulan Mei`), holds a day's digits and a month name (`14 Februari`), or holds four
+/// digits in a row (a year: `Mei 2023`, `tahun 2024`, `7/11/2024`, `2024-02-14`). So a text
+/// without a plain word needs a digit, and then a month name or four digits in a row.
+pub(crate) fn may_have_date(
+    text: &str,
+    first_digit: Option<usize>,
+    words: bool,
+    plain: bool,
+) -> bool {
+    plain || first_digit.is_some_and(|d| words || has_digit_run(text, d, 4))
+}
+
+/// True when `n` ASCII digits follow each other in `text` at or after byte `from`.
+fn has_digit_run(text: &str, from: usize, n: usize) -> bool {
+    let mut run = 0;
+    for &b in text.as_bytes().get(from..).unwrap_or(&[]) {
+        if b.is_ascii_digit() {
+            run += 1;
+            if run >= n {
+                return true;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    false
+}
+
+/// A byte of `text` no date starts before, given its first ASCII digit and the first start
+/// of a date prefilter word in it ([`gate_words`]).
+///
+/// A date starts with a date word (a weekday, a month, a relative word, `bulan`), with a
+/// digit, or with a word (`tahun`, `th.`, `pada`, `tanggal` ...) and whitespace right before
+/// its first digit; nothing in such a word or whitespace is a digit. So a date starts at the
+/// first date word or later, or at the paragraph's first digit or later, or it holds that
+/// digit and starts at most one word and a run of whitespace before it.
+pub(crate) fn earliest_start(
+    text: &str,
+    first_digit: Option<usize>,
+    first_word: Option<usize>,
+) -> usize {
+    let bytes = text.as_bytes();
+    let before_digit = first_digit.map(|d| {
+        let mut i = d.min(bytes.len());
+        // Whitespace (`\s` is Unicode: any byte outside ASCII may belong to it).
+        while i > 0 && matches!(bytes[i - 1], b' ' | b'\t'..=b'\r' | 0x80..) {
+            i -= 1;
+        }
+        while i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'.') {
+            i -= 1;
+        }
+        i
+    });
+    let mut at = match (before_digit, first_word) {
+        (Some(d), Some(w)) => d.min(w),
+        (Some(i), None) | (None, Some(i)) => i,
+        (None, None) => text.len(),
+    }
+    .min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
 /// Every date expression in `text`, in order, non-overlapping.
 pub fn find_dates(text: &str, ctx: &DateContext) -> Vec<DateHit> {
-    find_dates_gated(text, ctx, None)
+    find_dates_gated(text, ctx, None, 0)
 }
 
 /// [`find_dates`], with the prefilter already answered (`Some`): whether `text` holds a digit
-/// or one of the prefilter's words (those from [`crate::scan::gate`]).
-pub(crate) fn find_dates_gated(text: &str, ctx: &DateContext, may: Option<bool>) -> Vec<DateHit> {
-    find_dates_with(text, ctx, may, true)
+/// or one of the prefilter's words (those from [`crate::scan::gate`]); no date starts
+/// before byte `from` ([`earliest_start`]).
+pub(crate) fn find_dates_gated(
+    text: &str,
+    ctx: &DateContext,
+    may: Option<bool>,
+    from: usize,
+) -> Vec<DateHit> {
+    find_dates_with(text, ctx, may, from, true)
 }
 
 /// [`find_dates_gated`]; with `simple` the [`Simple`] alternatives take their groups from the
 /// match, else every match is captured (the reference the tests compare with).
-fn find_dates_with(text: &str, ctx: &DateContext, may: Option<bool>, simple: bool) -> Vec<DateHit> {
+fn find_dates_with(
+    text: &str,
+    ctx: &DateContext,
+    may: Option<bool>,
+    from: usize,
+    simple: bool,
+) -> Vec<DateHit> {
     let c = compiled();
     let r = &c.rules;
     let mut out: Vec<DateHit> = Vec::new();
     if !may.unwrap_or_else(|| has_ascii_digit(text) || c.words.is_match(text)) {
         return out;
     }
-    for found in c.re.find_iter(text) {
+    for found in c.re.find_iter_from(text, from) {
         let base = found.start;
         if let Some(kind) = c
             .simple
@@ -1196,8 +1296,31 @@ mod tests {
             });
             let ctx = DateContext { published, article_year };
             prop_assert_eq!(
-                find_dates_with(&s, &ctx, None, true),
-                find_dates_with(&s, &ctx, None, false)
+                find_dates_with(&s, &ctx, None, 0, true),
+                find_dates_with(&s, &ctx, None, 0, false)
+            );
+        }
+
+        /// The prefilter holds wherever the date pattern matches (whatever the match makes).
+        #[test]
+        fn no_match_where_the_prefilter_fails(
+            s in "(Kamis \\(7/11/2024\\)|Selasa \\( 6 - 2 \\)|Senin, 14 Februari 2024|tanggal 5 Mei|tgl\\. 3 Des\\. 2023|bulan Mei 2023|Bulan\u{a0}Agustus|Mei 2023|pada 2024|sejak  2019|Tahun2020|th\\.1999|2023 lalu|Jumat pagi|minggu|Jum'at|jum’at|2024-02-14|7/11/2024|hari ini|esok hari|pekan lalu|\\(|\\)|/|-|[0-9]{1,5}|Februari|Des|mei|kemarin|bulan|lalu|Nomor 5|\\.| |\u{a0}|,|é|x){0,14}",
+        ) {
+            let c = compiled();
+            let first_digit = crate::numbers::first_ascii_digit(&s);
+            let may = may_have_date(&s, first_digit, c.words.is_match(&s), c.plain.is_match(&s));
+            prop_assert!(may || c.re.find_iter_from(&s, 0).next().is_none(), "{:?}", s);
+            let words = crate::scan::Keywords::new(gate_words(), true);
+            let mut first_word: Option<usize> = None;
+            words.each(&s, |start, _, _| {
+                first_word = Some(first_word.map_or(start, |w| w.min(start)));
+            });
+            let from = earliest_start(&s, first_digit, first_word);
+            let ctx = DateContext { published: Some(PartialDate::day(2024, 2, 16)), article_year: None };
+            prop_assert_eq!(
+                find_dates_with(&s, &ctx, None, from, true),
+                find_dates_with(&s, &ctx, None, 0, true),
+                "{:?}", s
             );
         }
 

@@ -301,8 +301,14 @@ pub fn extract(article: &Article) -> ArticleFacts {
         // The first digit of the paragraph: no sentence before it holds one, the one around
         // it does, and only later sentences need a look of their own.
         let first_digit = numbers::first_ascii_digit(p.text);
-        let may_date = first_digit.is_some() || p.gate.date_words;
-        for d in dates::find_dates_gated(p.text, &ctx, Some(may_date)) {
+        let may_date = dates::may_have_date(
+            p.text,
+            first_digit,
+            p.gate.date_words,
+            p.gate.plain_date_words,
+        );
+        let from = dates::earliest_start(p.text, first_digit, p.gate.date_at);
+        for d in dates::find_dates_gated(p.text, &ctx, Some(may_date), from) {
             push_lexical(
                 &mut mentions,
                 p,

@@ -161,6 +161,11 @@ fn walk(
 pub(crate) struct ParaGate {
     /// A date word occurs in the paragraph (the dates prefilter, besides a digit).
     pub date_words: bool,
+    /// A date word that needs no digit occurs in the paragraph (a weekday, a relative word,
+    /// `bulan`: [`crate::dates::plain_gate_words`]).
+    pub plain_date_words: bool,
+    /// Where the first date word occurrence starts.
+    pub date_at: Option<usize>,
     /// A cycle keyword (`pemil`, `pil`) occurs in the paragraph.
     pub cycle_words: bool,
     /// The first and the last start of a cycle keyword at an ASCII word boundary.
@@ -272,6 +277,7 @@ impl ParaGate {
 #[derive(Debug, Clone, Copy)]
 enum Owner {
     Date,
+    DatePlain,
     Cycle,
     Activity(u32),
     /// Case-sensitive, as [`Owner::InstrumentCased`].
@@ -306,6 +312,8 @@ struct GateSet {
 struct Group {
     /// A date word (paragraph answer).
     date: bool,
+    /// A date word that needs no digit (paragraph answer).
+    date_plain: bool,
     /// A cycle word (paragraph answer).
     cycle: bool,
     /// The nickname cue as written (compared byte for byte; paragraph answer).
@@ -343,6 +351,9 @@ fn gate_set() -> &'static GateSet {
         };
         for w in crate::dates::gate_words() {
             add(w, Owner::Date);
+        }
+        for w in crate::dates::plain_gate_words() {
+            add(w, Owner::DatePlain);
         }
         for w in crate::cycles::GATE_WORDS {
             add(w, Owner::Cycle);
@@ -404,6 +415,7 @@ fn gate_set() -> &'static GateSet {
             let mut cased = false;
             match o {
                 Owner::Date => g.date = true,
+                Owner::DatePlain => g.date_plain = true,
                 Owner::Cycle => g.cycle = true,
                 Owner::NicknameCased => g.nickname = Some(w.as_bytes().into()),
                 Owner::Activity(i) => answer.activity = 1 << i,
@@ -421,7 +433,10 @@ fn gate_set() -> &'static GateSet {
                 Owner::NumberWord => answer.flags = NUMBER_WORD,
             }
             g.activity |= answer.activity | answer.activity_weak != 0;
-            if !matches!(o, Owner::Date | Owner::Cycle | Owner::NicknameCased) {
+            if !matches!(
+                o,
+                Owner::Date | Owner::DatePlain | Owner::Cycle | Owner::NicknameCased
+            ) {
                 g.sentence = true;
                 if cased {
                     match g.cased.iter_mut().find(|(p, _)| **p == *w.as_bytes()) {
@@ -446,6 +461,8 @@ pub(crate) fn gate(text: &str, sentences: &[std::ops::Range<usize>]) -> ParaGate
     let n = sentences.len();
     let mut out = ParaGate {
         date_words: false,
+        plain_date_words: false,
+        date_at: None,
         cycle_words: false,
         cycle_starts: None,
         nickname: false,
@@ -460,7 +477,11 @@ pub(crate) fn gate(text: &str, sentences: &[std::ops::Range<usize>]) -> ParaGate
             return;
         };
         let exact = |p: &[u8]| bytes.get(start..end) == Some(p);
-        out.date_words |= group.date;
+        if group.date {
+            out.date_words = true;
+            out.date_at = Some(out.date_at.map_or(start, |a| a.min(start)));
+        }
+        out.plain_date_words |= group.date_plain;
         if group.cycle {
             out.cycle_words = true;
             // At an ASCII word boundary (the cycle patterns' leading `\b`).
@@ -582,6 +603,15 @@ mod tests {
         let words =
             crate::numbers::Prefilter::new(crate::dates::gate_words().iter().map(String::as_str));
         assert_eq!(g.date_words, words.is_match(text), "{text:?}");
+        let plain = crate::numbers::Prefilter::new(
+            crate::dates::plain_gate_words().iter().map(String::as_str),
+        );
+        assert_eq!(g.plain_date_words, plain.is_match(text), "{text:?}");
+        let mut date_at: Option<usize> = None;
+        Keywords::new(crate::dates::gate_words(), true).each(text, |start, _, _| {
+            date_at = Some(date_at.map_or(start, |a| a.min(start)));
+        });
+        assert_eq!(g.date_at, date_at, "{text:?}");
         assert_eq!(
             g.cycle_words,
             Keywords::new(crate::cycles::GATE_WORDS, true).is_match(text),
