@@ -194,7 +194,7 @@ impl Matcher {
                 // Parsed once for the first-byte table and the automaton.
                 let hir = regex_syntax::parse(pattern).unwrap_or_else(|e| bad(&e));
                 let re = ForwardRegex::from_hir(&hir).unwrap_or_else(|e| bad(&e));
-                let first_bytes = first_bytes_in(&hir);
+                let first_bytes = edge_bytes_in(&hir, Edge::First);
                 let first_pairs = first_bytes
                     .as_ref()
                     .filter(|t| t.iter().filter(|&&b| b).count() <= PAIR_FIRSTS_MAX)
@@ -203,7 +203,7 @@ impl Matcher {
                     search: Search::Forward(Box::new(re)),
                     ascii: None,
                     first_bytes,
-                    last_bytes: last_bytes_in(&hir),
+                    last_bytes: edge_bytes_in(&hir, Edge::Last),
                     first_pairs,
                 }
             }
@@ -214,7 +214,7 @@ impl Matcher {
                 first_pairs: None,
                 last_bytes: regex_syntax::parse(pattern)
                     .ok()
-                    .and_then(|hir| last_bytes_in(&hir)),
+                    .and_then(|hir| edge_bytes_in(&hir, Edge::Last)),
             },
         }
     }
@@ -384,67 +384,19 @@ impl LiteralTable {
 /// Number of rules that can have a [`Candidates`] bit.
 const SLOTS: usize = 128;
 
+/// Which end of the text [`edge_bytes_in`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Edge {
+    First,
+    Last,
+}
+
 /// For a pattern anchored at the start of the text: the bytes a text can start with for the
 /// pattern to match it (a superset: a byte may be kept that no match starts with). `None` when
 /// not anchored (then the regex is always tried).
-///
-/// Read off the parsed pattern, which costs far less than building an automaton for it.
 #[cfg(test)]
 fn first_bytes(pattern: &str) -> Option<Box<[bool; 256]>> {
-    first_bytes_in(&regex_syntax::parse(pattern).ok()?)
-}
-
-/// [`first_bytes`] of a parsed pattern.
-fn first_bytes_in(hir: &regex_syntax::hir::Hir) -> Option<Box<[bool; 256]>> {
-    use regex_syntax::hir::Look;
-
-    if !hir.properties().look_set_prefix().contains(Look::Start) {
-        return None;
-    }
-    let mut table = Box::new([false; 256]);
-    if first_bytes_of(hir, &mut table) {
-        // The pattern matches the empty text: any line may match.
-        table.fill(true);
-    }
-    Some(table)
-}
-
-/// Marks in `table` the bytes a match of `hir` can start with; true when `hir` can match the
-/// empty text (then what follows it can start the match too).
-fn first_bytes_of(hir: &regex_syntax::hir::Hir, table: &mut [bool; 256]) -> bool {
-    use regex_syntax::hir::{Class, HirKind};
-
-    match hir.kind() {
-        HirKind::Empty | HirKind::Look(_) => true,
-        HirKind::Literal(lit) => match lit.0.first() {
-            Some(&b) => {
-                table[usize::from(b)] = true;
-                false
-            }
-            None => true,
-        },
-        HirKind::Class(Class::Bytes(class)) => {
-            for r in class.ranges() {
-                table[usize::from(r.start())..=usize::from(r.end())].fill(true);
-            }
-            false
-        }
-        HirKind::Class(Class::Unicode(class)) => {
-            // UTF-8 keeps the order of code points, so the first bytes of a range of chars
-            // lie between the first bytes of its ends.
-            let lead = |c: char| usize::from(c.encode_utf8(&mut [0; 4]).as_bytes()[0]);
-            for r in class.ranges() {
-                table[lead(r.start())..=lead(r.end())].fill(true);
-            }
-            false
-        }
-        HirKind::Repetition(rep) => first_bytes_of(&rep.sub, table) || rep.min == 0,
-        HirKind::Capture(cap) => first_bytes_of(&cap.sub, table),
-        HirKind::Concat(subs) => subs.iter().all(|sub| first_bytes_of(sub, table)),
-        HirKind::Alternation(subs) => subs
-            .iter()
-            .fold(false, |empty, sub| first_bytes_of(sub, table) | empty),
-    }
+    edge_bytes_in(&regex_syntax::parse(pattern).ok()?, Edge::First)
 }
 
 /// For a pattern whose every match ends at the end of the text: the bytes a text can end with
@@ -452,38 +404,51 @@ fn first_bytes_of(hir: &regex_syntax::hir::Hir, table: &mut [bool; 256]) -> bool
 /// at the end.
 #[cfg(test)]
 fn last_bytes(pattern: &str) -> Option<Box<[bool; 256]>> {
-    last_bytes_in(&regex_syntax::parse(pattern).ok()?)
+    edge_bytes_in(&regex_syntax::parse(pattern).ok()?, Edge::Last)
 }
 
-/// [`last_bytes`] of a parsed pattern.
-fn last_bytes_in(hir: &regex_syntax::hir::Hir) -> Option<Box<[bool; 256]>> {
+/// [`first_bytes`] (`Edge::First`) or [`last_bytes`] (`Edge::Last`) of a parsed pattern.
+///
+/// Read off the parsed pattern, which costs far less than building an automaton for it.
+fn edge_bytes_in(hir: &regex_syntax::hir::Hir, edge: Edge) -> Option<Box<[bool; 256]>> {
     use regex_syntax::hir::Look;
 
-    if !hir.properties().look_set_suffix().contains(Look::End) {
+    let anchored = match edge {
+        Edge::First => hir.properties().look_set_prefix().contains(Look::Start),
+        Edge::Last => hir.properties().look_set_suffix().contains(Look::End),
+    };
+    if !anchored {
         return None;
     }
     let mut table = Box::new([false; 256]);
-    if last_bytes_of(hir, &mut table) {
+    if edge_bytes_of(hir, edge, &mut table) {
         // The pattern matches the empty text: any line may match.
         table.fill(true);
     }
     Some(table)
 }
 
-/// Marks in `table` the bytes a match of `hir` can end with; true when `hir` can match the
-/// empty text (then what precedes it can end the match too).
-fn last_bytes_of(hir: &regex_syntax::hir::Hir, table: &mut [bool; 256]) -> bool {
+/// Marks in `table` the bytes a match of `hir` can start (`Edge::First`) or end
+/// (`Edge::Last`) with; true when `hir` can match the empty text (then what comes after it,
+/// or before it, can start or end the match too).
+fn edge_bytes_of(hir: &regex_syntax::hir::Hir, edge: Edge, table: &mut [bool; 256]) -> bool {
     use regex_syntax::hir::{Class, HirKind};
 
     match hir.kind() {
         HirKind::Empty | HirKind::Look(_) => true,
-        HirKind::Literal(lit) => match lit.0.last() {
-            Some(&b) => {
-                table[usize::from(b)] = true;
-                false
+        HirKind::Literal(lit) => {
+            let byte = match edge {
+                Edge::First => lit.0.first(),
+                Edge::Last => lit.0.last(),
+            };
+            match byte {
+                Some(&b) => {
+                    table[usize::from(b)] = true;
+                    false
+                }
+                None => true,
             }
-            None => true,
-        },
+        }
         HirKind::Class(Class::Bytes(class)) => {
             for r in class.ranges() {
                 table[usize::from(r.start())..=usize::from(r.end())].fill(true);
@@ -491,25 +456,38 @@ fn last_bytes_of(hir: &regex_syntax::hir::Hir, table: &mut [bool; 256]) -> bool 
             false
         }
         HirKind::Class(Class::Unicode(class)) => {
-            // An ASCII char is its own last byte; every other char ends in a continuation
-            // byte.
             for r in class.ranges() {
-                let (start, end) = (u32::from(r.start()), u32::from(r.end()));
-                if start < 0x80 {
-                    table[start as usize..=end.min(0x7f) as usize].fill(true);
-                }
-                if end >= 0x80 {
-                    table[0x80..=0xbf].fill(true);
+                match edge {
+                    // UTF-8 keeps the order of code points, so the first bytes of a range of
+                    // chars lie between the first bytes of its ends.
+                    Edge::First => {
+                        let lead = |c: char| usize::from(c.encode_utf8(&mut [0; 4]).as_bytes()[0]);
+                        table[lead(r.start())..=lead(r.end())].fill(true);
+                    }
+                    // An ASCII char is its own last byte; every other char ends in a
+                    // continuation byte.
+                    Edge::Last => {
+                        let (start, end) = (u32::from(r.start()), u32::from(r.end()));
+                        if start < 0x80 {
+                            table[start as usize..=end.min(0x7f) as usize].fill(true);
+                        }
+                        if end >= 0x80 {
+                            table[0x80..=0xbf].fill(true);
+                        }
+                    }
                 }
             }
             false
         }
-        HirKind::Repetition(rep) => last_bytes_of(&rep.sub, table) || rep.min == 0,
-        HirKind::Capture(cap) => last_bytes_of(&cap.sub, table),
-        HirKind::Concat(subs) => subs.iter().rev().all(|sub| last_bytes_of(sub, table)),
+        HirKind::Repetition(rep) => edge_bytes_of(&rep.sub, edge, table) || rep.min == 0,
+        HirKind::Capture(cap) => edge_bytes_of(&cap.sub, edge, table),
+        HirKind::Concat(subs) => match edge {
+            Edge::First => subs.iter().all(|sub| edge_bytes_of(sub, edge, table)),
+            Edge::Last => subs.iter().rev().all(|sub| edge_bytes_of(sub, edge, table)),
+        },
         HirKind::Alternation(subs) => subs
             .iter()
-            .fold(false, |empty, sub| last_bytes_of(sub, table) | empty),
+            .fold(false, |empty, sub| edge_bytes_of(sub, edge, table) | empty),
     }
 }
 

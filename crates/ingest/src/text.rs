@@ -640,6 +640,14 @@ fn ascii_word_mask(block: &[u8]) -> u64 {
             | within(w | (0x20 * ONES), b'a'.into(), b'z'.into());
         ((m >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
     };
+    // Zero bytes past the end are no letters or digits.
+    block_mask(block, bits)
+}
+
+/// The mask of up to 64 bytes, eight at a time: `bits` maps eight bytes (little-endian, zero
+/// bytes past the end of `block`) to their eight bits.
+#[inline(always)]
+fn block_mask(block: &[u8], bits: impl Fn(u64) -> u64) -> u64 {
     let mut mask = 0;
     let mut chunks = block.chunks_exact(8);
     for (k, chunk) in (&mut chunks).enumerate() {
@@ -647,7 +655,6 @@ fn ascii_word_mask(block: &[u8]) -> u64 {
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
-        // Zero bytes past the end are no letters or digits.
         let word = rest
             .iter()
             .rev()
@@ -727,21 +734,8 @@ fn ascii_space_mask(block: &[u8]) -> u64 {
         let m = within(w, 0x09, 0x0d) | within(w, 0x20, 0x20);
         ((m >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
     };
-    let mut mask = 0;
-    let mut chunks = block.chunks_exact(8);
-    for (k, chunk) in (&mut chunks).enumerate() {
-        mask |= bits(u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]))) << (8 * k);
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        // Zero bytes past the end are not whitespace.
-        let word = rest
-            .iter()
-            .rev()
-            .fold(0u64, |w, &b| (w << 8) | u64::from(b));
-        mask |= bits(word) << (8 * (block.len() / 8));
-    }
-    mask
+    // Zero bytes past the end are not whitespace.
+    block_mask(block, bits)
 }
 
 /// True when the text ends like a sentence (`.`, `!`, `?`, or a closing quote after one).
