@@ -233,7 +233,7 @@ impl PartWriter {
                 .zip(&self.encodings)
                 .zip(self.schema.iter_names())
             {
-                let encoded = match dictionary_of(array.as_ref(), name == "evidence") {
+                let encoded = match dictionary_of(array.as_ref(), name == RUNS_ONLY) {
                     Some(Some(dict)) => polars_parquet::write::array_to_columns(
                         dict.boxed(),
                         field.clone(),
@@ -286,6 +286,8 @@ impl PartWriter {
 const PLAIN_SHARE: f64 = 0.75;
 /// Chunks of at most this many rows take a dictionary whatever their values.
 const PLAIN_MIN_ROWS: usize = 128;
+/// The column whose dictionary merges runs of equal values only (see [`dictionary_of`]).
+const RUNS_ONLY: &str = "evidence";
 
 /// How a string column of a chunk is to be written: `None` for an array that is not a string
 /// column (polars' encoding applies), `Some(None)` for plain encoding, `Some(Some(array))` for
