@@ -980,18 +980,35 @@ mod tests {
         assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
 
-    #[test]
-    fn first_byte_tables_admit_every_remove_example() {
-        let rules = rules();
+    /// Asserts that every rule's table (where `has_table`) lets each of its remove examples
+    /// through `admits`; returns how many rules have a table.
+    fn tables_admit_remove_examples(
+        rules: &Rules,
+        what: &str,
+        has_table: impl Fn(&Rule) -> bool,
+        admits: impl Fn(&Rule, &str) -> bool,
+    ) -> usize {
         let mut with_table = 0;
         for rule in &rules.rules {
-            if rule.matcher().first_bytes.is_some() {
+            if has_table(rule) {
                 with_table += 1;
             }
             for ex in &rule.remove {
-                assert!(rule.may_start(ex), "{}: first byte of {ex:?}", rule.id);
+                assert!(admits(rule, ex), "{}: {what} of {ex:?}", rule.id);
             }
         }
+        with_table
+    }
+
+    #[test]
+    fn first_byte_tables_admit_every_remove_example() {
+        let rules = rules();
+        let with_table = tables_admit_remove_examples(
+            rules,
+            "first byte",
+            |r| r.matcher().first_bytes.is_some(),
+            Rule::may_start,
+        );
         // Every line and header rule in the file is anchored at the line start.
         assert!(
             with_table > 20,
@@ -1010,15 +1027,12 @@ mod tests {
     #[test]
     fn last_byte_tables_admit_every_remove_example() {
         let rules = rules();
-        let mut with_table = 0;
-        for rule in &rules.rules {
-            if rule.matcher().last_bytes.is_some() {
-                with_table += 1;
-            }
-            for ex in &rule.remove {
-                assert!(rule.may_end(ex), "{}: last byte of {ex:?}", rule.id);
-            }
-        }
+        let with_table = tables_admit_remove_examples(
+            rules,
+            "last byte",
+            |r| r.matcher().last_bytes.is_some(),
+            Rule::may_end,
+        );
         assert!(with_table > 20, "{with_table} rules with a last-byte table");
         // The table does say no: a sentence ends no sign-off and no photo credit.
         for id in ["signoff_initials", "photo_caption_credit"] {
@@ -1034,15 +1048,12 @@ mod tests {
     #[test]
     fn first_pair_tables_admit_every_remove_example() {
         let rules = rules();
-        let mut with_table = 0;
-        for rule in &rules.rules {
-            if rule.matcher().first_pairs.is_some() {
-                with_table += 1;
-            }
-            for ex in &rule.remove {
-                assert!(rule.may_start_pair(ex), "{}: first pair of {ex:?}", rule.id);
-            }
-        }
+        let with_table = tables_admit_remove_examples(
+            rules,
+            "first pair",
+            |r| r.matcher().first_pairs.is_some(),
+            Rule::may_start_pair,
+        );
         assert!(
             with_table > 15,
             "{with_table} rules with a first-pair table"
