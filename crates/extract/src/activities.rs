@@ -65,9 +65,11 @@ struct Compiled {
     requires: Option<Regex>,
     unless: Option<Regex>,
     exclude: Option<Regex>,
-    /// The bit of `exclude` among the exclusion literal sets ([`gate_exclusion_literals`]),
-    /// when it is a [`literal_set`].
+    /// The bit of `exclude` among the literal sets ([`gate_literal_sets`]), when it is a
+    /// [`literal_set`].
     exclude_bit: Option<u32>,
+    /// The bit of `requires` among the literal sets, when it is a [`literal_set`].
+    requires_bit: Option<u32>,
 }
 
 pub(crate) struct Rules {
@@ -76,9 +78,9 @@ pub(crate) struct Rules {
     /// pattern `i` is `literal[i]`.
     keywords: crate::scan::Keywords,
     literals: Vec<(usize, String, Literal)>,
-    /// The strings of the `exclude` patterns that are literal sets, each with the bit of
-    /// its pattern (at most 64 patterns).
-    exclusion_literals: Vec<(u32, String)>,
+    /// The strings of the `exclude` and `requires` patterns that are literal sets, each with
+    /// the bit of its pattern (at most 64 patterns).
+    literal_sets: Vec<(u32, String)>,
     compiled: Vec<Compiled>,
 }
 
@@ -236,16 +238,16 @@ pub(crate) fn rules() -> &'static Rules {
             }
         }
         let keywords = crate::scan::Keywords::new(literals.iter().map(|l| l.1.as_str()), true);
-        let mut exclusion_literals: Vec<(u32, String)> = Vec::new();
+        let mut literal_sets: Vec<(u32, String)> = Vec::new();
         let mut next_bit = 0u32;
-        let mut exclusion_bit = |pattern: Option<&str>| -> Option<u32> {
+        let mut set_bit = |pattern: Option<&str>| -> Option<u32> {
             let strings = literal_set(pattern?)?;
             if next_bit >= 64 || strings.is_empty() || strings.iter().any(String::is_empty) {
                 return None;
             }
             let bit = next_bit;
             next_bit += 1;
-            exclusion_literals.extend(strings.into_iter().map(|s| (bit, s)));
+            literal_sets.extend(strings.into_iter().map(|s| (bit, s)));
             Some(bit)
         };
         let compiled = defs
@@ -256,14 +258,15 @@ pub(crate) fn rules() -> &'static Rules {
                 requires: r.requires.as_deref().map(ci),
                 unless: r.unless.as_deref().map(ci),
                 exclude: r.exclude.as_deref().map(ci),
-                exclude_bit: exclusion_bit(r.exclude.as_deref()),
+                exclude_bit: set_bit(r.exclude.as_deref()),
+                requires_bit: set_bit(r.requires.as_deref()),
             })
             .collect();
         Rules {
             defs,
             keywords,
             literals,
-            exclusion_literals,
+            literal_sets,
             compiled,
         }
     })
@@ -286,15 +289,13 @@ pub(crate) fn gate_keywords() -> impl Iterator<Item = (usize, &'static str, Lite
         .map(|(i, l, kind)| (*i, l.as_str(), *kind))
 }
 
-/// The strings of the rules' `exclude` patterns that are literal sets, each with the bit of
-/// its pattern, for [`crate::scan::gate`]. A match of such a pattern is one of its strings
-/// up to case, so in a sentence with none of [`FOLD_CHARS`] it holds one of them ASCII
-/// case-insensitively: where none occurs, nothing is excluded.
-pub(crate) fn gate_exclusion_literals() -> impl Iterator<Item = (u32, &'static str)> {
-    rules()
-        .exclusion_literals
-        .iter()
-        .map(|(b, s)| (*b, s.as_str()))
+/// The strings of the rules' `exclude` and `requires` patterns that are literal sets, each
+/// with the bit of its pattern, for [`crate::scan::gate`]. A match of such a pattern is one
+/// of its strings up to case, so in a sentence with none of [`FOLD_CHARS`] it holds one of
+/// them ASCII case-insensitively: where none occurs, the pattern has no match (nothing is
+/// excluded, or the requirement fails).
+pub(crate) fn gate_literal_sets() -> impl Iterator<Item = (u32, &'static str)> {
+    rules().literal_sets.iter().map(|(b, s)| (*b, s.as_str()))
 }
 
 /// The activities of one sentence, at most one per type, in rule order.
@@ -324,16 +325,11 @@ pub(crate) fn find(sentence: &str) -> Vec<ActivityHit> {
 /// when the sentence holds one of [`FOLD_CHARS`]). Rules from the 64th on are tried whenever
 /// an earlier rule's keyword occurs.
 ///
-/// `exclusions` holds the bit of each exclusion literal set ([`gate_exclusion_literals`]) one
-/// of whose strings occurs in the sentence (every bit when it holds one of [`FOLD_CHARS`], or
-/// when not known): an `exclude` pattern whose bit is clear has no match, and is not
-/// searched.
-pub(crate) fn find_keyed(
-    sentence: &str,
-    keyed: u64,
-    from: usize,
-    exclusions: u64,
-) -> Vec<ActivityHit> {
+/// `sets` holds the bit of each literal set ([`gate_literal_sets`]) one of whose strings
+/// occurs in the sentence (every bit when it holds one of [`FOLD_CHARS`], or when not
+/// known): an `exclude` or `requires` pattern whose bit is clear has no match, and is not
+/// searched (a rule whose `requires` has none is not tried).
+pub(crate) fn find_keyed(sentence: &str, keyed: u64, from: usize, sets: u64) -> Vec<ActivityHit> {
     let r = rules();
     let mut out: Vec<ActivityHit> = Vec::new();
     if keyed == 0 {
@@ -342,6 +338,11 @@ pub(crate) fn find_keyed(
     for i in (0..r.defs.len()).filter(|&i| i >= 64 || keyed & (1 << i) != 0) {
         let (def, c) = (&r.defs[i], &r.compiled[i]);
         if out.iter().any(|h| h.activity_type == def.activity_type) {
+            continue;
+        }
+        // A `requires` literal set none of whose strings occurs cannot match: the rule
+        // finds nothing, whatever the trigger.
+        if c.requires_bit.is_some_and(|b| sets & (1 << b) == 0) {
             continue;
         }
         // The trigger is the most selective test: run it first. No match starts more than
@@ -361,7 +362,7 @@ pub(crate) fn find_keyed(
         {
             continue;
         }
-        let excluding = c.exclude_bit.is_none_or(|b| exclusions & (1 << b) != 0);
+        let excluding = c.exclude_bit.is_none_or(|b| sets & (1 << b) != 0);
         let hit = match &c.exclude {
             Some(ex) if excluding => {
                 // The exclusions are the successive matches of `ex`, in order of their

@@ -602,7 +602,7 @@ fn activities_of(
                 st,
                 p.gate.activity(si).unwrap_or(0),
                 p.gate.activity_from(si, s.start),
-                p.gate.activity_exclusions(si),
+                p.gate.activity_literal_sets(si),
             );
             if hits.is_empty() {
                 continue;

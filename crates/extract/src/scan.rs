@@ -183,9 +183,9 @@ struct SentenceGate {
     activity: u64,
     /// Bit `i` when a keyword of activity rule `i` with a narrower prefilter occurs in it.
     activity_weak: u64,
-    /// Bit `b` when a string of exclusion literal set `b` of the activity rules occurs in it
-    /// ([`crate::activities::gate_exclusion_literals`]).
-    activity_exclusions: u64,
+    /// Bit `b` when a string of literal set `b` of the activity rules (an `exclude` or a
+    /// `requires` pattern) occurs in it ([`crate::activities::gate_literal_sets`]).
+    activity_literal_sets: u64,
     /// The answers below, one bit each (so that joining two answers is one `|`).
     flags: u8,
     /// Where the first occurrence of an activity keyword (of any rule < 64, any kind)
@@ -252,15 +252,15 @@ impl ParaGate {
     pub(crate) fn pronoun(&self, si: usize) -> Option<bool> {
         self.sentences.get(si).map(|g| g.has(PRONOUN))
     }
-    /// The exclusion literal sets of the activity rules that may match in sentence `si`: bit
+    /// The literal sets of the activity rules that may match in sentence `si`: bit
     /// `b` when a string of set `b` occurs in it, every bit when it holds a character that
     /// folds to an ASCII letter (see [`crate::activities::find_keyed`]).
-    pub(crate) fn activity_exclusions(&self, si: usize) -> u64 {
+    pub(crate) fn activity_literal_sets(&self, si: usize) -> u64 {
         self.sentences.get(si).map_or(u64::MAX, |g| {
             if g.has(FOLD) {
                 u64::MAX
             } else {
-                g.activity_exclusions
+                g.activity_literal_sets
             }
         })
     }
@@ -283,8 +283,8 @@ enum Owner {
     /// Case-sensitive, as [`Owner::InstrumentCased`].
     ActivityCased(u32),
     ActivityWeak(u32),
-    /// A string of an activity rule's exclusion literal set (its bit).
-    ActivityExclusion(u32),
+    /// A string of an activity rule's literal set (its bit).
+    ActivityLiteralSet(u32),
     Fold,
     Instrument,
     InstrumentSignatory,
@@ -333,7 +333,7 @@ impl SentenceGate {
     fn or(&mut self, o: &SentenceGate) {
         self.activity |= o.activity;
         self.activity_weak |= o.activity_weak;
-        self.activity_exclusions |= o.activity_exclusions;
+        self.activity_literal_sets |= o.activity_literal_sets;
         self.flags |= o.flags;
     }
 }
@@ -371,8 +371,8 @@ fn gate_set() -> &'static GateSet {
                 }
             }
         }
-        for (bit, w) in crate::activities::gate_exclusion_literals() {
-            add(w, Owner::ActivityExclusion(bit));
+        for (bit, w) in crate::activities::gate_literal_sets() {
+            add(w, Owner::ActivityLiteralSet(bit));
         }
         for w in crate::activities::FOLD_CHARS {
             add(w, Owner::Fold);
@@ -421,7 +421,7 @@ fn gate_set() -> &'static GateSet {
                 Owner::Activity(i) => answer.activity = 1 << i,
                 Owner::ActivityCased(i) => (answer.activity, cased) = (1 << i, true),
                 Owner::ActivityWeak(i) => answer.activity_weak = 1 << i,
-                Owner::ActivityExclusion(b) => answer.activity_exclusions = 1 << b,
+                Owner::ActivityLiteralSet(b) => answer.activity_literal_sets = 1 << b,
                 Owner::Fold => answer.flags = FOLD,
                 Owner::Instrument => answer.flags = INSTRUMENT | INSTRUMENT_TYPE,
                 Owner::InstrumentSignatory => answer.flags = INSTRUMENT | SIGNATORY,
@@ -673,7 +673,7 @@ mod tests {
                     st,
                     g.activity(si).unwrap(),
                     g.activity_from(si, r.start),
-                    g.activity_exclusions(si)
+                    g.activity_literal_sets(si)
                 )),
                 hits(crate::activities::find(st)),
                 "{st:?}"
@@ -692,6 +692,7 @@ mod tests {
             "Soni - sapaan akrab Sumarsono. Sapaan akrab: SAPAAN AKRAB.",
             "Pemilih pada Pemilu 2024 dan pilkada serentak; xpilkada, _pemilu, (Pilpres) 2019.",
             "Rakor pengawasan digelar, tim pengawasan memantau. Pencegahan pelanggaran: ASN melanggar. Pakta ditandatangani oleh Bupati.",
+            "Ikrar digelar. Ikrar netralitas ASN. Pelanggaran ditemukan, ASN melanggar. SE diterbitkan; surat edaran. Sanksi telah dijatuhkan. Sanksi akan diberikan.",
         ] {
             gate_agrees(t);
         }
@@ -699,7 +700,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn gate_agrees_on_random_text(s in "(KPU|kpu|BKN|Mendagri|KASN|ka\u{17f}n|B\u{212a}N|menpan rb|nomor|No. |sapaan akrab|Sapaan Akrab|pilkada|Pemilu|pemilihan umum|PILPRES|_|2024|Surat|surat keputusan|Perbup|PERBUP|UU|Bawaslu|pengawasan|pengawaſan|\u{212a}|meminta ASN|surat edaran|membentuk tim|Se|SE|se|TIGA|ratusan|PIL|pemIL|Bupati|bupati|Plt|PLT|Kepala|UU|uu|sk|SK|ujarnya|kata dia| ia | Ia |awas|sanksi|rakor|Senin|kemarin|akan mendapat sanksi|bisa berujung pada sanksi|pelanggaran|melanggar|dipantau|tim pengawas netralitas|tim pengawasan|Badan Pengawas|pencegahan pelanggaran|ditandatangani oleh|membentuk satgas|\\. |! |é| |x|A){0,24}") {
+        fn gate_agrees_on_random_text(s in "(KPU|kpu|BKN|Mendagri|KASN|ka\u{17f}n|B\u{212a}N|menpan rb|nomor|No. |sapaan akrab|Sapaan Akrab|pilkada|Pemilu|pemilihan umum|PILPRES|_|2024|Surat|surat keputusan|Perbup|PERBUP|UU|Bawaslu|pengawasan|pengawaſan|\u{212a}|meminta ASN|surat edaran|membentuk tim|Se|SE|se|TIGA|ratusan|PIL|pemIL|Bupati|bupati|Plt|PLT|Kepala|UU|uu|sk|SK|ujarnya|kata dia| ia | Ia |awas|sanksi|rakor|Senin|kemarin|akan mendapat sanksi|netral|ditemukan|diterbitkan|telah|ikrar |bisa berujung pada sanksi|pelanggaran|melanggar|dipantau|tim pengawas netralitas|tim pengawasan|Badan Pengawas|pencegahan pelanggaran|ditandatangani oleh|membentuk satgas|\\. |! |é| |x|A){0,24}") {
             gate_agrees(&s);
         }
 
