@@ -777,51 +777,45 @@ fn parse_unit(ctx: &ParagraphCtx<'_>, pos: usize) -> Option<(String, usize)> {
     Some((words.join(" "), end))
 }
 
-/// The honorific or degree from `list` at `pos` (case-sensitive, ending on a word bound).
-/// Honorifics or degrees in their order (longest first), with the entries that can start at
-/// each byte value listed, so that a lookup tries only those.
+/// Honorifics or degrees in their order (longest first), all in one anchored automaton, so
+/// that a lookup reads the text once instead of comparing every entry.
 struct Tokens {
-    list: Vec<String>,
-    /// Per byte value: the indices of the entries starting with it (and of empty entries),
-    /// in list order; at 256, for the end of the text, the empty entries alone.
-    by_first: Vec<Vec<usize>>,
+    /// The non-empty entries.
+    set: crate::scan::AnchoredSet,
+    /// An entry is empty.
+    empty: bool,
 }
 
 impl Tokens {
     fn new(list: Vec<String>) -> Tokens {
-        let by_first = (0..=256usize)
-            .map(|b| {
-                (0..list.len())
-                    .filter(|&i| {
-                        list[i]
-                            .as_bytes()
-                            .first()
-                            .is_none_or(|&f| usize::from(f) == b)
-                    })
-                    .collect()
-            })
-            .collect();
-        Tokens { list, by_first }
+        Tokens {
+            set: crate::scan::AnchoredSet::new(list.iter().filter(|t| !t.is_empty())),
+            empty: list.iter().any(String::is_empty),
+        }
     }
 }
 
+/// The honorific or degree at `pos` (case-sensitive, ending on a word bound): its end. The
+/// first entry of the list (longest first) that the text holds at `pos` and that ends with
+/// `.` or before a character that is not a word character. Two entries of one length that
+/// both start at `pos` are equal, so that entry is the longest one that does so.
 fn token_from(tokens: &Tokens, text: &str, pos: usize) -> Option<usize> {
-    let rest = text.get(pos..)?;
-    let first = rest.as_bytes().first();
-    // Only the entries that can start with the first byte, in list order.
-    let bucket = first.map_or(256, |&b| usize::from(b));
-    let candidates = tokens.by_first.get(bucket).map_or(&[][..], Vec::as_slice);
-    candidates
-        .iter()
-        .filter_map(|&i| tokens.list.get(i))
-        .find_map(|t| {
-            let e = pos + t.len();
-            // The first byte rules out nearly every entry without a string comparison.
-            (t.as_bytes().first().is_none_or(|b| Some(b) == first)
-                && rest.starts_with(t.as_str())
-                && (t.ends_with('.') || !char_at(text, e).is_some_and(crate::text::is_word_char)))
-            .then_some(e)
-        })
+    text.get(pos..)?;
+    let bounded = |e: usize| {
+        text.as_bytes().get(e.wrapping_sub(1)) == Some(&b'.')
+            || !char_at(text, e).is_some_and(crate::text::is_word_char)
+    };
+    let mut found = None;
+    tokens.set.each_at(text, pos, |e| {
+        // An entry ends with `.` exactly when the text before `e` does: it is that text.
+        if e > pos && bounded(e) {
+            found = Some(e);
+        }
+    });
+    // An empty entry comes last in the list, and does not end with `.`.
+    found.or_else(|| {
+        (tokens.empty && !char_at(text, pos).is_some_and(crate::text::is_word_char)).then_some(pos)
+    })
 }
 
 /// Characters of mis-decoded UTF-8 seen glued to names in scraped text.
@@ -987,6 +981,42 @@ fn name_before(text: &str, pos: usize, floor: usize) -> Option<(String, Range<us
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The token lookup by comparing every entry in list order.
+    fn token_from_list(list: &[String], text: &str, pos: usize) -> Option<usize> {
+        let rest = text.get(pos..)?;
+        list.iter().find_map(|t| {
+            let e = pos + t.len();
+            (rest.starts_with(t.as_str())
+                && (t.ends_with('.') || !char_at(text, e).is_some_and(crate::text::is_word_char)))
+            .then_some(e)
+        })
+    }
+
+    fn sorted(mut list: Vec<String>) -> Vec<String> {
+        list.sort_by_key(|t| std::cmp::Reverse(t.len()));
+        list
+    }
+
+    proptest! {
+        #[test]
+        fn token_lookup_is_the_list_lookup(
+            s in "(S|M|\\.|Sos|Si|H|Hj|Dr|Ir| |,|é|a|Pd|STP|App|A){0,10}",
+            pos in 0usize..24,
+        ) {
+            let r = rules();
+            for (tokens, list) in [
+                (&r.honorifics, sorted(r.file.honorifics.clone())),
+                (&r.degrees, sorted(r.file.degrees.clone())),
+            ] {
+                prop_assert_eq!(token_from(tokens, &s, pos), token_from_list(&list, &s, pos));
+            }
+            let list = sorted(vec!["S.".into(), "S".into(), String::new(), "SH".into()]);
+            let tokens = Tokens::new(list.clone());
+            prop_assert_eq!(token_from(&tokens, &s, pos), token_from_list(&list, &s, pos));
+        }
+    }
 
     #[test]
     fn titles_start_with_capitals() {

@@ -122,6 +122,41 @@ impl AnchoredSet {
     }
 }
 
+impl AnchoredSet {
+    /// Call `f(end)` for every pattern that matches at `start` in `text`, in order of their
+    /// ends (shortest first): the walk of [`AnchoredSet::longest_at`], reporting each match
+    /// state it passes.
+    pub(crate) fn each_at(&self, text: &str, start: usize, mut f: impl FnMut(usize)) {
+        let dfa = &self.dfa;
+        let Ok(mut sid) = dfa.start_state(Anchored::Yes) else {
+            return;
+        };
+        let mut report = |sid, at: usize| {
+            let pid = dfa.match_pattern(sid, 0);
+            if at.checked_sub(dfa.pattern_len(pid)) == Some(start) {
+                f(at);
+            }
+        };
+        if dfa.is_match(sid) {
+            report(sid, start);
+        }
+        let Some(rest) = text.as_bytes().get(start..) else {
+            return;
+        };
+        for (k, &b) in rest.iter().enumerate() {
+            sid = dfa.next_state(Anchored::Yes, sid, b);
+            if dfa.is_special(sid) {
+                if dfa.is_dead(sid) {
+                    break;
+                }
+                if dfa.is_match(sid) {
+                    report(sid, start + k + 1);
+                }
+            }
+        }
+    }
+}
+
 /// Steps the automaton from state `sid` over `bytes[at..]` until it enters a special (match
 /// or dead) state or the bytes end; returns the position after the last byte read and the
 /// state. A function of its own with no callback inside, so that the loop keeps its state in
