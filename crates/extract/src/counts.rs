@@ -82,6 +82,8 @@ struct Compiled {
     cues: Regex,
     /// Lower-cased cue -> role.
     cue_roles: HashMap<String, CountRole>,
+    /// `rules.excluded_before` as a set.
+    excluded_before: crate::text::HashSet<String>,
     /// Something a number can end with, whitespace, an optional classifier and whitespace,
     /// then the first word of a noun form: a count needs this (see [`may_have_count`]).
     shape: Regex,
@@ -132,7 +134,9 @@ fn compiled() -> &'static Compiled {
             alternation(crate::numbers::end_words())
         )))
         .expect("count shape regex compiles");
+        let excluded_before = rules.excluded_before.iter().cloned().collect();
         Compiled {
+            excluded_before,
             rules,
             forms,
             noun,
@@ -141,10 +145,6 @@ fn compiled() -> &'static Compiled {
             shape,
         }
     })
-}
-
-fn collapse_lower(s: &str) -> String {
-    crate::text::collapse_lower(s)
 }
 
 /// The word right before byte `start` (to be lower-cased), and the byte just before the
@@ -174,7 +174,7 @@ fn noun_of<'a>(c: &Compiled, matched: &'a str) -> &'a str {
             .classifiers
             .iter()
             .any(|k| k.eq_ignore_ascii_case(first))
-            && c.forms.contains_key(&collapse_lower(rest))
+            && crate::text::with_collapsed_lower(rest, |r| c.forms.contains_key(r))
         {
             return rest;
         }
@@ -187,7 +187,8 @@ fn sentence_cues(c: &Compiled, sentence: &str) -> Vec<(CountRole, usize, usize)>
     c.cues
         .find_iter(sentence)
         .filter_map(|m| {
-            let role = c.cue_roles.get(&collapse_lower(m.as_str())).copied()?;
+            let role =
+                crate::text::with_collapsed_lower(m.as_str(), |w| c.cue_roles.get(w).copied())?;
             Some((role, m.start(), m.end()))
         })
         .collect()
@@ -246,7 +247,7 @@ fn find_counts_unfiltered(c: &'static Compiled, sentence: &str) -> Vec<CountHit>
             continue;
         }
         let (before, prev_byte) = word_before(sentence, n.start);
-        if crate::text::with_lower(before, |w| c.rules.excluded_before.iter().any(|e| e == w)) {
+        if crate::text::with_lower(before, |w| c.excluded_before.contains(w)) {
             continue;
         }
         if matches!(prev_byte, Some(b'/' | b'-' | b'.' | b','))
@@ -257,7 +258,8 @@ fn find_counts_unfiltered(c: &'static Compiled, sentence: &str) -> Vec<CountHit>
         let Some(m) = c.noun.find(&sentence[n.end..]) else {
             continue;
         };
-        let Some(&ni) = c.forms.get(&collapse_lower(noun_of(c, m.as_str()))) else {
+        let noun = noun_of(c, m.as_str());
+        let Some(ni) = crate::text::with_collapsed_lower(noun, |n| c.forms.get(n).copied()) else {
             continue;
         };
         let noun = &c.rules.nouns[ni];

@@ -148,6 +148,16 @@ pub(crate) fn collapse_lower(s: &str) -> String {
     }
 }
 
+/// `f` of [`collapse_lower`] of `s`, without an allocation for a short ASCII word: a
+/// string with no whitespace is its own collapsed form.
+pub(crate) fn with_collapsed_lower<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
+    if s.contains(char::is_whitespace) {
+        f(&collapse_lower(s))
+    } else {
+        with_lower(s, f)
+    }
+}
+
 /// `f` of `word` lower-cased (`str::to_lowercase`), without an allocation for a short ASCII
 /// word: for ASCII text the Unicode lower case is the ASCII one.
 pub(crate) fn with_lower<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
@@ -237,6 +247,7 @@ mod tests {
             let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
             prop_assert_eq!(collapse_spaces(&s), joined.clone());
             prop_assert_eq!(collapse_lower(&s), joined.to_lowercase());
+            prop_assert_eq!(with_collapsed_lower(&s, str::to_string), joined.to_lowercase());
         }
 
         #[test]
