@@ -79,18 +79,48 @@ pub(crate) fn skip_spaces(s: &str, pos: usize) -> usize {
 /// The word (letters, digits, apostrophes, inner hyphens) starting at `pos`: its end.
 pub(crate) fn word_end(s: &str, pos: usize) -> Option<usize> {
     let rest = s.get(pos..)?;
+    let bytes = rest.as_bytes();
+    // ASCII bytes without decoding, up to the first character outside ASCII (or a hyphen
+    // before one), from where the characters decide.
     let mut end = 0;
-    let mut chars = rest.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii_alphanumeric() || b == b'\'' {
+            i += 1;
+            end = i;
+        } else if b == b'-' && end > 0 && bytes.get(i + 1).is_some_and(u8::is_ascii) {
+            // An inner hyphen before a letter; the hyphen alone does not extend the word.
+            if !bytes[i + 1].is_ascii_alphabetic() {
+                break;
+            }
+            i += 1;
+        } else if b.is_ascii() && b != b'-' {
+            break;
+        } else {
+            end = word_end_chars(rest, i, end);
+            break;
+        }
+    }
+    (end > 0).then_some(pos + end)
+}
+
+/// [`word_end`] by characters from `from` (a character boundary of `rest`), with the word
+/// so far ending at `end`: the end of the word.
+fn word_end_chars(rest: &str, from: usize, mut end: usize) -> usize {
+    let Some(tail) = rest.get(from..) else {
+        return end;
+    };
+    let mut chars = tail.char_indices().peekable();
+    while let Some((j, c)) = chars.next() {
         if is_word_char(c) {
-            end = i + c.len_utf8();
+            end = from + j + c.len_utf8();
         } else if c == '-' && end > 0 && chars.peek().is_some_and(|&(_, n)| n.is_alphabetic()) {
             continue;
         } else {
             break;
         }
     }
-    (end > 0).then_some(pos + end)
+    end
 }
 
 /// The word ending at `pos` (scanning back over word characters): its start.
@@ -248,6 +278,15 @@ mod tests {
             prop_assert_eq!(collapse_spaces(&s), joined.clone());
             prop_assert_eq!(collapse_lower(&s), joined.to_lowercase());
             prop_assert_eq!(with_collapsed_lower(&s, str::to_string), joined.to_lowercase());
+        }
+
+        #[test]
+        fn word_end_is_the_char_scan(s in "(a|Z|9|'|’|-|é|Ω|\\.| |\u{a0}|_|\u{301}){0,12}", pos in 0usize..30) {
+            let want = s.get(pos..).and_then(|_| {
+                let end = word_end_chars(&s, pos, 0);
+                (end > 0).then_some(end)
+            });
+            prop_assert_eq!(word_end(&s, pos), want);
         }
 
         #[test]
