@@ -139,7 +139,8 @@ pub fn extract(article: &Article) -> ArticleFacts {
     }
 
     // Regions and their roles.
-    let mut region_hits: Vec<RegionHit> = Vec::new();
+    let mut region_hits: Vec<RegionHit> =
+        Vec::with_capacity(paras.iter().map(|p| p.regions.len()).sum());
     for (pi, p) in paras.iter().enumerate() {
         let mut prev: Option<(usize, RegionRole, &'static Region)> = None;
         for m in &p.regions {
@@ -222,7 +223,8 @@ pub fn extract(article: &Article) -> ArticleFacts {
     });
 
     // Official mentions, with the primary region for local offices the text gives no region for.
-    let mut official_values: Vec<(usize, Span, Official, &'static str)> = Vec::new();
+    let mut official_values: Vec<(usize, Span, Official, &'static str)> =
+        Vec::with_capacity(officials.len());
     // The hits are not needed past this point: their strings move into the values.
     for (pi, h) in officials {
         let region_code = office_region(&h, primary);
@@ -326,12 +328,13 @@ pub fn extract(article: &Article) -> ArticleFacts {
             };
             // No digit and no number word: no number, so no count (the number search's own
             // prefilter).
-            let has_digit = match first_digit {
+            // The digit test only where no number word decides it.
+            let has_digit = || match first_digit {
                 None => false,
                 Some(d) if d < s.start => numbers::has_ascii_digit(st),
                 Some(d) => d < s.end,
             };
-            let may_count = p.gate.number_word(si).unwrap_or(true) || has_digit;
+            let may_count = p.gate.number_word(si).unwrap_or(true) || has_digit();
             let found = if may_count {
                 counts::find_counts(st)
             } else {

@@ -357,7 +357,8 @@ pub(crate) fn find(ctx: &ParagraphCtx<'_>, range: Range<usize>) -> Vec<OfficialH
         return Vec::new();
     };
     // Heads (modifiers and titles) on word bounds, in order.
-    let mut heads: Vec<(usize, usize, Pat)> = Vec::new();
+    // Only sentences with a title or modifier in them come here.
+    let mut heads: Vec<(usize, usize, Pat)> = Vec::with_capacity(4);
     for m in heads_in(r, sentence) {
         let (s, e) = (range.start + m.start(), range.start + m.end());
         let ends_with_dot = text[s..e].ends_with('.');

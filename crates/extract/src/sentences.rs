@@ -123,7 +123,8 @@ impl<'a> Terminators<'a> {
 /// (trailing whitespace stays with its sentence).
 pub fn split(text: &str) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
-    let mut out: Vec<Range<usize>> = Vec::new();
+    // Most paragraphs have one to four sentences: one allocation for them.
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(4);
     let mut start = 0;
     let mut i = 0;
     let mut terminators = Terminators::new(bytes);
