@@ -137,8 +137,6 @@ struct Compiled {
     signatory: Regex,
     issue_verbs: Regex,
     cue_before: Regex,
-    simple_number: Regex,
-    trailing_year: Regex,
     /// First words of the long forms and case-insensitive short forms, signatories.
     words: Prefilter,
     /// The part of `words` that a type needs (the rest are signatories'), and its automaton.
@@ -222,9 +220,6 @@ fn compiled() -> &'static Compiled {
             alternation(rules.issue_date_cues.iter().map(String::as_str))
         ))
         .expect("cue compiles");
-        let simple_number =
-            Regex::new(r"^(?P<n>[0-9]+(?:-[0-9]+)?)/(?P<y>(?:19|20)[0-9]{2})$").expect("simple number");
-        let trailing_year = Regex::new(r"/(?P<y>(?:19|20)[0-9]{2})$").expect("trailing year");
         let mut trig: Vec<String> = Vec::new();
         let mut upper: Vec<String> = Vec::new();
         for t in &rules.types {
@@ -270,8 +265,6 @@ fn compiled() -> &'static Compiled {
             signatory,
             issue_verbs,
             cue_before,
-            simple_number,
-            trailing_year,
         }
     })
 }
@@ -435,14 +428,10 @@ fn parse_number_tail(c: &Compiled, rest: &str) -> Option<Parsed> {
             return None;
         }
         let year_words = caps.name("year").and_then(|y| y.as_str().parse().ok());
-        let (number, year) = if let Some(sm) = c.simple_number.captures(s) {
-            (sm["n"].to_string(), sm["y"].parse().ok())
+        let (number, year) = if let Some((n, y)) = simple_number(s) {
+            (n.to_string(), y.parse().ok())
         } else {
-            let ty = c
-                .trailing_year
-                .captures(s)
-                .and_then(|t| t["y"].parse().ok());
-            (s.to_string(), ty)
+            (s.to_string(), trailing_year(s).and_then(|y| y.parse().ok()))
         };
         return Some(Parsed {
             end: m.end(),
@@ -465,6 +454,31 @@ fn parse_number_tail(c: &Compiled, rest: &str) -> Option<Parsed> {
         });
     }
     None
+}
+
+/// A year as the number patterns write it: `(?:19|20)[0-9]{2}`, the whole of `y`.
+fn is_year(y: &str) -> bool {
+    y.len() == 4
+        && (y.starts_with("19") || y.starts_with("20"))
+        && y.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A number of the form `n/yyyy` (`^(?P<n>[0-9]+(?:-[0-9]+)?)/(?P<y>(?:19|20)[0-9]{2})$`): the
+/// number and the year.
+fn simple_number(s: &str) -> Option<(&str, &str)> {
+    let (n, y) = s.split_once('/')?;
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let number = match n.split_once('-') {
+        Some((a, b)) => digits(a) && digits(b),
+        None => digits(n),
+    };
+    (number && is_year(y)).then_some((n, y))
+}
+
+/// The year of a number ending in `/yyyy` (`/(?P<y>(?:19|20)[0-9]{2})$`).
+fn trailing_year(s: &str) -> Option<&str> {
+    let y = s.get(s.len().checked_sub(5)?..)?.strip_prefix('/')?;
+    is_year(y).then_some(y)
 }
 
 /// Number and `tentang` subject from `pos`; updates the instrument and returns the new end.
@@ -667,7 +681,11 @@ pub(crate) fn find_instruments_passed(
         && s.as_bytes()
             .windows(2)
             .any(|w| (w[0] | 0x20) == b'n' && matches!(w[1] | 0x20, b'o' | b'm'));
-    for sm in c.signatory.captures_iter(if may_sign { s } else { "" }) {
+    for sm in may_sign
+        .then(|| c.signatory.captures_iter(s))
+        .into_iter()
+        .flatten()
+    {
         let (Some(m), Some(iss)) = (sm.get(0), sm.name("iss")) else {
             continue;
         };
@@ -817,6 +835,18 @@ pub fn link_instruments(hits: &mut [InstrumentHit]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn number_forms_are_their_patterns(s in "(1|9|0|2|19|20|2024|1999|-|/|x|é|\\.){0,8}") {
+            let simple = Regex::new(r"^(?P<n>[0-9]+(?:-[0-9]+)?)/(?P<y>(?:19|20)[0-9]{2})$").unwrap();
+            let trailing = Regex::new(r"/(?P<y>(?:19|20)[0-9]{2})$").unwrap();
+            let want = simple.captures(&s).map(|c| (c.name("n").unwrap().as_str(), c.name("y").unwrap().as_str()));
+            proptest::prop_assert_eq!(simple_number(&s), want);
+            let want = trailing.captures(&s).map(|c| c.name("y").unwrap().as_str());
+            proptest::prop_assert_eq!(trailing_year(&s), want);
+        }
+    }
 
     /// Every type starts with one of its words: none is empty, so a sentence without them
     /// has no type (the types search is then skipped).
