@@ -325,19 +325,22 @@ impl Clusterer {
 }
 
 /// The number of positions where two b-bit signatures hold the same byte, eight bytes at a
-/// time: a byte of `a ^ b` is zero exactly where they agree.
+/// time: a byte of `a ^ b` is zero exactly where they agree. The differing bytes are counted
+/// per byte lane over all words (at most `HASHES / 8` = 16 a lane, so no lane carries), then
+/// the lanes are summed by one product (at most `HASHES` = 128, which a byte holds).
 fn equal_bytes(a: &[u8; HASHES], b: &[u8; HASHES]) -> usize {
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    let mut differing = 0;
+    const _: () = assert!(HASHES < 256);
+    let mut differing = 0u64;
     for (x, y) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
         let word = |c: &[u8]| u64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
         let t = word(x) ^ word(y);
         // The high bit of each byte is set when the byte is not zero (no carry crosses bytes:
-        // the low seven bits plus 0x7f stay below 0x100).
+        // the low seven bits plus 0x7f stay below 0x100); moved down, one per differing byte.
         let nonzero = (((t & LOW7) + LOW7) | t) & !LOW7;
-        differing += nonzero.count_ones() as usize;
+        differing += nonzero >> 7;
     }
-    HASHES - differing
+    HASHES - (differing.wrapping_mul(0x0101_0101_0101_0101) >> 56) as usize
 }
 
 /// One band's index: band key -> the head that first showed it, by bucketed cuckoo hashing. A
