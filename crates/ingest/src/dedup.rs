@@ -326,22 +326,24 @@ impl DistinctWords {
     }
 
     /// The number of distinct values among `hashes`.
+    #[cfg(test)]
     pub fn count(&mut self, hashes: &[u64]) -> usize {
-        let mut n = 0;
-        self.each_new(hashes, |_| n += 1);
-        n
+        let mut round = self.round(hashes.len());
+        hashes.iter().filter(|&&h| round.insert(h)).count()
     }
 
     /// Appends to `out` each of `hashes` not seen before among them, in order.
     #[cfg(test)]
     pub fn collect(&mut self, hashes: &[u64], out: &mut Vec<u64>) {
-        self.each_new(hashes, |h| out.push(h));
+        let mut round = self.round(hashes.len());
+        out.extend(hashes.iter().copied().filter(|&h| round.insert(h)));
     }
 
-    /// Calls `new` with each of `hashes` not seen before among them, in order.
-    #[inline(always)]
-    fn each_new(&mut self, hashes: &[u64], mut new: impl FnMut(u64)) {
-        let size = (hashes.len() * 2).next_power_of_two().max(16);
+    /// An empty set for at most `most` values (a round: the slots of earlier rounds count as
+    /// free).
+    #[inline]
+    pub fn round(&mut self, most: usize) -> DistinctRound<'_> {
+        let size = (most * 2).next_power_of_two().max(16);
         if self.slots.len() < size {
             self.slots = vec![(0, 0); size];
             self.round = 0;
@@ -352,24 +354,47 @@ impl DistinctWords {
             self.slots.fill((0, 0));
             self.round = 1;
         }
-        let round = self.round;
-        let slots = &mut self.slots[..];
-        // At most half full: a slot of an earlier round ends every probe.
-        let mask = slots.len() - 1;
-        for &h in hashes {
-            let mut i = h as usize & mask;
-            while let Some(slot) = slots.get_mut(i) {
-                if slot.1 != round {
-                    *slot = (h, round);
-                    new(h);
-                    break;
-                }
-                if slot.0 == h {
-                    break;
-                }
-                i = (i + 1) & mask;
-            }
+        DistinctRound {
+            mask: self.slots.len() - 1,
+            slots: &mut self.slots[..],
+            round: self.round,
+            room: most,
         }
+    }
+}
+
+/// The set of one round of a [`DistinctWords`].
+pub(crate) struct DistinctRound<'a> {
+    slots: &'a mut [(u64, u32)],
+    mask: usize,
+    round: u32,
+    /// Values that can still be added while the table stays at most half full.
+    room: usize,
+}
+
+impl DistinctRound<'_> {
+    /// Adds `h`; true if it was not in the set. Past the number of values the round was made
+    /// for, a new value is not added (and false returned): the callers stay within it.
+    #[inline(always)]
+    pub fn insert(&mut self, h: u64) -> bool {
+        let (mask, round) = (self.mask, self.round);
+        let mut i = h as usize & mask;
+        // At most half full: a slot of an earlier round ends every probe.
+        while let Some(slot) = self.slots.get_mut(i) {
+            if slot.1 != round {
+                if self.room == 0 {
+                    return false;
+                }
+                self.room -= 1;
+                *slot = (h, round);
+                return true;
+            }
+            if slot.0 == h {
+                return false;
+            }
+            i = (i + 1) & mask;
+        }
+        false
     }
 }
 

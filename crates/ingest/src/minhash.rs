@@ -68,88 +68,99 @@ pub(crate) fn signature<'a, I>(paragraphs: I) -> Signature
 where
     I: IntoIterator<Item = &'a [u64]> + Clone,
 {
-    SCRATCH.with(|scratch| {
-        let mut scratch = scratch.borrow_mut();
-        let (shingles, table) = &mut *scratch;
-        let sig = signature_with(paragraphs, shingles, table);
-        // A very long article does not leave its buffers to the thread.
-        if shingles.capacity() > SCRATCH_KEPT {
-            *shingles = Vec::new();
-        }
-        if table.capacity_bytes() > SCRATCH_KEPT * 8 {
+    SCRATCH.with(|table| {
+        let mut table = table.borrow_mut();
+        let sig = signature_with(paragraphs, &mut table);
+        // A very long article does not leave its table to the thread.
+        if table.capacity_bytes() > SCRATCH_KEPT {
             *table = DistinctWords::new();
         }
         sig
     })
 }
 
-/// Most values the shingle buffer of [`signature`] keeps between articles (512 KiB; as many
-/// bytes for the distinct-count table).
-const SCRATCH_KEPT: usize = 1 << 16;
+/// Most bytes of the distinct-shingle table that [`signature`] keeps between articles
+/// (512 KiB: the table of an article of up to 16k words).
+const SCRATCH_KEPT: usize = 512 << 10;
 
 thread_local! {
-    /// Per thread: the shingles of the article being signed and the table that counts the
-    /// distinct ones, kept between articles so that signing allocates only the signature.
-    static SCRATCH: std::cell::RefCell<(Vec<u64>, DistinctWords)> =
-        const { std::cell::RefCell::new((Vec::new(), DistinctWords::new())) };
+    /// Per thread: the table that finds the distinct shingles of the article being signed,
+    /// kept between articles so that signing allocates only the signature.
+    static SCRATCH: std::cell::RefCell<DistinctWords> =
+        const { std::cell::RefCell::new(DistinctWords::new()) };
 }
 
-/// [`signature`] with the shingle buffer and the distinct-count table given.
-fn signature_with<'a, I>(
-    paragraphs: I,
-    shingles: &mut Vec<u64>,
-    table: &mut DistinctWords,
-) -> Signature
+/// [`signature`] with the distinct-shingle table given.
+///
+/// One pass over the shingles: each is hashed, looked up in the table of the article's
+/// distinct shingles, and only a new one is counted and put in its bin (a repeat leaves the
+/// bin's minimum as it is).
+fn signature_with<'a, I>(paragraphs: I, table: &mut DistinctWords) -> Signature
 where
     I: IntoIterator<Item = &'a [u64]> + Clone,
 {
-    // At most one shingle per word: sized once, not grown step by step.
+    // At most one shingle per word: the table is sized once for all of them.
     let words: usize = paragraphs.clone().into_iter().map(<[u64]>::len).sum();
-    shingles.clear();
-    shingles.reserve(words);
+    let mut distinct = table.round(words);
+    let mut n = 0usize;
+    let mut mins = [u64::MAX; HASHES];
+    let mut filled = [false; HASHES];
+    let mut add = |h: u64| {
+        if distinct.insert(h) {
+            n += 1;
+            let bin = (h >> BIN_SHIFT) as usize;
+            if let (Some(f), Some(m)) = (filled.get_mut(bin), mins.get_mut(bin)) {
+                *f = true;
+                *m = (*m).min(h);
+            }
+        }
+    };
     for toks in paragraphs {
         match toks {
             [] => {}
-            [one] => shingles.push(mix(*one)),
-            _ => shingles.extend(
-                toks.windows(SHINGLE)
-                    .map(|w| mix(w[0].wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(31) ^ w[1])),
-            ),
+            [one] => add(mix(*one)),
+            _ => {
+                for w in toks.windows(SHINGLE) {
+                    add(mix(w[0]
+                        .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                        .rotate_left(31)
+                        ^ w[1]));
+                }
+            }
         }
     }
-    if shingles.is_empty() {
+    if n == 0 {
         return None;
     }
-    let n = u32::try_from(table.count(shingles)).unwrap_or(u32::MAX);
-    let mut mins = [u64::MAX; HASHES];
-    let mut filled = [false; HASHES];
-    let mut smallest = u64::MAX;
-    for &h in shingles.iter() {
-        let bin = (h >> BIN_SHIFT) as usize;
-        filled[bin] = true;
-        mins[bin] = mins[bin].min(h);
-        smallest = smallest.min(h);
-    }
-    let full = mins;
-    for (i, m) in mins.iter_mut().enumerate() {
+    let n = u32::try_from(n).unwrap_or(u32::MAX);
+    for i in 0..HASHES {
         if filled[i] {
             continue;
         }
         // At least one bin is filled, so the probe ends; the attempt bound only guards the
-        // loop against a hash that never reaches one.
+        // loop against a hash that never reaches one. A filled bin is never written here, so
+        // the value borrowed is the bin's own minimum.
         for attempt in 0u64.. {
             let j = (mix(((i as u64) << 32) | attempt) >> BIN_SHIFT) as usize;
             if filled[j] {
-                *m = full[j];
+                mins[i] = mins[j];
                 break;
             }
             if attempt > 1 << 20 {
-                *m = smallest;
+                mins[i] = smallest(&mins);
                 break;
             }
         }
     }
     Some((Box::new(mins), n))
+}
+
+/// The smallest shingle of a signature being densified: its least value (the bins not yet
+/// given one hold `u64::MAX`, the others a shingle).
+#[cold]
+#[inline(never)]
+fn smallest(mins: &[u64; HASHES]) -> u64 {
+    mins.iter().copied().min().unwrap_or(u64::MAX)
 }
 
 /// Heads per chunk of head storage: the storage grows a chunk at a time and never copies what it
