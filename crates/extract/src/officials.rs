@@ -312,14 +312,9 @@ fn heads_in<'t>(r: &'t Rules, text: &'t str) -> impl Iterator<Item = aho_corasic
         while pos < bytes.len() {
             let at = if r.head_first_capital {
                 // Only at capitals and non-ASCII bytes, found a word at a time.
-                let mut k = pos;
-                loop {
-                    let p = crate::text::next_capital_or_non_ascii(bytes, k)?;
-                    if r.head_first[usize::from(bytes[p])] {
-                        break p;
-                    }
-                    k = p + 1;
-                }
+                crate::text::next_capital_or_non_ascii_where(bytes, pos, |b| {
+                    r.head_first[usize::from(b)]
+                })?
             } else {
                 pos + bytes
                     .get(pos..)?

@@ -219,16 +219,16 @@ pub(crate) fn link(
             while k < st.len() {
                 // A name starts with an upper-case character: an ASCII capital or a non-ASCII
                 // character. Other bytes, and a byte no form starts with (every UTF-8
-                // continuation byte among them), are skipped without decoding.
-                match crate::text::next_capital_or_non_ascii(bytes, k) {
+                // continuation byte among them), are skipped without decoding, within the scan.
+                let starts_form = |b: u8| {
+                    let (lo, hi) = by_first[usize::from(b)];
+                    lo != hi
+                };
+                match crate::text::next_capital_or_non_ascii_where(bytes, k, starts_form) {
                     Some(p) => k = p,
                     None => break,
                 }
                 let (lo, hi) = by_first[usize::from(bytes[k])];
-                if lo == hi {
-                    k += 1;
-                    continue;
-                }
                 let Some(c) = st[k..].chars().next() else {
                     break;
                 };

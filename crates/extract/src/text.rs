@@ -217,48 +217,39 @@ pub(crate) fn is_acronym(word: &str) -> bool {
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
 }
 
-/// The first `i >= from` where `byte_hit(bytes[i])`, read eight bytes at a time:
-/// `chunk_hits(x)` must set bit 7 of each byte of the little-endian word `x` that
-/// `byte_hit` accepts, and no other bit (the lowest set bit names the first hit); the tail
-/// shorter than eight bytes is read byte by byte.
-pub(crate) fn first_in_chunks(
+/// The first `i >= from` where `bytes[i]` is an ASCII capital or not ASCII and `keep` accepts
+/// it, read eight bytes at a time: the bytes of a chunk that pass the first test are given to
+/// `keep` in order without leaving the scan.
+pub(crate) fn next_capital_or_non_ascii_where(
     bytes: &[u8],
     from: usize,
-    chunk_hits: impl Fn(u64) -> u64,
-    byte_hit: impl Fn(u8) -> bool,
+    keep: impl Fn(u8) -> bool,
 ) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut i = from;
     while let Some(chunk) = bytes.get(i..i + 8) {
         let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        let hit = chunk_hits(x);
-        if hit != 0 {
-            return Some(i + hit.trailing_zeros() as usize / 8);
+        // For bytes below 0x80, `y + (0x80 - lo)` sets bit 7 exactly when `y >= lo`, with no
+        // carry into the next byte; non-ASCII bytes have bit 7 set in `x` itself.
+        let low7 = x & !HIGH;
+        let at_least = |y: u64, lo: u64| (y + ONES * (0x80 - lo)) & HIGH;
+        let capital = at_least(low7, u64::from(b'A')) & !at_least(low7, u64::from(b'Z') + 1);
+        let mut hits = (capital | x) & HIGH;
+        while hits != 0 {
+            let k = i + hits.trailing_zeros() as usize / 8;
+            if keep(chunk[k - i]) {
+                return Some(k);
+            }
+            hits &= hits - 1;
         }
         i += 8;
     }
     bytes
         .get(i..)?
         .iter()
-        .position(|&b| byte_hit(b))
+        .position(|&b| (b.is_ascii_uppercase() || !b.is_ascii()) && keep(b))
         .map(|d| i + d)
-}
-
-/// The first `i >= from` where `bytes[i]` is an ASCII capital or not ASCII, read eight bytes
-/// at a time.
-pub(crate) fn next_capital_or_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let chunk_hits = |x: u64| {
-        // For bytes below 0x80, `y + (0x80 - lo)` sets bit 7 exactly when `y >= lo`, with no
-        // carry into the next byte; non-ASCII bytes have bit 7 set in `x` itself.
-        let low7 = x & !HIGH;
-        let at_least = |y: u64, lo: u64| (y + ONES * (0x80 - lo)) & HIGH;
-        let capital = at_least(low7, u64::from(b'A')) & !at_least(low7, u64::from(b'Z') + 1);
-        (capital | x) & HIGH
-    };
-    first_in_chunks(bytes, from, chunk_hits, |b| {
-        b.is_ascii_uppercase() || !b.is_ascii()
-    })
 }
 
 #[cfg(test)]
@@ -297,6 +288,38 @@ mod tests {
     }
 
     #[test]
+    fn filtered_capital_scan_matches_the_byte_test() {
+        let keep = |b: u8| matches!(b, b'B' | b'Z' | 0xC3 | 0x89);
+        let plain = |bytes: &[u8], from: usize| {
+            (from..bytes.len()).find(|&i| {
+                (bytes[i].is_ascii_uppercase() || !bytes[i].is_ascii()) && keep(bytes[i])
+            })
+        };
+        for b in 0..=255u8 {
+            for c in [b'a', b'A', b'B'] {
+                for pos in 0..11 {
+                    let mut bytes = vec![c; 11];
+                    bytes[pos] = b;
+                    for from in 0..12 {
+                        assert_eq!(
+                            next_capital_or_non_ascii_where(&bytes, from, keep),
+                            plain(&bytes, from),
+                            "byte {b:#x} at {pos} in {c:#x} from {from}"
+                        );
+                    }
+                }
+            }
+        }
+        let text = "kata Bupati Éric di ruang 'Z'@[`{ ASN-KPU, BZ “Budi”";
+        for from in 0..=text.len() {
+            assert_eq!(
+                next_capital_or_non_ascii_where(text.as_bytes(), from, keep),
+                plain(text.as_bytes(), from)
+            );
+        }
+    }
+
+    #[test]
     fn capital_scan_matches_the_byte_test() {
         let plain = |bytes: &[u8], from: usize| {
             (from..bytes.len()).find(|&i| bytes[i].is_ascii_uppercase() || !bytes[i].is_ascii())
@@ -307,7 +330,7 @@ mod tests {
                 bytes[pos] = b;
                 for from in 0..12 {
                     assert_eq!(
-                        next_capital_or_non_ascii(&bytes, from),
+                        next_capital_or_non_ascii_where(&bytes, from, |_| true),
                         plain(&bytes, from),
                         "byte {b:#x} at {pos} from {from}"
                     );
@@ -317,7 +340,7 @@ mod tests {
         let text = "kata Bupati Éric di ruang 'Z'@[`{";
         for from in 0..=text.len() {
             assert_eq!(
-                next_capital_or_non_ascii(text.as_bytes(), from),
+                next_capital_or_non_ascii_where(text.as_bytes(), from, |_| true),
                 plain(text.as_bytes(), from)
             );
         }
