@@ -279,28 +279,61 @@ impl Dedup {
                 }
             }
         }
-        let para = idx as u32;
-        for &slot in &distinct {
-            let Some(WordSlot { head, len, .. }) = self.index.slots.get_mut(slot) else {
+        self.add_postings(idx as u32, &distinct);
+        self.distinct = distinct;
+        self.sizes.push(words);
+        self.normalised.push(norm);
+        Verdict::Keep
+    }
+}
+
+impl Dedup {
+    /// Adds kept paragraph `para` to the postings of the words in slots `distinct`.
+    fn add_postings(&mut self, para: u32, distinct: &[usize]) {
+        let base = self.postings.len();
+        // Posting numbers stay below `NO_POSTING` (not reached: a text with that many words
+        // is no article); near it, the postings are added one at a time and those past it
+        // left out.
+        if base + distinct.len() >= NO_POSTING as usize {
+            for &slot in distinct {
+                let Some(WordSlot { head, len, .. }) = self.index.slots.get_mut(slot) else {
+                    continue;
+                };
+                if (*len as usize) < MAX_POSTINGS {
+                    let at = u32::try_from(self.postings.len()).unwrap_or(NO_POSTING);
+                    if at == NO_POSTING {
+                        continue;
+                    }
+                    self.postings.push((para, *head));
+                    *head = at;
+                    *len += 1;
+                }
+            }
+            return;
+        }
+        // Room for a posting per word made at once and written in place; the postings not
+        // used (of words whose lists are full) are cut off after.
+        self.postings.resize(base + distinct.len(), (0, 0));
+        let slots = &mut self.index.slots[..];
+        let added = self.postings.get_mut(base..).unwrap_or_default();
+        let mut k = 0;
+        for &slot in distinct {
+            let Some(WordSlot { head, len, .. }) = slots.get_mut(slot) else {
                 continue;
             };
             // A word in very many paragraphs tells nothing and would make long texts quadratic:
             // its list stops growing (counts stay exact for articles of up to that many
             // paragraphs).
             if (*len as usize) < MAX_POSTINGS {
-                let at = u32::try_from(self.postings.len()).unwrap_or(NO_POSTING);
-                if at == NO_POSTING {
-                    continue;
+                if let Some(posting) = added.get_mut(k) {
+                    *posting = (para, *head);
+                    *head = (base + k) as u32;
+                    *len += 1;
+                    k += 1;
                 }
-                self.postings.push((para, *head));
-                *head = at;
-                *len += 1;
             }
         }
-        self.distinct = distinct;
-        self.sizes.push(words);
-        self.normalised.push(norm);
-        Verdict::Keep
+        self.postings.truncate(base + k);
     }
 }
 
