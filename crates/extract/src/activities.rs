@@ -70,6 +70,10 @@ struct Compiled {
     exclude_bit: Option<u32>,
     /// The bit of `requires` among the literal sets, when it is a [`literal_set`].
     requires_bit: Option<u32>,
+    /// `requires` is a plain alternation of words (letters, digits and spaces between `|`):
+    /// it matches exactly where one of them occurs up to case, so an occurrence found
+    /// ASCII case-insensitively is a match.
+    requires_plain: bool,
 }
 
 pub(crate) struct Rules {
@@ -260,6 +264,11 @@ pub(crate) fn rules() -> &'static Rules {
                 exclude: r.exclude.as_deref().map(ci),
                 exclude_bit: set_bit(r.exclude.as_deref()),
                 requires_bit: set_bit(r.requires.as_deref()),
+                requires_plain: r.requires.as_deref().is_some_and(|p| {
+                    p.split('|').all(|w| {
+                        !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b' ')
+                    })
+                }),
             })
             .collect();
         Rules {
@@ -317,7 +326,7 @@ pub(crate) fn find(sentence: &str) -> Vec<ActivityHit> {
         }
     });
     let fold = FOLD_CHARS.iter().any(|c| sentence.contains(c));
-    find_keyed(sentence, keyed(strong, weak, fold), 0, u64::MAX)
+    find_keyed(sentence, keyed(strong, weak, fold), 0, u64::MAX, false)
 }
 
 /// [`find`], given the rules (bit `i` for rule `i` < 64) whose keywords occur in the sentence
@@ -328,8 +337,16 @@ pub(crate) fn find(sentence: &str) -> Vec<ActivityHit> {
 /// `sets` holds the bit of each literal set ([`gate_literal_sets`]) one of whose strings
 /// occurs in the sentence (every bit when it holds one of [`FOLD_CHARS`], or when not
 /// known): an `exclude` or `requires` pattern whose bit is clear has no match, and is not
-/// searched (a rule whose `requires` has none is not tried).
-pub(crate) fn find_keyed(sentence: &str, keyed: u64, from: usize, sets: u64) -> Vec<ActivityHit> {
+/// searched (a rule whose `requires` has none is not tried). `exact` says the bits are the
+/// occurrences themselves (known, and no [`FOLD_CHARS`] in the sentence): a plain
+/// `requires` whose bit is set then matches, and is not searched either.
+pub(crate) fn find_keyed(
+    sentence: &str,
+    keyed: u64,
+    from: usize,
+    sets: u64,
+    exact: bool,
+) -> Vec<ActivityHit> {
     let r = rules();
     let mut out: Vec<ActivityHit> = Vec::new();
     if keyed == 0 {
@@ -357,7 +374,10 @@ pub(crate) fn find_keyed(sentence: &str, keyed: u64, from: usize, sets: u64) -> 
         let Some(first) = c.trigger.find_at(sentence, lo) else {
             continue;
         };
-        if c.requires.as_ref().is_some_and(|re| !re.is_match(sentence))
+        let required = || c.requires_plain && exact && c.requires_bit.is_some();
+        if c.requires
+            .as_ref()
+            .is_some_and(|re| !required() && !re.is_match(sentence))
             || c.unless.as_ref().is_some_and(|re| re.is_match(sentence))
         {
             continue;
@@ -525,7 +545,7 @@ mod tests {
         /// The narrower prefilter finds what the keywords alone find.
         #[test]
         fn narrow_prefilter_finds_what_the_keywords_find(s in "(bisa dikenai sanksi|akan berujung pada sanksi|dapat diberi  sanksi|pantau|dipantau|monitor|dimonitor|tim pengawas netralitas|tim pemantau|Bawaslu |pengawasan|pengawaſan|pengawas|\u{212a}|\u{17f}|SE|se|Se |surat edaran|Surat Edaran|diterbitkan|meminta ASN|meminta|mengajak|pajak|ASN|netral|membentuk tim|pembentukan satgas|bentuk|tim pengawas netralitas|satgas|akan mendapat sanksi|sanksi|imbau|pemantauan|monitoring| |, |\\. ){0,14}") {
-            proptest::prop_assert_eq!(spans(find_keyed(&s, keyword_bits(&s), 0, u64::MAX)), spans(find(&s)));
+            proptest::prop_assert_eq!(spans(find_keyed(&s, keyword_bits(&s), 0, u64::MAX, false)), spans(find(&s)));
         }
     }
 

@@ -287,6 +287,11 @@ impl ParaGate {
     pub(crate) fn pronoun(&self, si: usize) -> Option<bool> {
         self.sentences.get(si).map(|g| g.has(PRONOUN))
     }
+    /// The answer of [`ParaGate::activity_literal_sets`] is exactly which sets occur in
+    /// sentence `si`: it holds no character that folds to an ASCII letter.
+    pub(crate) fn activity_literal_sets_exact(&self, si: usize) -> bool {
+        self.sentences.get(si).is_some_and(|g| !g.has(FOLD))
+    }
     /// The literal sets of the activity rules that may match in sentence `si`: bit
     /// `b` when a string of set `b` occurs in it, every bit when it holds a character that
     /// folds to an ASCII letter (see [`crate::activities::find_keyed`]).
@@ -708,7 +713,8 @@ mod tests {
                     st,
                     g.activity(si).unwrap(),
                     g.activity_from(si, r.start),
-                    g.activity_literal_sets(si)
+                    g.activity_literal_sets(si),
+                    g.activity_literal_sets_exact(si)
                 )),
                 hits(crate::activities::find(st)),
                 "{st:?}"
