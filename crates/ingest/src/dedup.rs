@@ -81,6 +81,8 @@ pub(crate) struct Dedup {
     toks: Vec<u64>,
     /// Scratch: the slots in `index` of the distinct words of the paragraph being checked.
     distinct: Vec<usize>,
+    /// Scratch: the slots of `distinct` whose words have postings.
+    with_postings: Vec<usize>,
     /// Scratch: shared-word count per kept paragraph, and the paragraphs counted.
     shared: Vec<usize>,
     touched: Vec<usize>,
@@ -128,6 +130,7 @@ impl Dedup {
             + self.index.slots.capacity() * std::mem::size_of::<WordSlot>()
             + (self.prefix_next.capacity()
                 + self.distinct.capacity()
+                + self.with_postings.capacity()
                 + self.token_ends.capacity()
                 + self.sizes.capacity()
                 + self.shared.capacity()
@@ -210,13 +213,15 @@ impl Dedup {
         // The distinct words, each found once in the index (given a slot without postings if
         // it has none).
         let mut distinct = std::mem::take(&mut self.distinct);
-        self.index.distinct_slots(toks, &mut distinct);
+        self.index
+            .distinct_slots(toks, &mut distinct, &mut self.with_postings);
         let words = distinct.len();
-        // Near repeat: count shared words per kept paragraph through the inverted index.
+        // Near repeat: count shared words per kept paragraph through the inverted index (only
+        // the words of earlier kept paragraphs have postings).
         if words >= NEAR_MIN_WORDS {
             self.shared.resize(self.normalised.len(), 0);
             self.touched.clear();
-            for &slot in &distinct {
+            for &slot in &self.with_postings {
                 let Some(mut at) = self.index.first_posting_at(slot) else {
                     continue;
                 };
@@ -499,9 +504,16 @@ impl WordIndex {
 
     /// Puts in `out` the slot of each distinct word of `words` (a paragraph's words, in text
     /// order), in order of first occurrence; a word without a slot is given one without
-    /// postings.
-    fn distinct_slots(&mut self, words: &[u64], out: &mut Vec<usize>) {
+    /// postings. Puts in `with_postings` those of the slots that have postings, in the same
+    /// order.
+    fn distinct_slots(
+        &mut self,
+        words: &[u64],
+        out: &mut Vec<usize>,
+        with_postings: &mut Vec<usize>,
+    ) {
         out.clear();
+        with_postings.clear();
         if self.base == 0 || self.round == u32::MAX {
             // Before the first text, or rounds running out inside one: the text's words are
             // renumbered to round 1, the other slots freed.
@@ -541,6 +553,9 @@ impl WordIndex {
                     if s.round != round {
                         s.round = round;
                         out.push(i);
+                        if s.len > 0 {
+                            with_postings.push(i);
+                        }
                     }
                     break;
                 }
@@ -651,6 +666,7 @@ mod tests {
         let mut index = WordIndex::with_capacity(4);
         let mut plain = std::collections::HashMap::new();
         let mut slots = Vec::new();
+        let mut with_postings = Vec::new();
         let mut start = 0;
         for para in 0u32.. {
             let len = (next() % 100) as usize;
@@ -661,7 +677,7 @@ mod tests {
             let mut paragraph: Vec<u64> = chunk.to_vec();
             paragraph.extend(chunk.iter().step_by(3));
             paragraph.extend(words.iter().step_by(97).take(3));
-            index.distinct_slots(&paragraph, &mut slots);
+            index.distinct_slots(&paragraph, &mut slots, &mut with_postings);
             let mut expected: Vec<u64> = Vec::new();
             for &w in &paragraph {
                 if !expected.contains(&w) {
@@ -670,6 +686,13 @@ mod tests {
             }
             let found: Vec<u64> = slots.iter().map(|&at| index.slots[at].word).collect();
             assert_eq!(found, expected, "paragraph {para}");
+            // The words given postings in earlier paragraphs, in the same order.
+            let known: Vec<usize> = slots
+                .iter()
+                .copied()
+                .filter(|&at| plain.contains_key(&index.slots[at].word))
+                .collect();
+            assert_eq!(with_postings, known, "paragraph {para}");
             for &at in &slots {
                 let slot = &mut index.slots[at];
                 slot.head = para;
