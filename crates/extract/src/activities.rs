@@ -74,6 +74,9 @@ struct Compiled {
     /// it matches exactly where one of them occurs up to case, so an occurrence found
     /// ASCII case-insensitively is a match.
     requires_plain: bool,
+    /// The bit of `requires` among the bounded sets ([`gate_bounded_sets`]), when it is a
+    /// [`bounded_set`].
+    requires_bounded_bit: Option<u32>,
 }
 
 pub(crate) struct Rules {
@@ -85,6 +88,9 @@ pub(crate) struct Rules {
     /// The strings of the `exclude` and `requires` patterns that are literal sets, each with
     /// the bit of its pattern (at most 64 patterns).
     literal_sets: Vec<(u32, String)>,
+    /// The strings of the `requires` patterns that are bounded sets, each with the bit of its
+    /// pattern (at most 64 patterns).
+    bounded_sets: Vec<(u32, String)>,
     compiled: Vec<Compiled>,
 }
 
@@ -199,6 +205,29 @@ fn literal_set(pattern: &str) -> Option<Vec<String>> {
     rest.is_empty().then_some(strings)
 }
 
+/// The strings of `pattern` when it is `\b`, a [`literal_set`] of words and spaces (no other
+/// syntax than groups and `|`), and `\b`, each string starting and ending with an ASCII
+/// letter or digit; `None` otherwise. Such a pattern (word bounds are ASCII, see
+/// [`ascii_bounds`]) matches exactly where one of its strings occurs up to case with no ASCII
+/// letter, digit or `_` right before or after it: in a sentence with none of [`FOLD_CHARS`],
+/// where one of them occurs so ASCII case-insensitively.
+fn bounded_set(pattern: &str) -> Option<Vec<String>> {
+    let inner = pattern.strip_prefix("\\b")?.strip_suffix("\\b")?;
+    if !inner
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b' ' | b'|' | b'(' | b')'))
+    {
+        return None;
+    }
+    let strings = literal_set(inner)?;
+    let word_ends = |s: &String| {
+        let b = s.as_bytes();
+        b.first().is_some_and(u8::is_ascii_alphanumeric)
+            && b.last().is_some_and(u8::is_ascii_alphanumeric)
+    };
+    (!strings.is_empty() && strings.iter().all(word_ends)).then_some(strings)
+}
+
 /// The most bytes a match of `trigger` runs before the first (ASCII case-insensitive)
 /// occurrence of one of `keywords` in it, over every string the trigger matches; `None`
 /// when the trigger is not a [`literal_set`] or one of its strings holds no keyword. A
@@ -254,6 +283,18 @@ pub(crate) fn rules() -> &'static Rules {
             literal_sets.extend(strings.into_iter().map(|s| (bit, s)));
             Some(bit)
         };
+        let mut bounded_sets: Vec<(u32, String)> = Vec::new();
+        let mut next_bounded = 0u32;
+        let mut bounded_bit = |pattern: Option<&str>| -> Option<u32> {
+            let strings = bounded_set(pattern?)?;
+            if next_bounded >= 64 {
+                return None;
+            }
+            let bit = next_bounded;
+            next_bounded += 1;
+            bounded_sets.extend(strings.into_iter().map(|s| (bit, s)));
+            Some(bit)
+        };
         let compiled = defs
             .iter()
             .map(|r| Compiled {
@@ -269,6 +310,7 @@ pub(crate) fn rules() -> &'static Rules {
                         !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b' ')
                     })
                 }),
+                requires_bounded_bit: bounded_bit(r.requires.as_deref()),
             })
             .collect();
         Rules {
@@ -276,6 +318,7 @@ pub(crate) fn rules() -> &'static Rules {
             keywords,
             literals,
             literal_sets,
+            bounded_sets,
             compiled,
         }
     })
@@ -307,6 +350,13 @@ pub(crate) fn gate_literal_sets() -> impl Iterator<Item = (u32, &'static str)> {
     rules().literal_sets.iter().map(|(b, s)| (*b, s.as_str()))
 }
 
+/// The strings of the rules' `requires` patterns that are bounded sets ([`bounded_set`]),
+/// each with the bit of its pattern, for [`crate::scan::gate`], which
+/// records an occurrence with word bounds around it.
+pub(crate) fn gate_bounded_sets() -> impl Iterator<Item = (u32, &'static str)> {
+    rules().bounded_sets.iter().map(|(b, s)| (*b, s.as_str()))
+}
+
 /// The activities of one sentence, at most one per type, in rule order.
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn find(sentence: &str) -> Vec<ActivityHit> {
@@ -326,7 +376,7 @@ pub(crate) fn find(sentence: &str) -> Vec<ActivityHit> {
         }
     });
     let fold = FOLD_CHARS.iter().any(|c| sentence.contains(c));
-    find_keyed(sentence, keyed(strong, weak, fold), 0, u64::MAX, false)
+    find_keyed(sentence, keyed(strong, weak, fold), 0, u64::MAX, 0, false)
 }
 
 /// [`find`], given the rules (bit `i` for rule `i` < 64) whose keywords occur in the sentence
@@ -339,12 +389,17 @@ pub(crate) fn find(sentence: &str) -> Vec<ActivityHit> {
 /// known): an `exclude` or `requires` pattern whose bit is clear has no match, and is not
 /// searched (a rule whose `requires` has none is not tried). `exact` says the bits are the
 /// occurrences themselves (known, and no [`FOLD_CHARS`] in the sentence): a plain
-/// `requires` whose bit is set then matches, and is not searched either.
+/// `requires` whose bit is set then matches, and is not searched either. With `exact`,
+/// `bounded` holds the bit of each bounded set ([`gate_bounded_sets`]) one of whose strings
+/// occurs with word bounds around it: a `requires` that is a bounded set matches exactly
+/// when its bit is set (a rule whose `requires` does not is not tried, and one whose
+/// `requires` does is not searched for it).
 pub(crate) fn find_keyed(
     sentence: &str,
     keyed: u64,
     from: usize,
     sets: u64,
+    bounded: u64,
     exact: bool,
 ) -> Vec<ActivityHit> {
     let r = rules();
@@ -362,6 +417,14 @@ pub(crate) fn find_keyed(
         if c.requires_bit.is_some_and(|b| sets & (1 << b) == 0) {
             continue;
         }
+        // With exact bits, whether a bounded `requires` matches.
+        let requires_bounded = c
+            .requires_bounded_bit
+            .filter(|_| exact)
+            .map(|b| bounded & (1 << b) != 0);
+        if requires_bounded == Some(false) {
+            continue;
+        }
         // The trigger is the most selective test: run it first. No match starts more than
         // `lead` bytes before the first keyword occurrence, so the search starts there.
         let mut lo = match c.lead {
@@ -374,7 +437,8 @@ pub(crate) fn find_keyed(
         let Some(first) = c.trigger.find_at(sentence, lo) else {
             continue;
         };
-        let required = || c.requires_plain && exact && c.requires_bit.is_some();
+        let required =
+            || c.requires_plain && exact && c.requires_bit.is_some() || requires_bounded.is_some();
         if c.requires
             .as_ref()
             .is_some_and(|re| !required() && !re.is_match(sentence))
@@ -452,6 +516,39 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn bounded_sets() {
+        let set = |p: &str| {
+            bounded_set(p).map(|mut v| {
+                v.sort();
+                v
+            })
+        };
+        assert_eq!(
+            set(r"\b(kasus|dugaan (atas )?laporan)\b"),
+            None,
+            "`?` is more than a word list"
+        );
+        assert_eq!(
+            set(r"\b(kasus|dugaan (lama|baru))\b"),
+            Some(vec![
+                "dugaan baru".into(),
+                "dugaan lama".into(),
+                "kasus".into()
+            ])
+        );
+        assert_eq!(set(r"\b(a|\bb)\b"), None);
+        assert_eq!(set(r"\b((?-i:SE)|surat)\b"), None);
+        assert_eq!(set(r"netral|asn"), None);
+        // The requires word lists with word bounds are bounded sets.
+        let bounded = rules()
+            .compiled
+            .iter()
+            .filter(|c| c.requires_bounded_bit.is_some())
+            .count();
+        assert!(bounded >= 3, "{bounded}");
     }
 
     #[test]
@@ -545,7 +642,7 @@ mod tests {
         /// The narrower prefilter finds what the keywords alone find.
         #[test]
         fn narrow_prefilter_finds_what_the_keywords_find(s in "(bisa dikenai sanksi|akan berujung pada sanksi|dapat diberi  sanksi|pantau|dipantau|monitor|dimonitor|tim pengawas netralitas|tim pemantau|Bawaslu |pengawasan|pengawaſan|pengawas|\u{212a}|\u{17f}|SE|se|Se |surat edaran|Surat Edaran|diterbitkan|meminta ASN|meminta|mengajak|pajak|ASN|netral|membentuk tim|pembentukan satgas|bentuk|tim pengawas netralitas|satgas|akan mendapat sanksi|sanksi|imbau|pemantauan|monitoring| |, |\\. ){0,14}") {
-            proptest::prop_assert_eq!(spans(find_keyed(&s, keyword_bits(&s), 0, u64::MAX, false)), spans(find(&s)));
+            proptest::prop_assert_eq!(spans(find_keyed(&s, keyword_bits(&s), 0, u64::MAX, 0, false)), spans(find(&s)));
         }
     }
 

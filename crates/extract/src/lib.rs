@@ -606,6 +606,7 @@ fn activities_of(
                 p.gate.activity(si).unwrap_or(0),
                 p.gate.activity_from(si, s.start),
                 p.gate.activity_literal_sets(si),
+                p.gate.activity_bounded(si),
                 p.gate.activity_literal_sets_exact(si),
             );
             if hits.is_empty() {

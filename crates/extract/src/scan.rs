@@ -221,6 +221,10 @@ struct SentenceGate {
     /// Bit `b` when a string of literal set `b` of the activity rules (an `exclude` or a
     /// `requires` pattern) occurs in it ([`crate::activities::gate_literal_sets`]).
     activity_literal_sets: u64,
+    /// Bit `b` when a string of bounded set `b` of the activity rules occurs in it with no
+    /// ASCII letter, digit or `_` right before or after it inside the sentence
+    /// ([`crate::activities::gate_bounded_sets`]).
+    activity_bounded: u64,
     /// The answers below, one bit each (so that joining two answers is one `|`).
     flags: u8,
     /// Where the first occurrence of an activity keyword (of any rule < 64, any kind)
@@ -292,6 +296,11 @@ impl ParaGate {
     pub(crate) fn activity_literal_sets_exact(&self, si: usize) -> bool {
         self.sentences.get(si).is_some_and(|g| !g.has(FOLD))
     }
+    /// The bounded sets of the activity rules that occur in sentence `si` with word bounds
+    /// (exact when [`ParaGate::activity_literal_sets_exact`] holds).
+    pub(crate) fn activity_bounded(&self, si: usize) -> u64 {
+        self.sentences.get(si).map_or(0, |g| g.activity_bounded)
+    }
     /// The literal sets of the activity rules that may match in sentence `si`: bit
     /// `b` when a string of set `b` occurs in it, every bit when it holds a character that
     /// folds to an ASCII letter (see [`crate::activities::find_keyed`]).
@@ -325,6 +334,8 @@ enum Owner {
     ActivityWeak(u32),
     /// A string of an activity rule's literal set (its bit).
     ActivityLiteralSet(u32),
+    /// A string of an activity rule's bounded set (its bit): counts with word bounds only.
+    ActivityBounded(u32),
     Fold,
     Instrument,
     InstrumentSignatory,
@@ -367,6 +378,8 @@ struct Group {
     /// The keywords of the case-sensitive owners as written, with their answers: set when
     /// the occurrence is the keyword byte for byte.
     cased: Vec<(Box<[u8]>, SentenceGate)>,
+    /// The bounded sets holding the keyword: set when the occurrence has word bounds.
+    bounded: u64,
 }
 
 impl SentenceGate {
@@ -413,6 +426,9 @@ fn gate_set() -> &'static GateSet {
         }
         for (bit, w) in crate::activities::gate_literal_sets() {
             add(w, Owner::ActivityLiteralSet(bit));
+        }
+        for (bit, w) in crate::activities::gate_bounded_sets() {
+            add(w, Owner::ActivityBounded(bit));
         }
         for w in crate::activities::FOLD_CHARS {
             add(w, Owner::Fold);
@@ -462,6 +478,7 @@ fn gate_set() -> &'static GateSet {
                 Owner::ActivityCased(i) => (answer.activity, cased) = (1 << i, true),
                 Owner::ActivityWeak(i) => answer.activity_weak = 1 << i,
                 Owner::ActivityLiteralSet(b) => answer.activity_literal_sets = 1 << b,
+                Owner::ActivityBounded(b) => g.bounded |= 1 << b,
                 Owner::Fold => answer.flags = FOLD,
                 Owner::Instrument => answer.flags = INSTRUMENT | INSTRUMENT_TYPE,
                 Owner::InstrumentSignatory => answer.flags = INSTRUMENT | SIGNATORY,
@@ -557,6 +574,19 @@ pub(crate) fn gate(text: &str, sentences: &[std::ops::Range<usize>]) -> ParaGate
         sg.or(&group.always);
         if group.activity {
             sg.activity_at = Some(sg.activity_at.map_or(start, |a| a.min(start)));
+        }
+        if group.bounded != 0 {
+            // ASCII word bounds (the patterns' `(?-u:\b)`), the sentence's ends included.
+            let word = |i: usize| {
+                bytes
+                    .get(i)
+                    .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_')
+            };
+            let before = start == range.start || !word(start - 1);
+            let after = end == range.end || !word(end);
+            if before && after {
+                sg.activity_bounded |= group.bounded;
+            }
         }
         for (p, answer) in &group.cased {
             if exact(p) {
@@ -714,6 +744,7 @@ mod tests {
                     g.activity(si).unwrap(),
                     g.activity_from(si, r.start),
                     g.activity_literal_sets(si),
+                    g.activity_bounded(si),
                     g.activity_literal_sets_exact(si)
                 )),
                 hits(crate::activities::find(st)),
