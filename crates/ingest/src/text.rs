@@ -528,37 +528,36 @@ impl<'a> Iterator for Words<'a> {
 }
 
 /// The [`word_hash`]es of the [`words`] of a text, appended to `out`. ASCII text (most
-/// paragraphs) is split and hashed in one loop over its bytes.
+/// paragraphs) is split and hashed in one loop over its bytes, which also finds whether the
+/// text is ASCII: if not, what it pushed is dropped and the text is split char by char.
 pub(crate) fn push_word_hashes(text: &str, out: &mut Vec<u64>) {
-    if !text.is_ascii() {
-        out.extend(words(text).map(word_hash));
-        return;
-    }
     // ASCII: a word is a run of bytes of class 1, everything else (class 0) separates words.
     let bytes = text.as_bytes();
+    let from = out.len();
     // About one word per six bytes or more: room made once instead of growing step by step.
     out.reserve(bytes.len() / 6 + 1);
-    each_ascii_word(
+    let ascii = each_ascii_word(
         bytes,
         #[inline(always)]
         |word| out.push(xxh3_64(word)),
     );
+    if !ascii {
+        out.truncate(from);
+        out.extend(words(text).map(word_hash));
+    }
 }
 
 /// The [`word_hash`]es of the words of `normalise(text)`, appended to `out`. For ASCII text
 /// the normalised text is not built: its words are the runs of letters and digits of the text,
 /// in lower case (the other changes of [`normalise`] touch only bytes between words).
 pub(crate) fn push_normalised_word_hashes(text: &str, out: &mut Vec<u64>) {
-    if !text.is_ascii() {
-        push_word_hashes(&normalise(text), out);
-        return;
-    }
     let bytes = text.as_bytes();
+    let from = out.len();
     out.reserve(bytes.len() / 6 + 1);
     // Lower-cased words: on the stack up to its size, else in `long`.
     let mut short = [0u8; 32];
     let mut long: Vec<u8> = Vec::new();
-    each_ascii_word(
+    let ascii = each_ascii_word(
         bytes,
         #[inline(always)]
         |word| {
@@ -582,6 +581,10 @@ pub(crate) fn push_normalised_word_hashes(text: &str, out: &mut Vec<u64>) {
             out.push(xxh3_64(lower));
         },
     );
+    if !ascii {
+        out.truncate(from);
+        push_word_hashes(&normalise(text), out);
+    }
 }
 
 /// Each byte of a `u64` set to 1, and to its high bit.
@@ -597,17 +600,21 @@ fn within(v: u64, lo: u64, hi: u64) -> u64 {
     at_least & !above & HIGH
 }
 
-/// Calls `word` with each run of ASCII letters and digits of ASCII text `bytes`, in order.
-/// The runs are found 64 bytes a round: a bit mask of the letters and digits, whose edges
-/// (a bit that differs from the one before it) start and end the runs.
+/// Calls `word` with each run of ASCII letters and digits of ASCII text `bytes`, in order,
+/// and tells whether `bytes` is ASCII. The runs are found 64 bytes a round: a bit mask of the
+/// letters and digits, whose edges (a bit that differs from the one before it) start and end
+/// the runs. Text that is not ASCII gives runs that mean nothing: the caller drops them.
 #[inline(always)]
-fn each_ascii_word<'a>(bytes: &'a [u8], mut word: impl FnMut(&'a [u8])) {
+fn each_ascii_word<'a>(bytes: &'a [u8], mut word: impl FnMut(&'a [u8])) -> bool {
     // Start of the run in progress, and whether the byte before the block is in a run.
     let mut start = 0;
     let mut in_run = 0u64;
+    // The bytes of the text or'ed together, eight at a time: a high bit for a byte that is
+    // not ASCII.
+    let mut any = 0u64;
     for (k, block) in bytes.chunks(64).enumerate() {
         let base = k * 64;
-        let mask = ascii_word_mask(block);
+        let mask = ascii_word_mask(block, &mut any);
         let len = block.len();
         let in_block = u64::MAX.checked_shr(64 - len as u32).unwrap_or(0);
         let mut edges = (mask ^ ((mask << 1) | in_run)) & in_block;
@@ -627,13 +634,16 @@ fn each_ascii_word<'a>(bytes: &'a [u8], mut word: impl FnMut(&'a [u8])) {
             word(w);
         }
     }
+    any & HIGH == 0
 }
 
-/// Bit `i` set where `block[i]` (at most 64 ASCII bytes) is an ASCII letter or digit.
+/// Bit `i` set where `block[i]` (at most 64 ASCII bytes) is an ASCII letter or digit; the
+/// block's bytes, eight at a time, or'ed into `any`.
 #[inline(always)]
-fn ascii_word_mask(block: &[u8]) -> u64 {
+fn ascii_word_mask(block: &[u8], any: &mut u64) -> u64 {
     // The eight high bits gathered, byte i's into bit i.
     let bits = |w: u64| {
+        *any |= w;
         // `| 0x20` turns upper-case letters into lower-case ones and moves no other ASCII
         // byte into `a..=z`.
         let m = within(w, b'0'.into(), b'9'.into())
@@ -647,7 +657,7 @@ fn ascii_word_mask(block: &[u8]) -> u64 {
 /// The mask of up to 64 bytes, eight at a time: `bits` maps eight bytes (little-endian, zero
 /// bytes past the end of `block`) to their eight bits.
 #[inline(always)]
-fn block_mask(block: &[u8], bits: impl Fn(u64) -> u64) -> u64 {
+fn block_mask(block: &[u8], mut bits: impl FnMut(u64) -> u64) -> u64 {
     let mut mask = 0;
     let mut chunks = block.chunks_exact(8);
     for (k, chunk) in (&mut chunks).enumerate() {
