@@ -1,5 +1,7 @@
 //! Extracted facts: mentions with typed normalised values.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::{Label, PartialDate, Precision, Span};
@@ -423,8 +425,10 @@ pub struct Mention {
     pub text: String,
     pub span: Span,
     pub value: MentionValue,
-    /// The sentence the mention stands in.
-    pub evidence: String,
+    /// The sentence the mention stands in, shared by the mentions of one sentence (an
+    /// article's mentions name a few dozen sentences; each is held once). Serialised as a
+    /// plain string.
+    pub evidence: Arc<str>,
     /// Id of the rule that produced it (`official.title_appositive`, `date.dmy_paren` ...).
     pub rule: Label,
 }

@@ -38,7 +38,9 @@ mod scan;
 pub mod sentences;
 mod text;
 
+use std::cell::RefCell;
 use std::ops::Range;
+use std::sync::Arc;
 
 use warta_core::{
     Activity, Article, ArticleFacts, CountRole, ElectionCycle, Label, Mention, MentionKind,
@@ -55,18 +57,27 @@ struct Para<'a> {
     regions: Vec<RegionMatch>,
     /// The modules' keyword prefilters, from one pass over the paragraph.
     gate: scan::ParaGate,
+    /// Evidence handed out so far, by sentence range: the mentions of one sentence share it.
+    evidence: RefCell<Vec<(usize, usize, Arc<str>)>>,
 }
 
 impl Para<'_> {
     /// The sentence text(s) covering `start..end`, trimmed.
-    fn evidence(&self, start: usize, end: usize) -> String {
-        if self.sentences.is_empty() {
-            return self.text.trim().to_string();
+    fn evidence(&self, start: usize, end: usize) -> Arc<str> {
+        let (s, e) = if self.sentences.is_empty() {
+            (0, self.text.len())
+        } else {
+            let a = sentences::containing(&self.sentences, start);
+            let b = sentences::containing(&self.sentences, end.saturating_sub(1).max(start));
+            (self.sentences[a].start, self.sentences[b.max(a)].end)
+        };
+        let mut seen = self.evidence.borrow_mut();
+        if let Some((_, _, text)) = seen.iter().find(|(a, b, _)| (*a, *b) == (s, e)) {
+            return Arc::clone(text);
         }
-        let a = sentences::containing(&self.sentences, start);
-        let b = sentences::containing(&self.sentences, end.saturating_sub(1).max(start));
-        let (s, e) = (self.sentences[a].start, self.sentences[b.max(a)].end);
-        self.text.get(s..e).unwrap_or(self.text).trim().to_string()
+        let text: Arc<str> = Arc::from(self.text.get(s..e).unwrap_or(self.text).trim());
+        seen.push((s, e, Arc::clone(&text)));
+        text
     }
 }
 
@@ -94,6 +105,7 @@ pub fn extract(article: &Article) -> ArticleFacts {
                 gate: scan::gate(&p.text, &sentences),
                 sentences,
                 regions: geo::find(&p.text),
+                evidence: RefCell::new(Vec::new()),
             }
         })
         .collect();

@@ -33,7 +33,7 @@ pub fn mention(value: MentionValue, text: &str) -> Mention {
         text: text.into(),
         span: Span::new(0, 0, text.len()),
         value,
-        evidence: format!("Kalimat berisi {text}."),
+        evidence: format!("Kalimat berisi {text}.").into(),
         rule: "test.fixture".into(),
     }
 }
