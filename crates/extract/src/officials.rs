@@ -802,7 +802,7 @@ fn token_from(tokens: &Tokens, text: &str, pos: usize) -> Option<usize> {
             || !char_at(text, e).is_some_and(crate::text::is_word_char)
     };
     let mut found = None;
-    tokens.set.each_at(text, pos, |e| {
+    tokens.set.each_at(text, pos, |_, e| {
         // An entry ends with `.` exactly when the text before `e` does: it is that text.
         if e > pos && bounded(e) {
             found = Some(e);

@@ -89,44 +89,25 @@ impl AnchoredSet {
     }
 
     /// The longest pattern at `start` in `text`: the match the anchored leftmost-longest
-    /// search from `start` gives. The automaton is walked until it dies or the text ends; the
-    /// last match state passed whose pattern starts at `start` gives the match.
+    /// search from `start` gives, the last one [`AnchoredSet::each_at`] reports.
     pub(crate) fn longest_at(&self, text: &str, start: usize) -> Option<aho_corasick::Match> {
-        let dfa = &self.dfa;
-        let mut sid = dfa.start_state(Anchored::Yes).ok()?;
-        let record = |sid, at: usize| {
-            let pid = dfa.match_pattern(sid, 0);
-            // A match state may carry a match that starts later; an anchored search
-            // ignores it.
-            (at.checked_sub(dfa.pattern_len(pid)) == Some(start))
-                .then(|| aho_corasick::Match::new(pid, start..at))
-        };
-        let mut found = if dfa.is_match(sid) {
-            record(sid, start)
-        } else {
-            None
-        };
-        let rest = text.as_bytes().get(start..)?;
-        for (k, &b) in rest.iter().enumerate() {
-            sid = dfa.next_state(Anchored::Yes, sid, b);
-            if dfa.is_special(sid) {
-                if dfa.is_dead(sid) {
-                    break;
-                }
-                if dfa.is_match(sid) {
-                    found = record(sid, start + k + 1).or(found);
-                }
-            }
-        }
+        let mut found = None;
+        self.each_at(text, start, |pid, end| {
+            found = Some(aho_corasick::Match::new(pid, start..end));
+        });
         found
     }
-}
 
-impl AnchoredSet {
-    /// Call `f(end)` for every pattern that matches at `start` in `text`, in order of their
-    /// ends (shortest first): the walk of [`AnchoredSet::longest_at`], reporting each match
-    /// state it passes.
-    pub(crate) fn each_at(&self, text: &str, start: usize, mut f: impl FnMut(usize)) {
+    /// Call `f(pattern, end)` for every pattern that matches at `start` in `text`, in order of
+    /// their ends (shortest first). The automaton is walked until it dies or the text ends;
+    /// a match state passed reports its pattern when that pattern starts at `start` (a match
+    /// state may carry a match that starts later, which an anchored search ignores).
+    pub(crate) fn each_at(
+        &self,
+        text: &str,
+        start: usize,
+        mut f: impl FnMut(aho_corasick::PatternID, usize),
+    ) {
         let dfa = &self.dfa;
         let Ok(mut sid) = dfa.start_state(Anchored::Yes) else {
             return;
@@ -134,7 +115,7 @@ impl AnchoredSet {
         let mut report = |sid, at: usize| {
             let pid = dfa.match_pattern(sid, 0);
             if at.checked_sub(dfa.pattern_len(pid)) == Some(start) {
-                f(at);
+                f(pid, at);
             }
         };
         if dfa.is_match(sid) {
