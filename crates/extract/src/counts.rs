@@ -228,8 +228,24 @@ fn may_have_count(c: &Compiled, sentence: &str) -> bool {
 
 /// Every count in one sentence; the role is decided from the sentence's words.
 pub fn find_counts(sentence: &str) -> Vec<CountHit> {
+    find_counts_from(sentence, 0)
+}
+
+/// [`find_counts`] for a sentence known to hold no number word (no unit, `se-` word or vague
+/// quantity, [`crate::numbers::gate_words`]) before byte `from`, and no digit there either
+/// unless `from` is 0. Callers pass the first digit of a sentence that holds no number word
+/// at all.
+///
+/// Without a number word every number is written with digits, and it ends with a digit,
+/// `)`, `-an` or a scale word, all after its first digit. A count's shape (a number's end,
+/// whitespace, the noun) then lies wholly at or after the sentence's first digit, so the
+/// shape test reads the sentence from there; the search itself still reads all of it.
+pub(crate) fn find_counts_from(sentence: &str, from: usize) -> Vec<CountHit> {
     let c = compiled();
-    if !may_have_count(c, sentence) {
+    if !sentence
+        .get(from..)
+        .is_some_and(|rest| may_have_count(c, rest))
+    {
         return Vec::new();
     }
     find_counts_unfiltered(c, sentence)
@@ -387,6 +403,20 @@ mod tests {
         fn filter_is_exact(s in r"(sebanyak |ratusan |puluhan ribu |[0-9.,]{1,6}|-an|tiga |belas |ribu |jt |orang |org |ASN|asn,|kepala OPD|peserta|desa/kelurahan|non-asn|ikrar|é|\u{a0}| |\(|\)|\(tiga\)|\.|x){0,14}") {
             let c = compiled();
             prop_assert_eq!(find_counts(&s), find_counts_unfiltered(c, &s));
+        }
+
+        // Without a number word the shape test may start at the first digit.
+        #[test]
+        fn shape_from_the_first_digit_is_exact(s in r"(sebanyak |ratusan |[0-9.,]{1,6}|-an|jt |juta |ribu |rb |orang |org |ASN|asn,|kepala OPD|peserta|sekitar |kurang dari |\+/-|±|\(|\)|\(tiga\)|\(sekian\)|é|\u{a0}| |\.|x){0,14}") {
+            let c = compiled();
+            let words = crate::numbers::Prefilter::new(crate::numbers::gate_words().iter().map(String::as_str));
+            if !words.is_match(&s) {
+                if let Some(d) = crate::numbers::first_ascii_digit(&s) {
+                    prop_assert_eq!(find_counts_from(&s, d), find_counts_unfiltered(c, &s));
+                } else {
+                    prop_assert_eq!(find_counts_unfiltered(c, &s), Vec::new());
+                }
+            }
         }
 
         #[test]

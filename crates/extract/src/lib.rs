@@ -339,18 +339,22 @@ pub fn extract(article: &Article) -> ArticleFacts {
                 continue;
             };
             // No digit and no number word: no number, so no count (the number search's own
-            // prefilter).
-            // The digit test only where no number word decides it.
-            let has_digit = || match first_digit {
-                None => false,
-                Some(d) if d < s.start => numbers::has_ascii_digit(st),
-                Some(d) => d < s.end,
-            };
-            let may_count = p.gate.number_word(si).unwrap_or(true) || has_digit();
-            let found = if may_count {
+            // prefilter). A sentence with no number word: its counts are written with digits,
+            // and their shape is looked for from the sentence's first digit on.
+            let found = if p.gate.number_word(si).unwrap_or(true) {
                 counts::find_counts(st)
             } else {
-                Vec::new()
+                // The sentence's first digit, sentence-relative; the paragraph's first digit
+                // when it lies in the sentence (no digit stands before it).
+                let digit = match first_digit {
+                    None => None,
+                    Some(d) if d < s.start => numbers::first_ascii_digit(st),
+                    Some(d) => (d < s.end).then(|| d - s.start),
+                };
+                match digit {
+                    Some(d) => counts::find_counts_from(st, d),
+                    None => Vec::new(),
+                }
             };
             for c in found {
                 push_lexical(
