@@ -153,6 +153,15 @@ struct Compiled {
     type_alt_of: Vec<(usize, bool)>,
     /// An instrument type at the very start of a string (ends a subject: `... dan PP 53/2010`).
     type_start: Regex,
+    /// The alternatives of `types` without its leading `\b`, as the patterns of one regex
+    /// (in order, so that leftmost-first picks the alternative the alternation would),
+    /// searched anchored at a candidate start: the match says which alternative made it.
+    type_anchored: regex_automata::meta::Regex,
+    /// The leading ASCII letters of every alternative, ASCII case-insensitive for the long
+    /// forms and the case-insensitive short forms (lower case), as written for the others:
+    /// every type match starts with one of them ([`type_start_words`]).
+    start_words: Vec<String>,
+    start_words_cased: Vec<String>,
 }
 
 const RULES_JSON: &str = include_str!("../rules/instruments.json");
@@ -191,6 +200,31 @@ fn compiled() -> &'static Compiled {
             .collect();
         assert_eq!(flat.len(), type_alt_of.len(), "one type per alternative");
         let type_alts = regex::RegexSet::new(&flat).expect("type alternatives compile");
+        let unanchored: Vec<String> = flat
+            .iter()
+            .map(|a| a.replacen("(?i-u)^", "(?i-u)", 1))
+            .collect();
+        let type_anchored = regex_automata::meta::Regex::builder()
+            .configure(regex_automata::meta::Regex::config().auto_prefilter(false))
+            .build_many(&unanchored)
+            .expect("anchored type alternatives compile");
+        let lead = |w: &str| -> String { w.chars().take_while(char::is_ascii_alphabetic).collect() };
+        let mut start_words: Vec<String> = Vec::new();
+        let mut start_words_cased: Vec<String> = Vec::new();
+        for t in &rules.types {
+            start_words.extend(t.long.iter().map(|l| lead(l).to_lowercase()));
+            for a in &t.abbr {
+                if t.abbr_ci {
+                    start_words.push(lead(a).to_lowercase());
+                } else {
+                    start_words_cased.push(lead(a));
+                }
+            }
+        }
+        assert!(
+            start_words.iter().chain(&start_words_cased).all(|w| !w.is_empty()),
+            "every instrument type starts with an ASCII letter"
+        );
         let type_start =
             Regex::new(&unicode_space(&format!(r"(?i-u)^(?:{}){B}", alts.join("|"))))
                 .expect("type start compiles");
@@ -252,6 +286,9 @@ fn compiled() -> &'static Compiled {
             signatory_words,
             upper_words,
             type_start,
+            type_anchored,
+            start_words,
+            start_words_cased,
             type_alts,
             type_alt_of,
             words,
@@ -524,7 +561,7 @@ pub fn find_instruments(sentence: &str) -> Vec<InstrumentHit> {
     if !c.words.is_match(sentence) && !c.upper.is_match(sentence) {
         return Vec::new();
     }
-    find_instruments_passed(sentence, true, true)
+    find_instruments_passed(sentence, TypeStarts::Search, true)
 }
 
 /// The prefilter's words: the types' ASCII case-insensitive words, the signatories' (ASCII
@@ -559,51 +596,111 @@ pub(crate) fn may_have_type(sentence: &str) -> bool {
     c.type_keywords.is_match(sentence) || c.upper.is_match(sentence)
 }
 
-/// [`find_instruments`] for a sentence that passed its prefilter; `types` false when no type
-/// word occurs in it ([`may_have_type`]), so that only the signatory search runs; `signatories`
-/// false when no signatory can match in it ([`may_have_signatory`]), so that it does not run.
+/// The words every instrument type match starts with: `(ASCII case-insensitive, as
+/// written)`. Each alternative of the type pattern begins with the literal ASCII letters of
+/// its long or short form (ASCII case-insensitive but for the case-sensitive short forms),
+/// so a match starts where one of these words occurs; for [`crate::scan::gate`], which
+/// gives their starts at an ASCII word boundary.
+pub(crate) fn type_start_words() -> (&'static [String], &'static [String]) {
+    let c = compiled();
+    (&c.start_words, &c.start_words_cased)
+}
+
+/// Where the type pattern may match in a sentence.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum TypeStarts<'a> {
+    /// Nowhere: no type word occurs in it ([`may_have_type`]).
+    None,
+    /// Anywhere: the pattern is searched for.
+    Search,
+    /// Only at these starts (ascending, offsets from `base`, the sentence's start): those
+    /// where a word of [`type_start_words`] occurs at an ASCII word boundary. Every match
+    /// starts at one of them, so the leftmost match at or after a byte is the first of them
+    /// there where an alternative matches anchored.
+    At(&'a [usize], usize),
+}
+
+/// The leftmost type match starting at or after `from`: its range and alternative.
+fn next_type(
+    c: &Compiled,
+    s: &str,
+    from: usize,
+    starts: TypeStarts<'_>,
+) -> Option<(usize, usize, usize)> {
+    match starts {
+        TypeStarts::None => None,
+        TypeStarts::Search => {
+            let m = c.types.find_at(s, from)?;
+            // The alternative that matched: the first one matching at the match start. The
+            // leading `\b` is left out of the anchored alternatives: it held at `m.start()`.
+            // None is not expected: it is skipped as an unknown alternative.
+            let k = c
+                .type_alts
+                .matches(&s[m.start()..])
+                .iter()
+                .next()
+                .unwrap_or(usize::MAX);
+            Some((m.start(), m.end(), k))
+        }
+        TypeStarts::At(at, base) => {
+            let bytes = s.as_bytes();
+            let first = at.partition_point(|&p| p < base + from);
+            at[first..].iter().find_map(|&p| {
+                let p = p.checked_sub(base).filter(|&p| p <= s.len())?;
+                // The pattern's leading `(?-u:\b)`: the word starts with an ASCII letter.
+                if p > 0
+                    && bytes
+                        .get(p - 1)
+                        .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_')
+                {
+                    return None;
+                }
+                let input = regex_automata::Input::new(s)
+                    .range(p..)
+                    .anchored(regex_automata::Anchored::Yes);
+                let m = c.type_anchored.search(&input)?;
+                Some((m.start(), m.end(), m.pattern().as_usize()))
+            })
+        }
+    }
+}
+
+/// [`find_instruments`] for a sentence that passed its prefilter; `types` says where a type
+/// can start ([`TypeStarts`]); `signatories` false when no signatory can match in it
+/// ([`may_have_signatory`]), so that it does not run.
 pub(crate) fn find_instruments_passed(
     sentence: &str,
-    types: bool,
+    types: TypeStarts<'_>,
     signatories: bool,
 ) -> Vec<InstrumentHit> {
     let c = compiled();
     let s = sentence;
     let mut out: Vec<InstrumentHit> = Vec::new();
-    let mut from = if types { 0 } else { s.len() };
+    let mut from = if matches!(types, TypeStarts::None) {
+        s.len()
+    } else {
+        0
+    };
     while from < s.len() {
-        let Some(m) = c.types.find_at(s, from) else {
+        let Some((m_start, m_end, k)) = next_type(c, s, from, types) else {
             break;
         };
-        from = m.end().max(m.start() + 1);
+        let m_str = &s[m_start..m_end];
+        from = m_end.max(m_start + 1);
         while from < s.len() && !s.is_char_boundary(from) {
             from += 1;
         }
-        // The alternative that matched: the first one matching at the match start. The leading
-        // `\b` is left out of the anchored alternatives: it held at `m.start()` in `s`.
-        let Some(&(ti, is_long)) = c
-            .type_alts
-            .matches(&s[m.start()..])
-            .iter()
-            .next()
-            .and_then(|k| c.type_alt_of.get(k))
-        else {
+        let Some(&(ti, is_long)) = c.type_alt_of.get(k) else {
             continue;
         };
         let t = &c.rules.types[ti];
         let mut li = empty(&t.type_name);
-        let word = m
-            .as_str()
-            .split('(')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_lowercase();
+        let word = m_str.split('(').next().unwrap_or("").trim().to_lowercase();
         let word = collapse(&word);
         if let Some(iss) = t.abbr_issuers.get(&word) {
             li.issuer = Some(iss.clone());
         }
-        let mut pos = m.end();
+        let mut pos = m_end;
         let mut tail_found = false;
         match t.tail {
             Tail::Issuer => {
@@ -664,7 +761,7 @@ pub(crate) fn find_instruments_passed(
         }
         from = from.max(pos);
         out.push(InstrumentHit {
-            start: m.start(),
+            start: m_start,
             end: pos,
             value: li,
             rule: "instrument.typed",
@@ -875,8 +972,12 @@ mod tests {
         #[test]
         fn no_type_without_a_type_word(s in "(UU|uu|Uu|SK|sk|SE|se|Perbup|PERBUP|perbup|KPU|BKN|Bawaslu|Mendagri|Nomor 5|No. 12/2020|tahun 2024|surat|Surat Edaran|keputusan|peraturan bupati|undang-undang|instruksi|Inpres|tentang|Netralitas ASN|Menpan-RB|menteri  panrb|KASN|Kasn|ka\u{17f}n|B\u{212a}N|kpu RI|Bawaslu ri|nomor|No.|nmr|\\(|\\)|é| |, ){0,12}") {
             proptest::prop_assert_eq!(
-                find_instruments_passed(&s, may_have_type(&s), may_have_signatory(&s)),
-                find_instruments_passed(&s, true, true)
+                find_instruments_passed(
+                    &s,
+                    if may_have_type(&s) { TypeStarts::Search } else { TypeStarts::None },
+                    may_have_signatory(&s)
+                ),
+                find_instruments_passed(&s, TypeStarts::Search, true)
             );
             if !may_have_type(&s) {
                 proptest::prop_assert!(compiled().types.find(&s).is_none());

@@ -371,7 +371,11 @@ pub fn extract(article: &Article) -> ArticleFacts {
             if !p.gate.instrument(si).unwrap_or(false) {
                 continue;
             }
-            let types = p.gate.instrument_type(si).unwrap_or(true);
+            let types = if p.gate.instrument_type(si).unwrap_or(true) {
+                instruments::TypeStarts::At(p.gate.type_starts(s.clone()), s.start)
+            } else {
+                instruments::TypeStarts::None
+            };
             let signatories = p.gate.signatory(si).unwrap_or(true);
             for h in instruments::find_instruments_passed(st, types, signatories) {
                 instrument_at.push((pi, s.start));

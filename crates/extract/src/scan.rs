@@ -188,6 +188,9 @@ pub(crate) struct ParaGate {
     pub cycle_starts: Option<(usize, usize)>,
     /// The nickname cue (`sapaan akrab`) occurs in the paragraph.
     pub nickname: bool,
+    /// Where a word an instrument type starts with occurs at an ASCII word boundary (or at
+    /// its sentence's start), ascending ([`crate::instruments::type_start_words`]).
+    type_starts: Vec<usize>,
     /// Per sentence, the answers below (one allocation per paragraph).
     sentences: Vec<SentenceGate>,
 }
@@ -228,6 +231,9 @@ const HEAD: u8 = 1 << 5;
 /// A number word (`tiga`, `ratusan` ...) occurs in it. With no such word and no digit a
 /// sentence has no number, hence no count.
 const NUMBER_WORD: u8 = 1 << 6;
+/// A word an instrument type starts with occurs here: its start is kept in
+/// [`ParaGate::type_starts`] (not a sentence answer).
+const TYPE_START: u8 = 1 << 7;
 
 impl SentenceGate {
     fn has(&self, flag: u8) -> bool {
@@ -302,6 +308,14 @@ impl ParaGate {
     pub(crate) fn number_word(&self, si: usize) -> Option<bool> {
         self.sentences.get(si).map(|g| g.has(NUMBER_WORD))
     }
+    /// Where an instrument type may start in the sentence `range`: the starts of the words
+    /// of [`crate::instruments::type_start_words`] in it at an ASCII word boundary, in the
+    /// paragraph, ascending.
+    pub(crate) fn type_starts(&self, range: std::ops::Range<usize>) -> &[usize] {
+        let a = self.type_starts.partition_point(|&p| p < range.start);
+        let b = self.type_starts.partition_point(|&p| p < range.end);
+        self.type_starts.get(a..b).unwrap_or(&[])
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -326,6 +340,8 @@ enum Owner {
     PronounCased,
     HeadCased,
     NumberWord,
+    TypeStart,
+    TypeStartCased,
     /// The nickname cue (`sapaan akrab`), case-sensitive.
     NicknameCased,
 }
@@ -433,6 +449,13 @@ fn gate_set() -> &'static GateSet {
         for w in crate::numbers::gate_words() {
             add(w, Owner::NumberWord);
         }
+        let (starts, starts_cased) = crate::instruments::type_start_words();
+        for w in starts {
+            add(w, Owner::TypeStart);
+        }
+        for w in starts_cased {
+            add(w, Owner::TypeStartCased);
+        }
         add(crate::persons::NICKNAME_CUE, Owner::NicknameCased);
         // Group the keywords by their ASCII-folded form, in order of first appearance.
         let mut folded: Vec<Vec<u8>> = Vec::new();
@@ -469,6 +492,8 @@ fn gate_set() -> &'static GateSet {
                 Owner::PronounCased => (answer.flags, cased) = (PRONOUN, true),
                 Owner::HeadCased => (answer.flags, cased) = (HEAD, true),
                 Owner::NumberWord => answer.flags = NUMBER_WORD,
+                Owner::TypeStart => answer.flags = TYPE_START,
+                Owner::TypeStartCased => (answer.flags, cased) = (TYPE_START, true),
             }
             g.activity |= answer.activity | answer.activity_weak != 0;
             if !matches!(
@@ -504,6 +529,7 @@ pub(crate) fn gate(text: &str, sentences: &[std::ops::Range<usize>]) -> ParaGate
         cycle_words: false,
         cycle_starts: None,
         nickname: false,
+        type_starts: Vec::new(),
         sentences: vec![SentenceGate::default(); n],
     };
     let bytes = text.as_bytes();
@@ -553,6 +579,7 @@ pub(crate) fn gate(text: &str, sentences: &[std::ops::Range<usize>]) -> ParaGate
             return;
         };
         sg.or(&group.always);
+        let mut flags = group.always.flags;
         if group.activity {
             sg.activity_at = Some(sg.activity_at.map_or(start, |a| a.min(start)));
         }
@@ -572,9 +599,24 @@ pub(crate) fn gate(text: &str, sentences: &[std::ops::Range<usize>]) -> ParaGate
         for (p, answer) in &group.cased {
             if exact(p) {
                 sg.or(answer);
+                flags |= answer.flags;
+            }
+        }
+        if flags & TYPE_START != 0 {
+            // The type pattern's leading `(?-u:\b)` (the word starts with an ASCII letter);
+            // the regex sees the sentence alone, so its start is a boundary.
+            let bounded = start == range.start
+                || !bytes
+                    .get(start - 1)
+                    .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_');
+            if bounded {
+                out.type_starts.push(start);
             }
         }
     });
+    // Reported in order of their ends: a shorter word may end first and start later.
+    out.type_starts.sort_unstable();
+    out.type_starts.dedup();
     out
 }
 
@@ -715,6 +757,19 @@ mod tests {
                 crate::instruments::may_have_type(st),
                 "{st:?}"
             );
+            // Types tried at the gate's starts only are the ones searched for.
+            {
+                use crate::instruments::{find_instruments_passed, TypeStarts};
+                assert_eq!(
+                    find_instruments_passed(
+                        st,
+                        TypeStarts::At(g.type_starts(r.clone()), r.start),
+                        true
+                    ),
+                    find_instruments_passed(st, TypeStarts::Search, true),
+                    "{st:?}"
+                );
+            }
             let hits =
                 |v: Vec<crate::activities::ActivityHit>| -> Vec<(usize, std::ops::Range<usize>)> {
                     v.into_iter().map(|h| (h.rule, h.range)).collect()
@@ -746,6 +801,9 @@ mod tests {
             "Pemilih pada Pemilu 2024 dan pilkada serentak; xpilkada, _pemilu, (Pilpres) 2019.",
             "Rakor pengawasan digelar, tim pengawasan memantau. Pencegahan pelanggaran: ASN melanggar. Pakta ditandatangani oleh Bupati.",
             "Ikrar digelar. Ikrar netralitas ASN. Pelanggaran ditemukan, ASN melanggar. SE diterbitkan; surat edaran. Sanksi telah dijatuhkan. Sanksi akan diberikan.",
+            "Perka\u{a0}BKN Nomor 5 Tahun 2019. Perban  BKN No. 7/2020 dan PerBKN 3/2021. xUU 5/2014, _SE No. 1, UU-ASN.",
+            "Undang-Undang (UU) Nomor 5 Tahun 2014 tentang ASN; undang  undang ITE. PermenPAN-RB Nomor 2 dan Kepmen 12/2022.",
+            "SKB (Surat Keputusan Bersama) tentang netralitas; Peraturan Menteri PANRB, Perppu 1/2020 dan Perpu. peraturan\u{2003}daerah nomor 3.",
         ] {
             gate_agrees(t);
         }
@@ -753,7 +811,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn gate_agrees_on_random_text(s in "(KPU|kpu|BKN|Mendagri|KASN|ka\u{17f}n|B\u{212a}N|menpan rb|nomor|No. |sapaan akrab|Sapaan Akrab|pilkada|Pemilu|pemilihan umum|PILPRES|_|2024|Surat|surat keputusan|Perbup|PERBUP|UU|Bawaslu|pengawasan|pengawaſan|\u{212a}|meminta ASN|surat edaran|membentuk tim|Se|SE|se|TIGA|ratusan|PIL|pemIL|Bupati|bupati|Plt|PLT|Kepala|UU|uu|sk|SK|ujarnya|kata dia| ia | Ia |awas|sanksi|rakor|Senin|kemarin|akan mendapat sanksi|netral|ditemukan|diterbitkan|telah|ikrar |bisa berujung pada sanksi|pelanggaran|melanggar|dipantau|tim pengawas netralitas|tim pengawasan|Badan Pengawas|pencegahan pelanggaran|ditandatangani oleh|membentuk satgas|\\. |! |é| |x|A){0,24}") {
+        fn gate_agrees_on_random_text(s in "(KPU|kpu|BKN|Mendagri|KASN|ka\u{17f}n|B\u{212a}N|menpan rb|nomor|No. |sapaan akrab|Sapaan Akrab|pilkada|Pemilu|pemilihan umum|PILPRES|_|2024|Surat|surat keputusan|Perbup|PERBUP|UU|Bawaslu|pengawasan|pengawaſan|\u{212a}|meminta ASN|surat edaran|membentuk tim|Se|SE|se|TIGA|ratusan|PIL|pemIL|Bupati|bupati|Plt|PLT|Kepala|UU|uu|sk|SK|ujarnya|kata dia| ia | Ia |awas|sanksi|rakor|Senin|kemarin|akan mendapat sanksi|netral|ditemukan|diterbitkan|telah|ikrar |bisa berujung pada sanksi|pelanggaran|melanggar|dipantau|tim pengawas netralitas|tim pengawasan|Badan Pengawas|pencegahan pelanggaran|ditandatangani oleh|membentuk satgas|Perka\u{a0}BKN|PerBKN|perban bkn|Undang-Undang|undang  undang|Peraturan Menteri|peraturan\u{2003}daerah|xUU|_SE|PermenPAN-RB|Kepmen|SKB|Perppu|Perpu|PP|Nomor 5|/2014|\\(SE\\)|\\. |! |é| |x|A){0,24}") {
             gate_agrees(&s);
         }
 
