@@ -6,7 +6,7 @@
 
 use regex_automata::meta::Regex;
 use regex_automata::util::prefilter::Prefilter;
-use regex_automata::{Input, MatchKind};
+use regex_automata::{Anchored, Input, MatchKind};
 
 /// Alternatives searched together.
 pub(crate) struct Alternatives {
@@ -47,6 +47,20 @@ impl Alternatives {
             return None;
         }
         let m = self.re.search(&Input::new(text).range(from..))?;
+        Some(AltMatch {
+            alt: m.pattern().as_usize(),
+            start: m.start(),
+            end: m.end(),
+        })
+    }
+
+    /// The leftmost-first match starting exactly at `at` (look-around sees the whole text).
+    pub(crate) fn find_anchored_at(&self, text: &str, at: usize) -> Option<AltMatch> {
+        if at > text.len() {
+            return None;
+        }
+        let input = Input::new(text).range(at..).anchored(Anchored::Yes);
+        let m = self.re.search(&input)?;
         Some(AltMatch {
             alt: m.pattern().as_usize(),
             start: m.start(),
@@ -129,6 +143,11 @@ mod tests {
         assert_eq!(a.find_iter_from(t, t.len() + 1).count(), 0);
         assert_eq!(a.find_at(t, 1).map(|m| m.start), Some(5));
         assert_eq!(a.find_at(t, t.len() + 1), None);
+        // Anchored: the leftmost match from a byte when it starts there.
+        for at in 0..=t.len() + 1 {
+            let want = a.find_at(t, at).filter(|m| m.start == at);
+            assert_eq!(a.find_anchored_at(t, at), want, "at {at}");
+        }
     }
 
     proptest! {

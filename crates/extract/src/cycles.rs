@@ -124,8 +124,8 @@ fn compiled() -> &'static Compiled {
             .iter()
             .map(|a| crate::numbers::unicode_space(&format!(r"(?i-u){b}(?:{a})")))
             .collect();
-        // The search runs from a cycle word to past the last one (see
-        // [`find_cycles_at_words`]): a prefilter would only stop at the words it starts at.
+        // The search runs anchored at the cycle words (see [`find_cycles_at_words`]): a
+        // prefilter would only stop at the words it starts at.
         let re = crate::alts::Alternatives::without_prefilter(&searched)
             .expect("cycle regex compiles");
         let tail = Regex::new(&format!(
@@ -196,35 +196,47 @@ pub(crate) fn find_cycles_gated(text: &str, words: Option<bool>) -> Vec<CycleHit
     if !words.unwrap_or_else(|| c.words.is_match(text)) {
         return Vec::new();
     }
-    find_cycles_between(c, text, 0, text.len())
+    find_cycles_with(c, text, None)
 }
 
-/// [`find_cycles`], given `starts`: the first and the last start of a [`GATE_WORDS`] word at
-/// an ASCII word boundary in `text` (from [`crate::scan::gate`]). Every form's match starts
-/// at such a word (`\b` and one of the words, see [`Compiled::starts_with_word`]), so the
-/// search runs from the first and stops past the last.
-pub(crate) fn find_cycles_at_words(
-    text: &str,
-    words: bool,
-    starts: Option<(usize, usize)>,
-) -> Vec<CycleHit> {
+/// [`find_cycles`], given `starts`: the starts of the [`GATE_WORDS`] words at an ASCII word
+/// boundary in `text`, ascending (from [`crate::scan::gate`]). Every form's match starts at
+/// such a word (`\b` and one of the words, see [`Compiled::starts_with_word`]), so the
+/// leftmost match at or after a byte is the first anchored match at one of them from there.
+pub(crate) fn find_cycles_at_words(text: &str, words: bool, starts: &[usize]) -> Vec<CycleHit> {
     let c = compiled();
     if !c.starts_with_word {
         return find_cycles_gated(text, Some(words));
     }
-    match starts {
-        Some((first, last)) => find_cycles_between(c, text, first, last),
-        None => Vec::new(),
-    }
+    find_cycles_with(c, text, Some(starts))
 }
 
-/// The cycles whose matches start in `from..=last` (the match search starts at `from`, later
-/// ones at or before `last`).
-fn find_cycles_between(c: &Compiled, text: &str, from: usize, last: usize) -> Vec<CycleHit> {
+/// The cycles in `text`: searched for, or with `starts` tried anchored at those starts only
+/// (see [`find_cycles_at_words`]).
+fn find_cycles_with(c: &Compiled, text: &str, starts: Option<&[usize]>) -> Vec<CycleHit> {
     let mut out: Vec<CycleHit> = Vec::new();
-    let mut pos = from;
-    while pos < text.len() && pos <= last {
-        let Some(m) = c.re.find_at(text, pos) else {
+    let mut pos = 0;
+    let mut next = 0;
+    while pos < text.len() {
+        let found = match starts {
+            None => c.re.find_at(text, pos),
+            Some(starts) => {
+                // Starts before `pos` are past: the positions only move forward.
+                while starts.get(next).is_some_and(|&p| p < pos) {
+                    next += 1;
+                }
+                let mut found = None;
+                while let Some(&p) = starts.get(next) {
+                    next += 1;
+                    if let Some(m) = c.re.find_anchored_at(text, p) {
+                        found = Some(m);
+                        break;
+                    }
+                }
+                found
+            }
+        };
+        let Some(m) = found else {
             break;
         };
         pos = m.end.max(m.start + 1);

@@ -283,7 +283,7 @@ pub fn extract(article: &Article) -> ArticleFacts {
     // a search per sentence; counts and instruments take their role from the sentence.
     for (pi, p) in paras.iter().enumerate() {
         cycle_hits.extend(
-            cycles::find_cycles_at_words(p.text, p.gate.cycle_words, p.gate.cycle_starts)
+            cycles::find_cycles_at_words(p.text, p.gate.cycle_words, &p.gate.cycle_starts)
                 .into_iter()
                 .map(|h| (pi, 0, h)),
         );

@@ -184,8 +184,8 @@ pub(crate) struct ParaGate {
     pub date_at: Option<usize>,
     /// A cycle keyword (`pemil`, `pil`) occurs in the paragraph.
     pub cycle_words: bool,
-    /// The first and the last start of a cycle keyword at an ASCII word boundary.
-    pub cycle_starts: Option<(usize, usize)>,
+    /// The starts of the cycle keywords at an ASCII word boundary, ascending.
+    pub cycle_starts: Vec<usize>,
     /// The nickname cue (`sapaan akrab`) occurs in the paragraph.
     pub nickname: bool,
     /// Where a word an instrument type starts with occurs at an ASCII word boundary (or at
@@ -527,7 +527,7 @@ pub(crate) fn gate(text: &str, sentences: &[std::ops::Range<usize>]) -> ParaGate
         plain_date_words: false,
         date_at: None,
         cycle_words: false,
-        cycle_starts: None,
+        cycle_starts: Vec::new(),
         nickname: false,
         type_starts: Vec::new(),
         sentences: vec![SentenceGate::default(); n],
@@ -554,10 +554,7 @@ pub(crate) fn gate(text: &str, sentences: &[std::ops::Range<usize>]) -> ParaGate
                 .and_then(|b| bytes.get(b))
                 .is_none_or(|&b| !(b.is_ascii_alphanumeric() || b == b'_'));
             if bounded {
-                out.cycle_starts = Some(match out.cycle_starts {
-                    None => (start, start),
-                    Some((a, b)) => (a.min(start), b.max(start)),
-                });
+                out.cycle_starts.push(start);
             }
         }
         if let Some(p) = &group.nickname {
@@ -615,6 +612,8 @@ pub(crate) fn gate(text: &str, sentences: &[std::ops::Range<usize>]) -> ParaGate
         }
     });
     // Reported in order of their ends: a shorter word may end first and start later.
+    out.cycle_starts.sort_unstable();
+    out.cycle_starts.dedup();
     out.type_starts.sort_unstable();
     out.type_starts.dedup();
     out
@@ -717,7 +716,7 @@ mod tests {
             cycles(crate::cycles::find_cycles_at_words(
                 text,
                 g.cycle_words,
-                g.cycle_starts
+                &g.cycle_starts
             )),
             cycles(crate::cycles::find_cycles(text)),
             "{text:?}"
