@@ -339,22 +339,28 @@ pub fn extract(article: &Article) -> ArticleFacts {
                 continue;
             };
             // No digit and no number word: no number, so no count (the number search's own
-            // prefilter). A sentence with no number word: its counts are written with digits,
-            // and their shape is looked for from the sentence's first digit on.
-            let found = if p.gate.number_word(si).unwrap_or(true) {
-                counts::find_counts(st)
-            } else {
-                // The sentence's first digit, sentence-relative; the paragraph's first digit
-                // when it lies in the sentence (no digit stands before it).
-                let digit = match first_digit {
-                    None => None,
-                    Some(d) if d < s.start => numbers::first_ascii_digit(st),
-                    Some(d) => (d < s.end).then(|| d - s.start),
-                };
-                match digit {
-                    Some(d) => counts::find_counts_from(st, d),
-                    None => Vec::new(),
-                }
+            // prefilter). Else a count's shape is looked for from the first of them on.
+            // The sentence's first digit, sentence-relative; the paragraph's first digit
+            // when it lies in the sentence (no digit stands before it).
+            let digit = match first_digit {
+                None => None,
+                Some(d) if d < s.start => numbers::first_ascii_digit(st),
+                Some(d) => (d < s.end).then(|| d - s.start),
+            };
+            let word = match p.gate.number_word(si) {
+                Some(true) => Some(
+                    p.gate
+                        .number_at(si)
+                        .map_or(0, |w| w.saturating_sub(s.start)),
+                ),
+                Some(false) => None,
+                // No answer from the gate: read the whole sentence.
+                None => Some(0),
+            };
+            let found = match (digit, word) {
+                (Some(d), Some(w)) => counts::find_counts_from(st, d.min(w)),
+                (Some(f), None) | (None, Some(f)) => counts::find_counts_from(st, f),
+                (None, None) => Vec::new(),
             };
             for c in found {
                 push_lexical(

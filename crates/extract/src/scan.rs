@@ -214,6 +214,8 @@ struct SentenceGate {
     /// Where the first occurrence of an activity keyword (of any rule < 64, any kind)
     /// starts, in the paragraph.
     activity_at: Option<usize>,
+    /// Where the first number word occurrence starts, in the paragraph.
+    number_at: Option<usize>,
 }
 
 /// A character whose case folds to an ASCII letter occurs in the sentence.
@@ -307,6 +309,10 @@ impl ParaGate {
     /// A number word (`tiga`, `ratusan` ...) occurs in sentence `si`.
     pub(crate) fn number_word(&self, si: usize) -> Option<bool> {
         self.sentences.get(si).map(|g| g.has(NUMBER_WORD))
+    }
+    /// Where the first number word occurrence of sentence `si` starts, in the paragraph.
+    pub(crate) fn number_at(&self, si: usize) -> Option<usize> {
+        self.sentences.get(si).and_then(|g| g.number_at)
     }
     /// Where an instrument type may start in the sentence `range`: the starts of the words
     /// of [`crate::instruments::type_start_words`] in it at an ASCII word boundary, in the
@@ -577,6 +583,9 @@ pub(crate) fn gate(text: &str, sentences: &[std::ops::Range<usize>]) -> ParaGate
         };
         sg.or(&group.always);
         let mut flags = group.always.flags;
+        if flags & NUMBER_WORD != 0 {
+            sg.number_at = Some(sg.number_at.map_or(start, |a| a.min(start)));
+        }
         if group.activity {
             sg.activity_at = Some(sg.activity_at.map_or(start, |a| a.min(start)));
         }
@@ -735,6 +744,11 @@ mod tests {
             assert_eq!(g.pronoun(si).unwrap(), pronoun.is_match(st), "{st:?}");
             let numbers = Keywords::new(crate::numbers::gate_words(), true);
             assert_eq!(g.number_word(si).unwrap(), numbers.is_match(st), "{st:?}");
+            let mut number_at = None;
+            numbers.each(st, |start, _, _| {
+                number_at = Some(number_at.map_or(start, |a: usize| a.min(start)));
+            });
+            assert_eq!(g.number_at(si), number_at.map(|a| a + r.start), "{st:?}");
             let heads: Vec<&str> = crate::officials::head_forms().collect();
             assert_eq!(
                 g.head(si).unwrap(),
