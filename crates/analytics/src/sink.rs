@@ -185,11 +185,20 @@ struct PartWriter {
 
 /// The zstd context the fact tables' pages are compressed with. The sink writes every table
 /// on one thread at a time, so one context serves them all (each holds a few megabytes).
-pub(crate) type Zstd = zstd::bulk::Compressor<'static>;
+pub(crate) struct Zstd {
+    ctx: zstd::bulk::Compressor<'static>,
+    /// Where a page is compressed, room for the largest bound so far: a page's own buffer is
+    /// then allocated at the size of its frame, not of the bound (about the page's raw size,
+    /// up to a megabyte, mostly never touched, or touched only to fault its pages in).
+    out: Vec<u8>,
+}
 
 /// A zstd context at zstd's default level (level 0), which polars uses for `Zstd(None)`.
 fn new_zstd() -> std::io::Result<Zstd> {
-    zstd::bulk::Compressor::new(0)
+    Ok(Zstd {
+        ctx: zstd::bulk::Compressor::new(0)?,
+        out: Vec::new(),
+    })
 }
 
 impl PartWriter {
@@ -311,15 +320,21 @@ fn compress_page(
     })
 }
 
-/// Appends the zstd frame of `raw` to `out`, written into its spare room (not zeroed first).
+/// Appends the zstd frame of `raw` to `out`, compressed into the context's own buffer (its
+/// spare room, not zeroed first) and copied.
 fn zstd_into(zstd_ctx: &mut Zstd, raw: &[u8], out: &mut Vec<u8>) -> PolarsResult<()> {
-    out.reserve(zstd::zstd_safe::compress_bound(raw.len()));
+    let frame = &mut zstd_ctx.out;
+    frame.clear();
+    frame.reserve(zstd::zstd_safe::compress_bound(raw.len()));
     zstd_ctx
-        .compress_to_buffer(raw, out)
+        .ctx
+        .compress_to_buffer(raw, frame)
         .map_err(|e| PolarsError::IO {
             error: Arc::new(e),
             msg: Some("zstd compression of a Parquet page failed".into()),
         })?;
+    out.reserve_exact(frame.len());
+    out.extend_from_slice(frame);
     Ok(())
 }
 
