@@ -332,18 +332,29 @@ impl StrCol {
             validity.push(true);
         }
         let bytes = value.as_bytes();
+        // A value that fits in a view is its view (zero-padded), compared as one number; a
+        // longer one is compared by length and first four bytes before its bytes.
+        let inline = bytes.len() <= View::MAX_INLINE_SIZE as usize;
+        let view = if inline {
+            View::new_inline(bytes)
+        } else {
+            let offset = u32::try_from(self.arena.len()).unwrap_or(u32::MAX);
+            View::new_from_bytes(bytes, 0, offset)
+        };
         let same = match self.runs.last() {
+            Some(last) if inline => last.as_u128() == view.as_u128(),
             Some(last) => {
-                last.length as usize == bytes.len() && view_bytes(last, &self.arena) == bytes
+                last.length == view.length
+                    && last.prefix == view.prefix
+                    && view_bytes(last, &self.arena) == bytes
             }
             None => false,
         };
         if !same {
-            let offset = u32::try_from(self.arena.len()).unwrap_or(u32::MAX);
-            if bytes.len() > View::MAX_INLINE_SIZE as usize {
+            if !inline {
                 self.arena.extend_from_slice(bytes);
             }
-            self.runs.push(View::new_from_bytes(bytes, 0, offset));
+            self.runs.push(view);
         }
         let run = self.runs.len().saturating_sub(1);
         self.keys.push(u32::try_from(run).unwrap_or(u32::MAX));
@@ -384,10 +395,14 @@ impl StrCol {
                     break entry;
                 }
                 let candidate = &entries[e as usize - 1];
-                if t == tag
-                    && candidate.length == run.length
-                    && view_bytes(candidate, arena) == bytes
-                {
+                let equal = if run.length <= View::MAX_INLINE_SIZE {
+                    candidate.as_u128() == run.as_u128()
+                } else {
+                    candidate.length == run.length
+                        && candidate.prefix == run.prefix
+                        && view_bytes(candidate, arena) == bytes
+                };
+                if t == tag && equal {
                     break e - 1;
                 }
                 slot = (slot + 1) & mask;
