@@ -5,8 +5,6 @@
 //! [`Buffer`] (string columns as runs of equal values) until the sink writes them as one
 //! chunk, a column at a time ([`Buffer::write_chunk`]), and the buffers are filled again.
 
-use std::collections::HashMap;
-
 use polars::prelude::*;
 use polars_arrow::array::{
     Array, BinaryViewArray, BooleanArray, DictionaryArray, MutableBinaryViewArray, PrimitiveArray,
@@ -1141,14 +1139,14 @@ fn activity_row(
 
 /// The regions an article names (its region mentions and primary region), by code.
 struct RegionIndex<'a> {
-    by_code: HashMap<&'a str, &'a RegionRef>,
-    province_names: HashMap<&'a str, &'a str>,
+    by_code: PlHashMap<&'a str, &'a RegionRef>,
+    province_names: PlHashMap<&'a str, &'a str>,
 }
 
 impl<'a> RegionIndex<'a> {
     fn new(facts: &'a ArticleFacts) -> Self {
-        let mut by_code = HashMap::new();
-        let mut province_names = HashMap::new();
+        let mut by_code = PlHashMap::new();
+        let mut province_names = PlHashMap::new();
         let refs = facts
             .primary_region
             .iter()
