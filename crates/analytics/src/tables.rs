@@ -659,9 +659,14 @@ impl ColBuf {
         }
     }
 
-    fn push(&mut self, cell: Option<&Cell<'_>>) {
+    /// Appends one cell. Returns whether the column now holds so many bytes that its rows must
+    /// be written ([`ARENA_LIMIT`]).
+    fn push(&mut self, cell: Option<&Cell<'_>>) -> bool {
         match (self, cell) {
-            (ColBuf::Str(v), Some(Cell::Str(x))) => v.push(*x),
+            (ColBuf::Str(v), Some(Cell::Str(x))) => {
+                v.push(*x);
+                return v.arena.len() >= ARENA_LIMIT;
+            }
             (ColBuf::Int(v), Some(Cell::Int(x))) => v.push(*x),
             (ColBuf::Float(v), Some(Cell::Float(x))) => v.push(*x),
             (ColBuf::Bool(v), Some(Cell::Bool(x))) => v.push(*x),
@@ -675,6 +680,7 @@ impl ColBuf {
                 }
             }
         }
+        false
     }
 
     fn take(&mut self, rows: usize, scratch: &mut Scratch) -> PolarsResult<ChunkColumn> {
@@ -727,13 +733,6 @@ impl ColBuf {
             .boxed(),
         })
     }
-
-    fn arena_len(&self) -> usize {
-        match self {
-            ColBuf::Str(v) => v.arena.len(),
-            _ => 0,
-        }
-    }
 }
 
 /// The buffers behind a chunk's column, for its table's [`Buffer`] to take back.
@@ -770,6 +769,8 @@ pub(crate) struct Buffer {
     pub def: &'static TableDef,
     cols: Vec<ColBuf>,
     rows: usize,
+    /// Whether a string column holds so many bytes that the rows must be written now.
+    full: bool,
 }
 
 impl Buffer {
@@ -783,6 +784,7 @@ impl Buffer {
                 .map(|(n, k)| ColBuf::new(n, *k, capacity))
                 .collect(),
             rows: 0,
+            full: false,
         }
     }
 
@@ -792,7 +794,7 @@ impl Buffer {
 
     /// Whether a string column holds so many bytes that the rows must be written now.
     pub fn full(&self) -> bool {
-        self.cols.iter().any(|c| c.arena_len() >= ARENA_LIMIT)
+        self.full
     }
 
     /// Appends one row. The row is built by this module against the table's own definition,
@@ -806,7 +808,7 @@ impl Buffer {
             self.def.name
         );
         for (i, col) in self.cols.iter_mut().enumerate() {
-            col.push(row.get(i));
+            self.full |= col.push(row.get(i));
         }
         self.rows += 1;
     }
@@ -843,6 +845,7 @@ impl Buffer {
         mut write: impl FnMut(&ChunkColumn) -> PolarsResult<()>,
     ) -> PolarsResult<usize> {
         let rows = std::mem::take(&mut self.rows);
+        self.full = false;
         let mut result = Ok(rows);
         for col in &mut self.cols {
             // After an error the remaining columns are emptied all the same.
