@@ -1040,6 +1040,8 @@ pub(crate) fn article_rows(
                     cluster_id,
                     representative,
                     &regions,
+                    &cycle_labels,
+                    published.as_deref(),
                     emit,
                 )?;
             }
@@ -1058,6 +1060,8 @@ fn activity_row(
     cluster_id: &str,
     representative: bool,
     regions: &RegionIndex<'_>,
+    cycle_labels: &[String],
+    published: Option<&str>,
     emit: &mut Emit<'_>,
 ) -> PolarsResult<()> {
     // The activity's own region, else the article's primary region.
@@ -1083,19 +1087,31 @@ fn activity_row(
             None => (None, None, None, None, None),
         },
     };
-    let cycle = a
-        .cycle
-        .as_ref()
-        .or_else(|| facts.cycles.first())
-        .map(|c| c.label())
-        .unwrap_or_default();
+    // The activity's cycle, else the article's first; labels of the article's own cycles (a
+    // label is its kind and year) and its publication date as the article row has them.
+    let own_label;
+    let cycle = match &a.cycle {
+        Some(c) => match facts
+            .cycles
+            .iter()
+            .position(|f| f.kind == c.kind && f.year == c.year)
+        {
+            Some(i) => cycle_labels[i].as_str(),
+            None => {
+                own_label = c.label();
+                own_label.as_str()
+            }
+        },
+        None => cycle_labels.first().map_or("", String::as_str),
+    };
+    let activity_date = a.date.as_ref().map(|d| d.iso());
     let (date, precision, date_source) = match (&a.date, &article.published) {
-        (Some(d), _) => (Some(d.iso()), Some(d.precision()), Some("activity")),
-        (None, Some(p)) => (
-            Some(p.date.iso()),
-            Some(p.date.precision()),
-            Some("published"),
+        (Some(d), _) => (
+            activity_date.as_deref(),
+            Some(d.precision()),
+            Some("activity"),
         ),
+        (None, Some(p)) => (published, Some(p.date.precision()), Some("published")),
         (None, None) => (None, None, None),
     };
     // `Name (Modifier Title)`, pushed piece by piece: `format!` costs several times as much on
@@ -1127,8 +1143,8 @@ fn activity_row(
             os(level),
             os(province_code),
             os(province_name),
-            s(&cycle),
-            os(date.as_deref()),
+            s(cycle),
+            os(date),
             os(precision.map(Precision::as_str)),
             os(date_source),
             Cell::Float(a.count),
