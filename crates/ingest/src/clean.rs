@@ -37,6 +37,8 @@ const TITLE_MAX_WORDS: usize = 25;
 const SECTION_MAX_WORDS: usize = 6;
 /// Most lines of a text that room is made for at once.
 const LINES_RESERVED: usize = 256;
+/// Most lines a cleaning thread's [`LineBuffers`] keep room for between articles.
+const LINES_KEPT: usize = 1024;
 /// Share of a header line's words found in one body paragraph for it to be a standfirst.
 const STANDFIRST_CONTAINMENT: f32 = 0.9;
 
@@ -113,6 +115,68 @@ pub(crate) fn clean_keeping_tokens(
     meta: &RawMeta,
     dedup: &mut Dedup,
 ) -> Article {
+    thread_local! {
+        static BUFFERS: RefCell<LineBuffers> = RefCell::new(LineBuffers::default());
+    }
+    BUFFERS.with(|cell| {
+        // The thread's buffers (fresh ones if they are in use, which does not happen:
+        // cleaning does not nest).
+        let mut held = cell.try_borrow_mut().ok();
+        let mut fresh = None;
+        let buffers = match held.as_deref_mut() {
+            Some(b) => b,
+            None => fresh.insert(LineBuffers::default()),
+        };
+        let art = clean_with_buffers(id, raw, provenance, meta, dedup, buffers);
+        buffers.release();
+        art
+    })
+}
+
+/// The lists of lines an article passes through while it is cleaned, kept by each cleaning
+/// thread from article to article: the lines move from list to list (and their texts out into
+/// paragraphs and removals), while the lists' memory, still in the cache from the article
+/// before, is written again instead of memory freshly allocated (and freed on another thread)
+/// for each article.
+#[derive(Default)]
+struct LineBuffers {
+    /// Every non-empty line left after the line rules, in order.
+    cands: Vec<Line>,
+    /// The lines of the story (header matter and dateline taken off).
+    body: Vec<Line>,
+    /// The paragraphs: `body` with hard-wrapped lines joined.
+    joined: Vec<Line>,
+}
+
+impl LineBuffers {
+    /// Empties the lists, and drops the room of a list made for a very long text.
+    fn release(&mut self) {
+        for list in [&mut self.cands, &mut self.body, &mut self.joined] {
+            list.clear();
+            if list.capacity() > LINES_KEPT {
+                *list = Vec::new();
+            }
+        }
+    }
+}
+
+/// [`clean_keeping_tokens`] with the thread's line lists.
+fn clean_with_buffers(
+    id: &str,
+    raw: &str,
+    provenance: Provenance,
+    meta: &RawMeta,
+    dedup: &mut Dedup,
+    buffers: &mut LineBuffers,
+) -> Article {
+    let LineBuffers {
+        cands,
+        body,
+        joined,
+    } = buffers;
+    cands.clear();
+    body.clear();
+    joined.clear();
     let rules = rules();
     let mut art = Article::new(id);
     art.provenance = provenance;
@@ -125,7 +189,7 @@ pub(crate) fn clean_keeping_tokens(
     // Room for every line once (up to a bound: a text of very many empty lines does not
     // reserve for all of them), instead of growing step by step.
     let lines = memchr::memchr_iter(b'\n', raw.as_bytes()).count() + 1;
-    let mut cands: Vec<Line> = Vec::with_capacity(lines.min(LINES_RESERVED));
+    cands.reserve(lines.min(LINES_RESERVED));
     for (i, raw_line) in split_lines(raw).enumerate() {
         let n = i + 1;
         let raw_line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
@@ -206,16 +270,15 @@ pub(crate) fn clean_keeping_tokens(
 
     // Header matter: section label, title, standfirst, above the first body line.
     // The dateline of each of the first lines, looked for once (several steps ask).
-    let datelines: Vec<OnceCell<Option<(Dateline, usize)>>> = (0..cands.len().min(HEADER_MAX + 3))
-        .map(|_| OnceCell::new())
-        .collect();
+    let datelines: [OnceCell<Option<(Dateline, usize)>>; HEADER_MAX + 3] =
+        std::array::from_fn(|_| OnceCell::new());
     let dateline_of = |i: usize| -> Option<&(Dateline, usize)> {
-        match datelines.get(i) {
-            Some(cell) => cell.get_or_init(|| find_dateline(&cands[i].text)).as_ref(),
-            None => None,
+        match (datelines.get(i), cands.get(i)) {
+            (Some(cell), Some(line)) => cell.get_or_init(|| find_dateline(&line.text)).as_ref(),
+            _ => None,
         }
     };
-    let body_start = find_body_start(&cands, |i| dateline_of(i).is_some());
+    let body_start = find_body_start(cands, |i| dateline_of(i).is_some());
     let (header, body_rest) = cands.split_at(body_start);
     // Word hashes of the first body lines, built on first use (and kept for the
     // de-duplicator).
@@ -244,7 +307,7 @@ pub(crate) fn clean_keeping_tokens(
         .filter(|t| !t.is_empty());
     // The normalised title, recomputed only when the title changes.
     let mut title_norm: Option<(String, String)> = None;
-    let mut body: Vec<Line> = Vec::with_capacity(cands.len());
+    body.reserve(cands.len());
     for (k, line) in header.iter().enumerate() {
         let norm = line.normalised();
         if let Some(t) = &title {
@@ -330,46 +393,44 @@ pub(crate) fn clean_keeping_tokens(
     // (Looked for in the first lines of the body, in case page junk sits above it.)
     let found = (0..body_rest.len().min(3))
         .find_map(|i| dateline_of(body_start + i).map(|d| (i, d.clone())));
-    let mut rest = cands.split_off(body_start);
     let body_words = body_sets.into_inner().unwrap_or_default();
+    let rest = cands.get_mut(body_start..).unwrap_or_default();
     for (line, mut words) in rest.iter_mut().zip(body_words) {
         line.norm = Some(std::mem::take(&mut words.norm));
         line.words = Some(words);
     }
     if let Some((i, (dl, len))) = found {
-        let line = &mut rest[i];
-        line.text = line.text[len..].trim_start().to_string();
-        line.words = None;
-        line.norm = None;
-        art.dateline = Some(dl);
-        if line.text.is_empty() {
-            rest.remove(i);
+        if let Some(line) = rest.get_mut(i) {
+            line.text = line.text[len..].trim_start().to_string();
+            line.words = None;
+            line.norm = None;
+            art.dateline = Some(dl);
+            if line.text.is_empty() {
+                cands.remove(body_start + i);
+            }
         }
     }
-    body.extend(rest);
+    body.extend(cands.drain(body_start..));
 
     // Title repeats further down.
     let title_norm = title.as_deref().map(normalise);
-    let body: Vec<Line> = body
-        .into_iter()
-        .filter_map(|mut l| {
-            if let Some(t) = title_norm.as_deref() {
-                let norm = l.norm.take().unwrap_or_else(|| l.normalised());
-                if t == norm {
-                    removed.push(removal(l.n, &l.text, RemovalReason::Title, "title_repeat"));
-                    return None;
-                }
-                l.norm = Some(norm);
+    if let Some(t) = title_norm.as_deref() {
+        body.retain_mut(|l| {
+            let norm = l.norm.take().unwrap_or_else(|| l.normalised());
+            if t == norm {
+                removed.push(removal(l.n, &l.text, RemovalReason::Title, "title_repeat"));
+                return false;
             }
-            Some(l)
-        })
-        .collect();
+            l.norm = Some(norm);
+            true
+        });
+    }
 
     // Hard-wrapped paragraphs: a line that does not end a sentence, directly followed by a
     // line that starts in lower case, continues it.
-    let mut joined: Vec<Line> = Vec::with_capacity(body.len());
+    joined.reserve(body.len());
     let mut last_n = 0usize;
-    for line in body {
+    for line in body.drain(..) {
         let continues = joined.last().is_some_and(|prev: &Line| {
             last_n + 1 == line.n
                 && !ends_sentence(&prev.text)
@@ -397,7 +458,7 @@ pub(crate) fn clean_keeping_tokens(
         joined.iter().map(|l| l.text.len()).sum::<usize>(),
     );
     art.paragraphs.reserve(joined.len());
-    for line in joined {
+    for line in joined.drain(..) {
         let verdict = match line.norm {
             Some(norm) => dedup.check_words(norm, line.words),
             None => dedup.check_words(line.normalised(), line.words),
