@@ -9,7 +9,7 @@ use regex::Regex;
 use serde::Deserialize;
 use warta_core::{OutletKind, RemovalReason};
 
-use crate::forward::ForwardRegex;
+use crate::forward::{quad_bit, ForwardRegex, QUAD_BITS};
 
 const RULES_JSON: &str = include_str!("../rules/boilerplate.json");
 
@@ -121,6 +121,20 @@ impl Rule {
         }
     }
 
+    /// False when the rule cannot match a line starting with these four ASCII bytes (most
+    /// lines that start as a rule's keyword does leave it within four bytes).
+    fn may_start_quad(&self, line: &str) -> bool {
+        match (&self.matcher().first_quads, line.as_bytes().first_chunk::<4>()) {
+            (Some(table), Some(&quad)) if quad.is_ascii() => {
+                let bit = quad_bit(quad);
+                table
+                    .get(bit / 64)
+                    .is_some_and(|bits| bits & (1 << (bit % 64)) != 0)
+            }
+            _ => true,
+        }
+    }
+
     /// False when the rule cannot match a line ending like this one.
     fn may_end(&self, line: &str) -> bool {
         match (&self.matcher().last_bytes, line.as_bytes().last()) {
@@ -148,6 +162,7 @@ impl Rule {
             && self.may_end(line)
             && self.fits_line(line, chars)
             && self.may_start_pair(line)
+            && self.may_start_quad(line)
             && cands.may_admit(self)
             && self.matcher().search.is_match(line)
             && cands.admits(self)
@@ -178,6 +193,9 @@ struct Matcher {
     /// of a line can begin a match (a bit per pair, `first * 256 + second`), read off the
     /// rule's automaton.
     first_pairs: Option<Box<[u64; 1024]>>,
+    /// For a rule whose every match starts at the start of the line: which first four bytes
+    /// of a line can begin a match, hashed ([`ForwardRegex::start_quads`]).
+    first_quads: Option<Box<[u64; QUAD_BITS / 64]>>,
 }
 
 /// Most first bytes a rule may have for a table of first pairs to be made (case-folded
@@ -199,12 +217,16 @@ impl Matcher {
                     .as_ref()
                     .filter(|t| t.iter().filter(|&&b| b).count() <= PAIR_FIRSTS_MAX)
                     .and_then(|t| re.start_pairs(t));
+                // Only for rules with a table of first pairs (a few first bytes: keywords): for
+                // the others, walking four bytes costs more states than the table saves.
+                let first_quads = first_pairs.as_ref().and_then(|_| re.start_quads());
                 Matcher {
                     search: Search::Forward(Box::new(re)),
                     ascii: None,
                     first_bytes,
                     last_bytes: edge_bytes_in(&hir, Edge::Last),
                     first_pairs,
+                    first_quads,
                 }
             }
             Scope::Suffix => Matcher {
@@ -212,6 +234,7 @@ impl Matcher {
                 ascii: ascii_twin(pattern),
                 first_bytes: None,
                 first_pairs: None,
+                first_quads: None,
                 last_bytes: regex_syntax::parse(pattern)
                     .ok()
                     .and_then(|hir| edge_bytes_in(&hir, Edge::Last)),
@@ -796,6 +819,7 @@ impl Rules {
                 let rule = self.line_ids.get(k).and_then(|&i| self.rules.get(i))?;
                 if rule.fits_line(line, &chars)
                     && rule.may_start_pair(line)
+                    && rule.may_start_quad(line)
                     && cands.may_admit(rule)
                     && rule.matcher().search.is_match(line)
                     && cands.admits(rule)
@@ -1081,6 +1105,47 @@ mod tests {
             for r in &rules().rules {
                 if r.matcher().first_pairs.is_some() && r.regex().is_match(&s) {
                     proptest::prop_assert!(r.may_start_pair(&s), "{}: {:?}", r.id, s);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn first_quad_tables_admit_every_remove_example() {
+        let rules = rules();
+        let with_table = tables_admit_remove_examples(
+            rules,
+            "first four bytes",
+            |r| r.matcher().first_quads.is_some(),
+            Rule::may_start_quad,
+        );
+        assert!(
+            with_table > 15,
+            "{with_table} rules with a first-four table"
+        );
+        // The table says no where the first two bytes do not: `Kepala` starts no `Keywords`,
+        // `Tahun` no `Tags`.
+        let rule = rules
+            .rules
+            .iter()
+            .find(|r| r.id == "keywords_label")
+            .unwrap();
+        for line in ["Kepala dinas hadir.", "Tahun ini ASN netral."] {
+            assert!(rule.may_start_pair(line) && !rule.may_start_quad(line), "{line}");
+        }
+        for line in ["Tags: Bupati", "KEYWORDS : pemilu", "Topik: ASN", "tag:x"] {
+            assert!(rule.may_start_quad(line), "{line}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn first_quad_tables_keep_every_match(
+            s in "(?i)(baca|simak|foto|penulis|pewarta|tags?|topik|kata|copyright|©|isi|artikel|id|beranda|home|berita|laporan|share|bagikan|senin|jum'?at|\\(hms|\\(|www)[a-z0-9 :>|/©.,()'\u{212a}\u{17f}\u{a0}-]{0,30}"
+        ) {
+            for r in &rules().rules {
+                if r.matcher().first_quads.is_some() && r.regex().is_match(&s) {
+                    proptest::prop_assert!(r.may_start_quad(&s), "{}: {:?}", r.id, s);
                 }
             }
         }
