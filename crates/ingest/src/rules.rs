@@ -160,9 +160,9 @@ impl Rule {
     fn matches(&self, line: &str, chars: &OnceCell<usize>, cands: &LineCandidates<'_>) -> bool {
         self.may_start(line)
             && self.may_end(line)
-            && self.fits_line(line, chars)
             && self.may_start_pair(line)
             && self.may_start_quad(line)
+            && self.fits_line(line, chars)
             && cands.may_admit(self)
             && self.matcher().search.is_match(line)
             && cands.admits(self)
@@ -817,9 +817,10 @@ impl Rules {
                 let k = possible.trailing_zeros() as usize;
                 possible &= possible - 1;
                 let rule = self.line_ids.get(k).and_then(|&i| self.rules.get(i))?;
-                if rule.fits_line(line, &chars)
-                    && rule.may_start_pair(line)
+                // The table reads first: the length limit may have to count the chars.
+                if rule.may_start_pair(line)
                     && rule.may_start_quad(line)
+                    && rule.fits_line(line, &chars)
                     && cands.may_admit(rule)
                     && rule.matcher().search.is_match(line)
                     && cands.admits(rule)
