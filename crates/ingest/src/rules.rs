@@ -85,6 +85,10 @@ pub(crate) struct Rule {
     pub requires: Vec<String>,
     /// The rule's bit in [`Candidates`], when it has required literals and a bit is free.
     slot: Option<u32>,
+    /// For a rule with a slot whose required literals are all single bytes other than
+    /// letters (`|`, `:`, `(`): those bytes, which a line's candidates admit the rule for
+    /// exactly when the line holds one (see [`LineCandidates::may_admit`]).
+    byte_literals: Option<ByteLiterals>,
     #[cfg_attr(not(test), allow(dead_code))]
     pub remove: Vec<String>,
     #[cfg_attr(not(test), allow(dead_code))]
@@ -662,11 +666,66 @@ impl<'a> LineCandidates<'a> {
         rule.slot.is_none() || self.get().admits(rule)
     }
 
-    /// False when the candidates are known and do not admit `rule`; true when they are not
-    /// known yet. For a line left with a rule or two, that rule's search usually rules the
-    /// line out for less than the walk over it, which is then made only after a match.
+    /// False when the candidates are known and do not admit `rule`, or, not known yet, would
+    /// not: for a rule whose literals are single bytes, a vectorised search for them tells
+    /// (the candidates of a line that [`admits_every_rule`] admit every rule). Otherwise true.
+    /// For a line left with a rule or two, that rule's search usually rules the line out for
+    /// less than the walk over it, which is then made only after a match.
     fn may_admit(&self, rule: &Rule) -> bool {
-        self.cands.get().is_none_or(|c| c.admits(rule))
+        match (self.cands.get(), &rule.byte_literals) {
+            (Some(c), _) => c.admits(rule),
+            (None, Some(bytes)) => bytes.found_in(self.line) || admits_every_rule(self.line),
+            (None, None) => true,
+        }
+    }
+}
+
+/// Whether the [`Candidates`] of a line are all rules: it holds `ſ` (U+017F) or `K` (U+212A),
+/// which a case-insensitive regex lets stand for `s` and `k` while the literal automaton
+/// ignores ASCII case only.
+fn admits_every_rule(line: &str) -> bool {
+    !line.is_ascii() && (line.contains('\u{17f}') || line.contains('\u{212a}'))
+}
+
+/// One to three bytes, none of them a letter, looked for in a line by a vectorised search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ByteLiterals {
+    One(u8),
+    Two(u8, u8),
+    Three(u8, u8, u8),
+}
+
+impl ByteLiterals {
+    /// The bytes of `literals` when they are all single ASCII bytes other than letters (so
+    /// that ignoring ASCII case changes nothing), one to three distinct ones.
+    fn of(literals: &[String]) -> Option<ByteLiterals> {
+        let mut bytes: Vec<u8> = Vec::new();
+        for lit in literals {
+            match lit.as_bytes() {
+                &[b] if b.is_ascii() && !b.is_ascii_alphabetic() => {
+                    if !bytes.contains(&b) {
+                        bytes.push(b);
+                    }
+                }
+                _ => return None,
+            }
+        }
+        match bytes[..] {
+            [a] => Some(ByteLiterals::One(a)),
+            [a, b] => Some(ByteLiterals::Two(a, b)),
+            [a, b, c] => Some(ByteLiterals::Three(a, b, c)),
+            _ => None,
+        }
+    }
+
+    /// Whether `line` holds one of the bytes.
+    fn found_in(self, line: &str) -> bool {
+        let hay = line.as_bytes();
+        match self {
+            ByteLiterals::One(a) => memchr::memchr(a, hay).is_some(),
+            ByteLiterals::Two(a, b) => memchr::memchr2(a, b, hay).is_some(),
+            ByteLiterals::Three(a, b, c) => memchr::memchr3(a, b, c, hay).is_some(),
+        }
     }
 }
 
@@ -712,6 +771,7 @@ impl Rules {
                 test_regex: OnceLock::new(),
                 requires: r.requires,
                 slot: None,
+                byte_literals: None,
                 id: r.id,
                 reason: r.reason,
                 scope: r.scope,
@@ -731,6 +791,7 @@ impl Rules {
                 continue;
             }
             rule.slot = Some(next_slot);
+            rule.byte_literals = ByteLiterals::of(&rule.requires);
             next_slot += 1;
         }
         for rule in &rules {
@@ -859,7 +920,7 @@ impl Rules {
     /// (U+017F) stand for `s` and `K` (U+212A) for `k`: a line holding either is given every
     /// rule.
     pub fn candidates(&self, line: &str) -> Candidates {
-        if !line.is_ascii() && (line.contains('\u{17f}') || line.contains('\u{212a}')) {
+        if admits_every_rule(line) {
             return Candidates::ALL;
         }
         self.literal_table
@@ -1149,6 +1210,58 @@ mod tests {
                     proptest::prop_assert!(r.may_start_quad(&s), "{}: {:?}", r.id, s);
                 }
             }
+        }
+    }
+
+    /// Whether a line's candidates, not walked for yet, may admit each rule with byte
+    /// literals exactly when the walked candidates admit it.
+    fn byte_literals_decide_as_candidates(line: &str) -> Result<(), String> {
+        let rules = rules();
+        for rule in rules.rules.iter().filter(|r| r.byte_literals.is_some()) {
+            let unknown = rules.line_candidates(line).may_admit(rule);
+            let walked = rules.candidates(line).admits(rule);
+            if unknown != walked {
+                return Err(format!("{}: {line:?}: {unknown} vs {walked}", rule.id));
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn byte_literals_admit_as_the_candidates_do() {
+        let rules = rules();
+        let with_bytes: Vec<&str> = rules
+            .rules
+            .iter()
+            .filter(|r| r.byte_literals.is_some())
+            .map(|r| r.id.as_str())
+            .collect();
+        for id in ["tribun_related_pipe", "chrome_meta_pipe", "byline_label"] {
+            assert!(with_bytes.contains(&id), "{id} has no byte literals");
+        }
+        for line in rules
+            .rules
+            .iter()
+            .flat_map(|r| r.remove.iter().chain(&r.keep).map(String::as_str))
+            .chain([
+                "",
+                "Bupati menegaskan ASN harus netral.",
+                "Kamis, 7 November 2024 | 10:00 WIB",
+                "Penulis: A \u{17f}",
+                "Tag \u{212a}",
+            ])
+        {
+            byte_literals_decide_as_candidates(line).unwrap();
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn byte_literals_admit_as_the_candidates_do_on_any_text(
+            s in "[a-zA-Z0-9 .,:|()/\u{17f}\u{212a}\u{a0}-]{0,40}"
+        ) {
+            let decided = byte_literals_decide_as_candidates(&s);
+            proptest::prop_assert!(decided.is_ok(), "{:?}", decided);
         }
     }
 
