@@ -35,8 +35,6 @@ const HEADER_MAX: usize = 6;
 const TITLE_MAX_WORDS: usize = 25;
 /// A short first line followed by a title is a section label.
 const SECTION_MAX_WORDS: usize = 6;
-/// Most lines of a text that room is made for at once.
-const LINES_RESERVED: usize = 256;
 /// Most lines a cleaning thread's [`LineBuffers`] keep room for between articles.
 const LINES_KEPT: usize = 1024;
 /// Share of a header line's words found in one body paragraph for it to be a standfirst.
@@ -186,10 +184,8 @@ fn clean_with_buffers(
     let mut after_label = false;
 
     let raw = raw.strip_prefix('\u{feff}').unwrap_or(raw);
-    // Room for every line once (up to a bound: a text of very many empty lines does not
-    // reserve for all of them), instead of growing step by step.
-    let lines = memchr::memchr_iter(b'\n', raw.as_bytes()).count() + 1;
-    cands.reserve(lines.min(LINES_RESERVED));
+    // No room is made ahead (which took a pass over the text to count its lines): the list
+    // is the thread's, grown once to the longest text seen (up to `LINES_KEPT` lines).
     for (i, raw_line) in split_lines(raw).enumerate() {
         let n = i + 1;
         let raw_line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
