@@ -99,18 +99,25 @@ pub(crate) fn clean_with_meta(
     provenance: Provenance,
     meta: &RawMeta,
 ) -> Article {
-    clean_keeping_tokens(id, raw, provenance, meta, &mut Dedup::default())
+    clean_keeping_tokens(
+        id.to_string(),
+        raw,
+        provenance,
+        meta.clone(),
+        &mut Dedup::default(),
+    )
 }
 
 /// [`clean_with_meta`] through the given de-duplicator, which is emptied first and afterwards
 /// holds the word hashes of each kept paragraph (in order), so that the syndication signature
 /// need not tokenise them again. A thread cleaning many articles passes the same one each
-/// time, so that its tables are not allocated again for each article.
+/// time, so that its tables are not allocated again for each article. The id and the URL
+/// move into the article.
 pub(crate) fn clean_keeping_tokens(
-    id: &str,
+    id: String,
     raw: &str,
     provenance: Provenance,
-    meta: &RawMeta,
+    meta: RawMeta,
     dedup: &mut Dedup,
 ) -> Article {
     thread_local! {
@@ -160,10 +167,10 @@ impl LineBuffers {
 
 /// [`clean_keeping_tokens`] with the thread's line lists.
 fn clean_with_buffers(
-    id: &str,
+    id: String,
     raw: &str,
     provenance: Provenance,
-    meta: &RawMeta,
+    mut meta: RawMeta,
     dedup: &mut Dedup,
     buffers: &mut LineBuffers,
 ) -> Article {
@@ -178,7 +185,8 @@ fn clean_with_buffers(
     let rules = rules();
     let mut art = Article::new(id);
     art.provenance = provenance;
-    art.url = meta.url.clone();
+    art.url = meta.url.take();
+    let meta = &meta;
     let mut removed: Vec<Removal> = Vec::new();
     let mut signals = Signals::default();
     let mut after_label = false;
@@ -301,16 +309,15 @@ fn clean_with_buffers(
         .as_deref()
         .map(|t| repair_line_noting_plain(t).0.into_owned())
         .filter(|t| !t.is_empty());
-    // The normalised title, recomputed only when the title changes.
-    let mut title_norm: Option<(String, String)> = None;
+    // The normalised title, made on first use and again only if the title changes (it is
+    // used for the repeats further down too).
+    let mut title_norm: Option<String> = None;
     body.reserve(cands.len());
     for (k, line) in header.iter().enumerate() {
         let norm = line.normalised();
         if let Some(t) = &title {
-            if title_norm.as_ref().is_none_or(|(of, _)| of != t) {
-                title_norm = Some((t.clone(), normalise(t)));
-            }
-            if title_norm.as_ref().is_some_and(|(_, n)| *n == norm) {
+            let t_norm = title_norm.get_or_insert_with(|| normalise(t));
+            if *t_norm == norm {
                 let rule = if art.title.is_none() && meta.title.is_some() {
                     "title_line"
                 } else {
@@ -351,6 +358,7 @@ fn clean_with_buffers(
                 continue;
             }
             title = Some(line.text.clone());
+            title_norm = None;
             art.title = Some(line.text.clone());
             removed.push(removal(
                 line.n,
@@ -409,7 +417,7 @@ fn clean_with_buffers(
     body.extend(cands.drain(body_start..));
 
     // Title repeats further down.
-    let title_norm = title.as_deref().map(normalise);
+    let title_norm = title_norm.or_else(|| title.as_deref().map(normalise));
     if let Some(t) = title_norm.as_deref() {
         body.retain_mut(|l| {
             let norm = l.norm.take().unwrap_or_else(|| l.normalised());
