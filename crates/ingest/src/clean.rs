@@ -75,6 +75,21 @@ impl Line {
         title_like(&self.text, self.plain)
     }
 
+    /// Whether the [`normalise`]d text is `norm`, without making it for a plain line (whose
+    /// normalised form is its ASCII lower case, byte for byte).
+    fn normalises_to(&self, norm: &str) -> bool {
+        if self.plain {
+            debug_assert!(normalise_plain(&self.text) == normalise(&self.text));
+            return self.text.len() == norm.len()
+                && self
+                    .text
+                    .bytes()
+                    .zip(norm.bytes())
+                    .all(|(a, b)| a.to_ascii_lowercase() == b);
+        }
+        normalise(&self.text) == norm
+    }
+
     /// The [`normalise`]d text.
     fn normalised(&self) -> String {
         debug_assert!(!self.plain || normalise_plain(&self.text) == normalise(&self.text));
@@ -314,10 +329,9 @@ fn clean_with_buffers(
     let mut title_norm: Option<String> = None;
     body.reserve(cands.len());
     for (k, line) in header.iter().enumerate() {
-        let norm = line.normalised();
         if let Some(t) = &title {
             let t_norm = title_norm.get_or_insert_with(|| normalise(t));
-            if *t_norm == norm {
+            if line.normalises_to(t_norm) {
                 let rule = if art.title.is_none() && meta.title.is_some() {
                     "title_line"
                 } else {
@@ -344,7 +358,7 @@ fn clean_with_buffers(
         if title.is_none() && body.is_empty() && line.title_like() {
             let next_is_title = header.get(k + 1).is_some_and(|nx| {
                 nx.title_like()
-                    && nx.normalised() != norm
+                    && !nx.normalises_to(&line.normalised())
                     && !is_standfirst(&nx.text)
                     && rules.match_line(&nx.text).is_none()
             });
