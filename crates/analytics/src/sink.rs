@@ -13,7 +13,7 @@ use polars_parquet::write::{Encoding, FileWriter as ParquetFile, WriteOptions as
 use warta_core::{Article, ArticleFacts};
 
 use crate::sql::{aggregates_read, run_aggregates, Partition, PROVINCE_CYCLE_SUMMARY};
-use crate::tables::{article_rows, Buffer, FACT_TABLES};
+use crate::tables::{article_rows, Buffer, Scratch, FACT_TABLES};
 use crate::{io_err, AnalyticsError, RunTables, TableInfo};
 
 /// Rows a table buffers before they are written as one chunk (a row group of the table's
@@ -65,11 +65,13 @@ impl TableWriter {
         self.written + self.buffer.rows()
     }
 
-    fn flush(&mut self, zstd: &mut Zstd) -> PolarsResult<()> {
+    fn flush(&mut self, scratch: &mut Scratch, zstd: &mut Zstd) -> PolarsResult<()> {
         if self.buffer.rows() == 0 {
             return Ok(());
         }
-        let df = self.buffer.take_frame()?;
+        if let Some(csv) = self.csv.as_mut() {
+            csv.write_batch(&self.buffer.frame(&self.schema)?)?;
+        }
         let part = match self.part.as_mut() {
             Some((_, part)) => part,
             None => {
@@ -88,11 +90,7 @@ impl TableWriter {
                 &mut self.part.insert((path, writer)).1
             }
         };
-        part.write(&df, zstd)?;
-        if let Some(csv) = self.csv.as_mut() {
-            csv.write_batch(&df)?;
-        }
-        self.written += df.height();
+        self.written += part.write(&mut self.buffer, scratch, zstd)?;
         Ok(())
     }
 
@@ -100,8 +98,8 @@ impl TableWriter {
     /// group's and page's metadata until it writes the footer (about 70 bytes an article over
     /// the fact tables, so 70 MB at a million articles): closing parts as the run goes keeps
     /// that flat.
-    fn cut(&mut self, zstd: &mut Zstd) -> PolarsResult<()> {
-        self.flush(zstd)?;
+    fn cut(&mut self, scratch: &mut Scratch, zstd: &mut Zstd) -> PolarsResult<()> {
+        self.flush(scratch, zstd)?;
         match self.part.take() {
             Some((path, part)) => {
                 part.finish()?;
@@ -172,8 +170,8 @@ fn part_options(compression: polars_parquet::write::CompressionOptions) -> Parqu
 }
 
 /// One Parquet part of a fact table, written a chunk (one row group) at a time on the calling
-/// thread, encoded as polars' own writer encodes it except for string columns, whose
-/// dictionaries are built here (see [`dictionary_of`]).
+/// thread, a column at a time, encoded as polars' own writer encodes it except for string
+/// columns, whose dictionaries the table's buffer builds (see [`Buffer::write_chunk`]).
 ///
 /// The pages are compressed here, by the sink's one zstd context ([`Zstd`]), instead of by
 /// polars, which sets up a new context for every page: a context's setup clears its match
@@ -181,18 +179,26 @@ fn part_options(compression: polars_parquet::write::CompressionOptions) -> Parqu
 /// zstd gives the same bytes for a page either way.
 struct PartWriter {
     file: ParquetFile<std::io::BufWriter<File>>,
-    schema: Schema,
     fields: Vec<pq::schema::types::ParquetType>,
     encodings: Vec<Vec<Encoding>>,
 }
 
 /// The zstd context the fact tables' pages are compressed with. The sink writes every table
 /// on one thread at a time, so one context serves them all (each holds a few megabytes).
-pub(crate) type Zstd = zstd::bulk::Compressor<'static>;
+pub(crate) struct Zstd {
+    ctx: zstd::bulk::Compressor<'static>,
+    /// Where a page is compressed, room for the largest bound so far: a page's own buffer is
+    /// then allocated at the size of its frame, not of the bound (about the page's raw size,
+    /// up to a megabyte, mostly never touched, or touched only to fault its pages in).
+    out: Vec<u8>,
+}
 
 /// A zstd context at zstd's default level (level 0), which polars uses for `Zstd(None)`.
 fn new_zstd() -> std::io::Result<Zstd> {
-    zstd::bulk::Compressor::new(0)
+    Ok(Zstd {
+        ctx: zstd::bulk::Compressor::new(0)?,
+        out: Vec::new(),
+    })
 }
 
 impl PartWriter {
@@ -210,65 +216,54 @@ impl PartWriter {
         let fields = file.parquet_schema().fields().to_vec();
         Ok(PartWriter {
             file,
-            schema: schema.clone(),
             fields,
             encodings,
         })
     }
 
-    /// Appends `df` as row groups, one per chunk of its columns (aligned, as the buffer
-    /// builds them).
-    fn write(&mut self, df: &DataFrame, zstd: &mut Zstd) -> PolarsResult<()> {
+    /// Appends the rows of `buffer` as one row group, and empties it. Returns the rows.
+    fn write(
+        &mut self,
+        buffer: &mut Buffer,
+        scratch: &mut Scratch,
+        zstd: &mut Zstd,
+    ) -> PolarsResult<usize> {
         let plain = part_options(polars_parquet::write::CompressionOptions::Uncompressed);
-        for batch in df.iter_chunks(CompatLevel::newest(), false) {
-            let rows = batch.len();
-            if rows == 0 {
-                continue;
-            }
-            let mut columns: Vec<Vec<pq::page::CompressedPage>> = Vec::new();
-            for (((array, field), encoding), name) in batch
-                .columns()
-                .iter()
-                .zip(&self.fields)
-                .zip(&self.encodings)
-                .zip(self.schema.iter_names())
-            {
-                let encoded = match dictionary_of(array.as_ref(), name == RUNS_ONLY) {
-                    Some(Some(dict)) => polars_parquet::write::array_to_columns(
-                        dict.boxed(),
-                        field.clone(),
-                        plain,
-                        &[Encoding::RleDictionary],
-                    )?,
-                    Some(None) => polars_parquet::write::array_to_columns(
-                        array,
-                        field.clone(),
-                        plain,
-                        &[Encoding::Plain],
-                    )?,
-                    None => polars_parquet::write::array_to_columns(
-                        array,
-                        field.clone(),
-                        plain,
-                        encoding,
-                    )?,
-                };
-                for pages in encoded {
-                    let mut out = Vec::new();
-                    for page in pages {
-                        out.push(compress_page(zstd, page?)?);
-                    }
-                    columns.push(out);
+        let mut columns: Vec<Vec<pq::page::CompressedPage>> = Vec::new();
+        let mut fields = self.fields.iter().zip(&self.encodings);
+        let rows = buffer.write_chunk(scratch, |column| {
+            let (field, encoding) = fields
+                .next()
+                .ok_or_else(|| polars_err!(ComputeError: "more columns than the schema"))?;
+            let encoding = match &column.encoding {
+                Some(e) => std::slice::from_ref(e),
+                None => encoding.as_slice(),
+            };
+            let encoded = polars_parquet::write::array_to_columns(
+                &column.array,
+                field.clone(),
+                plain,
+                encoding,
+            )?;
+            for pages in encoded {
+                let mut out = Vec::new();
+                for page in pages {
+                    out.push(compress_page(zstd, page?)?);
                 }
+                columns.push(out);
             }
-            let group = pq::write::DynIter::new(columns.iter().map(|pages| {
-                Ok(pq::write::DynStreamingIterator::new(
-                    pq::fallible_streaming_iterator::convert(pages.iter().map(Ok)),
-                ))
-            }));
-            self.file.write(rows as u64, group)?;
+            Ok(())
+        })?;
+        if rows == 0 {
+            return Ok(0);
         }
-        Ok(())
+        let group = pq::write::DynIter::new(columns.iter().map(|pages| {
+            Ok(pq::write::DynStreamingIterator::new(
+                pq::fallible_streaming_iterator::convert(pages.iter().map(Ok)),
+            ))
+        }));
+        self.file.write(rows as u64, group)?;
+        Ok(rows)
     }
 
     /// Writes the footer and flushes the file.
@@ -278,88 +273,6 @@ impl PartWriter {
         std::io::Write::flush(&mut out)?;
         Ok(())
     }
-}
-
-/// A string column is written with a dictionary unless its values are mostly distinct: more
-/// than this share of a chunk's rows (of more than [`PLAIN_MIN_ROWS`]) are dictionary entries.
-/// The rule of polars' writer, which decides on an estimate of the distinct values.
-const PLAIN_SHARE: f64 = 0.75;
-/// Chunks of at most this many rows take a dictionary whatever their values.
-const PLAIN_MIN_ROWS: usize = 128;
-/// The column whose dictionary merges runs of equal values only (see [`dictionary_of`]).
-const RUNS_ONLY: &str = "evidence";
-
-/// How a string column of a chunk is to be written: `None` for an array that is not a string
-/// column (polars' encoding applies), `Some(None)` for plain encoding, `Some(Some(array))` for
-/// the dictionary-encoded array.
-///
-/// polars' writer estimates the distinct values of every string column by hashing each value,
-/// then hashes each value again into a dictionary. Here one pass does both, and a value equal
-/// to the row before's takes its key without hashing: rows of one article and one sentence
-/// come in runs. With `runs`, only runs are merged (an entry per run, so a value may have
-/// several entries, which Parquet allows): for the evidence sentence, long and repeated only
-/// by the mentions of one sentence, which follow one another.
-fn dictionary_of(
-    array: &dyn polars_arrow::array::Array,
-    runs: bool,
-) -> Option<Option<polars_arrow::array::DictionaryArray<u32>>> {
-    use polars_arrow::array::{
-        Array, DictionaryArray, MutableBinaryViewArray, PrimitiveArray, Utf8ViewArray,
-    };
-    use polars_arrow::datatypes::{ArrowDataType, IntegerType};
-    let strings = array.as_any().downcast_ref::<Utf8ViewArray>()?;
-    let rows = strings.len();
-    if u32::try_from(rows).is_err() {
-        return Some(None);
-    }
-    let limit = if rows > PLAIN_MIN_ROWS {
-        (rows as f64 * PLAIN_SHARE) as usize
-    } else {
-        usize::MAX
-    };
-    let mut entries: Vec<&str> = Vec::new();
-    let mut index: PlHashMap<&str, u32> = PlHashMap::new();
-    let mut keys: Vec<u32> = Vec::with_capacity(rows);
-    let mut last: Option<(&str, u32)> = None;
-    for value in strings.iter() {
-        let Some(value) = value else {
-            // A null row's key is never read; 0 is always a valid one once any entry exists.
-            keys.push(0);
-            continue;
-        };
-        let key = match last {
-            Some((v, k)) if v == value => k,
-            _ if runs => {
-                entries.push(value);
-                u32::try_from(entries.len() - 1).unwrap_or(u32::MAX)
-            }
-            _ => *index.entry(value).or_insert_with(|| {
-                entries.push(value);
-                u32::try_from(entries.len() - 1).unwrap_or(u32::MAX)
-            }),
-        };
-        if entries.len() > limit {
-            return Some(None);
-        }
-        keys.push(key);
-        last = Some((value, key));
-    }
-    let mut values = MutableBinaryViewArray::<str>::with_capacity(entries.len());
-    for value in &entries {
-        values.push_value(*value);
-    }
-    let values: Utf8ViewArray = values.freeze();
-    let keys = PrimitiveArray::<u32>::new(
-        ArrowDataType::UInt32,
-        keys.into(),
-        strings.validity().cloned(),
-    );
-    let dtype = ArrowDataType::Dictionary(
-        IntegerType::UInt32,
-        Box::new(ArrowDataType::Utf8View),
-        false,
-    );
-    Some(DictionaryArray::try_new(dtype, keys, values.boxed()).ok())
 }
 
 /// `page` compressed with the zstd context `zstd_ctx`.
@@ -407,15 +320,21 @@ fn compress_page(
     })
 }
 
-/// Appends the zstd frame of `raw` to `out`, written into its spare room (not zeroed first).
+/// Appends the zstd frame of `raw` to `out`, compressed into the context's own buffer (its
+/// spare room, not zeroed first) and copied.
 fn zstd_into(zstd_ctx: &mut Zstd, raw: &[u8], out: &mut Vec<u8>) -> PolarsResult<()> {
-    out.reserve(zstd::zstd_safe::compress_bound(raw.len()));
+    let frame = &mut zstd_ctx.out;
+    frame.clear();
+    frame.reserve(zstd::zstd_safe::compress_bound(raw.len()));
     zstd_ctx
-        .compress_to_buffer(raw, out)
+        .ctx
+        .compress_to_buffer(raw, frame)
         .map_err(|e| PolarsError::IO {
             error: Arc::new(e),
             msg: Some("zstd compression of a Parquet page failed".into()),
         })?;
+    out.reserve_exact(frame.len());
+    out.extend_from_slice(frame);
     Ok(())
 }
 
@@ -466,6 +385,8 @@ pub struct TableSink {
     partition_rows: usize,
     writers: Vec<TableWriter>,
     zstd: Zstd,
+    /// Shared by the tables' buffers, which write one column at a time.
+    scratch: Scratch,
     peak_buffered: usize,
     /// The first row of each table in each partition after the first.
     partition_starts: Vec<Vec<usize>>,
@@ -488,6 +409,7 @@ impl TableSink {
             partition_rows: DEFAULT_PARTITION_ROWS,
             writers: Vec::new(),
             zstd: new_zstd().map_err(|e| io_err(dir, e))?,
+            scratch: Scratch::default(),
             peak_buffered: 0,
             partition_starts: Vec::new(),
         };
@@ -574,6 +496,7 @@ impl TableSink {
         let chunk_rows = self.chunk_rows;
         let writers = &mut self.writers;
         let zstd = &mut self.zstd;
+        let scratch = &mut self.scratch;
         let peak = &mut self.peak_buffered;
         article_rows(article, facts, &mut |table, row| {
             let Some(writer) = writers.get_mut(table) else {
@@ -581,8 +504,8 @@ impl TableSink {
             };
             writer.buffer.push(row);
             *peak = (*peak).max(writer.buffer.rows());
-            if writer.buffer.rows() >= chunk_rows {
-                writer.flush(zstd)?;
+            if writer.buffer.rows() >= chunk_rows || writer.buffer.full() {
+                writer.flush(scratch, zstd)?;
             }
             Ok(())
         })?;
@@ -593,7 +516,7 @@ impl TableSink {
         });
         if full {
             for w in &mut self.writers {
-                w.cut(&mut self.zstd)?;
+                w.cut(&mut self.scratch, &mut self.zstd)?;
             }
             let totals = self.writers.iter().map(TableWriter::total).collect();
             self.partition_starts.push(totals);
@@ -605,11 +528,15 @@ impl TableSink {
     /// tables), writes them as Parquet and CSV, and moves every file into the output directory.
     pub fn finish(mut self) -> Result<RunTables, AnalyticsError> {
         for w in &mut self.writers {
-            w.cut(&mut self.zstd)?;
+            w.cut(&mut self.scratch, &mut self.zstd)?;
             if let Some(csv) = w.csv.as_mut() {
                 csv.finish()?;
             }
+            // The buffers kept their room for the next chunk; there is none. The aggregates
+            // below hold their most memory, so they go now.
+            w.buffer = Buffer::new(w.buffer.def, 0);
         }
+        self.scratch = Scratch::default();
         let partitions = partitions(&self.writers);
         let mut infos: Vec<TableInfo> = self
             .writers
@@ -770,35 +697,83 @@ impl Drop for TableSink {
 mod tests {
     use super::*;
 
-    /// A chunk of 300 rows: an evidence column in runs, a name column that repeats out of
-    /// order, a column of distinct values, a column of nulls, and an integer column.
-    fn chunk() -> DataFrame {
+    use crate::tables::{Cell, Kind, TableDef};
+
+    /// An evidence column in runs, a name column that repeats out of order, a column of
+    /// distinct values, a column of nulls, and an integer column.
+    static TABLE: TableDef = TableDef {
+        name: "test",
+        columns: &[
+            ("evidence", Kind::Str),
+            ("name", Kind::Str),
+            ("article_id", Kind::Str),
+            ("empty", Kind::Str),
+            ("paragraph", Kind::Int),
+        ],
+    };
+
+    /// The columns of [`TABLE`]'s 300 rows.
+    #[allow(clippy::type_complexity)]
+    fn values() -> (
+        Vec<Option<String>>,
+        Vec<Option<&'static str>>,
+        Vec<String>,
+        Vec<Option<&'static str>>,
+        Vec<i64>,
+    ) {
         let n = 300;
         let evidence: Vec<Option<String>> = (0..n)
-            .map(|i| (i % 7 != 3).then(|| format!("Kalimat bukti ke-{}.", i / 3)))
+            .map(|i| (i % 7 != 3).then(|| format!("Kalimat bukti yang panjang ke-{}.", i / 3)))
             .collect();
         let names: Vec<Option<&str>> = (0..n)
             .map(|i| match i % 4 {
                 0 => Some("Bawaslu"),
                 1 => None,
                 2 => Some("KPU"),
-                _ => Some("Bawaslu"),
+                _ => Some("Bawaslu Kabupaten"),
             })
             .collect();
-        let distinct: Vec<String> = (0..n).map(|i| format!("ID-{i:05}")).collect();
+        let distinct: Vec<String> = (0..n).map(|i| format!("ID-{i:05}-artikel")).collect();
         let nulls: Vec<Option<&str>> = vec![None; n];
         let ints: Vec<i64> = (0..n as i64).collect();
+        (evidence, names, distinct, nulls, ints)
+    }
+
+    /// The first `rows` rows of [`TABLE`] as a DataFrame.
+    fn frame(rows: usize) -> DataFrame {
+        let (evidence, names, distinct, nulls, ints) = values();
         DataFrame::new(
-            n,
+            rows,
             vec![
-                Column::new("evidence".into(), evidence),
-                Column::new("name".into(), names),
-                Column::new("article_id".into(), distinct),
-                Column::new("empty".into(), nulls),
-                Column::new("paragraph".into(), ints),
+                Column::new("evidence".into(), &evidence[..rows]),
+                Column::new("name".into(), &names[..rows]),
+                Column::new("article_id".into(), &distinct[..rows]),
+                Column::new("empty".into(), &nulls[..rows]),
+                Column::new("paragraph".into(), &ints[..rows]),
             ],
         )
         .unwrap()
+    }
+
+    /// A buffer of [`TABLE`] holding its first `rows` rows.
+    fn buffer(rows: usize) -> Buffer {
+        let mut buffer = Buffer::new(&TABLE, 16);
+        fill(&mut buffer, rows);
+        buffer
+    }
+
+    /// Pushes the first `rows` rows of [`TABLE`].
+    fn fill(buffer: &mut Buffer, rows: usize) {
+        let (evidence, names, distinct, nulls, ints) = values();
+        for i in 0..rows {
+            buffer.push(&[
+                Cell::Str(evidence[i].as_deref()),
+                Cell::Str(names[i]),
+                Cell::Str(Some(&distinct[i])),
+                Cell::Str(nulls[i]),
+                Cell::Int(Some(ints[i])),
+            ]);
+        }
     }
 
     /// Per column of the first row group: its name and whether it has a dictionary page.
@@ -819,17 +794,20 @@ mod tests {
     fn part_reads_back_as_written() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("part.parquet");
-        let df = chunk();
-        let mut w = PartWriter::new(File::create(&path).unwrap(), df.schema()).unwrap();
+        let schema = TABLE.schema();
+        let mut w = PartWriter::new(File::create(&path).unwrap(), &schema).unwrap();
         let mut zstd = new_zstd().unwrap();
-        w.write(&df, &mut zstd).unwrap();
-        w.write(&df.slice(0, 5), &mut zstd).unwrap();
+        let mut scratch = Scratch::default();
+        let mut b = buffer(300);
+        assert!(b.frame(&schema).unwrap().equals_missing(&frame(300)));
+        assert_eq!(w.write(&mut b, &mut scratch, &mut zstd).unwrap(), 300);
+        w.write(&mut buffer(5), &mut scratch, &mut zstd).unwrap();
         w.finish().unwrap();
         let back = ParquetReader::new(File::open(&path).unwrap())
             .finish()
             .unwrap();
-        let mut want = df.clone();
-        want.vstack_mut(&df.slice(0, 5)).unwrap();
+        let mut want = frame(300);
+        want.vstack_mut(&frame(5)).unwrap();
         assert!(back.equals_missing(&want), "{back:?}\n{want:?}");
 
         let pages = dictionary_pages(&path);
@@ -840,19 +818,29 @@ mod tests {
         assert!(!dict("article_id"));
     }
 
+    /// Chunks written from buffers taken back hold their own rows only.
     #[test]
-    fn dictionary_keys_follow_first_appearance() {
-        use polars_arrow::array::Utf8ViewArray;
-        let strings = Utf8ViewArray::from_slice([Some("b"), Some("a"), None, Some("b"), Some("a")]);
-        let dict = dictionary_of(&strings, false).unwrap().unwrap();
-        assert_eq!(dict.values().len(), 2);
-        let keys: Vec<Option<u32>> = dict.keys().iter().map(|k| k.copied()).collect();
-        assert_eq!(keys, [Some(0), Some(1), None, Some(0), Some(1)]);
-        // By runs, `a` and `b` come back as new entries.
-        let runs = dictionary_of(&strings, true).unwrap().unwrap();
-        assert_eq!(runs.values().len(), 4);
-        // Not a string column: polars' own encoding applies.
-        let ints = polars_arrow::array::PrimitiveArray::<i64>::from_slice([1, 2]);
-        assert!(dictionary_of(&ints, false).is_none());
+    fn recycled_buffers_fill_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("part.parquet");
+        let schema = TABLE.schema();
+        let mut w = PartWriter::new(File::create(&path).unwrap(), &schema).unwrap();
+        let mut zstd = new_zstd().unwrap();
+        let mut scratch = Scratch::default();
+        let mut b = Buffer::new(&TABLE, 16);
+        let mut want = frame(0);
+        for rows in [300, 7, 200, 300] {
+            fill(&mut b, rows);
+            assert!(b.frame(&schema).unwrap().equals_missing(&frame(rows)));
+            w.write(&mut b, &mut scratch, &mut zstd).unwrap();
+            // Nothing written keeps a share of the buffers.
+            assert!(b.arena_capacity() > 0);
+            want.vstack_mut(&frame(rows)).unwrap();
+        }
+        w.finish().unwrap();
+        let back = ParquetReader::new(File::open(&path).unwrap())
+            .finish()
+            .unwrap();
+        assert!(back.equals_missing(&want));
     }
 }

@@ -1,12 +1,21 @@
 //! The fact tables: their schemas, and how one article's facts become rows.
 //!
 //! A table is a name and a fixed list of typed columns ([`TableDef`]). Rows are built as
-//! borrowed [`Cell`]s in column order and appended straight into typed column builders of a
-//! [`Buffer`] until the sink flushes them as one chunk ([`Buffer::take_frame`]).
-
-use std::collections::HashMap;
+//! borrowed [`Cell`]s in column order and appended straight into typed column buffers of a
+//! [`Buffer`] (string columns as runs of equal values) until the sink writes them as one
+//! chunk, a column at a time ([`Buffer::write_chunk`]), and the buffers are filled again.
 
 use polars::prelude::*;
+use polars_arrow::array::{
+    Array, BinaryViewArray, BooleanArray, DictionaryArray, MutableBinaryViewArray, PrimitiveArray,
+    View,
+};
+use polars_arrow::bitmap::{Bitmap, MutableBitmap};
+use polars_arrow::datatypes::{ArrowDataType, IntegerType};
+use polars_arrow::types::NativeType;
+use polars_buffer::Buffer as PBuffer;
+use polars_parquet::write::Encoding;
+use std::hash::BuildHasher;
 use warta_core::{
     Activity, Article, ArticleFacts, Mention, MentionValue, OutletKind, Precision, PublishedSource,
     RegionRef,
@@ -229,51 +238,530 @@ fn b(v: bool) -> Cell<'static> {
     Cell::Bool(Some(v))
 }
 
-/// One column of buffered rows, appended in place (no per-cell allocation).
-enum ColBuf {
-    Str(StringChunkedBuilder),
-    Int(PrimitiveChunkedBuilder<Int64Type>),
-    Float(PrimitiveChunkedBuilder<Float64Type>),
-    Bool(BooleanChunkedBuilder),
+/// A string column is written with a dictionary unless its values are mostly distinct: more
+/// than this share of a chunk's rows (of more than [`PLAIN_MIN_ROWS`]) are dictionary entries.
+/// The rule of polars' writer, which decides on an estimate of the distinct values.
+const PLAIN_SHARE: f64 = 0.75;
+/// Chunks of at most this many rows take a dictionary whatever their values.
+const PLAIN_MIN_ROWS: usize = 128;
+/// The column whose dictionary merges runs of equal values only (see [`StrCol`]).
+pub(crate) const RUNS_ONLY: &str = "evidence";
+/// The bytes a string column holds before its table writes a chunk early: the views of an
+/// array address their bytes with 32-bit offsets.
+const ARENA_LIMIT: usize = 1 << 31;
+
+/// A string column of buffered rows: each run of equal values once, and per row its run.
+///
+/// A value equal to the row before's (the last non-null one) joins its run, so its bytes are
+/// compared but not copied: rows of one article and one sentence come in runs. When the chunk
+/// is written ([`StrCol::take`]), the runs are merged into the chunk's dictionary, a column at
+/// a time, each run hashed once (polars' writer hashes every value twice: to estimate the
+/// distinct values, then into a dictionary, after the values were copied into a string
+/// array). With `runs_only`, only runs are merged (an entry per run, so a value may have
+/// several entries, which Parquet allows): for the evidence sentence, long and repeated only
+/// by the mentions of one sentence, which follow one another.
+///
+/// Keys follow first appearance, and a chunk is written with the dictionary unless more than
+/// [`PLAIN_SHARE`] of its rows are entries; then its rows are written plain, as views into the
+/// same bytes. The buffers are kept from chunk to chunk ([`Buffer::write_chunk`]): allocated
+/// anew for every chunk, their pages were zeroed by the kernel on first touch every time.
+struct StrCol {
+    runs_only: bool,
+    /// The bytes of the runs' values longer than a view holds inline.
+    arena: Vec<u8>,
+    /// One view per run, into `arena` (buffer 0).
+    runs: Vec<View>,
+    /// Per row, its run (0 for a null row: never read); once the runs are merged, its entry.
+    keys: Vec<u32>,
+    /// Set from the first null row on, as polars' string builder does.
+    validity: Option<MutableBitmap>,
+    hasher: PlRandomState,
 }
 
-impl ColBuf {
-    fn new(name: &str, kind: Kind, capacity: usize) -> Self {
-        let name: PlSmallStr = name.into();
-        match kind {
-            Kind::Str => ColBuf::Str(StringChunkedBuilder::new(name, capacity)),
-            Kind::Int => ColBuf::Int(PrimitiveChunkedBuilder::new(name, capacity)),
-            Kind::Float => ColBuf::Float(PrimitiveChunkedBuilder::new(name, capacity)),
-            Kind::Bool => ColBuf::Bool(BooleanChunkedBuilder::new(name, capacity)),
+/// The room a table's [`Buffer`] needs only while it writes a string column, shared by every
+/// column of every table: columns are written one at a time.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    /// Merging runs: an open-addressing table of entries (entry + 1, or 0 for an empty slot,
+    /// and the high half of the value's hash).
+    table: Vec<(u32, u32)>,
+    /// Merging runs: each run's entry.
+    remap: Vec<u32>,
+    /// The dictionary entries when runs are merged.
+    entries: Vec<View>,
+    /// The row views of a column written plain.
+    rows: Vec<View>,
+}
+
+/// The bytes of `view` (of an array whose only buffer is `arena`).
+fn view_bytes<'a>(view: &'a View, arena: &'a [u8]) -> &'a [u8] {
+    match view.get_inlined_slice() {
+        Some(bytes) => bytes,
+        None => &arena[view.offset as usize..][..view.length as usize],
+    }
+}
+
+impl StrCol {
+    fn new(runs_only: bool, capacity: usize) -> Self {
+        StrCol {
+            runs_only,
+            arena: Vec::new(),
+            runs: Vec::new(),
+            keys: Vec::with_capacity(capacity),
+            validity: None,
+            hasher: PlRandomState::default(),
         }
     }
 
-    fn push(&mut self, cell: Option<&Cell<'_>>) {
-        match (self, cell) {
-            (ColBuf::Str(v), Some(Cell::Str(x))) => v.append_option(*x),
-            (ColBuf::Int(v), Some(Cell::Int(x))) => v.append_option(*x),
-            (ColBuf::Float(v), Some(Cell::Float(x))) => v.append_option(*x),
-            (ColBuf::Bool(v), Some(Cell::Bool(x))) => v.append_option(*x),
-            (col, _) => {
-                debug_assert!(false, "cell type mismatch");
-                match col {
-                    ColBuf::Str(v) => v.append_null(),
-                    ColBuf::Int(v) => v.append_null(),
-                    ColBuf::Float(v) => v.append_null(),
-                    ColBuf::Bool(v) => v.append_null(),
+    fn push(&mut self, value: Option<&str>) {
+        let Some(value) = value else {
+            let valid = self.keys.len();
+            self.keys.push(0);
+            self.validity
+                .get_or_insert_with(|| {
+                    let mut v = MutableBitmap::with_capacity(self.keys.capacity());
+                    v.extend_constant(valid, true);
+                    v
+                })
+                .push(false);
+            return;
+        };
+        if let Some(validity) = &mut self.validity {
+            validity.push(true);
+        }
+        let bytes = value.as_bytes();
+        // A value that fits in a view is its view (zero-padded), compared as one number; a
+        // longer one is compared by length and first four bytes before its bytes.
+        let inline = bytes.len() <= View::MAX_INLINE_SIZE as usize;
+        let view = if inline {
+            View::new_inline(bytes)
+        } else {
+            let offset = u32::try_from(self.arena.len()).unwrap_or(u32::MAX);
+            View::new_from_bytes(bytes, 0, offset)
+        };
+        let same = match self.runs.last() {
+            Some(last) if inline => last.as_u128() == view.as_u128(),
+            Some(last) => {
+                last.length == view.length
+                    && last.prefix == view.prefix
+                    && view_bytes(last, &self.arena) == bytes
+            }
+            None => false,
+        };
+        if !same {
+            if !inline {
+                self.arena.extend_from_slice(bytes);
+            }
+            self.runs.push(view);
+        }
+        let run = self.runs.len().saturating_sub(1);
+        self.keys.push(u32::try_from(run).unwrap_or(u32::MAX));
+    }
+
+    /// Merges the runs into dictionary entries (`entries`, and `remap` from run to entry),
+    /// unless they come to more than `limit`. Returns whether they did not.
+    fn merge_runs(&self, scratch: &mut Scratch, limit: usize) -> bool {
+        let StrCol {
+            arena,
+            runs,
+            hasher,
+            ..
+        } = self;
+        let Scratch {
+            table,
+            remap,
+            entries,
+            ..
+        } = scratch;
+        let slots = (runs.len() * 2).next_power_of_two().max(16);
+        table.clear();
+        table.resize(slots, (0, 0));
+        entries.clear();
+        remap.clear();
+        let mask = slots - 1;
+        for run in runs.iter() {
+            let bytes = view_bytes(run, arena);
+            let hash = hasher.hash_one(bytes);
+            let tag = (hash >> 32) as u32;
+            let mut slot = hash as usize & mask;
+            let entry = loop {
+                let (e, t) = table[slot];
+                if e == 0 {
+                    let entry = u32::try_from(entries.len()).unwrap_or(u32::MAX);
+                    table[slot] = (entry.saturating_add(1), tag);
+                    entries.push(*run);
+                    break entry;
                 }
+                let candidate = &entries[e as usize - 1];
+                let equal = if run.length <= View::MAX_INLINE_SIZE {
+                    candidate.as_u128() == run.as_u128()
+                } else {
+                    candidate.length == run.length
+                        && candidate.prefix == run.prefix
+                        && view_bytes(candidate, arena) == bytes
+                };
+                if t == tag && equal {
+                    break e - 1;
+                }
+                slot = (slot + 1) & mask;
+            };
+            remap.push(entry);
+            if entries.len() > limit {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// The chunk's column: the dictionary-encoded array, or the plain one when its values are
+    /// mostly distinct. Empties the column.
+    fn take(&mut self, rows: usize, scratch: &mut Scratch) -> PolarsResult<ChunkColumn> {
+        let limit = if rows > PLAIN_MIN_ROWS {
+            (rows as f64 * PLAIN_SHARE) as usize
+        } else {
+            usize::MAX
+        };
+        let dictionary = if self.runs_only {
+            self.runs.len() <= limit
+        } else {
+            self.merge_runs(scratch, limit)
+        };
+        if dictionary && !self.runs_only && !self.runs.is_empty() {
+            for key in &mut self.keys {
+                *key = scratch.remap[*key as usize];
+            }
+        }
+        let arena = PBuffer::from(std::mem::take(&mut self.arena));
+        let runs = PBuffer::from(std::mem::take(&mut self.runs));
+        let keys = PBuffer::from(std::mem::take(&mut self.keys));
+        let validity = self.validity.take().map(Bitmap::from);
+        let buffers: PBuffer<PBuffer<u8>> = vec![arena.clone()].into();
+        if !dictionary {
+            let mut row_views = std::mem::take(&mut scratch.rows);
+            row_views.clear();
+            fill_row_views(&mut row_views, &runs, &keys, validity.as_ref());
+            let row_views = PBuffer::from(row_views);
+            let array = BinaryViewArray::try_new(
+                ArrowDataType::BinaryView,
+                row_views.clone(),
+                buffers,
+                validity,
+            )?;
+            return Ok(ChunkColumn {
+                array: array.boxed(),
+                encoding: Some(Encoding::Plain),
+                storage: Storage::Str {
+                    arena,
+                    runs,
+                    keys,
+                    entries: None,
+                    rows: Some(row_views),
+                },
+            });
+        }
+        let (values, entries) = if self.runs_only {
+            (runs.clone(), None)
+        } else {
+            let entries = PBuffer::from(std::mem::take(&mut scratch.entries));
+            (entries.clone(), Some(entries))
+        };
+        let values = BinaryViewArray::try_new(ArrowDataType::BinaryView, values, buffers, None)?;
+        let keys_array = PrimitiveArray::<u32>::new(ArrowDataType::UInt32, keys.clone(), validity);
+        let dtype = ArrowDataType::Dictionary(
+            IntegerType::UInt32,
+            Box::new(ArrowDataType::BinaryView),
+            false,
+        );
+        let array = DictionaryArray::try_new(dtype, keys_array, values.boxed())?;
+        Ok(ChunkColumn {
+            array: array.boxed(),
+            encoding: Some(Encoding::RleDictionary),
+            storage: Storage::Str {
+                arena,
+                runs,
+                keys,
+                entries,
+                rows: None,
+            },
+        })
+    }
+
+    /// Takes back the buffers of a written chunk's column.
+    fn recycle(&mut self, storage: Storage, scratch: &mut Scratch) {
+        if let Storage::Str {
+            arena,
+            runs,
+            keys,
+            entries,
+            rows,
+        } = storage
+        {
+            self.arena = reclaim(arena);
+            self.runs = reclaim(runs);
+            self.keys = reclaim(keys);
+            if let Some(entries) = entries {
+                scratch.entries = reclaim(entries);
+            }
+            if let Some(rows) = rows {
+                scratch.rows = reclaim(rows);
             }
         }
     }
 
-    fn finish(self) -> Column {
-        match self {
-            ColBuf::Str(v) => v.finish().into_column(),
-            ColBuf::Int(v) => v.finish().into_column(),
-            ColBuf::Float(v) => v.finish().into_column(),
-            ColBuf::Bool(v) => v.finish().into_column(),
+    /// The column's rows as a string array (a copy).
+    fn row_array(&self) -> PolarsResult<Box<dyn Array>> {
+        let mut out = MutableBinaryViewArray::<str>::with_capacity(self.keys.len());
+        for (i, &key) in self.keys.iter().enumerate() {
+            if self.validity.as_ref().is_some_and(|v| !v.get(i)) {
+                out.push_null();
+                continue;
+            }
+            let bytes = view_bytes(&self.runs[key as usize], &self.arena);
+            let value = std::str::from_utf8(bytes)
+                .map_err(|e| polars_err!(ComputeError: "a string cell is not UTF-8: {e}"))?;
+            out.push_value(value);
+        }
+        Ok(out.freeze().boxed())
+    }
+}
+
+/// The view of each row, from the entries and the rows' keys (a null row's view is empty).
+fn fill_row_views(out: &mut Vec<View>, entries: &[View], keys: &[u32], validity: Option<&Bitmap>) {
+    out.reserve(keys.len());
+    match validity {
+        None => out.extend(keys.iter().map(|&k| entries[k as usize])),
+        Some(validity) => out.extend(keys.iter().zip(validity.iter()).map(|(&k, valid)| {
+            if valid {
+                entries[k as usize]
+            } else {
+                View::default()
+            }
+        })),
+    }
+}
+
+/// The vector behind a buffer no array shares any more, emptied; a new one if it is still shared.
+fn reclaim<T: Clone>(buffer: PBuffer<T>) -> Vec<T> {
+    match buffer.into_mut().right() {
+        Some(mut v) => {
+            v.clear();
+            v
+        }
+        None => Vec::new(),
+    }
+}
+
+/// A number column of buffered rows.
+struct PrimCol<T> {
+    values: Vec<T>,
+    /// Set from the first null row on, as polars' builders do.
+    validity: Option<MutableBitmap>,
+}
+
+impl<T: NativeType> PrimCol<T> {
+    fn new(capacity: usize) -> Self {
+        PrimCol {
+            values: Vec::with_capacity(capacity),
+            validity: None,
         }
     }
+
+    fn push(&mut self, value: Option<T>) {
+        match value {
+            Some(v) => {
+                self.values.push(v);
+                if let Some(validity) = &mut self.validity {
+                    validity.push(true);
+                }
+            }
+            None => {
+                let valid = self.values.len();
+                self.values.push(T::default());
+                self.validity
+                    .get_or_insert_with(|| {
+                        let mut v = MutableBitmap::with_capacity(self.values.capacity());
+                        v.extend_constant(valid, true);
+                        v
+                    })
+                    .push(false);
+            }
+        }
+    }
+
+    fn row_array(&self) -> PrimitiveArray<T> {
+        PrimitiveArray::new(
+            T::PRIMITIVE.into(),
+            self.values.clone().into(),
+            self.validity.clone().map(Bitmap::from),
+        )
+    }
+
+    fn take(&mut self) -> (PrimitiveArray<T>, PBuffer<T>) {
+        let values = PBuffer::from(std::mem::take(&mut self.values));
+        let validity = self.validity.take().map(Bitmap::from);
+        let array = PrimitiveArray::new(T::PRIMITIVE.into(), values.clone(), validity);
+        (array, values)
+    }
+}
+
+/// A boolean column of buffered rows.
+#[derive(Default)]
+struct BoolCol {
+    values: MutableBitmap,
+    validity: Option<MutableBitmap>,
+}
+
+impl BoolCol {
+    fn push(&mut self, value: Option<bool>) {
+        match value {
+            Some(v) => {
+                self.values.push(v);
+                if let Some(validity) = &mut self.validity {
+                    validity.push(true);
+                }
+            }
+            None => {
+                let valid = self.values.len();
+                self.values.push(false);
+                self.validity
+                    .get_or_insert_with(|| {
+                        let mut v = MutableBitmap::with_capacity(self.values.capacity());
+                        v.extend_constant(valid, true);
+                        v
+                    })
+                    .push(false);
+            }
+        }
+    }
+
+    fn take(&mut self) -> BooleanArray {
+        let values = Bitmap::from(std::mem::take(&mut self.values));
+        let validity = self.validity.take().map(Bitmap::from);
+        BooleanArray::new(ArrowDataType::Boolean, values, validity)
+    }
+}
+
+/// One column of buffered rows, appended in place (no per-cell allocation).
+enum ColBuf {
+    Str(StrCol),
+    Int(PrimCol<i64>),
+    Float(PrimCol<f64>),
+    Bool(BoolCol),
+}
+
+impl ColBuf {
+    fn new(name: &str, kind: Kind, capacity: usize) -> Self {
+        match kind {
+            Kind::Str => ColBuf::Str(StrCol::new(name == RUNS_ONLY, capacity)),
+            Kind::Int => ColBuf::Int(PrimCol::new(capacity)),
+            Kind::Float => ColBuf::Float(PrimCol::new(capacity)),
+            Kind::Bool => ColBuf::Bool(BoolCol::default()),
+        }
+    }
+
+    /// Appends one cell. Returns whether the column now holds so many bytes that its rows must
+    /// be written ([`ARENA_LIMIT`]).
+    fn push(&mut self, cell: Option<&Cell<'_>>) -> bool {
+        match (self, cell) {
+            (ColBuf::Str(v), Some(Cell::Str(x))) => {
+                v.push(*x);
+                return v.arena.len() >= ARENA_LIMIT;
+            }
+            (ColBuf::Int(v), Some(Cell::Int(x))) => v.push(*x),
+            (ColBuf::Float(v), Some(Cell::Float(x))) => v.push(*x),
+            (ColBuf::Bool(v), Some(Cell::Bool(x))) => v.push(*x),
+            (col, _) => {
+                debug_assert!(false, "cell type mismatch");
+                match col {
+                    ColBuf::Str(v) => v.push(None),
+                    ColBuf::Int(v) => v.push(None),
+                    ColBuf::Float(v) => v.push(None),
+                    ColBuf::Bool(v) => v.push(None),
+                }
+            }
+        }
+        false
+    }
+
+    fn take(&mut self, rows: usize, scratch: &mut Scratch) -> PolarsResult<ChunkColumn> {
+        Ok(match self {
+            ColBuf::Str(v) => v.take(rows, scratch)?,
+            ColBuf::Int(v) => {
+                let (array, values) = v.take();
+                ChunkColumn {
+                    array: array.boxed(),
+                    encoding: None,
+                    storage: Storage::Int(values),
+                }
+            }
+            ColBuf::Float(v) => {
+                let (array, values) = v.take();
+                ChunkColumn {
+                    array: array.boxed(),
+                    encoding: None,
+                    storage: Storage::Float(values),
+                }
+            }
+            ColBuf::Bool(v) => ChunkColumn {
+                array: v.take().boxed(),
+                encoding: None,
+                storage: Storage::None,
+            },
+        })
+    }
+
+    fn recycle(&mut self, storage: Storage, scratch: &mut Scratch) {
+        match (self, storage) {
+            (ColBuf::Str(v), storage) => v.recycle(storage, scratch),
+            (ColBuf::Int(v), Storage::Int(values)) => v.values = reclaim(values),
+            (ColBuf::Float(v), Storage::Float(values)) => v.values = reclaim(values),
+            _ => {}
+        }
+    }
+
+    /// The column's rows as polars reads them (a copy).
+    fn row_array(&self) -> PolarsResult<Box<dyn Array>> {
+        Ok(match self {
+            ColBuf::Str(v) => v.row_array()?,
+            ColBuf::Int(v) => v.row_array().boxed(),
+            ColBuf::Float(v) => v.row_array().boxed(),
+            ColBuf::Bool(v) => BooleanArray::new(
+                ArrowDataType::Boolean,
+                Bitmap::from(v.values.clone()),
+                v.validity.clone().map(Bitmap::from),
+            )
+            .boxed(),
+        })
+    }
+}
+
+/// The buffers behind a chunk's column, for its table's [`Buffer`] to take back.
+enum Storage {
+    Str {
+        arena: PBuffer<u8>,
+        runs: PBuffer<View>,
+        /// Once the runs are merged into a dictionary, the entries of each row.
+        keys: PBuffer<u32>,
+        /// The dictionary entries, when runs are merged.
+        entries: Option<PBuffer<View>>,
+        /// The row views, when the column is written plain.
+        rows: Option<PBuffer<View>>,
+    },
+    Int(PBuffer<i64>),
+    Float(PBuffer<f64>),
+    None,
+}
+
+/// One column of a chunk of a table's rows, ready to be written. Its arrays share the buffers
+/// of the table's [`Buffer`], which takes them back once the column is written.
+pub(crate) struct ChunkColumn {
+    /// The column's rows: for a string column, a dictionary array, or a binary view array of
+    /// the rows when it is written plain.
+    pub array: Box<dyn Array>,
+    /// How a string column is written; `None` for other columns, written with polars' encoding
+    /// for their type.
+    pub encoding: Option<Encoding>,
+    storage: Storage,
 }
 
 /// Column-wise buffer of one table's rows that have not been written yet.
@@ -281,29 +769,32 @@ pub(crate) struct Buffer {
     pub def: &'static TableDef,
     cols: Vec<ColBuf>,
     rows: usize,
-    capacity: usize,
+    /// Whether a string column holds so many bytes that the rows must be written now.
+    full: bool,
 }
 
 impl Buffer {
-    /// An empty buffer that reserves room for `capacity` rows at a time.
+    /// An empty buffer that reserves room for `capacity` rows at first.
     pub fn new(def: &'static TableDef, capacity: usize) -> Self {
         Buffer {
             def,
-            cols: Self::empty_cols(def, capacity),
+            cols: def
+                .columns
+                .iter()
+                .map(|(n, k)| ColBuf::new(n, *k, capacity))
+                .collect(),
             rows: 0,
-            capacity,
+            full: false,
         }
-    }
-
-    fn empty_cols(def: &TableDef, capacity: usize) -> Vec<ColBuf> {
-        def.columns
-            .iter()
-            .map(|(n, k)| ColBuf::new(n, *k, capacity))
-            .collect()
     }
 
     pub fn rows(&self) -> usize {
         self.rows
+    }
+
+    /// Whether a string column holds so many bytes that the rows must be written now.
+    pub fn full(&self) -> bool {
+        self.full
     }
 
     /// Appends one row. The row is built by this module against the table's own definition,
@@ -317,17 +808,62 @@ impl Buffer {
             self.def.name
         );
         for (i, col) in self.cols.iter_mut().enumerate() {
-            col.push(row.get(i));
+            self.full |= col.push(row.get(i));
         }
         self.rows += 1;
     }
 
-    /// Moves the buffered rows out as a DataFrame and empties the buffer.
-    pub fn take_frame(&mut self) -> PolarsResult<DataFrame> {
-        let height = self.rows;
-        let cols = std::mem::replace(&mut self.cols, Self::empty_cols(self.def, self.capacity));
-        self.rows = 0;
-        DataFrame::new(height, cols.into_iter().map(ColBuf::finish).collect())
+    /// The bytes the string columns have room for, kept from chunk to chunk.
+    #[cfg(test)]
+    pub fn arena_capacity(&self) -> usize {
+        self.cols
+            .iter()
+            .map(|c| match c {
+                ColBuf::Str(v) => v.arena.capacity(),
+                _ => 0,
+            })
+            .sum()
+    }
+
+    /// The buffered rows as a DataFrame of `schema` (the table's), copied.
+    pub fn frame(&self, schema: &Schema) -> PolarsResult<DataFrame> {
+        let columns = self
+            .cols
+            .iter()
+            .zip(schema.iter_names())
+            .map(|(c, name)| Ok(Series::from_arrow(name.clone(), c.row_array()?)?.into_column()))
+            .collect::<PolarsResult<Vec<Column>>>()?;
+        DataFrame::new(self.rows, columns)
+    }
+
+    /// Passes the buffered rows to `write` as one chunk, a column at a time in the table's
+    /// order, and empties the buffer. Each column's buffers come back once `write` returns, to
+    /// be filled again. Returns the chunk's rows.
+    pub fn write_chunk(
+        &mut self,
+        scratch: &mut Scratch,
+        mut write: impl FnMut(&ChunkColumn) -> PolarsResult<()>,
+    ) -> PolarsResult<usize> {
+        let rows = std::mem::take(&mut self.rows);
+        self.full = false;
+        let mut result = Ok(rows);
+        for col in &mut self.cols {
+            // After an error the remaining columns are emptied all the same.
+            let column = match col.take(rows, scratch) {
+                Ok(column) => column,
+                Err(e) => {
+                    result = result.and(Err(e));
+                    continue;
+                }
+            };
+            if result.is_ok() {
+                result = write(&column).map(|()| rows);
+            }
+            let ChunkColumn { array, storage, .. } = column;
+            drop(array);
+            col.recycle(storage, scratch);
+        }
+        result
     }
 }
 
@@ -504,6 +1040,8 @@ pub(crate) fn article_rows(
                     cluster_id,
                     representative,
                     &regions,
+                    &cycle_labels,
+                    published.as_deref(),
                     emit,
                 )?;
             }
@@ -522,6 +1060,8 @@ fn activity_row(
     cluster_id: &str,
     representative: bool,
     regions: &RegionIndex<'_>,
+    cycle_labels: &[String],
+    published: Option<&str>,
     emit: &mut Emit<'_>,
 ) -> PolarsResult<()> {
     // The activity's own region, else the article's primary region.
@@ -547,19 +1087,31 @@ fn activity_row(
             None => (None, None, None, None, None),
         },
     };
-    let cycle = a
-        .cycle
-        .as_ref()
-        .or_else(|| facts.cycles.first())
-        .map(|c| c.label())
-        .unwrap_or_default();
+    // The activity's cycle, else the article's first; labels of the article's own cycles (a
+    // label is its kind and year) and its publication date as the article row has them.
+    let own_label;
+    let cycle = match &a.cycle {
+        Some(c) => match facts
+            .cycles
+            .iter()
+            .position(|f| f.kind == c.kind && f.year == c.year)
+        {
+            Some(i) => cycle_labels[i].as_str(),
+            None => {
+                own_label = c.label();
+                own_label.as_str()
+            }
+        },
+        None => cycle_labels.first().map_or("", String::as_str),
+    };
+    let activity_date = a.date.as_ref().map(|d| d.iso());
     let (date, precision, date_source) = match (&a.date, &article.published) {
-        (Some(d), _) => (Some(d.iso()), Some(d.precision()), Some("activity")),
-        (None, Some(p)) => (
-            Some(p.date.iso()),
-            Some(p.date.precision()),
-            Some("published"),
+        (Some(d), _) => (
+            activity_date.as_deref(),
+            Some(d.precision()),
+            Some("activity"),
         ),
+        (None, Some(p)) => (published, Some(p.date.precision()), Some("published")),
         (None, None) => (None, None, None),
     };
     // `Name (Modifier Title)`, pushed piece by piece: `format!` costs several times as much on
@@ -591,8 +1143,8 @@ fn activity_row(
             os(level),
             os(province_code),
             os(province_name),
-            s(&cycle),
-            os(date.as_deref()),
+            s(cycle),
+            os(date),
             os(precision.map(Precision::as_str)),
             os(date_source),
             Cell::Float(a.count),
@@ -606,14 +1158,14 @@ fn activity_row(
 
 /// The regions an article names (its region mentions and primary region), by code.
 struct RegionIndex<'a> {
-    by_code: HashMap<&'a str, &'a RegionRef>,
-    province_names: HashMap<&'a str, &'a str>,
+    by_code: PlHashMap<&'a str, &'a RegionRef>,
+    province_names: PlHashMap<&'a str, &'a str>,
 }
 
 impl<'a> RegionIndex<'a> {
     fn new(facts: &'a ArticleFacts) -> Self {
-        let mut by_code = HashMap::new();
-        let mut province_names = HashMap::new();
+        let mut by_code = PlHashMap::new();
+        let mut province_names = PlHashMap::new();
         let refs = facts
             .primary_region
             .iter()
@@ -705,5 +1257,101 @@ fn date_anchor(a: warta_core::DateAnchor) -> &'static str {
         warta_core::DateAnchor::Published => "published",
         warta_core::DateAnchor::ArticleYear => "article_year",
         warta_core::DateAnchor::None => "none",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static STRINGS: TableDef = TableDef {
+        name: "strings",
+        columns: &[("name", Str), ("evidence", Str)],
+    };
+
+    /// The arrays a buffer's chunk is written from, a copy of each.
+    fn arrays(
+        buffer: &mut Buffer,
+        scratch: &mut Scratch,
+    ) -> Vec<(Box<dyn Array>, Option<Encoding>)> {
+        let mut out = Vec::new();
+        buffer
+            .write_chunk(scratch, |c| {
+                out.push((c.array.sliced(0, c.array.len()), c.encoding));
+                Ok(())
+            })
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn dictionary_keys_follow_first_appearance() {
+        let long = "a value longer than a view holds inline";
+        let values = [Some("b"), Some(long), None, Some("b"), Some(long)];
+        let mut buffer = Buffer::new(&STRINGS, 4);
+        for v in values {
+            buffer.push(&[Cell::Str(v), Cell::Str(v)]);
+        }
+        let want = DataFrame::new(
+            5,
+            vec![
+                Column::new("name".into(), &values),
+                Column::new("evidence".into(), &values),
+            ],
+        )
+        .unwrap();
+        assert!(buffer
+            .frame(&STRINGS.schema())
+            .unwrap()
+            .equals_missing(&want));
+        let mut scratch = Scratch::default();
+        let mut checked = 0;
+        buffer
+            .write_chunk(&mut scratch, |c| {
+                let dict = c
+                    .array
+                    .as_any()
+                    .downcast_ref::<DictionaryArray<u32>>()
+                    .unwrap();
+                let keys: Vec<Option<u32>> = dict.keys().iter().map(|k| k.copied()).collect();
+                if checked == 0 {
+                    assert_eq!(dict.values().len(), 2);
+                    assert_eq!(keys, [Some(0), Some(1), None, Some(0), Some(1)]);
+                } else {
+                    // By runs, `b` and the long value come back as new entries.
+                    assert_eq!(dict.values().len(), 4);
+                    assert_eq!(keys, [Some(0), Some(1), None, Some(2), Some(3)]);
+                }
+                checked += 1;
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(checked, 2);
+        assert_eq!(buffer.rows(), 0);
+        // The buffers come back with their room.
+        let ColBuf::Str(col) = &buffer.cols[0] else {
+            panic!("a string column")
+        };
+        assert!(col.arena.capacity() > 0 && col.keys.capacity() >= 5);
+    }
+
+    #[test]
+    fn mostly_distinct_values_are_written_plain() {
+        let values: Vec<String> = (0..200).map(|i| format!("value number {i}")).collect();
+        let mut buffer = Buffer::new(&STRINGS, 4);
+        for (i, v) in values.iter().enumerate() {
+            let name = (i % 10 != 0).then_some(v.as_str());
+            buffer.push(&[Cell::Str(name), Cell::Str(Some("same"))]);
+        }
+        let arrays = arrays(&mut buffer, &mut Scratch::default());
+        assert_eq!(arrays[0].1, Some(Encoding::Plain));
+        assert_eq!(arrays[1].1, Some(Encoding::RleDictionary));
+        let plain = arrays[0]
+            .0
+            .as_any()
+            .downcast_ref::<BinaryViewArray>()
+            .unwrap();
+        assert_eq!(plain.null_count(), 20);
+        assert_eq!(plain.value(1), values[1].as_bytes());
     }
 }

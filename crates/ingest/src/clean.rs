@@ -35,8 +35,8 @@ const HEADER_MAX: usize = 6;
 const TITLE_MAX_WORDS: usize = 25;
 /// A short first line followed by a title is a section label.
 const SECTION_MAX_WORDS: usize = 6;
-/// Most lines of a text that room is made for at once.
-const LINES_RESERVED: usize = 256;
+/// Most lines a cleaning thread's [`LineBuffers`] keep room for between articles.
+const LINES_KEPT: usize = 1024;
 /// Share of a header line's words found in one body paragraph for it to be a standfirst.
 const STANDFIRST_CONTAINMENT: f32 = 0.9;
 
@@ -75,6 +75,21 @@ impl Line {
         title_like(&self.text, self.plain)
     }
 
+    /// Whether the [`normalise`]d text is `norm`, without making it for a plain line (whose
+    /// normalised form is its ASCII lower case, byte for byte).
+    fn normalises_to(&self, norm: &str) -> bool {
+        if self.plain {
+            debug_assert!(normalise_plain(&self.text) == normalise(&self.text));
+            return self.text.len() == norm.len()
+                && self
+                    .text
+                    .bytes()
+                    .zip(norm.bytes())
+                    .all(|(a, b)| a.to_ascii_lowercase() == b);
+        }
+        normalise(&self.text) == norm
+    }
+
     /// The [`normalise`]d text.
     fn normalised(&self) -> String {
         debug_assert!(!self.plain || normalise_plain(&self.text) == normalise(&self.text));
@@ -99,33 +114,101 @@ pub(crate) fn clean_with_meta(
     provenance: Provenance,
     meta: &RawMeta,
 ) -> Article {
-    clean_keeping_tokens(id, raw, provenance, meta, &mut Dedup::default())
+    clean_keeping_tokens(
+        id.to_string(),
+        raw,
+        provenance,
+        meta.clone(),
+        &mut Dedup::default(),
+    )
 }
 
 /// [`clean_with_meta`] through the given de-duplicator, which is emptied first and afterwards
 /// holds the word hashes of each kept paragraph (in order), so that the syndication signature
 /// need not tokenise them again. A thread cleaning many articles passes the same one each
-/// time, so that its tables are not allocated again for each article.
+/// time, so that its tables are not allocated again for each article. The id and the URL
+/// move into the article.
 pub(crate) fn clean_keeping_tokens(
-    id: &str,
+    id: String,
     raw: &str,
     provenance: Provenance,
-    meta: &RawMeta,
+    meta: RawMeta,
     dedup: &mut Dedup,
 ) -> Article {
+    thread_local! {
+        static BUFFERS: RefCell<LineBuffers> = RefCell::new(LineBuffers::default());
+    }
+    BUFFERS.with(|cell| {
+        // The thread's buffers (fresh ones if they are in use, which does not happen:
+        // cleaning does not nest).
+        let mut held = cell.try_borrow_mut().ok();
+        let mut fresh = None;
+        let buffers = match held.as_deref_mut() {
+            Some(b) => b,
+            None => fresh.insert(LineBuffers::default()),
+        };
+        let art = clean_with_buffers(id, raw, provenance, meta, dedup, buffers);
+        buffers.release();
+        art
+    })
+}
+
+/// The lists of lines an article passes through while it is cleaned, kept by each cleaning
+/// thread from article to article: the lines move from list to list (and their texts out into
+/// paragraphs and removals), while the lists' memory, still in the cache from the article
+/// before, is written again instead of memory freshly allocated (and freed on another thread)
+/// for each article.
+#[derive(Default)]
+struct LineBuffers {
+    /// Every non-empty line left after the line rules, in order.
+    cands: Vec<Line>,
+    /// The lines of the story (header matter and dateline taken off).
+    body: Vec<Line>,
+    /// The paragraphs: `body` with hard-wrapped lines joined.
+    joined: Vec<Line>,
+}
+
+impl LineBuffers {
+    /// Empties the lists, and drops the room of a list made for a very long text.
+    fn release(&mut self) {
+        for list in [&mut self.cands, &mut self.body, &mut self.joined] {
+            list.clear();
+            if list.capacity() > LINES_KEPT {
+                *list = Vec::new();
+            }
+        }
+    }
+}
+
+/// [`clean_keeping_tokens`] with the thread's line lists.
+fn clean_with_buffers(
+    id: String,
+    raw: &str,
+    provenance: Provenance,
+    mut meta: RawMeta,
+    dedup: &mut Dedup,
+    buffers: &mut LineBuffers,
+) -> Article {
+    let LineBuffers {
+        cands,
+        body,
+        joined,
+    } = buffers;
+    cands.clear();
+    body.clear();
+    joined.clear();
     let rules = rules();
     let mut art = Article::new(id);
     art.provenance = provenance;
-    art.url = meta.url.clone();
+    art.url = meta.url.take();
+    let meta = &meta;
     let mut removed: Vec<Removal> = Vec::new();
     let mut signals = Signals::default();
     let mut after_label = false;
 
     let raw = raw.strip_prefix('\u{feff}').unwrap_or(raw);
-    // Room for every line once (up to a bound: a text of very many empty lines does not
-    // reserve for all of them), instead of growing step by step.
-    let lines = memchr::memchr_iter(b'\n', raw.as_bytes()).count() + 1;
-    let mut cands: Vec<Line> = Vec::with_capacity(lines.min(LINES_RESERVED));
+    // No room is made ahead (which took a pass over the text to count its lines): the list
+    // is the thread's, grown once to the longest text seen (up to `LINES_KEPT` lines).
     for (i, raw_line) in split_lines(raw).enumerate() {
         let n = i + 1;
         let raw_line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
@@ -206,16 +289,15 @@ pub(crate) fn clean_keeping_tokens(
 
     // Header matter: section label, title, standfirst, above the first body line.
     // The dateline of each of the first lines, looked for once (several steps ask).
-    let datelines: Vec<OnceCell<Option<(Dateline, usize)>>> = (0..cands.len().min(HEADER_MAX + 3))
-        .map(|_| OnceCell::new())
-        .collect();
+    let datelines: [OnceCell<Option<(Dateline, usize)>>; HEADER_MAX + 3] =
+        std::array::from_fn(|_| OnceCell::new());
     let dateline_of = |i: usize| -> Option<&(Dateline, usize)> {
-        match datelines.get(i) {
-            Some(cell) => cell.get_or_init(|| find_dateline(&cands[i].text)).as_ref(),
-            None => None,
+        match (datelines.get(i), cands.get(i)) {
+            (Some(cell), Some(line)) => cell.get_or_init(|| find_dateline(&line.text)).as_ref(),
+            _ => None,
         }
     };
-    let body_start = find_body_start(&cands, |i| dateline_of(i).is_some());
+    let body_start = find_body_start(cands, |i| dateline_of(i).is_some());
     let (header, body_rest) = cands.split_at(body_start);
     // Word hashes of the first body lines, built on first use (and kept for the
     // de-duplicator).
@@ -242,16 +324,14 @@ pub(crate) fn clean_keeping_tokens(
         .as_deref()
         .map(|t| repair_line_noting_plain(t).0.into_owned())
         .filter(|t| !t.is_empty());
-    // The normalised title, recomputed only when the title changes.
-    let mut title_norm: Option<(String, String)> = None;
-    let mut body: Vec<Line> = Vec::with_capacity(cands.len());
+    // The normalised title, made on first use and again only if the title changes (it is
+    // used for the repeats further down too).
+    let mut title_norm: Option<String> = None;
+    body.reserve(cands.len());
     for (k, line) in header.iter().enumerate() {
-        let norm = line.normalised();
         if let Some(t) = &title {
-            if title_norm.as_ref().is_none_or(|(of, _)| of != t) {
-                title_norm = Some((t.clone(), normalise(t)));
-            }
-            if title_norm.as_ref().is_some_and(|(_, n)| *n == norm) {
+            let t_norm = title_norm.get_or_insert_with(|| normalise(t));
+            if line.normalises_to(t_norm) {
                 let rule = if art.title.is_none() && meta.title.is_some() {
                     "title_line"
                 } else {
@@ -278,7 +358,7 @@ pub(crate) fn clean_keeping_tokens(
         if title.is_none() && body.is_empty() && line.title_like() {
             let next_is_title = header.get(k + 1).is_some_and(|nx| {
                 nx.title_like()
-                    && nx.normalised() != norm
+                    && !nx.normalises_to(&line.normalised())
                     && !is_standfirst(&nx.text)
                     && rules.match_line(&nx.text).is_none()
             });
@@ -292,6 +372,7 @@ pub(crate) fn clean_keeping_tokens(
                 continue;
             }
             title = Some(line.text.clone());
+            title_norm = None;
             art.title = Some(line.text.clone());
             removed.push(removal(
                 line.n,
@@ -330,46 +411,44 @@ pub(crate) fn clean_keeping_tokens(
     // (Looked for in the first lines of the body, in case page junk sits above it.)
     let found = (0..body_rest.len().min(3))
         .find_map(|i| dateline_of(body_start + i).map(|d| (i, d.clone())));
-    let mut rest = cands.split_off(body_start);
     let body_words = body_sets.into_inner().unwrap_or_default();
+    let rest = cands.get_mut(body_start..).unwrap_or_default();
     for (line, mut words) in rest.iter_mut().zip(body_words) {
         line.norm = Some(std::mem::take(&mut words.norm));
         line.words = Some(words);
     }
     if let Some((i, (dl, len))) = found {
-        let line = &mut rest[i];
-        line.text = line.text[len..].trim_start().to_string();
-        line.words = None;
-        line.norm = None;
-        art.dateline = Some(dl);
-        if line.text.is_empty() {
-            rest.remove(i);
+        if let Some(line) = rest.get_mut(i) {
+            line.text = line.text[len..].trim_start().to_string();
+            line.words = None;
+            line.norm = None;
+            art.dateline = Some(dl);
+            if line.text.is_empty() {
+                cands.remove(body_start + i);
+            }
         }
     }
-    body.extend(rest);
+    body.extend(cands.drain(body_start..));
 
     // Title repeats further down.
-    let title_norm = title.as_deref().map(normalise);
-    let body: Vec<Line> = body
-        .into_iter()
-        .filter_map(|mut l| {
-            if let Some(t) = title_norm.as_deref() {
-                let norm = l.norm.take().unwrap_or_else(|| l.normalised());
-                if t == norm {
-                    removed.push(removal(l.n, &l.text, RemovalReason::Title, "title_repeat"));
-                    return None;
-                }
-                l.norm = Some(norm);
+    let title_norm = title_norm.or_else(|| title.as_deref().map(normalise));
+    if let Some(t) = title_norm.as_deref() {
+        body.retain_mut(|l| {
+            let norm = l.norm.take().unwrap_or_else(|| l.normalised());
+            if t == norm {
+                removed.push(removal(l.n, &l.text, RemovalReason::Title, "title_repeat"));
+                return false;
             }
-            Some(l)
-        })
-        .collect();
+            l.norm = Some(norm);
+            true
+        });
+    }
 
     // Hard-wrapped paragraphs: a line that does not end a sentence, directly followed by a
     // line that starts in lower case, continues it.
-    let mut joined: Vec<Line> = Vec::with_capacity(body.len());
+    joined.reserve(body.len());
     let mut last_n = 0usize;
-    for line in body {
+    for line in body.drain(..) {
         let continues = joined.last().is_some_and(|prev: &Line| {
             last_n + 1 == line.n
                 && !ends_sentence(&prev.text)
@@ -397,7 +476,7 @@ pub(crate) fn clean_keeping_tokens(
         joined.iter().map(|l| l.text.len()).sum::<usize>(),
     );
     art.paragraphs.reserve(joined.len());
-    for line in joined {
+    for line in joined.drain(..) {
         let verdict = match line.norm {
             Some(norm) => dedup.check_words(norm, line.words),
             None => dedup.check_words(line.normalised(), line.words),

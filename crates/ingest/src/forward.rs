@@ -21,6 +21,18 @@ use regex_automata::util::pool::Pool;
 use regex_automata::{Anchored, Input, MatchKind};
 use regex_syntax::hir::Hir;
 
+/// Bits of a table of first four bytes ([`ForwardRegex::start_quads`]): 512 bytes.
+pub(crate) const QUAD_BITS: usize = 4096;
+/// Most first fours a table of [`QUAD_BITS`] bits is made for.
+pub(crate) const QUADS_MAX: usize = 1024;
+
+/// The bit of four first bytes in a table of [`ForwardRegex::start_quads`]: the top bits of a
+/// multiplicative hash, which mix all four bytes.
+pub(crate) fn quad_bit(quad: [u8; 4]) -> usize {
+    (u32::from_le_bytes(quad).wrapping_mul(0x9e37_79b1) >> (32 - QUAD_BITS.trailing_zeros()))
+        as usize
+}
+
 /// Per-thread search state of one [`ForwardRegex`].
 struct Caches {
     dfa: DfaCache,
@@ -154,6 +166,65 @@ impl ForwardRegex {
             }
         }
         Some(table)
+    }
+
+    /// For a pattern anchored at the start of the haystack: a table of the first four bytes,
+    /// all ASCII, a haystack can start with for the pattern to match it. Every four ASCII bytes
+    /// after which the automaton is not dead set their bit ([`quad_bit`]); others may share a
+    /// bit, so the table can say yes where the automaton says no, never the reverse. (Only
+    /// ASCII bytes are walked: the automaton's states for the bytes of other chars, of classes
+    /// such as `\p{L}`, cost the most to build, and lines starting with such chars are few.)
+    /// `None` when the automaton cannot tell within four bytes (it gives up, or has matched,
+    /// before the fourth byte), or when it keeps more than [`QUADS_MAX`] fours (the table
+    /// would say yes to most).
+    pub fn start_quads(&self) -> Option<Box<[u64; QUAD_BITS / 64]>> {
+        let mut cache = self.dfa.create_cache();
+        let input = Input::new("").anchored(Anchored::Yes);
+        let start = self.dfa.start_state_forward(&mut cache, &input).ok()?;
+        // The bytes of each class of the automaton's alphabet, which all lead to one state:
+        // one step per class.
+        let classes = self.dfa.byte_classes();
+        let mut members: Vec<Vec<u8>> = vec![Vec::new(); 256];
+        for b in 0..0x80u8 {
+            if let Some(m) = members.get_mut(usize::from(classes.get(b))) {
+                m.push(b);
+            }
+        }
+        members.retain(|m| !m.is_empty());
+        // The prefixes of each length the automaton is not dead after, with its state.
+        let mut level: Vec<(LazyStateID, [u8; 4])> = vec![(start, [0; 4])];
+        for len in 0..4 {
+            let mut longer: Vec<(LazyStateID, [u8; 4])> = Vec::new();
+            for &(s, prefix) in &level {
+                // A match or a give-up before the fourth byte: the bytes after it do not
+                // decide.
+                if s.is_match() || s.is_quit() {
+                    return None;
+                }
+                for bytes in &members {
+                    let next = self.dfa.next_state(&mut cache, s, *bytes.first()?).ok()?;
+                    if next.is_dead() {
+                        continue;
+                    }
+                    if longer.len() + bytes.len() > QUADS_MAX {
+                        return None;
+                    }
+                    for &b in bytes {
+                        let mut p = prefix;
+                        *p.get_mut(len)? = b;
+                        longer.push((next, p));
+                    }
+                }
+            }
+            level = longer;
+        }
+        let mut table = Box::new([0u64; QUAD_BITS / 64]);
+        for (_, prefix) in level {
+            let bit = quad_bit(prefix);
+            *table.get_mut(bit / 64)? |= 1 << (bit % 64);
+        }
+        // A cache cleared on the way would have made the states read before it stale.
+        (cache.clear_count() == 0).then_some(table)
     }
 
     /// The bytes after which the automaton, in state `s`, is not dead, one bit per byte.

@@ -331,7 +331,7 @@ fn clean_batch(batch: Vec<RawDoc>, opts: &IngestOptions) -> Vec<Cleaned> {
                     None => fresh.insert(Dedup::default()),
                 };
                 let mut a =
-                    clean_keeping_tokens(&doc.id, &doc.text, doc.provenance, &doc.meta, dedup);
+                    clean_keeping_tokens(doc.id, &doc.text, doc.provenance, doc.meta, dedup);
                 a.extra = doc.extra;
                 let sig = if opts.cluster {
                     signature(dedup.kept_tokens())

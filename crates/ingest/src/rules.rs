@@ -4,12 +4,12 @@ use std::cell::OnceCell;
 use std::sync::OnceLock;
 
 use aho_corasick::automaton::Automaton;
-use aho_corasick::{dfa, Anchored, MatchKind};
+use aho_corasick::{dfa, AhoCorasick, Anchored, MatchKind};
 use regex::Regex;
 use serde::Deserialize;
 use warta_core::{OutletKind, RemovalReason};
 
-use crate::forward::ForwardRegex;
+use crate::forward::{quad_bit, ForwardRegex, QUAD_BITS};
 
 const RULES_JSON: &str = include_str!("../rules/boilerplate.json");
 
@@ -85,6 +85,13 @@ pub(crate) struct Rule {
     pub requires: Vec<String>,
     /// The rule's bit in [`Candidates`], when it has required literals and a bit is free.
     slot: Option<u32>,
+    /// For a rule with a slot whose required literals are all single bytes other than
+    /// letters (`|`, `:`, `(`): those bytes, which a line's candidates admit the rule for
+    /// exactly when the line holds one (see [`LineCandidates::may_admit`]).
+    byte_literals: Option<ByteLiterals>,
+    /// For a rule with a slot and other literals: a search for its own literals (ASCII case
+    /// ignored, as by the automaton of all literals).
+    literal_search: Option<AhoCorasick>,
     #[cfg_attr(not(test), allow(dead_code))]
     pub remove: Vec<String>,
     #[cfg_attr(not(test), allow(dead_code))]
@@ -121,6 +128,30 @@ impl Rule {
         }
     }
 
+    /// False when the rule cannot match a line starting with these four ASCII bytes (most
+    /// lines that start as a rule's keyword does leave it within four bytes).
+    fn may_start_quad(&self, line: &str) -> bool {
+        match (&self.matcher().first_quads, line.as_bytes().first_chunk::<4>()) {
+            (Some(table), Some(&quad)) if quad.is_ascii() => {
+                let bit = quad_bit(quad);
+                table
+                    .get(bit / 64)
+                    .is_some_and(|bits| bits & (1 << (bit % 64)) != 0)
+            }
+            _ => true,
+        }
+    }
+
+    /// Whether the line holds one of the rule's required literals (ASCII case ignored); true
+    /// for a rule without any search for them.
+    fn literal_in(&self, line: &str) -> bool {
+        match (&self.byte_literals, &self.literal_search) {
+            (Some(bytes), _) => bytes.found_in(line),
+            (None, Some(search)) => search.is_match(line),
+            (None, None) => true,
+        }
+    }
+
     /// False when the rule cannot match a line ending like this one.
     fn may_end(&self, line: &str) -> bool {
         match (&self.matcher().last_bytes, line.as_bytes().last()) {
@@ -146,8 +177,9 @@ impl Rule {
     fn matches(&self, line: &str, chars: &OnceCell<usize>, cands: &LineCandidates<'_>) -> bool {
         self.may_start(line)
             && self.may_end(line)
-            && self.fits_line(line, chars)
             && self.may_start_pair(line)
+            && self.may_start_quad(line)
+            && self.fits_line(line, chars)
             && cands.may_admit(self)
             && self.matcher().search.is_match(line)
             && cands.admits(self)
@@ -178,6 +210,9 @@ struct Matcher {
     /// of a line can begin a match (a bit per pair, `first * 256 + second`), read off the
     /// rule's automaton.
     first_pairs: Option<Box<[u64; 1024]>>,
+    /// For a rule whose every match starts at the start of the line: which first four bytes
+    /// of a line can begin a match, hashed ([`ForwardRegex::start_quads`]).
+    first_quads: Option<Box<[u64; QUAD_BITS / 64]>>,
 }
 
 /// Most first bytes a rule may have for a table of first pairs to be made (case-folded
@@ -199,12 +234,16 @@ impl Matcher {
                     .as_ref()
                     .filter(|t| t.iter().filter(|&&b| b).count() <= PAIR_FIRSTS_MAX)
                     .and_then(|t| re.start_pairs(t));
+                // Only for rules with a table of first pairs (a few first bytes: keywords): for
+                // the others, walking four bytes costs more states than the table saves.
+                let first_quads = first_pairs.as_ref().and_then(|_| re.start_quads());
                 Matcher {
                     search: Search::Forward(Box::new(re)),
                     ascii: None,
                     first_bytes,
                     last_bytes: edge_bytes_in(&hir, Edge::Last),
                     first_pairs,
+                    first_quads,
                 }
             }
             Scope::Suffix => Matcher {
@@ -212,6 +251,7 @@ impl Matcher {
                 ascii: ascii_twin(pattern),
                 first_bytes: None,
                 first_pairs: None,
+                first_quads: None,
                 last_bytes: regex_syntax::parse(pattern)
                     .ok()
                     .and_then(|hir| edge_bytes_in(&hir, Edge::Last)),
@@ -633,17 +673,82 @@ impl<'a> LineCandidates<'a> {
         *self.cands.get_or_init(|| self.rules.candidates(self.line))
     }
 
-    /// Whether the candidates admit `rule` (walked for only if the rule has required
-    /// literals).
+    /// Whether the candidates admit `rule`. Not known yet, they are not walked for: the
+    /// rule's own literals are looked for instead (what the walk would tell for this rule),
+    /// as one rule is asked at a time (the first line rule that matches ends the line's
+    /// tests). The walk goes through a table of all literals too big for the fastest cache,
+    /// a read depending on the one before for each byte; a search for a few literals skips
+    /// along the line.
     fn admits(&self, rule: &Rule) -> bool {
-        rule.slot.is_none() || self.get().admits(rule)
+        if rule.slot.is_none() {
+            return true;
+        }
+        match self.cands.get() {
+            Some(c) => c.admits(rule),
+            None => admits_every_rule(self.line) || rule.literal_in(self.line),
+        }
     }
 
-    /// False when the candidates are known and do not admit `rule`; true when they are not
-    /// known yet. For a line left with a rule or two, that rule's search usually rules the
-    /// line out for less than the walk over it, which is then made only after a match.
+    /// False when the candidates are known and do not admit `rule`, or, not known yet, would
+    /// not: for a rule whose literals are single bytes, a vectorised search for them tells
+    /// (the candidates of a line that [`admits_every_rule`] admit every rule). Otherwise true.
+    /// For a line left with a rule or two, that rule's search usually rules the line out for
+    /// less than the walk over it, which is then made only after a match.
     fn may_admit(&self, rule: &Rule) -> bool {
-        self.cands.get().is_none_or(|c| c.admits(rule))
+        match (self.cands.get(), &rule.byte_literals) {
+            (Some(c), _) => c.admits(rule),
+            (None, Some(bytes)) => bytes.found_in(self.line) || admits_every_rule(self.line),
+            (None, None) => true,
+        }
+    }
+}
+
+/// Whether the [`Candidates`] of a line are all rules: it holds `ſ` (U+017F) or `K` (U+212A),
+/// which a case-insensitive regex lets stand for `s` and `k` while the literal automaton
+/// ignores ASCII case only.
+fn admits_every_rule(line: &str) -> bool {
+    !line.is_ascii() && (line.contains('\u{17f}') || line.contains('\u{212a}'))
+}
+
+/// One to three bytes, none of them a letter, looked for in a line by a vectorised search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ByteLiterals {
+    One(u8),
+    Two(u8, u8),
+    Three(u8, u8, u8),
+}
+
+impl ByteLiterals {
+    /// The bytes of `literals` when they are all single ASCII bytes other than letters (so
+    /// that ignoring ASCII case changes nothing), one to three distinct ones.
+    fn of(literals: &[String]) -> Option<ByteLiterals> {
+        let mut bytes: Vec<u8> = Vec::new();
+        for lit in literals {
+            match lit.as_bytes() {
+                &[b] if b.is_ascii() && !b.is_ascii_alphabetic() => {
+                    if !bytes.contains(&b) {
+                        bytes.push(b);
+                    }
+                }
+                _ => return None,
+            }
+        }
+        match bytes[..] {
+            [a] => Some(ByteLiterals::One(a)),
+            [a, b] => Some(ByteLiterals::Two(a, b)),
+            [a, b, c] => Some(ByteLiterals::Three(a, b, c)),
+            _ => None,
+        }
+    }
+
+    /// Whether `line` holds one of the bytes.
+    fn found_in(self, line: &str) -> bool {
+        let hay = line.as_bytes();
+        match self {
+            ByteLiterals::One(a) => memchr::memchr(a, hay).is_some(),
+            ByteLiterals::Two(a, b) => memchr::memchr2(a, b, hay).is_some(),
+            ByteLiterals::Three(a, b, c) => memchr::memchr3(a, b, c, hay).is_some(),
+        }
     }
 }
 
@@ -689,6 +794,8 @@ impl Rules {
                 test_regex: OnceLock::new(),
                 requires: r.requires,
                 slot: None,
+                byte_literals: None,
+                literal_search: None,
                 id: r.id,
                 reason: r.reason,
                 scope: r.scope,
@@ -708,6 +815,16 @@ impl Rules {
                 continue;
             }
             rule.slot = Some(next_slot);
+            rule.byte_literals = ByteLiterals::of(&rule.requires);
+            if rule.byte_literals.is_none() {
+                rule.literal_search = Some(
+                    AhoCorasick::builder()
+                        .ascii_case_insensitive(true)
+                        .match_kind(MatchKind::Standard)
+                        .build(&rule.requires)
+                        .expect("a rule's required literals build a search"),
+                );
+            }
             next_slot += 1;
         }
         for rule in &rules {
@@ -794,8 +911,10 @@ impl Rules {
                 let k = possible.trailing_zeros() as usize;
                 possible &= possible - 1;
                 let rule = self.line_ids.get(k).and_then(|&i| self.rules.get(i))?;
-                if rule.fits_line(line, &chars)
-                    && rule.may_start_pair(line)
+                // The table reads first: the length limit may have to count the chars.
+                if rule.may_start_pair(line)
+                    && rule.may_start_quad(line)
+                    && rule.fits_line(line, &chars)
                     && cands.may_admit(rule)
                     && rule.matcher().search.is_match(line)
                     && cands.admits(rule)
@@ -834,7 +953,7 @@ impl Rules {
     /// (U+017F) stand for `s` and `K` (U+212A) for `k`: a line holding either is given every
     /// rule.
     pub fn candidates(&self, line: &str) -> Candidates {
-        if !line.is_ascii() && (line.contains('\u{17f}') || line.contains('\u{212a}')) {
+        if admits_every_rule(line) {
             return Candidates::ALL;
         }
         self.literal_table
@@ -1083,6 +1202,136 @@ mod tests {
                     proptest::prop_assert!(r.may_start_pair(&s), "{}: {:?}", r.id, s);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn first_quad_tables_admit_every_remove_example() {
+        let rules = rules();
+        let with_table = tables_admit_remove_examples(
+            rules,
+            "first four bytes",
+            |r| r.matcher().first_quads.is_some(),
+            Rule::may_start_quad,
+        );
+        assert!(
+            with_table > 15,
+            "{with_table} rules with a first-four table"
+        );
+        // The table says no where the first two bytes do not: `Kepala` starts no `Keywords`,
+        // `Tahun` no `Tags`.
+        let rule = rules
+            .rules
+            .iter()
+            .find(|r| r.id == "keywords_label")
+            .unwrap();
+        for line in ["Kepala dinas hadir.", "Tahun ini ASN netral."] {
+            assert!(rule.may_start_pair(line) && !rule.may_start_quad(line), "{line}");
+        }
+        for line in ["Tags: Bupati", "KEYWORDS : pemilu", "Topik: ASN", "tag:x"] {
+            assert!(rule.may_start_quad(line), "{line}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn first_quad_tables_keep_every_match(
+            s in "(?i)(baca|simak|foto|penulis|pewarta|tags?|topik|kata|copyright|©|isi|artikel|id|beranda|home|berita|laporan|share|bagikan|senin|jum'?at|\\(hms|\\(|www)[a-z0-9 :>|/©.,()'\u{212a}\u{17f}\u{a0}-]{0,30}"
+        ) {
+            for r in &rules().rules {
+                if r.matcher().first_quads.is_some() && r.regex().is_match(&s) {
+                    proptest::prop_assert!(r.may_start_quad(&s), "{}: {:?}", r.id, s);
+                }
+            }
+        }
+    }
+
+    /// Whether a line's candidates, not walked for yet, admit each rule (and may admit each
+    /// rule with byte literals) exactly when the walked candidates admit it.
+    fn byte_literals_decide_as_candidates(line: &str) -> Result<(), String> {
+        let rules = rules();
+        for rule in &rules.rules {
+            let walked = rules.candidates(line).admits(rule);
+            let unknown = rules.line_candidates(line).admits(rule);
+            let may = rules.line_candidates(line).may_admit(rule);
+            if unknown != walked || (rule.byte_literals.is_some() && may != walked) {
+                return Err(format!(
+                    "{}: {line:?}: admits {unknown}, may admit {may}, walked {walked}",
+                    rule.id
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn byte_literals_admit_as_the_candidates_do() {
+        let rules = rules();
+        let with_bytes: Vec<&str> = rules
+            .rules
+            .iter()
+            .filter(|r| r.byte_literals.is_some())
+            .map(|r| r.id.as_str())
+            .collect();
+        for id in ["tribun_related_pipe", "chrome_meta_pipe", "byline_label"] {
+            assert!(with_bytes.contains(&id), "{id} has no byte literals");
+        }
+        for line in rules
+            .rules
+            .iter()
+            .flat_map(|r| r.remove.iter().chain(&r.keep).map(String::as_str))
+            .chain([
+                "",
+                "Bupati menegaskan ASN harus netral.",
+                "Kamis, 7 November 2024 | 10:00 WIB",
+                "Penulis: A \u{17f}",
+                "Tag \u{212a}",
+                "Baca juga: (ANTARA) www.kompas.co.id detikNews | © COPYRIGHT tags: ![x]",
+                "(hms) (HUMAS) kata kunci ISI KOMENTAR artikel ini --- Berita Info",
+            ])
+        {
+            byte_literals_decide_as_candidates(line).unwrap();
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn byte_literals_admit_as_the_candidates_do_on_any_text(
+            s in "[a-zA-Z0-9 .,:|()/!\\[\\]>»›©\u{17f}\u{212a}\u{a0}-]{0,40}"
+        ) {
+            let decided = byte_literals_decide_as_candidates(&s);
+            proptest::prop_assert!(decided.is_ok(), "{:?}", decided);
+        }
+    }
+
+    #[test]
+    fn rule_literals_admit_as_the_candidates_do_on_lines_of_literals() {
+        // Lines made of pieces of every rule's literals, in any case, cut and joined:
+        // literals inside, across and next to each other.
+        let rules = rules();
+        let pieces: Vec<String> = rules
+            .rules
+            .iter()
+            .flat_map(|r| r.requires.iter())
+            .flat_map(|l| {
+                let chars: Vec<char> = l.chars().collect();
+                let half = chars.len() / 2;
+                [
+                    l.clone(),
+                    l.to_ascii_uppercase(),
+                    chars[..half].iter().collect(),
+                    chars[half..].iter().collect(),
+                ]
+            })
+            .collect();
+        let mut next = crate::test_rng::xorshift();
+        for _ in 0..3000 {
+            let n = 1 + (next() % 4) as usize;
+            let line: String = (0..n)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize].as_str())
+                .collect::<Vec<_>>()
+                .join(if next() % 2 == 0 { "" } else { " " });
+            byte_literals_decide_as_candidates(&line).unwrap();
         }
     }
 
