@@ -131,7 +131,10 @@ impl Rule {
     /// False when the rule cannot match a line starting with these four ASCII bytes (most
     /// lines that start as a rule's keyword does leave it within four bytes).
     fn may_start_quad(&self, line: &str) -> bool {
-        match (&self.matcher().first_quads, line.as_bytes().first_chunk::<4>()) {
+        match (
+            &self.matcher().first_quads,
+            line.as_bytes().first_chunk::<4>(),
+        ) {
             (Some(table), Some(&quad)) if quad.is_ascii() => {
                 let bit = quad_bit(quad);
                 table
@@ -1226,7 +1229,10 @@ mod tests {
             .find(|r| r.id == "keywords_label")
             .unwrap();
         for line in ["Kepala dinas hadir.", "Tahun ini ASN netral."] {
-            assert!(rule.may_start_pair(line) && !rule.may_start_quad(line), "{line}");
+            assert!(
+                rule.may_start_pair(line) && !rule.may_start_quad(line),
+                "{line}"
+            );
         }
         for line in ["Tags: Bupati", "KEYWORDS : pemilu", "Topik: ASN", "tag:x"] {
             assert!(rule.may_start_quad(line), "{line}");
