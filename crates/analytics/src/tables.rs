@@ -567,25 +567,9 @@ impl<T: NativeType> PrimCol<T> {
     }
 
     fn push(&mut self, value: Option<T>) {
-        match value {
-            Some(v) => {
-                self.values.push(v);
-                if let Some(validity) = &mut self.validity {
-                    validity.push(true);
-                }
-            }
-            None => {
-                let valid = self.values.len();
-                self.values.push(T::default());
-                self.validity
-                    .get_or_insert_with(|| {
-                        let mut v = MutableBitmap::with_capacity(self.values.capacity());
-                        v.extend_constant(valid, true);
-                        v
-                    })
-                    .push(false);
-            }
-        }
+        let (len, cap) = (self.values.len(), self.values.capacity());
+        push_validity(&mut self.validity, len, cap, value.is_some());
+        self.values.push(value.unwrap_or_default());
     }
 
     fn row_array(&self) -> PrimitiveArray<T> {
@@ -604,6 +588,21 @@ impl<T: NativeType> PrimCol<T> {
     }
 }
 
+/// Record whether the cell pushed at row `len` is valid. The bitmap is made at the first null
+/// cell only (all earlier cells valid), with room for `capacity` rows.
+fn push_validity(validity: &mut Option<MutableBitmap>, len: usize, capacity: usize, valid: bool) {
+    match validity {
+        Some(v) => v.push(valid),
+        None if valid => {}
+        None => {
+            let mut v = MutableBitmap::with_capacity(capacity);
+            v.extend_constant(len, true);
+            v.push(false);
+            *validity = Some(v);
+        }
+    }
+}
+
 /// A boolean column of buffered rows.
 #[derive(Default)]
 struct BoolCol {
@@ -613,25 +612,9 @@ struct BoolCol {
 
 impl BoolCol {
     fn push(&mut self, value: Option<bool>) {
-        match value {
-            Some(v) => {
-                self.values.push(v);
-                if let Some(validity) = &mut self.validity {
-                    validity.push(true);
-                }
-            }
-            None => {
-                let valid = self.values.len();
-                self.values.push(false);
-                self.validity
-                    .get_or_insert_with(|| {
-                        let mut v = MutableBitmap::with_capacity(self.values.capacity());
-                        v.extend_constant(valid, true);
-                        v
-                    })
-                    .push(false);
-            }
-        }
+        let (len, cap) = (self.values.len(), self.values.capacity());
+        push_validity(&mut self.validity, len, cap, value.is_some());
+        self.values.push(value.unwrap_or_default());
     }
 
     fn take(&mut self) -> BooleanArray {
