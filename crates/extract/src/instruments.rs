@@ -518,6 +518,32 @@ fn trailing_year(s: &str) -> Option<&str> {
     is_year(y).then_some(y)
 }
 
+/// True when `s` holds `n` followed by `o` or `m`, both ASCII case-insensitively (a byte `b`
+/// counts as `b | 0x20`): the pairs of [`<[u8]>::windows`] tested eight at a time, from two
+/// overlapping words, instead of byte by byte.
+fn has_no_or_nm(s: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW: u64 = ONES * 0x7f;
+    // The top bit of each byte of `t` that is zero, and no other bit.
+    let zero = |t: u64| !(((t & LOW) + LOW) | t | LOW);
+    let word = |c: &[u8]| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+    let mut i = 0;
+    while let Some(c) = s.get(i..i + 9) {
+        let x = word(c) | ONES * 0x20;
+        let y = word(&c[1..]) | ONES * 0x20;
+        let n = zero(x ^ ONES * u64::from(b'n'));
+        let om = zero(y ^ ONES * u64::from(b'o')) | zero(y ^ ONES * u64::from(b'm'));
+        if n & om != 0 {
+            return true;
+        }
+        i += 8;
+    }
+    s.get(i..).is_some_and(|t| {
+        t.windows(2)
+            .any(|w| (w[0] | 0x20) == b'n' && matches!(w[1] | 0x20, b'o' | b'm'))
+    })
+}
+
 /// Number and `tentang` subject from `pos`; updates the instrument and returns the new end.
 fn parse_number_and_subject(
     c: &Compiled,
@@ -774,10 +800,7 @@ pub(crate) fn find_instruments_passed(
     // letters has a non-ASCII case partner): without `no` or `nm` the search is skipped. The
     // signatories themselves (`BKN`, `KASN` ...) are common in these articles, so the search
     // would otherwise stop at many of them for nothing.
-    let may_sign = signatories
-        && s.as_bytes()
-            .windows(2)
-            .any(|w| (w[0] | 0x20) == b'n' && matches!(w[1] | 0x20, b'o' | b'm'));
+    let may_sign = signatories && has_no_or_nm(s.as_bytes());
     for sm in may_sign
         .then(|| c.signatory.captures_iter(s))
         .into_iter()
@@ -1072,6 +1095,14 @@ mod tests {
                 ("UU|7|2017".to_string(), 2),
             ]
         );
+    }
+
+    proptest! {
+        #[test]
+        fn no_or_nm_is_the_pair_scan(s in proptest::collection::vec(prop_oneof![Just(b'n'), Just(b'N'), Just(b'o'), Just(b'O'), Just(b'm'), Just(b'M'), Just(0x4e_u8 ^ 0x80), Just(0xce), Just(b' '), Just(0x6f_u8 | 0x80), any::<u8>()], 0..40)) {
+            let want = s.windows(2).any(|w| (w[0] | 0x20) == b'n' && matches!(w[1] | 0x20, b'o' | b'm'));
+            prop_assert_eq!(has_no_or_nm(&s), want);
+        }
     }
 
     proptest! {

@@ -234,7 +234,8 @@ impl Dedup {
                     at = next;
                 }
             }
-            self.touched.sort_unstable();
+            // The paragraphs in any order: of equal Jaccards the earliest paragraph wins, as
+            // a walk in paragraph order would pick it (no sort of `touched`).
             let mut best: Option<(usize, f32)> = None;
             for &p in &self.touched {
                 let s = std::mem::take(&mut self.shared[p]);
@@ -249,7 +250,7 @@ impl Dedup {
                 let few_changed =
                     differing <= NEAR_MAX_DIFFERING && words.min(other) >= NEAR_FEW_MIN_WORDS;
                 if (jaccard >= NEAR_THRESHOLD || few_changed)
-                    && best.is_none_or(|(_, b)| jaccard > b)
+                    && best.is_none_or(|(bp, b)| jaccard > b || (jaccard == b && p < bp))
                 {
                     best = Some((p, jaccard));
                 }

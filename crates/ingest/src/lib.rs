@@ -357,8 +357,10 @@ fn finish(
 ) -> Option<Vec<Article>> {
     let cleaned = cleaned?;
     let mut articles = Vec::with_capacity(cleaned.len());
-    // Removals counted by reason for the batch (a short list, compared by value), then
-    // added to the report's map once per reason.
+    // Removals counted by reason for the batch (by the reason's number; a reason past the
+    // table, were the enum to grow that far, in a short list compared by value), then added
+    // to the report's map once per reason.
+    let mut by_number: [(Option<warta_core::RemovalReason>, usize); 32] = [(None, 0); 32];
     let mut removed: Vec<(warta_core::RemovalReason, usize)> = Vec::new();
     for (mut a, sig) in cleaned {
         if opts.cluster {
@@ -369,6 +371,11 @@ fn finish(
         report.kept_bytes += a.kept_bytes() as u64;
         report.paragraphs_kept += a.paragraphs.len();
         for r in &a.removed {
+            if let Some((reason, n)) = by_number.get_mut(r.reason as usize) {
+                *reason = Some(r.reason);
+                *n += 1;
+                continue;
+            }
             match removed.iter_mut().find(|(reason, _)| *reason == r.reason) {
                 Some((_, n)) => *n += 1,
                 None => removed.push((r.reason, 1)),
@@ -376,6 +383,11 @@ fn finish(
         }
         articles.push(a);
     }
+    removed.extend(
+        by_number
+            .iter()
+            .filter_map(|&(reason, n)| reason.map(|reason| (reason, n))),
+    );
     for (reason, count) in removed {
         // The name is copied only the first time a reason is counted.
         match report.removed_by_reason.get_mut(reason.as_str()) {

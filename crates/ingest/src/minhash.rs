@@ -601,6 +601,21 @@ impl BandTable {
         if (self.len + 1) * MAX_LOAD.1 > self.capacity() * MAX_LOAD.0 {
             self.grow(band, heads);
         }
+        // The first step of `try_insert` written out for the common case (a first bucket
+        // with room, a head of 24 bits, no high bytes kept): the same slot, without the calls.
+        let [x, y, z, w] = head.to_le_bytes();
+        let first = self.home(hash);
+        if w == 0 && self.high.is_empty() {
+            if let Some(b) = self.buckets.get_mut(first) {
+                let used = b.used();
+                if used < BUCKET {
+                    b.tags[used] = tag;
+                    b.heads[used] = [x, y, z];
+                    self.len += 1;
+                    return;
+                }
+            }
+        }
         let mut key = (hash, tag, head);
         // Each failure grows the table; the bound only keeps the loop finite.
         for _ in 0..64 {
