@@ -13,7 +13,7 @@
 //! worst case for the aggregates' own output). The files are read again on each repetition, so
 //! the reader holds one article at a time and the peak RSS of the process is the sink's own.
 //!
-//! Prints push and finish seconds, rows, the peak RSS after each phase (`VmHWM`), and the
+//! Prints push and finish seconds (and the CPU seconds of finish, all threads), rows, the peak RSS after each phase (`VmHWM`), and the
 //! resident set sampled every 100 ms: its largest value in each phase and at the end of each
 //! repetition, which shows whether memory grows while rows stream.
 
@@ -80,14 +80,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let peak = sink.peak_buffered_rows();
     let hwm_push = peak_rss_mb();
     sampler.phase.store(FINISH, Ordering::Relaxed);
+    let cpu_before = cpu_seconds();
     let t = Instant::now();
     let run = sink.finish()?;
     let finish = t.elapsed();
+    let finish_cpu = cpu_seconds().zip(cpu_before).map(|(a, b)| a - b);
     let sampled = sampler.stop();
 
     println!("articles {articles}");
     println!("push_s {:.3}", push.as_secs_f64());
     println!("finish_s {:.3}", finish.as_secs_f64());
+    if let Some(cpu) = finish_cpu {
+        println!("finish_cpu_s {cpu:.2}");
+    }
     println!("peak_buffered_rows {peak}");
     if let (Some(push), Some(all)) = (hwm_push, peak_rss_mb()) {
         println!("peak_rss_mb_after_push {push}");
@@ -180,6 +185,17 @@ fn status_mb(field: &str) -> Option<u64> {
 /// The process's peak resident set so far (`VmHWM`).
 fn peak_rss_mb() -> Option<u64> {
     status_mb("VmHWM:")
+}
+
+/// User and system CPU time of the process so far, in seconds (Linux, 100 ticks a second).
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let mut fields = rest.split_whitespace().skip(11);
+    let user: u64 = fields.next()?.parse().ok()?;
+    let system: u64 = fields.next()?.parse().ok()?;
+    Some((user + system) as f64 / 100.0)
 }
 
 /// The process's resident set now (`VmRSS`).

@@ -86,9 +86,14 @@ pub(crate) enum Merge {
     Sum,
     Min,
     Max,
+    /// A name the query takes with `FIRST` from rows that all name one code the same way (the
+    /// tables take names from the gazetteer), so every partial result of a group holds the
+    /// same value and any of them is the whole one's: `FIRST` costs far less than `MAX` over
+    /// text in the final merge.
+    First,
 }
 
-use Merge::{Key, Max, Min, Sum};
+use Merge::{First, Key, Max, Min, Sum};
 
 /// The output columns of each aggregate, in order, with how partial results combine. Must
 /// match the SELECT lists in `sql/` (a test runs the aggregates partitioned and whole).
@@ -98,9 +103,9 @@ pub(crate) const MERGES: [(&str, &[(&str, Merge)]); 5] = [
         &[
             ("level", Key),
             ("province_code", Key),
-            ("province", Max),
+            ("province", First),
             ("region_code", Key),
-            ("region", Max),
+            ("region", First),
             ("cycle", Key),
             ("activity_type", Key),
             ("articles", Sum),
@@ -131,7 +136,7 @@ pub(crate) const MERGES: [(&str, &[(&str, Merge)]); 5] = [
         &[
             ("province_code", Key),
             ("region_code", Key),
-            ("region", Max),
+            ("region", First),
             ("modifier", Key),
             ("title", Key),
             ("name", Key),
@@ -156,7 +161,7 @@ pub(crate) const MERGES: [(&str, &[(&str, Merge)]); 5] = [
         PROVINCE_CYCLE_SUMMARY,
         &[
             ("province_code", Key),
-            ("province", Max),
+            ("province", First),
             ("cycle", Key),
             ("articles", Sum),
             ("pledge_events", Sum),
@@ -619,6 +624,7 @@ fn merge(
             Sum => format!("SUM(\"{c}\") AS \"{c}\""),
             Min => format!("MIN(\"{c}\") AS \"{c}\""),
             Max => format!("MAX(\"{c}\") AS \"{c}\""),
+            First => format!("FIRST(\"{c}\") AS \"{c}\""),
         })
         .collect();
     let keys: Vec<String> = columns
