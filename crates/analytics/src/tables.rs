@@ -293,6 +293,43 @@ pub(crate) struct Scratch {
     rows: Vec<View>,
 }
 
+/// The view of `bytes`, at most [`View::MAX_INLINE_SIZE`] long: its length, then its bytes
+/// zero-padded. Read with a few overlapping loads, where [`View::new_inline`] copies the bytes
+/// with a call to `memcpy` of their length.
+#[inline]
+fn inline_view(bytes: &[u8]) -> View {
+    let len = bytes.len();
+    debug_assert!(len <= View::MAX_INLINE_SIZE as usize);
+    let u32_at = |i: usize| {
+        u64::from(u32::from_le_bytes([
+            bytes[i],
+            bytes[i + 1],
+            bytes[i + 2],
+            bytes[i + 3],
+        ]))
+    };
+    let data: u128 = if len >= 8 {
+        let mut head = [0u8; 8];
+        head.copy_from_slice(&bytes[..8]);
+        // The last four bytes, shifted down past those already in `head`.
+        let tail = u32_at(len - 4) >> ((12 - len) * 8);
+        u128::from(u64::from_le_bytes(head)) | (u128::from(tail) << 64)
+    } else if len >= 4 {
+        let tail = u32_at(len - 4) >> ((8 - len) * 8);
+        u128::from(u32_at(0) | (tail << 32))
+    } else if len > 0 {
+        let (first, mid, last) = (bytes[0], bytes[len / 2], bytes[len - 1]);
+        u128::from(
+            u32::from(first)
+                | u32::from(mid) << (8 * (len / 2))
+                | u32::from(last) << (8 * (len - 1)),
+        )
+    } else {
+        0
+    };
+    View::from((len as u128) | (data << 32))
+}
+
 /// The bytes of `view` (of an array whose only buffer is `arena`).
 fn view_bytes<'a>(view: &'a View, arena: &'a [u8]) -> &'a [u8] {
     match view.get_inlined_slice() {
@@ -315,15 +352,7 @@ impl StrCol {
 
     fn push(&mut self, value: Option<&str>) {
         let Some(value) = value else {
-            let valid = self.keys.len();
-            self.keys.push(0);
-            self.validity
-                .get_or_insert_with(|| {
-                    let mut v = MutableBitmap::with_capacity(self.keys.capacity());
-                    v.extend_constant(valid, true);
-                    v
-                })
-                .push(false);
+            self.push_null();
             return;
         };
         if let Some(validity) = &mut self.validity {
@@ -332,30 +361,38 @@ impl StrCol {
         let bytes = value.as_bytes();
         // A value that fits in a view is its view (zero-padded), compared as one number; a
         // longer one is compared by length and first four bytes before its bytes.
-        let inline = bytes.len() <= View::MAX_INLINE_SIZE as usize;
-        let view = if inline {
-            View::new_inline(bytes)
-        } else {
-            let offset = u32::try_from(self.arena.len()).unwrap_or(u32::MAX);
-            View::new_from_bytes(bytes, 0, offset)
-        };
-        let same = match self.runs.last() {
-            Some(last) if inline => last.as_u128() == view.as_u128(),
-            Some(last) => {
-                last.length == view.length
-                    && last.prefix == view.prefix
-                    && view_bytes(last, &self.arena) == bytes
+        if bytes.len() <= View::MAX_INLINE_SIZE as usize {
+            let view = inline_view(bytes);
+            if self.runs.last().map(|last| last.as_u128()) != Some(view.as_u128()) {
+                self.runs.push(view);
             }
-            None => false,
-        };
-        if !same {
-            if !inline {
+        } else {
+            let same = self.runs.last().is_some_and(|last| {
+                last.length as usize == bytes.len()
+                    && last.prefix.to_le_bytes() == bytes[..4]
+                    && view_bytes(last, &self.arena) == bytes
+            });
+            if !same {
+                let offset = u32::try_from(self.arena.len()).unwrap_or(u32::MAX);
+                self.runs.push(View::new_from_bytes(bytes, 0, offset));
                 self.arena.extend_from_slice(bytes);
             }
-            self.runs.push(view);
         }
-        let run = self.runs.len().saturating_sub(1);
+        let run = self.runs.len() - 1;
         self.keys.push(u32::try_from(run).unwrap_or(u32::MAX));
+    }
+
+    /// Appends a null row.
+    fn push_null(&mut self) {
+        let valid = self.keys.len();
+        self.keys.push(0);
+        self.validity
+            .get_or_insert_with(|| {
+                let mut v = MutableBitmap::with_capacity(self.keys.capacity());
+                v.extend_constant(valid, true);
+                v
+            })
+            .push(false);
     }
 
     /// Merges the runs into dictionary entries (`entries`, and `remap` from run to entry),
@@ -1265,6 +1302,15 @@ mod tests {
             })
             .unwrap();
         out
+    }
+
+    #[test]
+    fn inline_views_are_polars_views() {
+        let text = "abcdefghijkl\u{e9}";
+        for end in 0..=View::MAX_INLINE_SIZE as usize {
+            let bytes = &text.as_bytes()[..end];
+            assert_eq!(inline_view(bytes), View::new_inline(bytes), "{end} bytes");
+        }
     }
 
     #[test]
