@@ -417,8 +417,10 @@ impl TableSink {
         fs::create_dir(&parts_dir).map_err(|e| io_err(&parts_dir, e))?;
         for def in FACT_TABLES {
             let schema = def.schema();
+            let mut buffer = Buffer::new(def, 1024);
+            buffer.expect_rows(sink.chunk_rows);
             sink.writers.push(TableWriter {
-                buffer: Buffer::new(def, 1024),
+                buffer,
                 aggregated: aggregates_read(def.name),
                 written: 0,
                 part: None,
@@ -462,6 +464,9 @@ impl TableSink {
     /// Sets how many rows each table buffers before writing a chunk (at least 1).
     pub fn with_chunk_rows(mut self, rows: usize) -> TableSink {
         self.chunk_rows = rows.max(1);
+        for w in &mut self.writers {
+            w.buffer.expect_rows(self.chunk_rows);
+        }
         self
     }
 

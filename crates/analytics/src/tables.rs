@@ -382,6 +382,14 @@ impl StrCol {
         self.keys.push(u32::try_from(run).unwrap_or(u32::MAX));
     }
 
+    /// Makes room for `target` rows, extrapolated from the `rows` rows buffered so far.
+    fn reserve_like(&mut self, rows: usize, target: usize) {
+        reserve_like(&mut self.keys, rows, target, usize::MAX);
+        reserve_like(&mut self.runs, rows, target, usize::MAX);
+        // Never room for more bytes than a chunk holds.
+        reserve_like(&mut self.arena, rows, target, ARENA_LIMIT);
+    }
+
     /// Appends a null row.
     fn push_null(&mut self) {
         let valid = self.keys.len();
@@ -577,6 +585,19 @@ fn fill_row_views(out: &mut Vec<View>, entries: &[View], keys: &[u32], validity:
     }
 }
 
+/// Reserves room in `v` for what `target` rows need if its `rows` rows so far are typical, with
+/// a quarter more to spare (at most `limit`), unless it already has that room.
+fn reserve_like<T>(v: &mut Vec<T>, rows: usize, target: usize, limit: usize) {
+    if rows == 0 || target <= rows {
+        return;
+    }
+    let want = v.len().saturating_mul(target) / rows;
+    let want = want.saturating_add(want / 4).min(limit);
+    if want > v.capacity() {
+        v.reserve_exact(want - v.len());
+    }
+}
+
 /// The vector behind a buffer no array shares any more, emptied; a new one if it is still shared.
 fn reclaim<T: Clone>(buffer: PBuffer<T>) -> Vec<T> {
     match buffer.into_mut().right() {
@@ -607,6 +628,10 @@ impl<T: NativeType> PrimCol<T> {
         let (len, cap) = (self.values.len(), self.values.capacity());
         push_validity(&mut self.validity, len, cap, value.is_some());
         self.values.push(value.unwrap_or_default());
+    }
+
+    fn reserve_like(&mut self, rows: usize, target: usize) {
+        reserve_like(&mut self.values, rows, target, usize::MAX);
     }
 
     fn row_array(&self) -> PrimitiveArray<T> {
@@ -703,6 +728,15 @@ impl ColBuf {
         false
     }
 
+    fn reserve_like(&mut self, rows: usize, target: usize) {
+        match self {
+            ColBuf::Str(v) => v.reserve_like(rows, target),
+            ColBuf::Int(v) => v.reserve_like(rows, target),
+            ColBuf::Float(v) => v.reserve_like(rows, target),
+            ColBuf::Bool(_) => {}
+        }
+    }
+
     fn take(&mut self, rows: usize, scratch: &mut Scratch) -> PolarsResult<ChunkColumn> {
         Ok(match self {
             ColBuf::Str(v) => v.take(rows, scratch)?,
@@ -791,7 +825,15 @@ pub(crate) struct Buffer {
     rows: usize,
     /// Whether a string column holds so many bytes that the rows must be written now.
     full: bool,
+    /// The rows a chunk is expected to hold, which the columns reserve room for once they hold
+    /// [`RESERVE_AT`] rows (see [`Buffer::expect_rows`]).
+    expected_rows: usize,
 }
+
+/// The rows after which a buffer's columns reserve room for a whole chunk, by their bytes so
+/// far: filled from empty by doubling, the first chunk's columns (the evidence sentences
+/// above all) were copied over about once more on the way.
+const RESERVE_AT: usize = 1024;
 
 impl Buffer {
     /// An empty buffer that reserves room for `capacity` rows at first.
@@ -805,7 +847,13 @@ impl Buffer {
                 .collect(),
             rows: 0,
             full: false,
+            expected_rows: 0,
         }
+    }
+
+    /// Sets the rows a chunk is expected to hold (see [`RESERVE_AT`]).
+    pub fn expect_rows(&mut self, rows: usize) {
+        self.expected_rows = rows;
     }
 
     pub fn rows(&self) -> usize {
@@ -831,6 +879,11 @@ impl Buffer {
             self.full |= col.push(row.get(i));
         }
         self.rows += 1;
+        if self.rows == RESERVE_AT {
+            for col in &mut self.cols {
+                col.reserve_like(RESERVE_AT, self.expected_rows);
+            }
+        }
     }
 
     /// The bytes the string columns have room for, kept from chunk to chunk.
