@@ -350,6 +350,7 @@ impl StrCol {
         }
     }
 
+    #[inline]
     fn push(&mut self, value: Option<&str>) {
         let Some(value) = value else {
             self.push_null();
@@ -367,19 +368,26 @@ impl StrCol {
                 self.runs.push(view);
             }
         } else {
-            let same = self.runs.last().is_some_and(|last| {
-                last.length as usize == bytes.len()
-                    && last.prefix.to_le_bytes() == bytes[..4]
-                    && view_bytes(last, &self.arena) == bytes
-            });
-            if !same {
-                let offset = u32::try_from(self.arena.len()).unwrap_or(u32::MAX);
-                self.runs.push(View::new_from_bytes(bytes, 0, offset));
-                self.arena.extend_from_slice(bytes);
-            }
+            self.push_long(bytes);
         }
         let run = self.runs.len() - 1;
         self.keys.push(u32::try_from(run).unwrap_or(u32::MAX));
+    }
+
+    /// Starts a new run with `bytes` (longer than a view holds inline) unless the last run has
+    /// them.
+    #[inline(never)]
+    fn push_long(&mut self, bytes: &[u8]) {
+        let same = self.runs.last().is_some_and(|last| {
+            last.length as usize == bytes.len()
+                && last.prefix.to_le_bytes() == bytes[..4]
+                && view_bytes(last, &self.arena) == bytes
+        });
+        if !same {
+            let offset = u32::try_from(self.arena.len()).unwrap_or(u32::MAX);
+            self.runs.push(View::new_from_bytes(bytes, 0, offset));
+            self.arena.extend_from_slice(bytes);
+        }
     }
 
     /// Makes room for `target` rows, extrapolated from the `rows` rows buffered so far.
@@ -391,6 +399,7 @@ impl StrCol {
     }
 
     /// Appends a null row.
+    #[inline(never)]
     fn push_null(&mut self) {
         let valid = self.keys.len();
         self.keys.push(0);
@@ -652,17 +661,22 @@ impl<T: NativeType> PrimCol<T> {
 
 /// Record whether the cell pushed at row `len` is valid. The bitmap is made at the first null
 /// cell only (all earlier cells valid), with room for `capacity` rows.
+#[inline]
 fn push_validity(validity: &mut Option<MutableBitmap>, len: usize, capacity: usize, valid: bool) {
     match validity {
         Some(v) => v.push(valid),
         None if valid => {}
-        None => {
-            let mut v = MutableBitmap::with_capacity(capacity);
-            v.extend_constant(len, true);
-            v.push(false);
-            *validity = Some(v);
-        }
+        None => *validity = Some(first_null(len, capacity)),
     }
+}
+
+/// The validity of `len` valid rows and a null one, with room for `capacity` rows.
+#[inline(never)]
+fn first_null(len: usize, capacity: usize) -> MutableBitmap {
+    let mut v = MutableBitmap::with_capacity(capacity);
+    v.extend_constant(len, true);
+    v.push(false);
+    v
 }
 
 /// A boolean column of buffered rows.
