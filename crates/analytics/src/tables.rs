@@ -431,11 +431,19 @@ impl StrCol {
         table.clear();
         table.resize(slots, (0, 0));
         entries.clear();
+        entries.reserve(runs.len().min(limit.saturating_add(1)));
         remap.clear();
+        remap.reserve(runs.len());
         let mask = slots - 1;
         for run in runs.iter() {
-            let bytes = view_bytes(run, arena);
-            let hash = hasher.hash_one(bytes);
+            // A short value is its view, hashed and compared as one number; a longer one is
+            // hashed by its bytes, and compared by them only where the hashes' tags agree.
+            let inline = run.length <= View::MAX_INLINE_SIZE;
+            let hash = if inline {
+                hasher.hash_one(run.as_u128())
+            } else {
+                hasher.hash_one(view_bytes(run, arena))
+            };
             let tag = (hash >> 32) as u32;
             let mut slot = hash as usize & mask;
             let entry = loop {
@@ -446,16 +454,18 @@ impl StrCol {
                     entries.push(*run);
                     break entry;
                 }
-                let candidate = &entries[e as usize - 1];
-                let equal = if run.length <= View::MAX_INLINE_SIZE {
-                    candidate.as_u128() == run.as_u128()
-                } else {
-                    candidate.length == run.length
-                        && candidate.prefix == run.prefix
-                        && view_bytes(candidate, arena) == bytes
-                };
-                if t == tag && equal {
-                    break e - 1;
+                if t == tag {
+                    let candidate = &entries[e as usize - 1];
+                    let equal = if inline {
+                        candidate.as_u128() == run.as_u128()
+                    } else {
+                        candidate.length == run.length
+                            && candidate.prefix == run.prefix
+                            && view_bytes(candidate, arena) == view_bytes(run, arena)
+                    };
+                    if equal {
+                        break e - 1;
+                    }
                 }
                 slot = (slot + 1) & mask;
             };
@@ -481,8 +491,9 @@ impl StrCol {
             self.merge_runs(scratch, limit)
         };
         if dictionary && !self.runs_only && !self.runs.is_empty() {
+            let remap = &scratch.remap[..];
             for key in &mut self.keys {
-                *key = scratch.remap[*key as usize];
+                *key = remap[*key as usize];
             }
         }
         let arena = PBuffer::from(std::mem::take(&mut self.arena));
