@@ -644,6 +644,7 @@ impl<T: NativeType> PrimCol<T> {
         }
     }
 
+    #[inline]
     fn push(&mut self, value: Option<T>) {
         let (len, cap) = (self.values.len(), self.values.capacity());
         push_validity(&mut self.validity, len, cap, value.is_some());
@@ -698,6 +699,7 @@ struct BoolCol {
 }
 
 impl BoolCol {
+    #[inline]
     fn push(&mut self, value: Option<bool>) {
         let (len, cap) = (self.values.len(), self.values.capacity());
         push_validity(&mut self.validity, len, cap, value.is_some());
@@ -900,9 +902,11 @@ impl Buffer {
             "row width for {}",
             self.def.name
         );
+        let mut full = false;
         for (i, col) in self.cols.iter_mut().enumerate() {
-            self.full |= col.push(row.get(i));
+            full |= col.push(row.get(i));
         }
+        self.full |= full;
         self.rows += 1;
         if self.rows == RESERVE_AT {
             for col in &mut self.cols {
