@@ -1154,14 +1154,14 @@ pub(crate) fn article_rows(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn activity_row(
+fn activity_row<'a>(
     article: &Article,
-    facts: &ArticleFacts,
+    facts: &'a ArticleFacts,
     m: &Mention,
-    a: &Activity,
+    a: &'a Activity,
     cluster_id: &str,
     representative: bool,
-    regions: &RegionIndex<'_>,
+    regions: &RegionIndex<'a>,
     cycle_labels: &[String],
     published: Option<&str>,
     emit: &mut Emit<'_>,
@@ -1169,13 +1169,13 @@ fn activity_row(
     // The activity's own region, else the article's primary region.
     let (code, name, level, province_code, province_name) = match a.region_code.as_deref() {
         Some(code) => {
-            let province_code = province_of(code);
+            let (name, level, province_code, province_name) = regions.activity_region(code);
             (
                 Some(code),
-                regions.name(code),
-                Some(regions.level(code)),
+                name,
+                Some(level),
                 Some(province_code),
-                regions.name(province_code),
+                province_name,
             )
         }
         None => match &facts.primary_region {
@@ -1262,7 +1262,12 @@ fn activity_row(
 struct RegionIndex<'a> {
     by_code: PlHashMap<&'a str, &'a RegionRef>,
     province_names: PlHashMap<&'a str, &'a str>,
+    /// The code [`RegionIndex::activity_region`] last looked up, and what it found.
+    last_activity: std::cell::Cell<Option<(&'a str, ActivityRegion<'a>)>>,
 }
+
+/// An activity region's name, level, province code and province name.
+type ActivityRegion<'a> = (Option<&'a str>, &'static str, &'a str, Option<&'a str>);
 
 impl<'a> RegionIndex<'a> {
     fn new(facts: &'a ArticleFacts) -> Self {
@@ -1284,7 +1289,28 @@ impl<'a> RegionIndex<'a> {
         RegionIndex {
             by_code,
             province_names,
+            last_activity: std::cell::Cell::new(None),
         }
+    }
+
+    /// The name, level, province code and province name of the region with this code, as an
+    /// activity row has them. The activities of an article mostly name one region after
+    /// another, so the last code's answer is kept: each is three gazetteer lookups.
+    fn activity_region(&self, code: &'a str) -> ActivityRegion<'a> {
+        if let Some((last, found)) = self.last_activity.get() {
+            if last == code {
+                return found;
+            }
+        }
+        let province_code = province_of(code);
+        let found = (
+            self.name(code),
+            self.level(code),
+            province_code,
+            self.name(province_code),
+        );
+        self.last_activity.set(Some((code, found)));
+        found
     }
     /// The official name of the region with this code: the gazetteer's, else the one the
     /// article gives. Every row of a run thus names a code the same way, which the aggregates
