@@ -1259,38 +1259,58 @@ fn activity_row<'a>(
 }
 
 /// The regions an article names (its region mentions and primary region), by code.
+///
+/// Most codes are the gazetteer's, so the article's own regions are indexed only once a code
+/// is not.
 struct RegionIndex<'a> {
-    by_code: PlHashMap<&'a str, &'a RegionRef>,
-    province_names: PlHashMap<&'a str, &'a str>,
+    facts: &'a ArticleFacts,
+    /// By code, and the province names by province code; made at the first code the
+    /// gazetteer lacks.
+    own: std::cell::OnceCell<OwnRegions<'a>>,
     /// The code [`RegionIndex::activity_region`] last looked up, and what it found.
     last_activity: std::cell::Cell<Option<(&'a str, ActivityRegion<'a>)>>,
 }
+
+/// The regions an article names by code, and their provinces' names by province code.
+type OwnRegions<'a> = (
+    PlHashMap<&'a str, &'a RegionRef>,
+    PlHashMap<&'a str, &'a str>,
+);
 
 /// An activity region's name, level, province code and province name.
 type ActivityRegion<'a> = (Option<&'a str>, &'static str, &'a str, Option<&'a str>);
 
 impl<'a> RegionIndex<'a> {
     fn new(facts: &'a ArticleFacts) -> Self {
-        let mut by_code = PlHashMap::new();
-        let mut province_names = PlHashMap::new();
-        let refs = facts
-            .primary_region
-            .iter()
-            .chain(facts.mentions.iter().filter_map(|m| match &m.value {
-                MentionValue::Region(r) => Some(r),
-                _ => None,
-            }));
-        for r in refs {
-            by_code.entry(&*r.code).or_insert(r);
-            province_names
-                .entry(&*r.province_code)
-                .or_insert(&*r.province_name);
-        }
         RegionIndex {
-            by_code,
-            province_names,
+            facts,
+            own: std::cell::OnceCell::new(),
             last_activity: std::cell::Cell::new(None),
         }
+    }
+
+    /// The article's own regions by code, and their provinces' names (the first region of a
+    /// code wins).
+    fn own(&self) -> &OwnRegions<'a> {
+        self.own.get_or_init(|| {
+            let facts = self.facts;
+            let mut by_code = PlHashMap::new();
+            let mut province_names = PlHashMap::new();
+            let refs = facts
+                .primary_region
+                .iter()
+                .chain(facts.mentions.iter().filter_map(|m| match &m.value {
+                    MentionValue::Region(r) => Some(r),
+                    _ => None,
+                }));
+            for r in refs {
+                by_code.entry(&*r.code).or_insert(r);
+                province_names
+                    .entry(&*r.province_code)
+                    .or_insert(&*r.province_name);
+            }
+            (by_code, province_names)
+        })
     }
 
     /// The name, level, province code and province name of the region with this code, as an
@@ -1319,9 +1339,10 @@ impl<'a> RegionIndex<'a> {
         if let Some(r) = warta_gazetteer::gazetteer().by_code(code) {
             return Some(r.name);
         }
-        match self.by_code.get(code) {
+        let (by_code, province_names) = self.own();
+        match by_code.get(code) {
             Some(r) => Some(&*r.name),
-            None => self.province_names.get(code).copied(),
+            None => province_names.get(code).copied(),
         }
     }
 
@@ -1331,7 +1352,7 @@ impl<'a> RegionIndex<'a> {
         if let Some(r) = warta_gazetteer::gazetteer().by_code(code) {
             return r.level.as_str();
         }
-        match self.by_code.get(code) {
+        match self.own().0.get(code) {
             Some(r) => r.level.as_str(),
             None => level_of(code),
         }
