@@ -184,15 +184,17 @@ pub struct Gazetteer {
 /// Heads are hashed into a bit set, so a few other word starts pass too.
 #[derive(Debug)]
 pub(crate) struct StartFilter {
-    bits: Vec<u64>,
+    /// A fixed size, so that indexing by a hash needs no bounds check.
+    bits: Box<[u64; StartFilter::WORDS]>,
 }
 
 impl StartFilter {
     const BITS: u32 = 16;
+    const WORDS: usize = (1 << Self::BITS) / 64;
 
     pub(crate) fn new<'a>(patterns: impl IntoIterator<Item = &'a [u8]>) -> StartFilter {
         let mut f = StartFilter {
-            bits: vec![0; (1 << Self::BITS) / 64],
+            bits: Box::new([0; Self::WORDS]),
         };
         for p in patterns {
             let h = Self::hash(head(p));
@@ -238,13 +240,20 @@ fn head_of(x: u64, alnum: u64) -> u64 {
 fn load(bytes: &[u8], at: usize) -> u64 {
     match bytes.get(at..at + 8) {
         Some(b) => u64::from_le_bytes(b.try_into().unwrap_or([0; 8])),
-        None => {
-            let rest = bytes.get(at..).unwrap_or_default();
-            let mut b = [0; 8];
-            b[..rest.len()].copy_from_slice(rest);
-            u64::from_le_bytes(b)
-        }
+        None => load_tail(bytes, at),
     }
+}
+
+/// [`load`] near the end of `bytes`: out of line, so that the copy's call does not make the
+/// scan loop keep its state on the stack.
+#[cold]
+#[inline(never)]
+fn load_tail(bytes: &[u8], at: usize) -> u64 {
+    let rest = bytes.get(at..).unwrap_or_default();
+    let mut b = [0; 8];
+    let n = rest.len().min(8);
+    b[..n].copy_from_slice(&rest[..n]);
+    u64::from_le_bytes(b)
 }
 
 /// Bit 7 of each byte of `x` set where that byte is an ASCII letter or digit, others clear.
@@ -407,6 +416,10 @@ impl Gazetteer {
 
     /// The first word start at or after `from` where a pattern may begin: an ASCII letter or
     /// digit with no letter or digit before it, whose next bytes pass the start filter.
+    ///
+    /// Not inlined: on its own the loop keeps its constants and state in registers (inlined
+    /// into [`Gazetteer::find`] they were reloaded and spilled for every eight bytes).
+    #[inline(never)]
     fn next_start(&self, text: &str, from: usize) -> Option<usize> {
         let bytes = text.as_bytes();
         // Eight bytes at a time: the word starts are the letters and digits after a byte
@@ -414,11 +427,17 @@ impl Gazetteer {
         let mut i = from;
         let mut x = load(bytes, i);
         let mut alnum = ascii_alnum_mask(x);
-        let mut prev_alnum = from > 0 && ASCII_ALNUM[usize::from(bytes[from - 1])];
+        // Bit 7 set when the byte before `i` is an ASCII letter or digit (the alnum mask of
+        // the previous eight bytes shifted down by 56).
+        let mut carry = if from > 0 && ASCII_ALNUM[usize::from(bytes[from - 1])] {
+            0x80
+        } else {
+            0
+        };
         while i < bytes.len() {
             let x_next = load(bytes, i + 8);
             let alnum_next = ascii_alnum_mask(x_next);
-            let mut starts = alnum & !((alnum << 8) | (u64::from(prev_alnum) << 7));
+            let mut starts = alnum & !((alnum << 8) | carry);
             if starts != 0 {
                 // Sixteen bytes, so that the eight from any word start in `x` are one shift.
                 let wide_x = u128::from(x_next) << 64 | u128::from(x);
@@ -437,7 +456,7 @@ impl Gazetteer {
                     starts &= starts - 1;
                 }
             }
-            prev_alnum = alnum >> 63 != 0;
+            carry = alnum >> 56;
             (i, x, alnum) = (i + 8, x_next, alnum_next);
         }
         None
