@@ -131,6 +131,11 @@ pub(crate) struct Rules {
     /// Every byte of `head_first` is an ASCII capital or non-ASCII: the search for the next
     /// one may skip everything else.
     head_first_capital: bool,
+    /// The first two bytes of the modifiers and titles, as a bit set indexed by
+    /// `first << 8 | second`: a head can start only where the text's two bytes are in it.
+    head_pairs: Box<[u64; 1024]>,
+    /// Some modifier or title is shorter than two bytes: [`Rules::head_pairs`] does not apply.
+    head_short: bool,
     /// The last bytes of the `not_after` words: a title can follow one of them only after
     /// such a byte (or anywhere, when one of them is empty).
     not_after_last: [bool; 256],
@@ -184,6 +189,17 @@ pub(crate) fn rules() -> &'static Rules {
                 head_first[usize::from(b)] = true;
             }
         }
+        let mut head_pairs = Box::new([0u64; 1024]);
+        let mut head_short = false;
+        for f in &head_forms {
+            match f.as_bytes() {
+                [a, b, ..] => {
+                    let k = usize::from(*a) << 8 | usize::from(*b);
+                    head_pairs[k / 64] |= 1 << (k % 64);
+                }
+                _ => head_short = true,
+            }
+        }
         let mut not_after_last = [false; 256];
         for w in &file.not_after {
             if let Some(&b) = w.as_bytes().last() {
@@ -225,6 +241,8 @@ pub(crate) fn rules() -> &'static Rules {
             heads,
             head_first,
             head_first_capital,
+            head_pairs,
+            head_short,
             not_after_last,
             not_after_empty,
             name_stop: NAME_STOP.iter().copied().collect(),
@@ -321,6 +339,15 @@ fn heads_in<'t>(r: &'t Rules, text: &'t str) -> impl Iterator<Item = aho_corasic
                     .iter()
                     .position(|&b| r.head_first[usize::from(b)])?
             };
+            // The pair filter first: most capitals start no head, and the walk of the
+            // automaton costs more than the bit test.
+            if !r.head_short {
+                let k = usize::from(bytes[at]) << 8 | usize::from(*bytes.get(at + 1).unwrap_or(&0));
+                if r.head_pairs[k / 64] & (1 << (k % 64)) == 0 {
+                    pos = at + 1;
+                    continue;
+                }
+            }
             match r.heads.longest_at(text, at) {
                 Some(m) => {
                     pos = m.end();
