@@ -380,7 +380,8 @@ pub(crate) fn find(ctx: &ParagraphCtx<'_>, range: Range<usize>) -> Vec<OfficialH
     };
     // Heads (modifiers and titles) on word bounds, in order.
     // Only sentences with a title or modifier in them come here.
-    let mut heads: Vec<(usize, usize, Pat)> = Vec::with_capacity(4);
+    // Not allocated until a head is kept (the first push reserves four).
+    let mut heads: Vec<(usize, usize, Pat)> = Vec::new();
     for m in heads_in(r, sentence) {
         let (s, e) = (range.start + m.start(), range.start + m.end());
         let ends_with_dot = text[s..e].ends_with('.');
@@ -390,7 +391,6 @@ pub(crate) fn find(ctx: &ParagraphCtx<'_>, range: Range<usize>) -> Vec<OfficialH
             heads.push((s, e, r.head_pats[m.pattern().as_usize()]));
         }
     }
-    let head_starts: Vec<usize> = heads.iter().map(|h| h.0).collect();
 
     let mut out: Vec<OfficialHit> = Vec::new();
     // A name carried to a later title by `Name, sebagai Title`.
@@ -450,9 +450,9 @@ pub(crate) fn find(ctx: &ParagraphCtx<'_>, range: Range<usize>) -> Vec<OfficialH
             pos = skip_spaces(text, pos + 1);
             appositive = true;
         }
-        let next_head = head_starts
+        let next_head = heads
             .iter()
-            .copied()
+            .map(|h| h.0)
             .find(|&h| h >= pos)
             .unwrap_or(usize::MAX);
         let limit = range.end.min(next_head);
