@@ -294,8 +294,8 @@ enum PrefixRole {
 /// A name pattern and the regions it may name.
 #[derive(Debug)]
 struct Entry {
-    /// Spelling as in the data: the template for the capitalisation rule.
-    surface: String,
+    /// The capitalisation rule of the spelling in the data (the pattern), worked out once.
+    case: CaseRule,
     /// Sorted: province, regency, city, then code.
     cands: Vec<Cand>,
     /// Listed in common_words.txt: needs context.
@@ -535,9 +535,7 @@ impl Gazetteer {
             }
             Pattern::Name(e) => &self.entries[e],
         };
-        if !case_ok(entry.surface.as_bytes(), &bytes[start..end])
-            && (before.is_none() || entry.common)
-        {
+        if !entry.case.holds(&bytes[start..end]) && (before.is_none() || entry.common) {
             return None;
         }
         let hint = before.and_then(|p| p.level);
@@ -621,8 +619,7 @@ impl Gazetteer {
             return None;
         };
         let entry = &self.entries[e];
-        let ok = right_boundary(text, m_end)
-            && case_ok(entry.surface.as_bytes(), &text.as_bytes()[m_start..m_end]);
+        let ok = right_boundary(text, m_end) && entry.case.holds(&text.as_bytes()[m_start..m_end]);
         if !ok || entry.common {
             return None;
         }
@@ -703,10 +700,60 @@ fn skip_whitespace(text: &str, from: usize) -> usize {
     from + (rest.len() - rest.trim_start().len())
 }
 
+/// The capitalisation rule of one pattern (`case_ok`, kept for the tests), from its words: the positions that
+/// must be capitals in the text and the byte ranges (acronyms) that must hold no lower-case
+/// letter.
+#[derive(Debug, Default)]
+pub(crate) struct CaseRule {
+    len: usize,
+    upper_at: Vec<usize>,
+    acronyms: Vec<(usize, usize)>,
+}
+
+impl CaseRule {
+    pub(crate) fn new(pattern: &[u8]) -> CaseRule {
+        let mut rule = CaseRule {
+            len: pattern.len(),
+            ..CaseRule::default()
+        };
+        let mut i = 0;
+        for word in pattern.split(|&b| b == b' ') {
+            let at = i;
+            i += word.len() + 1;
+            let Some(k) = word.iter().position(u8::is_ascii_alphabetic) else {
+                continue;
+            };
+            if word[k].is_ascii_uppercase() {
+                rule.upper_at.push(at + k);
+            }
+            let letters = word.iter().filter(|b| b.is_ascii_alphabetic()).count();
+            if letters >= 2 && !word.iter().any(u8::is_ascii_lowercase) {
+                rule.acronyms.push((at, at + word.len()));
+            }
+        }
+        rule
+    }
+
+    /// `case_ok` of the pattern this rule was made from and `surface`.
+    fn holds(&self, surface: &[u8]) -> bool {
+        surface.len() == self.len
+            && self
+                .upper_at
+                .iter()
+                .all(|&k| surface.get(k).is_some_and(u8::is_ascii_uppercase))
+            && self.acronyms.iter().all(|&(a, b)| {
+                surface
+                    .get(a..b)
+                    .is_some_and(|w| !w.iter().any(u8::is_ascii_lowercase))
+            })
+    }
+}
+
 /// The capitalisation rule: every space-separated word that the data spells with a capital
 /// starts with a capital in the text, and an all-capitals word of the data (an acronym such as
 /// `OKU`) is all capitals in the text. `pattern` and `surface` have the same length (the
 /// automaton is ASCII case-insensitive over ASCII patterns).
+#[cfg(test)]
 fn case_ok(pattern: &[u8], surface: &[u8]) -> bool {
     if pattern.len() != surface.len() {
         return false;
@@ -771,6 +818,34 @@ mod tests {
             b"Special Region of Yogyakarta",
             b"Special Region of Yogyakarta"
         ));
+    }
+
+    #[test]
+    fn case_rule_is_case_ok() {
+        let words = [
+            "Kutai", "KUTAI", "kutai", "OKU", "Oku", "oku", "Bau-Bau", "Bau-bau", "X", "x", "1",
+            "A1", "a1", "K2B", "", "DKI",
+        ];
+        for a in words {
+            for b in words {
+                for sep in ["", " "] {
+                    let pattern = format!("{a}{sep}{b}");
+                    let rule = CaseRule::new(pattern.as_bytes());
+                    for c in words {
+                        for d in words {
+                            for sep2 in ["", " ", "-"] {
+                                let surface = format!("{c}{sep2}{d}");
+                                assert_eq!(
+                                    rule.holds(surface.as_bytes()),
+                                    case_ok(pattern.as_bytes(), surface.as_bytes()),
+                                    "{pattern:?} {surface:?}"
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]
