@@ -319,6 +319,19 @@ struct Pending {
     ends_with_dot: bool,
 }
 
+/// The state of [`Gazetteer::next_start`] between calls: the eight bytes at `i` and the next
+/// eight (zero past the end), their [`ascii_alnum_mask`]s, and the word starts of the first
+/// eight not yet looked at (bit 7 of their bytes).
+#[derive(Clone, Copy)]
+struct Scan {
+    i: usize,
+    x: u64,
+    alnum: u64,
+    x_next: u64,
+    alnum_next: u64,
+    starts: u64,
+}
+
 enum Step {
     Prefix(Pending),
     Generic,
@@ -346,7 +359,8 @@ impl Gazetteer {
         let mut out = Vec::new();
         let mut pending: Option<Pending> = None;
         let mut pos = 0;
-        while let Some(start) = self.next_start(text, pos) {
+        let mut scan = None;
+        while let Some(start) = self.next_start(text, pos, &mut scan) {
             let Some((mut end, mut pid)) = self.longest_at(text, start, text.len()) else {
                 pos = start + 1;
                 continue;
@@ -417,49 +431,80 @@ impl Gazetteer {
     /// The first word start at or after `from` where a pattern may begin: an ASCII letter or
     /// digit with no letter or digit before it, whose next bytes pass the start filter.
     ///
+    /// `scan` carries the eight bytes the previous call stopped in and their word starts not
+    /// yet looked at: when `from` falls in them (after a refused word start, or a match that
+    /// ends in them) the scan goes on from there instead of loading and classifying the bytes
+    /// again.
+    ///
     /// Not inlined: on its own the loop keeps its constants and state in registers (inlined
     /// into [`Gazetteer::find`] they were reloaded and spilled for every eight bytes).
     #[inline(never)]
-    fn next_start(&self, text: &str, from: usize) -> Option<usize> {
+    fn next_start(&self, text: &str, from: usize, scan: &mut Option<Scan>) -> Option<usize> {
         let bytes = text.as_bytes();
         // Eight bytes at a time: the word starts are the letters and digits after a byte
         // that is none. The next eight bytes give the head of a word start.
-        let mut i = from;
-        let mut x = load(bytes, i);
-        let mut alnum = ascii_alnum_mask(x);
-        // Bit 7 set when the byte before `i` is an ASCII letter or digit (the alnum mask of
-        // the previous eight bytes shifted down by 56).
-        let mut carry = if from > 0 && ASCII_ALNUM[usize::from(bytes[from - 1])] {
-            0x80
-        } else {
-            0
+        let mut s = match *scan {
+            Some(s) if s.i <= from && from - s.i < 8 => Scan {
+                // Only the word starts at or after `from`.
+                starts: s.starts & (u64::MAX << ((from - s.i) * 8)),
+                ..s
+            },
+            _ => {
+                if from >= bytes.len() {
+                    return None;
+                }
+                let x = load(bytes, from);
+                let alnum = ascii_alnum_mask(x);
+                // Bit 7 set when the byte before `from` is an ASCII letter or digit.
+                let carry = if from > 0 && ASCII_ALNUM[usize::from(bytes[from - 1])] {
+                    0x80
+                } else {
+                    0
+                };
+                let x_next = load(bytes, from + 8);
+                Scan {
+                    i: from,
+                    x,
+                    alnum,
+                    x_next,
+                    alnum_next: ascii_alnum_mask(x_next),
+                    starts: alnum & !((alnum << 8) | carry),
+                }
+            }
         };
-        while i < bytes.len() {
-            let x_next = load(bytes, i + 8);
-            let alnum_next = ascii_alnum_mask(x_next);
-            let mut starts = alnum & !((alnum << 8) | carry);
-            if starts != 0 {
+        loop {
+            if s.starts != 0 {
                 // Sixteen bytes, so that the eight from any word start in `x` are one shift.
-                let wide_x = u128::from(x_next) << 64 | u128::from(x);
-                let wide_alnum = u128::from(alnum_next) << 64 | u128::from(alnum);
-                while starts != 0 {
-                    let shift = starts.trailing_zeros() & !7;
-                    let at = i + shift as usize / 8;
+                let wide_x = u128::from(s.x_next) << 64 | u128::from(s.x);
+                let wide_alnum = u128::from(s.alnum_next) << 64 | u128::from(s.alnum);
+                while s.starts != 0 {
+                    let shift = s.starts.trailing_zeros() & !7;
+                    let at = s.i + shift as usize / 8;
+                    s.starts &= s.starts - 1;
                     let (hx, ha) = ((wide_x >> shift) as u64, (wide_alnum >> shift) as u64);
                     // The filter first: it refuses most word starts. After a non-ASCII byte
                     // the character before may still be a letter.
                     if self.starts.has(head_of(hx, ha))
                         && (at == 0 || bytes[at - 1].is_ascii() || left_boundary(text, at))
                     {
+                        *scan = Some(s);
                         return Some(at);
                     }
-                    starts &= starts - 1;
                 }
             }
-            carry = alnum >> 56;
-            (i, x, alnum) = (i + 8, x_next, alnum_next);
+            // The alnum mask of the eight bytes before, shifted down: bit 7 set when the
+            // byte before the next eight is a letter or digit.
+            let carry = s.alnum >> 56;
+            s.i += 8;
+            if s.i >= bytes.len() {
+                *scan = None;
+                return None;
+            }
+            (s.x, s.alnum) = (s.x_next, s.alnum_next);
+            s.x_next = load(bytes, s.i + 8);
+            s.alnum_next = ascii_alnum_mask(s.x_next);
+            s.starts = s.alnum & !((s.alnum << 8) | carry);
         }
-        None
     }
 
     /// The region with this code: `61`, `61.05` or `6105`.
