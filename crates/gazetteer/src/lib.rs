@@ -521,6 +521,20 @@ impl Gazetteer {
     ///
     /// If `region` does not come from this gazetteer and its province code is unknown.
     pub fn province_of(&self, region: &Region) -> &'static Region {
+        // Province codes are two digits: their key is their value, with no parsing.
+        if let &[a, b] = region.province_code.as_bytes() {
+            if a.is_ascii_digit() && b.is_ascii_digit() {
+                let key = usize::from(a - b'0') * 10 + usize::from(b - b'0');
+                let regions = self.regions;
+                if let Some(p) = self
+                    .by_code
+                    .get(key)
+                    .and_then(|&i| regions.get(usize::from(i)))
+                {
+                    return p;
+                }
+            }
+        }
         match self.by_code(region.province_code) {
             Some(p) => p,
             None => panic!("unknown province code {:?}", region.province_code),
