@@ -926,8 +926,9 @@ fn parse_name(
         }
         // An initial or abbreviated name word with its stop, when the name goes on:
         // `A. Rahman`, `Moh. Arief`, `Hi. Umar`.
-        let abbreviated = (w.chars().count() == 1 || crate::sentences::abbreviations().contains(w))
-            && char_at(text, e) == Some('.')
+        // The stop first: most name words have none, and then need no lookup.
+        let abbreviated = char_at(text, e) == Some('.')
+            && (w.chars().count() == 1 || crate::sentences::abbreviations().contains(w))
             && {
                 let n = skip_spaces(text, e + 1);
                 n > e + 1 && word_end(text, n).is_some_and(|we| is_capitalised(&text[n..we]))
