@@ -383,7 +383,30 @@ fn make(date: PartialDate, anchor: DateAnchor, conflict: bool) -> DateValue {
     }
 }
 
+/// Whether `name` is the ASCII text `w` lower-cased (`w.to_lowercase() == name` for ASCII `w`),
+/// without building the lower-case copy.
+fn is_ascii_lower_of(name: &str, w: &str) -> bool {
+    name.len() == w.len()
+        && name
+            .bytes()
+            .zip(w.bytes())
+            .all(|(n, b)| n == b.to_ascii_lowercase())
+}
+
 fn lookup_month(r: &DateRules, w: &str) -> Option<u8> {
+    // The month words the pattern captures are ASCII: no copy is needed to compare them.
+    if w.is_ascii() {
+        return r
+            .months
+            .iter()
+            .find(|m| {
+                m.full
+                    .iter()
+                    .chain(&m.short)
+                    .any(|f| is_ascii_lower_of(f, w))
+            })
+            .map(|m| m.month);
+    }
     let w = w.to_lowercase();
     r.months
         .iter()
@@ -392,23 +415,27 @@ fn lookup_month(r: &DateRules, w: &str) -> Option<u8> {
 }
 
 fn lookup_weekday(r: &DateRules, w: &str) -> Option<u8> {
-    let w = w.to_lowercase().replace('\u{2019}', "'");
     // The names with `’` read as `'`, made once (`r` is always the compiled rule file).
     static NAMES: OnceLock<Vec<(String, u8)>> = OnceLock::new();
-    NAMES
-        .get_or_init(|| {
-            r.weekdays
-                .iter()
-                .flat_map(|x| {
-                    x.names
-                        .iter()
-                        .map(|n| (n.replace('\u{2019}', "'"), x.weekday))
-                })
-                .collect()
-        })
-        .iter()
-        .find(|(n, _)| *n == w)
-        .map(|&(_, d)| d)
+    let names = NAMES.get_or_init(|| {
+        r.weekdays
+            .iter()
+            .flat_map(|x| {
+                x.names
+                    .iter()
+                    .map(|n| (n.replace('\u{2019}', "'"), x.weekday))
+            })
+            .collect()
+    });
+    // An ASCII word (all but `jum’at`) is compared without the lower-case copy.
+    if w.is_ascii() {
+        return names
+            .iter()
+            .find(|(n, _)| is_ascii_lower_of(n, w))
+            .map(|&(_, d)| d);
+    }
+    let w = w.to_lowercase().replace('\u{2019}', "'");
+    names.iter().find(|(n, _)| *n == w).map(|&(_, d)| d)
 }
 
 fn num<T: std::str::FromStr>(c: &Captures, g: &Groups, name: &str) -> Option<T> {

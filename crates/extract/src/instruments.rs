@@ -133,6 +133,9 @@ struct Compiled {
     heads: Regex,
     caps: Regex,
     number: Regex,
+    /// The group indexes of `number`'s `num`, `year`, `snum`, `syear` and `yonly`, so that
+    /// a capture is read without looking its name up.
+    number_groups: [usize; 5],
     tentang: Regex,
     signatory: Regex,
     issue_verbs: Regex,
@@ -236,6 +239,19 @@ fn compiled() -> &'static Compiled {
             r"(?i)^\s*,?\s*(?:(?:nomor|no|nmr|num){B}\.?\s*:?\s*(?P<num>[A-Za-z0-9](?:[A-Za-z0-9./-]*[A-Za-z0-9])?)(?:\s*,?\s*(?:tahun|thn|th){B}\.?\s*(?P<year>(?:19|20)[0-9]{{2}}){B})?|(?P<snum>[0-9]+(?:-[0-9]+)?)\s*/\s*(?P<syear>(?:19|20)[0-9]{{2}}){B}|(?:tahun|thn|th){B}\.?\s*(?P<yonly>(?:19|20)[0-9]{{2}}){B})"
         ))
         .expect("number compiles");
+        let group = |name: &str| {
+            number
+                .capture_names()
+                .position(|n| n == Some(name))
+                .expect("number has the group")
+        };
+        let number_groups = [
+            group("num"),
+            group("year"),
+            group("snum"),
+            group("syear"),
+            group("yonly"),
+        ];
         let tentang = Regex::new(r"(?i)^\s*,?\s*tentang\s+").expect("tentang compiles");
         let mut sig = rules.signatory_issuers.clone();
         sig.sort_by_key(|p| std::cmp::Reverse(p.len()));
@@ -297,6 +313,7 @@ fn compiled() -> &'static Compiled {
             types,
             heads,
             caps,
+            number_groups,
             number,
             tentang,
             signatory,
@@ -459,12 +476,13 @@ fn parse_number_tail(c: &Compiled, rest: &str) -> Option<Parsed> {
     }
     let caps = c.number.captures(rest)?;
     let m = caps.get(0)?;
-    if let Some(n) = caps.name("num") {
+    let [num, year, snum, syear, yonly] = c.number_groups;
+    if let Some(n) = caps.get(num) {
         let s = n.as_str();
         if !s.bytes().any(|b| b.is_ascii_digit()) {
             return None;
         }
-        let year_words = caps.name("year").and_then(|y| y.as_str().parse().ok());
+        let year_words = caps.get(year).and_then(|y| y.as_str().parse().ok());
         let (number, year) = if let Some((n, y)) = simple_number(s) {
             (n.to_string(), y.parse().ok())
         } else {
@@ -476,14 +494,14 @@ fn parse_number_tail(c: &Compiled, rest: &str) -> Option<Parsed> {
             year: year_words.or(year),
         });
     }
-    if let (Some(n), Some(y)) = (caps.name("snum"), caps.name("syear")) {
+    if let (Some(n), Some(y)) = (caps.get(snum), caps.get(syear)) {
         return Some(Parsed {
             end: m.end(),
             number: Some(n.as_str().to_string()),
             year: y.as_str().parse().ok(),
         });
     }
-    if let Some(y) = caps.name("yonly") {
+    if let Some(y) = caps.get(yonly) {
         return Some(Parsed {
             end: m.end(),
             number: None,

@@ -131,6 +131,11 @@ pub(crate) struct Rules {
     /// Every byte of `head_first` is an ASCII capital or non-ASCII: the search for the next
     /// one may skip everything else.
     head_first_capital: bool,
+    /// The first two bytes of the modifiers and titles, as a bit set indexed by
+    /// `first << 8 | second`: a head can start only where the text's two bytes are in it.
+    head_pairs: Box<[u64; 1024]>,
+    /// Some modifier or title is shorter than two bytes: [`Rules::head_pairs`] does not apply.
+    head_short: bool,
     /// The last bytes of the `not_after` words: a title can follow one of them only after
     /// such a byte (or anywhere, when one of them is empty).
     not_after_last: [bool; 256],
@@ -184,6 +189,17 @@ pub(crate) fn rules() -> &'static Rules {
                 head_first[usize::from(b)] = true;
             }
         }
+        let mut head_pairs = Box::new([0u64; 1024]);
+        let mut head_short = false;
+        for f in &head_forms {
+            match f.as_bytes() {
+                [a, b, ..] => {
+                    let k = usize::from(*a) << 8 | usize::from(*b);
+                    head_pairs[k / 64] |= 1 << (k % 64);
+                }
+                _ => head_short = true,
+            }
+        }
         let mut not_after_last = [false; 256];
         for w in &file.not_after {
             if let Some(&b) = w.as_bytes().last() {
@@ -225,6 +241,8 @@ pub(crate) fn rules() -> &'static Rules {
             heads,
             head_first,
             head_first_capital,
+            head_pairs,
+            head_short,
             not_after_last,
             not_after_empty,
             name_stop: NAME_STOP.iter().copied().collect(),
@@ -321,6 +339,15 @@ fn heads_in<'t>(r: &'t Rules, text: &'t str) -> impl Iterator<Item = aho_corasic
                     .iter()
                     .position(|&b| r.head_first[usize::from(b)])?
             };
+            // The pair filter first: most capitals start no head, and the walk of the
+            // automaton costs more than the bit test.
+            if !r.head_short {
+                let k = usize::from(bytes[at]) << 8 | usize::from(*bytes.get(at + 1).unwrap_or(&0));
+                if r.head_pairs[k / 64] & (1 << (k % 64)) == 0 {
+                    pos = at + 1;
+                    continue;
+                }
+            }
             match r.heads.longest_at(text, at) {
                 Some(m) => {
                     pos = m.end();
@@ -353,7 +380,8 @@ pub(crate) fn find(ctx: &ParagraphCtx<'_>, range: Range<usize>) -> Vec<OfficialH
     };
     // Heads (modifiers and titles) on word bounds, in order.
     // Only sentences with a title or modifier in them come here.
-    let mut heads: Vec<(usize, usize, Pat)> = Vec::with_capacity(4);
+    // Not allocated until a head is kept (the first push reserves four).
+    let mut heads: Vec<(usize, usize, Pat)> = Vec::new();
     for m in heads_in(r, sentence) {
         let (s, e) = (range.start + m.start(), range.start + m.end());
         let ends_with_dot = text[s..e].ends_with('.');
@@ -363,7 +391,6 @@ pub(crate) fn find(ctx: &ParagraphCtx<'_>, range: Range<usize>) -> Vec<OfficialH
             heads.push((s, e, r.head_pats[m.pattern().as_usize()]));
         }
     }
-    let head_starts: Vec<usize> = heads.iter().map(|h| h.0).collect();
 
     let mut out: Vec<OfficialHit> = Vec::new();
     // A name carried to a later title by `Name, sebagai Title`.
@@ -423,9 +450,9 @@ pub(crate) fn find(ctx: &ParagraphCtx<'_>, range: Range<usize>) -> Vec<OfficialH
             pos = skip_spaces(text, pos + 1);
             appositive = true;
         }
-        let next_head = head_starts
+        let next_head = heads
             .iter()
-            .copied()
+            .map(|h| h.0)
             .find(|&h| h >= pos)
             .unwrap_or(usize::MAX);
         let limit = range.end.min(next_head);
@@ -899,8 +926,9 @@ fn parse_name(
         }
         // An initial or abbreviated name word with its stop, when the name goes on:
         // `A. Rahman`, `Moh. Arief`, `Hi. Umar`.
-        let abbreviated = (w.chars().count() == 1 || crate::sentences::abbreviations().contains(w))
-            && char_at(text, e) == Some('.')
+        // The stop first: most name words have none, and then need no lookup.
+        let abbreviated = char_at(text, e) == Some('.')
+            && (w.chars().count() == 1 || crate::sentences::abbreviations().contains(w))
             && {
                 let n = skip_spaces(text, e + 1);
                 n > e + 1 && word_end(text, n).is_some_and(|we| is_capitalised(&text[n..we]))

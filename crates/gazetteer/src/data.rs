@@ -163,7 +163,7 @@ impl Builder {
         }
         let e = self.entries.len();
         self.entries.push(Entry {
-            surface: surface.to_owned(),
+            case: crate::CaseRule::new(surface.as_bytes()),
             cands: Vec::new(),
             common: false,
         });

@@ -184,15 +184,17 @@ pub struct Gazetteer {
 /// Heads are hashed into a bit set, so a few other word starts pass too.
 #[derive(Debug)]
 pub(crate) struct StartFilter {
-    bits: Vec<u64>,
+    /// A fixed size, so that indexing by a hash needs no bounds check.
+    bits: Box<[u64; StartFilter::WORDS]>,
 }
 
 impl StartFilter {
     const BITS: u32 = 16;
+    const WORDS: usize = (1 << Self::BITS) / 64;
 
     pub(crate) fn new<'a>(patterns: impl IntoIterator<Item = &'a [u8]>) -> StartFilter {
         let mut f = StartFilter {
-            bits: vec![0; (1 << Self::BITS) / 64],
+            bits: Box::new([0; Self::WORDS]),
         };
         for p in patterns {
             let h = Self::hash(head(p));
@@ -238,13 +240,20 @@ fn head_of(x: u64, alnum: u64) -> u64 {
 fn load(bytes: &[u8], at: usize) -> u64 {
     match bytes.get(at..at + 8) {
         Some(b) => u64::from_le_bytes(b.try_into().unwrap_or([0; 8])),
-        None => {
-            let rest = bytes.get(at..).unwrap_or_default();
-            let mut b = [0; 8];
-            b[..rest.len()].copy_from_slice(rest);
-            u64::from_le_bytes(b)
-        }
+        None => load_tail(bytes, at),
     }
+}
+
+/// [`load`] near the end of `bytes`: out of line, so that the copy's call does not make the
+/// scan loop keep its state on the stack.
+#[cold]
+#[inline(never)]
+fn load_tail(bytes: &[u8], at: usize) -> u64 {
+    let rest = bytes.get(at..).unwrap_or_default();
+    let mut b = [0; 8];
+    let n = rest.len().min(8);
+    b[..n].copy_from_slice(&rest[..n]);
+    u64::from_le_bytes(b)
 }
 
 /// Bit 7 of each byte of `x` set where that byte is an ASCII letter or digit, others clear.
@@ -285,8 +294,8 @@ enum PrefixRole {
 /// A name pattern and the regions it may name.
 #[derive(Debug)]
 struct Entry {
-    /// Spelling as in the data: the template for the capitalisation rule.
-    surface: String,
+    /// The capitalisation rule of the spelling in the data (the pattern), worked out once.
+    case: CaseRule,
     /// Sorted: province, regency, city, then code.
     cands: Vec<Cand>,
     /// Listed in common_words.txt: needs context.
@@ -308,6 +317,19 @@ struct Pending {
     end: usize,
     level: Option<RegionLevel>,
     ends_with_dot: bool,
+}
+
+/// The state of [`Gazetteer::next_start`] between calls: the eight bytes at `i` and the next
+/// eight (zero past the end), their [`ascii_alnum_mask`]s, and the word starts of the first
+/// eight not yet looked at (bit 7 of their bytes).
+#[derive(Clone, Copy)]
+struct Scan {
+    i: usize,
+    x: u64,
+    alnum: u64,
+    x_next: u64,
+    alnum_next: u64,
+    starts: u64,
 }
 
 enum Step {
@@ -337,7 +359,8 @@ impl Gazetteer {
         let mut out = Vec::new();
         let mut pending: Option<Pending> = None;
         let mut pos = 0;
-        while let Some(start) = self.next_start(text, pos) {
+        let mut scan = None;
+        while let Some(start) = self.next_start(text, pos, &mut scan) {
             let Some((mut end, mut pid)) = self.longest_at(text, start, text.len()) else {
                 pos = start + 1;
                 continue;
@@ -407,40 +430,81 @@ impl Gazetteer {
 
     /// The first word start at or after `from` where a pattern may begin: an ASCII letter or
     /// digit with no letter or digit before it, whose next bytes pass the start filter.
-    fn next_start(&self, text: &str, from: usize) -> Option<usize> {
+    ///
+    /// `scan` carries the eight bytes the previous call stopped in and their word starts not
+    /// yet looked at: when `from` falls in them (after a refused word start, or a match that
+    /// ends in them) the scan goes on from there instead of loading and classifying the bytes
+    /// again.
+    ///
+    /// Not inlined: on its own the loop keeps its constants and state in registers (inlined
+    /// into [`Gazetteer::find`] they were reloaded and spilled for every eight bytes).
+    #[inline(never)]
+    fn next_start(&self, text: &str, from: usize, scan: &mut Option<Scan>) -> Option<usize> {
         let bytes = text.as_bytes();
         // Eight bytes at a time: the word starts are the letters and digits after a byte
         // that is none. The next eight bytes give the head of a word start.
-        let mut i = from;
-        let mut x = load(bytes, i);
-        let mut alnum = ascii_alnum_mask(x);
-        let mut prev_alnum = from > 0 && ASCII_ALNUM[usize::from(bytes[from - 1])];
-        while i < bytes.len() {
-            let x_next = load(bytes, i + 8);
-            let alnum_next = ascii_alnum_mask(x_next);
-            let mut starts = alnum & !((alnum << 8) | (u64::from(prev_alnum) << 7));
-            if starts != 0 {
+        let mut s = match *scan {
+            Some(s) if s.i <= from && from - s.i < 8 => Scan {
+                // Only the word starts at or after `from`.
+                starts: s.starts & (u64::MAX << ((from - s.i) * 8)),
+                ..s
+            },
+            _ => {
+                if from >= bytes.len() {
+                    return None;
+                }
+                let x = load(bytes, from);
+                let alnum = ascii_alnum_mask(x);
+                // Bit 7 set when the byte before `from` is an ASCII letter or digit.
+                let carry = if from > 0 && ASCII_ALNUM[usize::from(bytes[from - 1])] {
+                    0x80
+                } else {
+                    0
+                };
+                let x_next = load(bytes, from + 8);
+                Scan {
+                    i: from,
+                    x,
+                    alnum,
+                    x_next,
+                    alnum_next: ascii_alnum_mask(x_next),
+                    starts: alnum & !((alnum << 8) | carry),
+                }
+            }
+        };
+        loop {
+            if s.starts != 0 {
                 // Sixteen bytes, so that the eight from any word start in `x` are one shift.
-                let wide_x = u128::from(x_next) << 64 | u128::from(x);
-                let wide_alnum = u128::from(alnum_next) << 64 | u128::from(alnum);
-                while starts != 0 {
-                    let shift = starts.trailing_zeros() & !7;
-                    let at = i + shift as usize / 8;
+                let wide_x = u128::from(s.x_next) << 64 | u128::from(s.x);
+                let wide_alnum = u128::from(s.alnum_next) << 64 | u128::from(s.alnum);
+                while s.starts != 0 {
+                    let shift = s.starts.trailing_zeros() & !7;
+                    let at = s.i + shift as usize / 8;
+                    s.starts &= s.starts - 1;
                     let (hx, ha) = ((wide_x >> shift) as u64, (wide_alnum >> shift) as u64);
                     // The filter first: it refuses most word starts. After a non-ASCII byte
                     // the character before may still be a letter.
                     if self.starts.has(head_of(hx, ha))
                         && (at == 0 || bytes[at - 1].is_ascii() || left_boundary(text, at))
                     {
+                        *scan = Some(s);
                         return Some(at);
                     }
-                    starts &= starts - 1;
                 }
             }
-            prev_alnum = alnum >> 63 != 0;
-            (i, x, alnum) = (i + 8, x_next, alnum_next);
+            // The alnum mask of the eight bytes before, shifted down: bit 7 set when the
+            // byte before the next eight is a letter or digit.
+            let carry = s.alnum >> 56;
+            s.i += 8;
+            if s.i >= bytes.len() {
+                *scan = None;
+                return None;
+            }
+            (s.x, s.alnum) = (s.x_next, s.alnum_next);
+            s.x_next = load(bytes, s.i + 8);
+            s.alnum_next = ascii_alnum_mask(s.x_next);
+            s.starts = s.alnum & !((s.alnum << 8) | carry);
         }
-        None
     }
 
     /// The region with this code: `61`, `61.05` or `6105`.
@@ -457,6 +521,20 @@ impl Gazetteer {
     ///
     /// If `region` does not come from this gazetteer and its province code is unknown.
     pub fn province_of(&self, region: &Region) -> &'static Region {
+        // Province codes are two digits: their key is their value, with no parsing.
+        if let &[a, b] = region.province_code.as_bytes() {
+            if a.is_ascii_digit() && b.is_ascii_digit() {
+                let key = usize::from(a - b'0') * 10 + usize::from(b - b'0');
+                let regions = self.regions;
+                if let Some(p) = self
+                    .by_code
+                    .get(key)
+                    .and_then(|&i| regions.get(usize::from(i)))
+                {
+                    return p;
+                }
+            }
+        }
         match self.by_code(region.province_code) {
             Some(p) => p,
             None => panic!("unknown province code {:?}", region.province_code),
@@ -516,9 +594,7 @@ impl Gazetteer {
             }
             Pattern::Name(e) => &self.entries[e],
         };
-        if !case_ok(entry.surface.as_bytes(), &bytes[start..end])
-            && (before.is_none() || entry.common)
-        {
+        if !entry.case.holds(&bytes[start..end]) && (before.is_none() || entry.common) {
             return None;
         }
         let hint = before.and_then(|p| p.level);
@@ -602,8 +678,7 @@ impl Gazetteer {
             return None;
         };
         let entry = &self.entries[e];
-        let ok = right_boundary(text, m_end)
-            && case_ok(entry.surface.as_bytes(), &text.as_bytes()[m_start..m_end]);
+        let ok = right_boundary(text, m_end) && entry.case.holds(&text.as_bytes()[m_start..m_end]);
         if !ok || entry.common {
             return None;
         }
@@ -684,10 +759,60 @@ fn skip_whitespace(text: &str, from: usize) -> usize {
     from + (rest.len() - rest.trim_start().len())
 }
 
+/// The capitalisation rule of one pattern (`case_ok`, kept for the tests), from its words: the positions that
+/// must be capitals in the text and the byte ranges (acronyms) that must hold no lower-case
+/// letter.
+#[derive(Debug, Default)]
+pub(crate) struct CaseRule {
+    len: usize,
+    upper_at: Vec<usize>,
+    acronyms: Vec<(usize, usize)>,
+}
+
+impl CaseRule {
+    pub(crate) fn new(pattern: &[u8]) -> CaseRule {
+        let mut rule = CaseRule {
+            len: pattern.len(),
+            ..CaseRule::default()
+        };
+        let mut i = 0;
+        for word in pattern.split(|&b| b == b' ') {
+            let at = i;
+            i += word.len() + 1;
+            let Some(k) = word.iter().position(u8::is_ascii_alphabetic) else {
+                continue;
+            };
+            if word[k].is_ascii_uppercase() {
+                rule.upper_at.push(at + k);
+            }
+            let letters = word.iter().filter(|b| b.is_ascii_alphabetic()).count();
+            if letters >= 2 && !word.iter().any(u8::is_ascii_lowercase) {
+                rule.acronyms.push((at, at + word.len()));
+            }
+        }
+        rule
+    }
+
+    /// `case_ok` of the pattern this rule was made from and `surface`.
+    fn holds(&self, surface: &[u8]) -> bool {
+        surface.len() == self.len
+            && self
+                .upper_at
+                .iter()
+                .all(|&k| surface.get(k).is_some_and(u8::is_ascii_uppercase))
+            && self.acronyms.iter().all(|&(a, b)| {
+                surface
+                    .get(a..b)
+                    .is_some_and(|w| !w.iter().any(u8::is_ascii_lowercase))
+            })
+    }
+}
+
 /// The capitalisation rule: every space-separated word that the data spells with a capital
 /// starts with a capital in the text, and an all-capitals word of the data (an acronym such as
 /// `OKU`) is all capitals in the text. `pattern` and `surface` have the same length (the
 /// automaton is ASCII case-insensitive over ASCII patterns).
+#[cfg(test)]
 fn case_ok(pattern: &[u8], surface: &[u8]) -> bool {
     if pattern.len() != surface.len() {
         return false;
@@ -752,6 +877,34 @@ mod tests {
             b"Special Region of Yogyakarta",
             b"Special Region of Yogyakarta"
         ));
+    }
+
+    #[test]
+    fn case_rule_is_case_ok() {
+        let words = [
+            "Kutai", "KUTAI", "kutai", "OKU", "Oku", "oku", "Bau-Bau", "Bau-bau", "X", "x", "1",
+            "A1", "a1", "K2B", "", "DKI",
+        ];
+        for a in words {
+            for b in words {
+                for sep in ["", " "] {
+                    let pattern = format!("{a}{sep}{b}");
+                    let rule = CaseRule::new(pattern.as_bytes());
+                    for c in words {
+                        for d in words {
+                            for sep2 in ["", " ", "-"] {
+                                let surface = format!("{c}{sep2}{d}");
+                                assert_eq!(
+                                    rule.holds(surface.as_bytes()),
+                                    case_ok(pattern.as_bytes(), surface.as_bytes()),
+                                    "{pattern:?} {surface:?}"
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]
