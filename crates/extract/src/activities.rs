@@ -59,6 +59,9 @@ struct RuleFile {
 
 struct Compiled {
     trigger: Regex,
+    /// The trigger as a [`LiteralPattern`], when it is one: searched without the regex in a
+    /// sentence with none of [`FOLD_CHARS`].
+    trigger_literal: Option<LiteralPattern>,
     /// The most bytes a trigger match can run before the first keyword occurrence in it,
     /// when the trigger is a finite set of literals each holding a keyword; else `None`.
     lead: Option<usize>,
@@ -246,6 +249,196 @@ fn lead(trigger: &str, keywords: &[String]) -> Option<usize> {
     Some(most)
 }
 
+/// A pattern that is a finite set of strings with ASCII word bounds at its ends: an optional
+/// `\b`, a [`literal_set`] (no `\b` inside; a top-level alternative may be `(?-i:...)` of
+/// literal characters, matched byte for byte), an optional `\b`. In a sentence with none
+/// of [`FOLD_CHARS`] the case-insensitive regex matches such a string exactly where it
+/// occurs up to ASCII case with its bounds holding, and its leftmost-first match is the
+/// leftmost start at which one does, taking there the first string in the order of the
+/// alternatives (the order [`literal_set`] lists them in, with each `?` trying its text
+/// first). [`LiteralPattern::find_at`] finds that match without the regex engine.
+pub(crate) struct LiteralPattern {
+    /// The strings, ASCII lower-cased unless matched byte for byte (`true`), in order.
+    strings: Vec<(Box<[u8]>, bool)>,
+    /// Per byte, 1 + the index in `buckets` of the strings starting with it up to ASCII
+    /// case; 0 when none does.
+    first: [u8; 256],
+    /// The indices of the strings with one first byte, in order.
+    buckets: Vec<Vec<u16>>,
+    /// A word bound before the match, and after it.
+    lead_bound: bool,
+    trail_bound: bool,
+}
+
+/// An ASCII word byte (the `(?-u:\b)` bound's side).
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// A `(?-u:\b)` bound at `at` in `text`.
+fn bound_at(text: &[u8], at: usize) -> bool {
+    let before = at
+        .checked_sub(1)
+        .and_then(|i| text.get(i))
+        .is_some_and(|&b| is_word_byte(b));
+    let after = text.get(at).is_some_and(|&b| is_word_byte(b));
+    before != after
+}
+
+impl LiteralPattern {
+    fn new(pattern: &str) -> Option<LiteralPattern> {
+        let (lead_bound, body) = match pattern.strip_prefix("\\b") {
+            Some(rest) => (true, rest),
+            None => (false, pattern),
+        };
+        let (trail_bound, body) = match body.strip_suffix("\\b") {
+            Some(rest) if !rest.ends_with('\\') => (true, rest),
+            _ => (false, body),
+        };
+        if body.contains("\\b") {
+            return None;
+        }
+        // The top-level alternatives of a body that is one group, else the body itself.
+        let alternatives: Vec<&str> = match body
+            .strip_prefix('(')
+            .and_then(|b| b.strip_suffix(')'))
+            .filter(|inner| !inner.starts_with('?'))
+        {
+            Some(inner) => {
+                let mut parts = Vec::new();
+                let (mut depth, mut from, mut escaped) = (0i32, 0usize, false);
+                for (i, ch) in inner.char_indices() {
+                    match ch {
+                        _ if escaped => escaped = false,
+                        '\\' => escaped = true,
+                        '(' => depth += 1,
+                        ')' => {
+                            depth -= 1;
+                            if depth < 0 {
+                                // `(a)|(b)`: the outer parentheses are not one group.
+                                return LiteralPattern::plain(lead_bound, trail_bound, body);
+                            }
+                        }
+                        '|' if depth == 0 => {
+                            parts.push(&inner[from..i]);
+                            from = i + 1;
+                        }
+                        _ => {}
+                    }
+                }
+                parts.push(&inner[from..]);
+                parts
+            }
+            None => vec![body],
+        };
+        let mut strings: Vec<(Box<[u8]>, bool)> = Vec::new();
+        for alt in alternatives {
+            let cased = alt
+                .strip_prefix("(?-i:")
+                .and_then(|a| a.strip_suffix(')'))
+                .filter(|a| a.bytes().all(|b| b.is_ascii_alphanumeric() || b == b' '));
+            if let Some(word) = cased {
+                strings.push((word.as_bytes().into(), true));
+                continue;
+            }
+            // Flags other than a plain group's are not read by `literal_set`.
+            if alt.replace("(?:", "").contains("(?") {
+                return None;
+            }
+            for s in literal_set(alt)? {
+                strings.push((s.to_ascii_lowercase().into_bytes().into(), false));
+            }
+        }
+        LiteralPattern::from_strings(strings, lead_bound, trail_bound)
+    }
+
+    /// The body read as one literal set (no case-sensitive alternatives).
+    fn plain(lead_bound: bool, trail_bound: bool, body: &str) -> Option<LiteralPattern> {
+        if body.replace("(?:", "").contains("(?") {
+            return None;
+        }
+        let strings = literal_set(body)?
+            .into_iter()
+            .map(|s| (s.to_ascii_lowercase().into_bytes().into(), false))
+            .collect();
+        LiteralPattern::from_strings(strings, lead_bound, trail_bound)
+    }
+
+    fn from_strings(
+        strings: Vec<(Box<[u8]>, bool)>,
+        lead_bound: bool,
+        trail_bound: bool,
+    ) -> Option<LiteralPattern> {
+        if strings.is_empty()
+            || strings.len() > usize::from(u16::MAX)
+            || strings.iter().any(|(s, _)| s.is_empty() || !s.is_ascii())
+        {
+            return None;
+        }
+        let mut first = [0u8; 256];
+        let mut buckets: Vec<Vec<u16>> = Vec::new();
+        for (i, (s, _)) in strings.iter().enumerate() {
+            let lower = s[0].to_ascii_lowercase();
+            let slot = match first[usize::from(lower)] {
+                0 => {
+                    buckets.push(Vec::new());
+                    let slot = u8::try_from(buckets.len()).ok()?;
+                    first[usize::from(lower)] = slot;
+                    first[usize::from(lower.to_ascii_uppercase())] = slot;
+                    slot
+                }
+                slot => slot,
+            };
+            buckets[usize::from(slot - 1)].push(i as u16);
+        }
+        Some(LiteralPattern {
+            strings,
+            first,
+            buckets,
+            lead_bound,
+            trail_bound,
+        })
+    }
+
+    /// The regex's leftmost-first match starting at or after `from` in `text`, for a text
+    /// with none of [`FOLD_CHARS`], when no match starts after `last`.
+    fn find_within(&self, text: &str, from: usize, last: usize) -> Option<Range<usize>> {
+        let bytes = text.as_bytes();
+        let rest = bytes.get(from..=last.min(bytes.len().checked_sub(1)?))?;
+        for (k, &b) in rest.iter().enumerate() {
+            let slot = self.first[usize::from(b)];
+            if slot == 0 {
+                continue;
+            }
+            let p = from + k;
+            if self.lead_bound && !bound_at(bytes, p) {
+                continue;
+            }
+            let Some(list) = self.buckets.get(usize::from(slot - 1)) else {
+                continue;
+            };
+            for &i in list {
+                let Some((s, cased)) = self.strings.get(usize::from(i)) else {
+                    continue;
+                };
+                let end = p + s.len();
+                let Some(t) = bytes.get(p..end) else {
+                    continue;
+                };
+                let same = if *cased {
+                    t == &**s
+                } else {
+                    t.eq_ignore_ascii_case(s)
+                };
+                if same && (!self.trail_bound || bound_at(bytes, end)) {
+                    return Some(p..end);
+                }
+            }
+        }
+        None
+    }
+}
+
 pub(crate) fn rules() -> &'static Rules {
     static RULES: OnceLock<Rules> = OnceLock::new();
     RULES.get_or_init(|| {
@@ -299,6 +492,7 @@ pub(crate) fn rules() -> &'static Rules {
             .iter()
             .map(|r| Compiled {
                 trigger: ci(&r.trigger),
+                trigger_literal: LiteralPattern::new(&r.trigger),
                 lead: lead(&r.trigger, &r.keywords),
                 requires: r.requires.as_deref().map(ci),
                 unless: r.unless.as_deref().map(ci),
@@ -376,13 +570,25 @@ pub(crate) fn find(sentence: &str) -> Vec<ActivityHit> {
         }
     });
     let fold = FOLD_CHARS.iter().any(|c| sentence.contains(c));
-    find_keyed(sentence, keyed(strong, weak, fold), 0, u64::MAX, 0, false)
+    find_keyed(
+        sentence,
+        keyed(strong, weak, fold),
+        0,
+        |_| None,
+        u64::MAX,
+        0,
+        false,
+    )
 }
 
 /// [`find`], given the rules (bit `i` for rule `i` < 64) whose keywords occur in the sentence
 /// and where the first keyword occurrence of any rule starts (`from`; 0 when not known or
-/// when the sentence holds one of [`FOLD_CHARS`]). Rules from the 64th on are tried whenever
-/// an earlier rule's keyword occurs.
+/// when the sentence holds one of [`FOLD_CHARS`]), or of rule `i` (`rule_from(i)`, when
+/// known and the sentence holds none of them: where the first and the last occurrence of
+/// one of its literals start; a literal of a rule holds one of its keywords and each of its
+/// keywords is one of its literals, so no keyword occurs before the first, and with a
+/// `lead` no trigger match starts after the last). Rules from the 64th on are tried
+/// whenever an earlier rule's keyword occurs.
 ///
 /// `sets` holds the bit of each literal set ([`gate_literal_sets`]) one of whose strings
 /// occurs in the sentence (every bit when it holds one of [`FOLD_CHARS`], or when not
@@ -398,6 +604,7 @@ pub(crate) fn find_keyed(
     sentence: &str,
     keyed: u64,
     from: usize,
+    rule_from: impl Fn(usize) -> Option<(usize, usize)>,
     sets: u64,
     bounded: u64,
     exact: bool,
@@ -428,13 +635,25 @@ pub(crate) fn find_keyed(
         // The trigger is the most selective test: run it first. No match starts more than
         // `lead` bytes before the first keyword occurrence, so the search starts there.
         let mut lo = match c.lead {
-            Some(lead) if i < 64 => from.saturating_sub(lead).min(sentence.len()),
+            Some(lead) if i < 64 => rule_from(i)
+                .map_or(from, |r| r.0)
+                .saturating_sub(lead)
+                .min(sentence.len()),
             _ => 0,
         };
         while !sentence.is_char_boundary(lo) {
             lo -= 1;
         }
-        let Some(first) = c.trigger.find_at(sentence, lo) else {
+        // With `exact` the sentence holds none of [`FOLD_CHARS`]: a literal trigger matches
+        // as its regex does. It is searched so only where its match is known to start near
+        // (within `lead` of the rule's first literal): the regex engine reads long stretches
+        // faster, but each search costs it more to set up than a short scan.
+        let last = rule_from(i).filter(|_| c.lead.is_some() && i < 64 && exact);
+        let first = match c.trigger_literal.as_ref().zip(last) {
+            Some((t, (_, last))) => t.find_within(sentence, lo, last),
+            None => c.trigger.find_at(sentence, lo).map(|m| m.range()),
+        };
+        let Some(first) = first else {
             continue;
         };
         let required =
@@ -455,22 +674,24 @@ pub(crate) fn find_keyed(
                 // searched only as far as the trigger match being tested needs.
                 let mut exclusions = ex.find_iter(sentence).map(|m| m.range()).fuse();
                 let mut excluded: Vec<Range<usize>> = Vec::new();
-                let mut clear = |m: &regex::Match<'_>| {
-                    while excluded.last().is_none_or(|x| x.start < m.end()) {
+                let mut clear = |m: &Range<usize>| {
+                    while excluded.last().is_none_or(|x| x.start < m.end) {
                         match exclusions.next() {
                             Some(x) => excluded.push(x),
                             None => break,
                         }
                     }
-                    !excluded
-                        .iter()
-                        .any(|x| x.start < m.end() && m.start() < x.end)
+                    !excluded.iter().any(|x| x.start < m.end && m.start < x.end)
                 };
                 // The first trigger match is already known: search again only past it.
                 if clear(&first) {
                     Some(first)
                 } else {
-                    c.trigger.find_iter(sentence).skip(1).find(|m| clear(m))
+                    c.trigger
+                        .find_iter(sentence)
+                        .skip(1)
+                        .map(|m| m.range())
+                        .find(|m| clear(m))
                 }
             }
             _ => Some(first),
@@ -479,7 +700,7 @@ pub(crate) fn find_keyed(
             out.push(ActivityHit {
                 rule: i,
                 activity_type: def.activity_type,
-                range: m.range(),
+                range: m,
             });
         }
     }
@@ -639,10 +860,30 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The narrower prefilter finds what the keywords alone find.
+        /// A literal trigger found without the regex is the regex's match, from any start.
+    #[test]
+    fn literal_triggers_match_as_their_regexes(s in "(ikrar|Ikrar |berikrar|deklarasi|pengucapan  bersama|pengucapan janji|apel netralitas|tanda tangan|teken|diteken|sosialisasi|rakor|rakornis|Rapat Koordinasi|membentuk tim|membentukan satgas|tim pengawas netralitas|SE|Se|surat edaran|pengawasan|dipantau|monitoring|pelanggaran|melanggar|sanksi|dicopot|hukuman disiplin|mengimbau|meminta ASN|akan dikenai sanksi|bisa berujung pada sanksi|berujung sanksi|_|x|é|-| |, |\\. ){0,12}", from in 0usize..40) {
+        for (def, c) in rules().defs.iter().zip(&rules().compiled) {
+            let Some(t) = &c.trigger_literal else { continue };
+            let mut from = from.min(s.len());
+            while !s.is_char_boundary(from) {
+                from -= 1;
+            }
+            let want = c.trigger.find_at(&s, from).map(|m| m.range());
+            proptest::prop_assert_eq!(t.find_within(&s, from, usize::MAX), want.clone(), "{} {:?}", def.id, s);
+            if let Some(w) = want {
+                proptest::prop_assert_eq!(t.find_within(&s, from, w.start), Some(w.clone()));
+                if w.start > from {
+                    proptest::prop_assert_eq!(t.find_within(&s, from, w.start - 1), None);
+                }
+            }
+        }
+    }
+
+    /// The narrower prefilter finds what the keywords alone find.
         #[test]
         fn narrow_prefilter_finds_what_the_keywords_find(s in "(bisa dikenai sanksi|akan berujung pada sanksi|dapat diberi  sanksi|pantau|dipantau|monitor|dimonitor|tim pengawas netralitas|tim pemantau|Bawaslu |pengawasan|pengawaſan|pengawas|\u{212a}|\u{17f}|SE|se|Se |surat edaran|Surat Edaran|diterbitkan|meminta ASN|meminta|mengajak|pajak|ASN|netral|membentuk tim|pembentukan satgas|bentuk|tim pengawas netralitas|satgas|akan mendapat sanksi|sanksi|imbau|pemantauan|monitoring| |, |\\. ){0,14}") {
-            proptest::prop_assert_eq!(spans(find_keyed(&s, keyword_bits(&s), 0, u64::MAX, 0, false)), spans(find(&s)));
+            proptest::prop_assert_eq!(spans(find_keyed(&s, keyword_bits(&s), 0, |_| None, u64::MAX, 0, false)), spans(find(&s)));
         }
     }
 

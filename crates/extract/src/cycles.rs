@@ -101,6 +101,88 @@ struct Compiled {
     /// Every pattern of every form starts with one of [`GATE_WORDS`] (its leading letters,
     /// ASCII case-insensitively), so a match starts where one of them does.
     starts_with_word: bool,
+    /// The anchored match read from the word at its start (see [`WordForms`]), when the
+    /// patterns allow it.
+    word_forms: Option<WordForms>,
+}
+
+/// The patterns read by their first word. Every pattern is either a plain word and `\b`
+/// (`pilkada\b`), or a word followed by whitespace and more (`pemilihan\s+...`). The
+/// patterns are `(?i-u)` with ASCII bounds, so at a byte where an ASCII word (letters,
+/// digits, `_`) `w` starts, a plain pattern matches exactly when it is `w` up to ASCII case
+/// (its bound needs the word to end there), and any other pattern only when its first word
+/// is `w`. So with `w` a plain word and no other pattern's first word, the anchored match is
+/// `w` with the first form (in priority order) that has it; with `w` neither, there is none.
+struct WordForms {
+    /// Plain words, lower case, each with the first form that has it.
+    plain: Vec<(u128, usize)>,
+    /// The first words of the other patterns, lower case.
+    heads: Vec<u128>,
+}
+
+/// A word of at most 16 ASCII letters (no zero byte), lower case, as one number: equal
+/// numbers are equal words.
+fn packed(word: &[u8]) -> Option<u128> {
+    let mut b = [0u8; 16];
+    b.get_mut(..word.len())?.copy_from_slice(word);
+    b.make_ascii_lowercase();
+    Some(u128::from_le_bytes(b))
+}
+
+/// What the anchored search gives at a word start, read from the word.
+enum WordMatch {
+    /// The match: the form and the end.
+    Match(usize, usize),
+    /// No pattern matches.
+    None,
+    /// The search has to run.
+    Search,
+}
+
+impl WordForms {
+    fn new(forms: &[Form]) -> Option<WordForms> {
+        let mut plain: Vec<(u128, usize)> = Vec::new();
+        let mut heads: Vec<u128> = Vec::new();
+        for (fi, f) in forms.iter().enumerate() {
+            for p in &f.patterns {
+                let letters = p.bytes().take_while(u8::is_ascii_alphabetic).count();
+                let (word, rest) = p.split_at(letters);
+                if word.is_empty() {
+                    return None;
+                }
+                let word = packed(word.as_bytes())?;
+                if rest == "\\b" {
+                    if !plain.iter().any(|(w, _)| *w == word) {
+                        plain.push((word, fi));
+                    }
+                } else if rest.starts_with("\\s") {
+                    heads.push(word);
+                } else {
+                    return None;
+                }
+            }
+        }
+        Some(WordForms { plain, heads })
+    }
+
+    fn at(&self, text: &str, at: usize) -> WordMatch {
+        let rest = text.as_bytes().get(at..).unwrap_or(&[]);
+        let len = rest
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+            .count();
+        // Longer than every pattern word (at most 16 bytes): none of them.
+        let Some(word) = rest.get(..len).and_then(packed) else {
+            return WordMatch::None;
+        };
+        if self.heads.contains(&word) {
+            return WordMatch::Search;
+        }
+        match self.plain.iter().find(|(w, _)| *w == word) {
+            Some(&(_, fi)) => WordMatch::Match(fi, at + len),
+            None => WordMatch::None,
+        }
+    }
 }
 
 const RULES_JSON: &str = include_str!("../rules/cycles.json");
@@ -160,6 +242,7 @@ fn compiled() -> &'static Compiled {
                 .to_ascii_lowercase();
             GATE_WORDS.iter().any(|w| head.starts_with(w))
         });
+        let word_forms = WordForms::new(&rules.forms);
         Compiled {
             rules,
             ids,
@@ -169,6 +252,7 @@ fn compiled() -> &'static Compiled {
             joiner,
             words,
             starts_with_word,
+            word_forms,
         }
     })
 }
@@ -228,7 +312,18 @@ fn find_cycles_with(c: &Compiled, text: &str, starts: Option<&[usize]>) -> Vec<C
                 let mut found = None;
                 while let Some(&p) = starts.get(next) {
                     next += 1;
-                    if let Some(m) = c.re.find_anchored_at(text, p) {
+                    let read = c
+                        .word_forms
+                        .as_ref()
+                        .map_or(WordMatch::Search, |w| w.at(text, p));
+                    let m = match read {
+                        WordMatch::Match(alt, end) => {
+                            Some(crate::alts::AltMatch { alt, start: p, end })
+                        }
+                        WordMatch::None => None,
+                        WordMatch::Search => c.re.find_anchored_at(text, p),
+                    };
+                    if let Some(m) = m {
                         found = Some(m);
                         break;
                     }
@@ -420,6 +515,29 @@ mod tests {
     }
 
     proptest! {
+        /// The anchored match read from the word is the anchored search's, at every byte.
+        #[test]
+        fn word_forms_read_as_the_search(s in "(pilkada|Pilkada|PILKADA|pilkada2024|pemilu|Pemilukada|pemilih|pemilihan umum|Pemilihan\u{a0}Kepala Daerah|pemilihan|pileg|Pilpres|pilgub|pilbup|pilwalkot|pilwali|PILWAKO|pilihan|pil|pemil|_|x|é|-|\\(| |, |2024){0,10}") {
+            let c = compiled();
+            let w = c.word_forms.as_ref().expect("the forms are read by their first word");
+            for at in 0..=s.len() {
+                if !s.is_char_boundary(at) {
+                    continue;
+                }
+                let want = c.re.find_anchored_at(&s, at);
+                let got = match w.at(&s, at) {
+                    WordMatch::Match(alt, end) => Some(crate::alts::AltMatch { alt, start: at, end }),
+                    WordMatch::None => None,
+                    WordMatch::Search => want,
+                };
+                // The `\\b` before the patterns: the reading is for word starts.
+                let bounded = at == 0 || !s.as_bytes()[at - 1].is_ascii_alphanumeric() && s.as_bytes()[at - 1] != b'_';
+                if bounded {
+                    prop_assert_eq!(got, want, "{:?} at {}", s, at);
+                }
+            }
+        }
+
         #[test]
         fn never_panics_and_spans_are_sound(s in "\\PC{0,80}") {
             let mut last = 0;

@@ -631,6 +631,7 @@ fn activities_of(
                 st,
                 p.gate.activity(si).unwrap_or(0),
                 p.gate.activity_from(si, s.start),
+                |rule| p.gate.activity_rule_from(si, rule),
                 p.gate.activity_literal_sets(si),
                 p.gate.activity_bounded(si),
                 p.gate.activity_literal_sets_exact(si),

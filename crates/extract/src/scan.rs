@@ -196,7 +196,7 @@ pub(crate) struct ParaGate {
 }
 
 /// The prefilter answers for one sentence.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 struct SentenceGate {
     /// Bit `i` when a literal of activity rule `i` (< 64) that tries the rule occurs in it.
     activity: u64,
@@ -216,6 +216,29 @@ struct SentenceGate {
     activity_at: Option<usize>,
     /// Where the first number word occurrence starts, in the paragraph.
     number_at: Option<usize>,
+    /// Per activity rule `i` < [`RULE_AT`], where the first and the last occurrence of one
+    /// of its literals (any kind, found ASCII case-insensitively) start, relative to the
+    /// sentence; `(u16::MAX, 0)` when none does (or not that near the sentence's start).
+    rule_at: [(u16, u16); RULE_AT],
+}
+
+/// The activity rules whose first literal position a sentence answer keeps.
+const RULE_AT: usize = 16;
+const RULE_AT_MASK: u64 = (1 << RULE_AT) - 1;
+
+impl Default for SentenceGate {
+    fn default() -> SentenceGate {
+        SentenceGate {
+            activity: 0,
+            activity_weak: 0,
+            activity_literal_sets: 0,
+            activity_bounded: 0,
+            flags: 0,
+            activity_at: None,
+            number_at: None,
+            rule_at: [(u16::MAX, 0); RULE_AT],
+        }
+    }
 }
 
 /// A character whose case folds to an ASCII letter occurs in the sentence.
@@ -260,6 +283,24 @@ impl ParaGate {
             .filter(|g| !g.has(FOLD))
             .and_then(|g| g.activity_at)
             .map_or(0, |at| at.saturating_sub(base))
+    }
+    /// Where the first and the last literal of activity rule `rule` in sentence `si` start,
+    /// relative to the sentence, when the sentence holds no character that folds
+    /// to an ASCII letter (see [`crate::activities::find_keyed`]).
+    pub(crate) fn activity_rule_from(&self, si: usize, rule: usize) -> Option<(usize, usize)> {
+        let g = self.sentences.get(si).filter(|g| !g.has(FOLD))?;
+        g.rule_at
+            .get(rule)
+            .filter(|at| at.0 != u16::MAX)
+            // A last start past `u16::MAX` is not known: the sentence's end bounds it.
+            .map(|&(first, last)| {
+                let last = if last == u16::MAX {
+                    usize::MAX
+                } else {
+                    usize::from(last)
+                };
+                (usize::from(first), last)
+            })
     }
     /// The instruments prefilter passes on sentence `si`.
     pub(crate) fn instrument(&self, si: usize) -> Option<bool> {
@@ -376,6 +417,8 @@ struct Group {
     sentence: bool,
     /// An activity rule owns the keyword (any kind, cased or not).
     activity: bool,
+    /// Bit `i` when activity rule `i` (< 64) owns the keyword (any kind, cased or not).
+    rules: u64,
     /// The sentence answers of the case-insensitive owners: set at every occurrence.
     always: SentenceGate,
     /// The keywords of the case-sensitive owners as written, with their answers: set when
@@ -502,6 +545,7 @@ fn gate_set() -> &'static GateSet {
                 Owner::TypeStartCased => (answer.flags, cased) = (TYPE_START, true),
             }
             g.activity |= answer.activity | answer.activity_weak != 0;
+            g.rules |= answer.activity | answer.activity_weak;
             if !matches!(
                 o,
                 Owner::Date | Owner::DatePlain | Owner::Cycle | Owner::NicknameCased
@@ -588,6 +632,16 @@ pub(crate) fn gate(text: &str, sentences: &[std::ops::Range<usize>]) -> ParaGate
         }
         if group.activity {
             sg.activity_at = Some(sg.activity_at.map_or(start, |a| a.min(start)));
+            // The first literal of each rule (< RULE_AT), sentence-relative.
+            let mut rules = group.rules & RULE_AT_MASK;
+            let rel = u16::try_from(start - range.start).unwrap_or(u16::MAX);
+            while rules != 0 {
+                let rule = rules.trailing_zeros() as usize;
+                rules &= rules - 1;
+                if let Some(at) = sg.rule_at.get_mut(rule) {
+                    *at = (at.0.min(rel), at.1.max(rel));
+                }
+            }
         }
         if group.bounded != 0 {
             // ASCII word bounds (the patterns' `(?-u:\b)`), the sentence's ends included.
@@ -792,6 +846,7 @@ mod tests {
                     st,
                     g.activity(si).unwrap(),
                     g.activity_from(si, r.start),
+                    |rule| g.activity_rule_from(si, rule),
                     g.activity_literal_sets(si),
                     g.activity_bounded(si),
                     g.activity_literal_sets_exact(si)
