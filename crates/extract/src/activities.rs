@@ -1,6 +1,7 @@
 //! Neutrality activities from trigger rules in `rules/activities.json`: one activity per
 //! (sentence, type). See the rule file's `_doc` for the decisions on threats and reports.
 
+use crate::text::is_ascii_word_byte;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -270,18 +271,13 @@ pub(crate) struct LiteralPattern {
     trail_bound: bool,
 }
 
-/// An ASCII word byte (the `(?-u:\b)` bound's side).
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
-}
-
 /// A `(?-u:\b)` bound at `at` in `text`.
 fn bound_at(text: &[u8], at: usize) -> bool {
     let before = at
         .checked_sub(1)
         .and_then(|i| text.get(i))
-        .is_some_and(|&b| is_word_byte(b));
-    let after = text.get(at).is_some_and(|&b| is_word_byte(b));
+        .is_some_and(|&b| is_ascii_word_byte(b));
+    let after = text.get(at).is_some_and(|&b| is_ascii_word_byte(b));
     before != after
 }
 

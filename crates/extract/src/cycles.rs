@@ -169,7 +169,7 @@ impl WordForms {
         let rest = text.as_bytes().get(at..).unwrap_or(&[]);
         let len = rest
             .iter()
-            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+            .take_while(|&&b| crate::text::is_ascii_word_byte(b))
             .count();
         // Longer than every pattern word (at most 16 bytes): none of them.
         let Some(word) = rest.get(..len).and_then(packed) else {
@@ -531,7 +531,7 @@ mod tests {
                     WordMatch::Search => want,
                 };
                 // The `\\b` before the patterns: the reading is for word starts.
-                let bounded = at == 0 || !s.as_bytes()[at - 1].is_ascii_alphanumeric() && s.as_bytes()[at - 1] != b'_';
+                let bounded = at == 0 || !crate::text::is_ascii_word_byte(s.as_bytes()[at - 1]);
                 if bounded {
                     prop_assert_eq!(got, want, "{:?} at {}", s, at);
                 }

@@ -394,23 +394,18 @@ fn is_ascii_lower_of(name: &str, w: &str) -> bool {
 }
 
 fn lookup_month(r: &DateRules, w: &str) -> Option<u8> {
-    // The month words the pattern captures are ASCII: no copy is needed to compare them.
-    if w.is_ascii() {
-        return r
-            .months
-            .iter()
-            .find(|m| {
-                m.full
-                    .iter()
-                    .chain(&m.short)
-                    .any(|f| is_ascii_lower_of(f, w))
-            })
-            .map(|m| m.month);
-    }
-    let w = w.to_lowercase();
+    // The month words the pattern captures are ASCII and compared without a lower-case copy;
+    // another word is lower-cased first (then the comparison is plain equality).
+    let lower = (!w.is_ascii()).then(|| w.to_lowercase());
+    let w = lower.as_deref().unwrap_or(w);
     r.months
         .iter()
-        .find(|m| m.full.contains(&w) || m.short.contains(&w))
+        .find(|m| {
+            m.full
+                .iter()
+                .chain(&m.short)
+                .any(|f| is_ascii_lower_of(f, w))
+        })
         .map(|m| m.month)
 }
 
@@ -427,15 +422,14 @@ fn lookup_weekday(r: &DateRules, w: &str) -> Option<u8> {
             })
             .collect()
     });
-    // An ASCII word (all but `jum’at`) is compared without the lower-case copy.
-    if w.is_ascii() {
-        return names
-            .iter()
-            .find(|(n, _)| is_ascii_lower_of(n, w))
-            .map(|&(_, d)| d);
-    }
-    let w = w.to_lowercase().replace('\u{2019}', "'");
-    names.iter().find(|(n, _)| *n == w).map(|&(_, d)| d)
+    // An ASCII word (all but `jum’at`) is compared without a lower-case copy; another word
+    // is lower-cased with `’` read as `'` first (then the comparison is plain equality).
+    let lower = (!w.is_ascii()).then(|| w.to_lowercase().replace('\u{2019}', "'"));
+    let w = lower.as_deref().unwrap_or(w);
+    names
+        .iter()
+        .find(|(n, _)| is_ascii_lower_of(n, w))
+        .map(|&(_, d)| d)
 }
 
 fn num<T: std::str::FromStr>(c: &Captures, g: &Groups, name: &str) -> Option<T> {

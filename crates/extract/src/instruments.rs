@@ -695,7 +695,7 @@ fn next_type(
                 if p > 0
                     && bytes
                         .get(p - 1)
-                        .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_')
+                        .is_some_and(|&b| crate::text::is_ascii_word_byte(b))
                 {
                     return None;
                 }

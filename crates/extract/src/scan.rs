@@ -4,6 +4,7 @@
 //! prefilter at every candidate, and its overlapping iterator keeps a resumable state: in news
 //! text, where the keywords' first letters are everywhere, both cost several times the walk.
 
+use crate::text::is_ascii_word_byte;
 use aho_corasick::automaton::Automaton;
 use aho_corasick::dfa::DFA;
 use aho_corasick::{Anchored, MatchKind, StartKind};
@@ -602,7 +603,7 @@ pub(crate) fn gate(text: &str, sentences: &[std::ops::Range<usize>]) -> ParaGate
             let bounded = start
                 .checked_sub(1)
                 .and_then(|b| bytes.get(b))
-                .is_none_or(|&b| !(b.is_ascii_alphanumeric() || b == b'_'));
+                .is_none_or(|&b| !is_ascii_word_byte(b));
             if bounded {
                 out.cycle_starts.push(start);
             }
@@ -645,11 +646,7 @@ pub(crate) fn gate(text: &str, sentences: &[std::ops::Range<usize>]) -> ParaGate
         }
         if group.bounded != 0 {
             // ASCII word bounds (the patterns' `(?-u:\b)`), the sentence's ends included.
-            let word = |i: usize| {
-                bytes
-                    .get(i)
-                    .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_')
-            };
+            let word = |i: usize| bytes.get(i).is_some_and(|&b| is_ascii_word_byte(b));
             let before = start == range.start || !word(start - 1);
             let after = end == range.end || !word(end);
             if before && after {
@@ -666,9 +663,7 @@ pub(crate) fn gate(text: &str, sentences: &[std::ops::Range<usize>]) -> ParaGate
             // The type pattern's leading `(?-u:\b)` (the word starts with an ASCII letter);
             // the regex sees the sentence alone, so its start is a boundary.
             let bounded = start == range.start
-                || !bytes
-                    .get(start - 1)
-                    .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_');
+                || !bytes.get(start - 1).is_some_and(|&b| is_ascii_word_byte(b));
             if bounded {
                 out.type_starts.push(start);
             }

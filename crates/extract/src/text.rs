@@ -70,6 +70,11 @@ pub(crate) fn at_word_bounds(s: &str, start: usize, end: usize) -> bool {
     !char_before(s, start).is_some_and(is_word_char) && !char_at(s, end).is_some_and(is_word_char)
 }
 
+/// An ASCII letter, digit or `_`: the word side of an ASCII word bound (`(?-u:\b)`).
+pub(crate) fn is_ascii_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
 /// The position after the spaces (not line breaks) from `pos`.
 pub(crate) fn skip_spaces(s: &str, pos: usize) -> usize {
     let Some(rest) = s.get(pos..) else { return pos };
