@@ -1,6 +1,7 @@
 //! Neutrality activities from trigger rules in `rules/activities.json`: one activity per
 //! (sentence, type). See the rule file's `_doc` for the decisions on threats and reports.
 
+use crate::literals::{self, Unit};
 use crate::text::is_ascii_word_byte;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -138,98 +139,48 @@ fn ci(p: &str) -> Regex {
         .expect("activity rule regex compiles")
 }
 
-/// The strings `pattern` matches, when it is built only of literal characters, escaped
-/// punctuation, groups (`(...)`, `(?:...)`, `(?-i:...)`), alternation, `?` and the
-/// zero-width `\b`; `None` for anything else or past a few thousand strings. Case flags are
-/// ignored: the strings are as written.
+/// The strings `pattern` matches ([`literals::strings`]), word bounds left out, letters as
+/// written inside `(?-i:...)` and in lower case elsewhere; `None` when the set is not finite
+/// and small.
 fn literal_set(pattern: &str) -> Option<Vec<String>> {
-    const MAX: usize = 4096;
-    /// An alternation up to `)` or the end: its strings and the rest of the pattern.
-    fn alternation(mut p: &str) -> Option<(Vec<String>, &str)> {
-        let mut all: Vec<String> = Vec::new();
-        let mut seq: Vec<String> = vec![String::new()];
-        loop {
-            let mut chars = p.chars();
-            let Some(c) = chars.next() else { break };
-            let (atom, rest): (Vec<String>, &str) = match c {
-                ')' => break,
-                '|' => {
-                    all.append(&mut seq);
-                    seq = vec![String::new()];
-                    p = chars.as_str();
-                    continue;
-                }
-                '(' => {
-                    let mut inner = chars.as_str();
-                    if let Some(r) = inner.strip_prefix('?') {
-                        // A non-capturing group with flags: `(?:`, `(?-i:`, `(?i:`.
-                        let colon = r.find(':')?;
-                        if !r[..colon].chars().all(|f| matches!(f, '-' | 'i' | 'u')) {
-                            return None;
-                        }
-                        inner = &r[colon + 1..];
-                    }
-                    let (strings, rest) = alternation(inner)?;
-                    (strings, rest.strip_prefix(')')?)
-                }
-                '\\' => {
-                    let e = chars.next()?;
-                    match e {
-                        'b' => (vec![String::new()], chars.as_str()),
-                        e if e.is_ascii_punctuation() => (vec![e.to_string()], chars.as_str()),
-                        _ => return None,
-                    }
-                }
-                c if c.is_ascii_alphanumeric() || c == ' ' || c == '-' || c == '\'' => {
-                    (vec![c.to_string()], chars.as_str())
-                }
-                _ => return None,
-            };
-            let (atom, rest) = match rest.strip_prefix('?') {
-                Some(r) => {
-                    let mut a = atom;
-                    a.push(String::new());
-                    (a, r)
-                }
-                None => (atom, rest),
-            };
-            if seq.len().saturating_mul(atom.len()) > MAX {
-                return None;
-            }
-            seq = seq
-                .iter()
-                .flat_map(|s| atom.iter().map(move |a| format!("{s}{a}")))
-                .collect();
-            p = rest;
-        }
-        all.append(&mut seq);
-        (all.len() <= MAX).then_some((all, p))
-    }
-    let (strings, rest) = alternation(pattern)?;
-    rest.is_empty().then_some(strings)
+    literals::strings(pattern)?
+        .iter()
+        .map(|units| String::from_utf8(literals::text(units)).ok())
+        .collect()
 }
 
-/// The strings of `pattern` when it is `\b`, a [`literal_set`] of words and spaces (no other
-/// syntax than groups and `|`), and `\b`, each string starting and ending with an ASCII
-/// letter or digit; `None` otherwise. Such a pattern (word bounds are ASCII, see
-/// [`ascii_bounds`]) matches exactly where one of its strings occurs up to case with no ASCII
-/// letter, digit or `_` right before or after it: in a sentence with none of [`FOLD_CHARS`],
-/// where one of them occurs so ASCII case-insensitively.
+/// The strings of `pattern` when every string it matches is `\b`, ASCII-case-insensitive
+/// text with no other bound that starts and ends with an ASCII letter or digit, and `\b`;
+/// `None` otherwise. Such a pattern (word bounds are ASCII, see [`ascii_bounds`]) matches
+/// exactly where one of its strings occurs up to case with no ASCII letter, digit or `_`
+/// right before or after it: in a sentence with none of [`FOLD_CHARS`], where one of them
+/// occurs so ASCII case-insensitively.
 fn bounded_set(pattern: &str) -> Option<Vec<String>> {
-    let inner = pattern.strip_prefix("\\b")?.strip_suffix("\\b")?;
-    if !inner
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b' ' | b'|' | b'(' | b')'))
-    {
-        return None;
-    }
-    let strings = literal_set(inner)?;
-    let word_ends = |s: &String| {
-        let b = s.as_bytes();
-        b.first().is_some_and(u8::is_ascii_alphanumeric)
-            && b.last().is_some_and(u8::is_ascii_alphanumeric)
+    let strings = literals::strings(pattern)?;
+    let bounded = |units: &[Unit]| {
+        let inner = units
+            .strip_prefix(&[Unit::Bound])?
+            .strip_suffix(&[Unit::Bound])?;
+        let text = literals::text(inner);
+        let word_ends = text.first().is_some_and(u8::is_ascii_alphanumeric)
+            && text.last().is_some_and(u8::is_ascii_alphanumeric);
+        (word_ends && !inner.contains(&Unit::Bound) && literals::folds(inner))
+            .then(|| String::from_utf8(text).ok())
+            .flatten()
     };
-    (!strings.is_empty() && strings.iter().all(word_ends)).then_some(strings)
+    let strings: Vec<String> = strings.iter().map(|u| bounded(u)).collect::<Option<_>>()?;
+    (!strings.is_empty()).then_some(strings)
+}
+
+/// Whether `pattern` is a [`literal_set`] of ASCII-case-insensitive strings with no word
+/// bound: in a sentence with none of [`FOLD_CHARS`] it matches exactly where one of its
+/// strings occurs ASCII case-insensitively.
+fn plain_set(pattern: &str) -> bool {
+    literals::strings(pattern).is_some_and(|strings| {
+        strings
+            .iter()
+            .all(|u| !u.is_empty() && !u.contains(&Unit::Bound) && literals::folds(u))
+    })
 }
 
 /// The most bytes a match of `trigger` runs before the first (ASCII case-insensitive)
@@ -250,14 +201,13 @@ fn lead(trigger: &str, keywords: &[String]) -> Option<usize> {
     Some(most)
 }
 
-/// A pattern that is a finite set of strings with ASCII word bounds at its ends: an optional
-/// `\b`, a [`literal_set`] (no `\b` inside; a top-level alternative may be `(?-i:...)` of
-/// literal characters, matched byte for byte), an optional `\b`. In a sentence with none
-/// of [`FOLD_CHARS`] the case-insensitive regex matches such a string exactly where it
-/// occurs up to ASCII case with its bounds holding, and its leftmost-first match is the
-/// leftmost start at which one does, taking there the first string in the order of the
-/// alternatives (the order [`literal_set`] lists them in, with each `?` trying its text
-/// first). [`LiteralPattern::find_at`] finds that match without the regex engine.
+/// A pattern that is a finite set of strings ([`literals::strings`]), each with the same
+/// ASCII word bounds at its ends and none inside, each matched either up to ASCII case or
+/// (inside `(?-i:...)`) byte for byte. In a sentence with none of [`FOLD_CHARS`] the
+/// case-insensitive regex matches such a string exactly where it occurs so with its bounds
+/// holding, and its leftmost-first match is the leftmost start at which one does, taking
+/// there the first string in the order a leftmost-first search prefers them.
+/// [`LiteralPattern::find_within`] finds that match without the regex engine.
 pub(crate) struct LiteralPattern {
     /// The strings, ASCII lower-cased unless matched byte for byte (`true`), in order.
     strings: Vec<(Box<[u8]>, bool)>,
@@ -283,80 +233,36 @@ fn bound_at(text: &[u8], at: usize) -> bool {
 
 impl LiteralPattern {
     fn new(pattern: &str) -> Option<LiteralPattern> {
-        let (lead_bound, body) = match pattern.strip_prefix("\\b") {
-            Some(rest) => (true, rest),
-            None => (false, pattern),
-        };
-        let (trail_bound, body) = match body.strip_suffix("\\b") {
-            Some(rest) if !rest.ends_with('\\') => (true, rest),
-            _ => (false, body),
-        };
-        if body.contains("\\b") {
-            return None;
-        }
-        // The top-level alternatives of a body that is one group, else the body itself.
-        let alternatives: Vec<&str> = match body
-            .strip_prefix('(')
-            .and_then(|b| b.strip_suffix(')'))
-            .filter(|inner| !inner.starts_with('?'))
-        {
-            Some(inner) => {
-                let mut parts = Vec::new();
-                let (mut depth, mut from, mut escaped) = (0i32, 0usize, false);
-                for (i, ch) in inner.char_indices() {
-                    match ch {
-                        _ if escaped => escaped = false,
-                        '\\' => escaped = true,
-                        '(' => depth += 1,
-                        ')' => {
-                            depth -= 1;
-                            if depth < 0 {
-                                // `(a)|(b)`: the outer parentheses are not one group.
-                                return LiteralPattern::plain(lead_bound, trail_bound, body);
-                            }
-                        }
-                        '|' if depth == 0 => {
-                            parts.push(&inner[from..i]);
-                            from = i + 1;
-                        }
-                        _ => {}
-                    }
-                }
-                parts.push(&inner[from..]);
-                parts
-            }
-            None => vec![body],
-        };
-        let mut strings: Vec<(Box<[u8]>, bool)> = Vec::new();
-        for alt in alternatives {
-            let cased = alt
-                .strip_prefix("(?-i:")
-                .and_then(|a| a.strip_suffix(')'))
-                .filter(|a| a.bytes().all(|b| b.is_ascii_alphanumeric() || b == b' '));
-            if let Some(word) = cased {
-                strings.push((word.as_bytes().into(), true));
-                continue;
-            }
-            // Flags other than a plain group's are not read by `literal_set`.
-            if alt.replace("(?:", "").contains("(?") {
+        let all = literals::strings(pattern)?;
+        let first = all.first()?;
+        let lead_bound = first.first() == Some(&Unit::Bound);
+        let trail_bound = first.len() > 1 && first.last() == Some(&Unit::Bound);
+        let mut strings: Vec<(Box<[u8]>, bool)> = Vec::with_capacity(all.len());
+        for units in &all {
+            let inner = if lead_bound {
+                units.strip_prefix(&[Unit::Bound])?
+            } else {
+                units
+            };
+            let inner = if trail_bound {
+                inner.strip_suffix(&[Unit::Bound])?
+            } else {
+                inner
+            };
+            if inner.contains(&Unit::Bound) {
                 return None;
             }
-            for s in literal_set(alt)? {
-                strings.push((s.to_ascii_lowercase().into_bytes().into(), false));
-            }
+            // Letters matched in either case are compared in lower case; a string is matched
+            // either so or byte for byte, not in part each way.
+            let cased = if literals::folds(inner) {
+                false
+            } else if literals::cased(inner) {
+                true
+            } else {
+                return None;
+            };
+            strings.push((literals::text(inner).into(), cased));
         }
-        LiteralPattern::from_strings(strings, lead_bound, trail_bound)
-    }
-
-    /// The body read as one literal set (no case-sensitive alternatives).
-    fn plain(lead_bound: bool, trail_bound: bool, body: &str) -> Option<LiteralPattern> {
-        if body.replace("(?:", "").contains("(?") {
-            return None;
-        }
-        let strings = literal_set(body)?
-            .into_iter()
-            .map(|s| (s.to_ascii_lowercase().into_bytes().into(), false))
-            .collect();
         LiteralPattern::from_strings(strings, lead_bound, trail_bound)
     }
 
@@ -495,11 +401,7 @@ pub(crate) fn rules() -> &'static Rules {
                 exclude: r.exclude.as_deref().map(ci),
                 exclude_bit: set_bit(r.exclude.as_deref()),
                 requires_bit: set_bit(r.requires.as_deref()),
-                requires_plain: r.requires.as_deref().is_some_and(|p| {
-                    p.split('|').all(|w| {
-                        !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b' ')
-                    })
-                }),
+                requires_plain: r.requires.as_deref().is_some_and(plain_set),
                 requires_bounded_bit: bounded_bit(r.requires.as_deref()),
             })
             .collect();
@@ -745,8 +647,11 @@ mod tests {
         };
         assert_eq!(
             set(r"\b(kasus|dugaan (atas )?laporan)\b"),
-            None,
-            "`?` is more than a word list"
+            Some(vec![
+                "dugaan atas laporan".into(),
+                "dugaan laporan".into(),
+                "kasus".into()
+            ])
         );
         assert_eq!(
             set(r"\b(kasus|dugaan (lama|baru))\b"),

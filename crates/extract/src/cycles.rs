@@ -106,13 +106,14 @@ struct Compiled {
     word_forms: Option<WordForms>,
 }
 
-/// The patterns read by their first word. Every pattern is either a plain word and `\b`
-/// (`pilkada\b`), or a word followed by whitespace and more (`pemilihan\s+...`). The
-/// patterns are `(?i-u)` with ASCII bounds, so at a byte where an ASCII word (letters,
-/// digits, `_`) `w` starts, a plain pattern matches exactly when it is `w` up to ASCII case
-/// (its bound needs the word to end there), and any other pattern only when its first word
-/// is `w`. So with `w` a plain word and no other pattern's first word, the anchored match is
-/// `w` with the first form (in priority order) that has it; with `w` neither, there is none.
+/// The patterns read by their first word ([`crate::literals::leading_word`]): every pattern
+/// is a word of letters and either `\b` (`pilkada\b`, plain) or text that starts with a
+/// byte that is no ASCII letter, digit or `_` (`pemilihan\s+...`). The patterns are `(?i-u)`
+/// with ASCII bounds, so at a byte where an ASCII word (letters, digits, `_`) `w` starts, a
+/// plain pattern matches exactly when it is `w` up to ASCII case (its bound needs the word to
+/// end there), and any other pattern only when its first word is `w`. So with `w` a plain
+/// word and no other pattern's first word, the anchored match is `w` with the first form (in
+/// priority order) that has it; with `w` neither, there is none.
 struct WordForms {
     /// Plain words, lower case, each with the first form that has it.
     plain: Vec<(u128, usize)>,
@@ -141,24 +142,19 @@ enum WordMatch {
 
 impl WordForms {
     fn new(forms: &[Form]) -> Option<WordForms> {
+        use crate::literals::AfterWord;
         let mut plain: Vec<(u128, usize)> = Vec::new();
         let mut heads: Vec<u128> = Vec::new();
         for (fi, f) in forms.iter().enumerate() {
             for p in &f.patterns {
-                let letters = p.bytes().take_while(u8::is_ascii_alphabetic).count();
-                let (word, rest) = p.split_at(letters);
-                if word.is_empty() {
-                    return None;
-                }
-                let word = packed(word.as_bytes())?;
-                if rest == "\\b" {
-                    if !plain.iter().any(|(w, _)| *w == word) {
+                let (word, after) = crate::literals::leading_word(p)?;
+                let word = packed(&word)?;
+                match after {
+                    AfterWord::Bound if !plain.iter().any(|(w, _)| *w == word) => {
                         plain.push((word, fi));
                     }
-                } else if rest.starts_with("\\s") {
-                    heads.push(word);
-                } else {
-                    return None;
+                    AfterWord::Bound => {}
+                    AfterWord::OffWord => heads.push(word),
                 }
             }
         }

@@ -31,6 +31,7 @@ mod activities;
 mod alts;
 pub mod eval;
 mod geo;
+mod literals;
 mod officials;
 mod persons;
 mod regions;
