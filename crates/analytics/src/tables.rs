@@ -401,15 +401,9 @@ impl StrCol {
     /// Appends a null row.
     #[inline(never)]
     fn push_null(&mut self) {
-        let valid = self.keys.len();
+        let (len, cap) = (self.keys.len(), self.keys.capacity());
+        push_validity(&mut self.validity, len, cap, false);
         self.keys.push(0);
-        self.validity
-            .get_or_insert_with(|| {
-                let mut v = MutableBitmap::with_capacity(self.keys.capacity());
-                v.extend_constant(valid, true);
-                v
-            })
-            .push(false);
     }
 
     /// Merges the runs into dictionary entries (`entries`, and `remap` from run to entry),
