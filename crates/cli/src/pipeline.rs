@@ -246,6 +246,11 @@ pub fn run(args: &PipelineArgs, outputs: Outputs) -> Result<Outcome> {
             Ok(totals)
         });
         let extractor = s.spawn(move || -> Result<Duration> {
+            // The rules compile while this thread waits for the first batch, which the
+            // ingest stage is reading and cleaning meanwhile.
+            if outputs.extracts() {
+                warta_extract::prepare();
+            }
             let mut spent = Duration::ZERO;
             for batch in extract_rx {
                 let t = Instant::now();

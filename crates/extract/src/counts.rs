@@ -74,7 +74,7 @@ struct CountRules {
     examples: Vec<CountExample>,
 }
 
-struct Compiled {
+pub(crate) struct Compiled {
     rules: CountRules,
     /// Lower-cased, whitespace-collapsed form -> index into `rules.nouns`.
     forms: HashMap<String, usize>,
@@ -92,7 +92,7 @@ struct Compiled {
 const RULES_JSON: &str = include_str!("../rules/counts.json");
 const B: &str = r"(?-u:\b)";
 
-fn compiled() -> &'static Compiled {
+pub(crate) fn compiled() -> &'static Compiled {
     static C: OnceLock<Compiled> = OnceLock::new();
     C.get_or_init(|| {
         let rules: CountRules =

@@ -85,7 +85,7 @@ struct CycleRules {
     date_examples: Vec<DateExample>,
 }
 
-struct Compiled {
+pub(crate) struct Compiled {
     rules: CycleRules,
     /// Rule ids leaked once so hits can carry `&'static str`.
     ids: Vec<&'static str>,
@@ -183,7 +183,7 @@ impl WordForms {
 
 const RULES_JSON: &str = include_str!("../rules/cycles.json");
 
-fn compiled() -> &'static Compiled {
+pub(crate) fn compiled() -> &'static Compiled {
     static C: OnceLock<Compiled> = OnceLock::new();
     C.get_or_init(|| {
         let rules: CycleRules = serde_json::from_str(RULES_JSON).expect("rules/cycles.json is valid");

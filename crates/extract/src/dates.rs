@@ -129,7 +129,7 @@ struct DateExample {
     none: bool,
 }
 
-struct Compiled {
+pub(crate) struct Compiled {
     rules: DateRules,
     /// The date pattern's top-level alternatives searched together: a match says which
     /// alternative made it, and its captures come from that alternative's own, much smaller,
@@ -149,7 +149,7 @@ struct Compiled {
 
 const RULES_JSON: &str = include_str!("../rules/dates.json");
 
-fn compiled() -> &'static Compiled {
+pub(crate) fn compiled() -> &'static Compiled {
     static C: OnceLock<Compiled> = OnceLock::new();
     C.get_or_init(|| {
         let rules: DateRules = serde_json::from_str(RULES_JSON).expect("rules/dates.json is valid");

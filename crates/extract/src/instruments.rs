@@ -127,7 +127,7 @@ struct InstrumentRules {
     examples: Vec<InstrumentExample>,
 }
 
-struct Compiled {
+pub(crate) struct Compiled {
     rules: InstrumentRules,
     types: Regex,
     heads: Regex,
@@ -170,7 +170,7 @@ struct Compiled {
 const RULES_JSON: &str = include_str!("../rules/instruments.json");
 const B: &str = r"(?-u:\b)";
 
-fn compiled() -> &'static Compiled {
+pub(crate) fn compiled() -> &'static Compiled {
     static C: OnceLock<Compiled> = OnceLock::new();
     C.get_or_init(|| {
         let rules: InstrumentRules =

@@ -74,7 +74,7 @@ pub(crate) struct NumberExample {
     pub none: bool,
 }
 
-struct Compiled {
+pub(crate) struct Compiled {
     rules: NumberRules,
     /// Every word a number can end with, lower case: units, `se-` words, `belas`, scale words
     /// and the last word of each vague quantity (see [`end_words`]).
@@ -163,7 +163,7 @@ pub(crate) fn alternation<'a>(words: impl IntoIterator<Item = &'a str>) -> Strin
         .join("|")
 }
 
-fn compiled() -> &'static Compiled {
+pub(crate) fn compiled() -> &'static Compiled {
     static C: OnceLock<Compiled> = OnceLock::new();
     C.get_or_init(|| {
         let rules: NumberRules =

@@ -52,7 +52,7 @@ pub(crate) const PRONOUN_CUES: &[&str] = &[
 ];
 
 /// [`PRONOUN_CUES`] as one automaton (case-sensitive, like the list), built once.
-fn pronoun_cues() -> &'static crate::scan::Keywords {
+pub(crate) fn pronoun_cues() -> &'static crate::scan::Keywords {
     static AC: std::sync::OnceLock<crate::scan::Keywords> = std::sync::OnceLock::new();
     AC.get_or_init(|| crate::scan::Keywords::new(PRONOUN_CUES, false))
 }
@@ -61,7 +61,7 @@ fn pronoun_cues() -> &'static crate::scan::Keywords {
 pub(crate) const NICKNAME_CUE: &str = "sapaan akrab";
 
 /// [`NICKNAME_CUE`], searched with a searcher built once (not per paragraph).
-fn nickname_cue() -> &'static aho_corasick::AhoCorasick {
+pub(crate) fn nickname_cue() -> &'static aho_corasick::AhoCorasick {
     static AC: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
     AC.get_or_init(|| aho_corasick::AhoCorasick::new([NICKNAME_CUE]).expect("nickname cue builds"))
 }

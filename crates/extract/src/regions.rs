@@ -16,7 +16,7 @@ use crate::text::{char_at, is_word_char, skip_spaces, word_start_before};
 
 static CUES: &str = include_str!("../rules/region_cues.txt");
 
-fn cues() -> &'static HashSet<String> {
+pub(crate) fn cues() -> &'static HashSet<String> {
     static SET: OnceLock<HashSet<String>> = OnceLock::new();
     SET.get_or_init(|| {
         CUES.lines()

@@ -397,7 +397,7 @@ enum Owner {
 /// The gate's automaton and what each of its patterns stands for. Keywords equal under ASCII
 /// case folding are one pattern of the (ASCII case-insensitive) automaton, so that an
 /// occurrence is reported once with every owner of the word.
-struct GateSet {
+pub(crate) struct GateSet {
     keywords: Keywords,
     /// Per automaton pattern, what an occurrence of it answers.
     groups: Vec<Group>,
@@ -438,7 +438,7 @@ impl SentenceGate {
     }
 }
 
-fn gate_set() -> &'static GateSet {
+pub(crate) fn gate_set() -> &'static GateSet {
     static SET: std::sync::OnceLock<GateSet> = std::sync::OnceLock::new();
     SET.get_or_init(|| {
         let mut patterns: Vec<String> = Vec::new();
