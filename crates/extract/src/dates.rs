@@ -681,21 +681,34 @@ pub(crate) fn earliest_start(
     at
 }
 
+/// A byte of `text` no date starts after, given its last ASCII digit and the start of its
+/// last date prefilter word: a date holding a digit starts at or before that digit, and one
+/// holding none starts with a weekday, a relative word or `bulan`, all prefilter words.
+pub(crate) fn latest_start(last_digit: Option<usize>, last_word: Option<usize>) -> usize {
+    match (last_digit, last_word) {
+        (Some(d), Some(w)) => d.max(w),
+        (Some(i), None) | (None, Some(i)) => i,
+        (None, None) => 0,
+    }
+}
+
 /// Every date expression in `text`, in order, non-overlapping.
 pub fn find_dates(text: &str, ctx: &DateContext) -> Vec<DateHit> {
-    find_dates_gated(text, ctx, None, 0)
+    find_dates_gated(text, ctx, None, 0, usize::MAX)
 }
 
 /// [`find_dates`], with the prefilter already answered (`Some`): whether `text` holds a digit
 /// or one of the prefilter's words (those from [`crate::scan::gate`]); no date starts
-/// before byte `from` ([`earliest_start`]).
+/// before byte `from` ([`earliest_start`]) nor after byte `last` ([`latest_start`]), so the
+/// search stops at a match that ends past `last` instead of reading on to the text's end.
 pub(crate) fn find_dates_gated(
     text: &str,
     ctx: &DateContext,
     may: Option<bool>,
     from: usize,
+    last: usize,
 ) -> Vec<DateHit> {
-    find_dates_with(text, ctx, may, from, true)
+    find_dates_with(text, ctx, may, from, last, true)
 }
 
 /// [`find_dates_gated`]; with `simple` the [`Simple`] alternatives take their groups from the
@@ -705,6 +718,7 @@ fn find_dates_with(
     ctx: &DateContext,
     may: Option<bool>,
     from: usize,
+    last: usize,
     simple: bool,
 ) -> Vec<DateHit> {
     let c = compiled();
@@ -713,7 +727,14 @@ fn find_dates_with(
     if !may.unwrap_or_else(|| has_ascii_digit(text) || c.words.is_match(text)) {
         return out;
     }
-    for found in c.re.find_iter_from(text, from) {
+    let mut matches = c.re.find_iter_from(text, from);
+    // Where the next match may start: none starts after `last`.
+    let mut next = from;
+    while next <= last {
+        let Some(found) = matches.next() else {
+            break;
+        };
+        next = found.end;
         let base = found.start;
         if let Some(kind) = c
             .simple
@@ -1317,8 +1338,8 @@ mod tests {
             });
             let ctx = DateContext { published, article_year };
             prop_assert_eq!(
-                find_dates_with(&s, &ctx, None, 0, true),
-                find_dates_with(&s, &ctx, None, 0, false)
+                find_dates_with(&s, &ctx, None, 0, usize::MAX, true),
+                find_dates_with(&s, &ctx, None, 0, usize::MAX, false)
             );
         }
 
@@ -1336,11 +1357,16 @@ mod tests {
             words.each(&s, |start, _, _| {
                 first_word = Some(first_word.map_or(start, |w| w.min(start)));
             });
+            let mut last_word: Option<usize> = None;
+            words.each(&s, |start, _, _| {
+                last_word = Some(last_word.map_or(start, |w| w.max(start)));
+            });
             let from = earliest_start(&s, first_digit, first_word);
+            let last = latest_start(crate::numbers::last_ascii_digit(&s), last_word);
             let ctx = DateContext { published: Some(PartialDate::day(2024, 2, 16)), article_year: None };
             prop_assert_eq!(
-                find_dates_with(&s, &ctx, None, from, true),
-                find_dates_with(&s, &ctx, None, 0, true),
+                find_dates_with(&s, &ctx, None, from, last, true),
+                find_dates_with(&s, &ctx, None, 0, usize::MAX, true),
                 "{:?}", s
             );
         }

@@ -183,6 +183,8 @@ pub(crate) struct ParaGate {
     pub plain_date_words: bool,
     /// Where the first date word occurrence starts.
     pub date_at: Option<usize>,
+    /// Where the last date word occurrence starts.
+    pub date_last: Option<usize>,
     /// A cycle keyword (`pemil`, `pil`) occurs in the paragraph.
     pub cycle_words: bool,
     /// The starts of the cycle keywords at an ASCII word boundary, ascending.
@@ -577,6 +579,7 @@ pub(crate) fn gate(text: &str, sentences: &[std::ops::Range<usize>]) -> ParaGate
         date_words: false,
         plain_date_words: false,
         date_at: None,
+        date_last: None,
         cycle_words: false,
         cycle_starts: Vec::new(),
         nickname: false,
@@ -595,6 +598,7 @@ pub(crate) fn gate(text: &str, sentences: &[std::ops::Range<usize>]) -> ParaGate
         if group.date {
             out.date_words = true;
             out.date_at = Some(out.date_at.map_or(start, |a| a.min(start)));
+            out.date_last = Some(out.date_last.map_or(start, |a| a.max(start)));
         }
         out.plain_date_words |= group.date_plain;
         if group.cycle {
@@ -757,11 +761,13 @@ mod tests {
             crate::dates::plain_gate_words().iter().map(String::as_str),
         );
         assert_eq!(g.plain_date_words, plain.is_match(text), "{text:?}");
-        let mut date_at: Option<usize> = None;
+        let (mut date_at, mut date_last): (Option<usize>, Option<usize>) = (None, None);
         Keywords::new(crate::dates::gate_words(), true).each(text, |start, _, _| {
             date_at = Some(date_at.map_or(start, |a| a.min(start)));
+            date_last = Some(date_last.map_or(start, |a| a.max(start)));
         });
         assert_eq!(g.date_at, date_at, "{text:?}");
+        assert_eq!(g.date_last, date_last, "{text:?}");
         assert_eq!(
             g.cycle_words,
             Keywords::new(crate::cycles::GATE_WORDS, true).is_match(text),
