@@ -681,34 +681,70 @@ pub(crate) fn earliest_start(
     at
 }
 
-/// A byte of `text` no date starts after, given its last ASCII digit and the start of its
-/// last date prefilter word: a date holding a digit starts at or before that digit, and one
-/// holding none starts with a weekday, a relative word or `bulan`, all prefilter words.
-pub(crate) fn latest_start(last_digit: Option<usize>, last_word: Option<usize>) -> usize {
-    match (last_digit, last_word) {
-        (Some(d), Some(w)) => d.max(w),
-        (Some(i), None) | (None, Some(i)) => i,
-        (None, None) => 0,
+/// True when four ASCII digits in a row stand in `text` at or after byte `from`: eight
+/// bytes a round, each round's digit mask joined with the next eight's for the runs that
+/// cross into them.
+fn has_four_digits_from(text: &str, from: usize) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    // The top bit of each ASCII digit byte of the eight bytes at `at`, zero past the end.
+    let digits = |at: usize| -> u64 {
+        let bytes = text.as_bytes();
+        let x = match bytes.get(at..at + 8) {
+            Some(b) => u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]),
+            None => {
+                let mut b = [0u8; 8];
+                let rest = bytes.get(at..).unwrap_or_default();
+                b[..rest.len().min(8)].copy_from_slice(&rest[..rest.len().min(8)]);
+                u64::from_le_bytes(b)
+            }
+        };
+        let low = x & !HIGH;
+        let at_least_0 = low + ONES * (0x80 - u64::from(b'0'));
+        let above_9 = low + ONES * (0x80 - u64::from(b'9') - 1);
+        at_least_0 & !above_9 & !x & HIGH
+    };
+    let mut at = from;
+    let mut m = digits(at);
+    while at < text.len() {
+        let next = digits(at + 8);
+        // Bit 7 of byte `k` when bytes `k..k + 4` are digits.
+        let runs = m & (m >> 8 | next << 56) & (m >> 16 | next << 48) & (m >> 24 | next << 40);
+        if runs != 0 {
+            return true;
+        }
+        (at, m) = (at + 8, next);
     }
+    false
+}
+
+/// Whether a date may start at or after byte `at` of `text`, given where its last date
+/// prefilter word starts (`Some(usize::MAX)` when not known). A date with a weekday, a month,
+/// a relative word or `bulan` in it holds a prefilter word, which starts where it does or
+/// later; every other alternative holds a year, four digits in a row.
+fn may_start_from(text: &str, at: usize, last_word: Option<usize>) -> bool {
+    last_word.is_some_and(|w| w >= at) || has_four_digits_from(text, at)
 }
 
 /// Every date expression in `text`, in order, non-overlapping.
 pub fn find_dates(text: &str, ctx: &DateContext) -> Vec<DateHit> {
-    find_dates_gated(text, ctx, None, 0, usize::MAX)
+    find_dates_gated(text, ctx, None, 0, Some(usize::MAX))
 }
 
 /// [`find_dates`], with the prefilter already answered (`Some`): whether `text` holds a digit
 /// or one of the prefilter's words (those from [`crate::scan::gate`]); no date starts
-/// before byte `from` ([`earliest_start`]) nor after byte `last` ([`latest_start`]), so the
-/// search stops at a match that ends past `last` instead of reading on to the text's end.
+/// before byte `from` ([`earliest_start`]). `last_word` is where the last date prefilter
+/// word starts (`Some(usize::MAX)` when not known): past it and past the last four digits in
+/// a row no date starts ([`may_start_from`]), and the search stops there instead of reading
+/// on to the text's end.
 pub(crate) fn find_dates_gated(
     text: &str,
     ctx: &DateContext,
     may: Option<bool>,
     from: usize,
-    last: usize,
+    last_word: Option<usize>,
 ) -> Vec<DateHit> {
-    find_dates_with(text, ctx, may, from, last, true)
+    find_dates_with(text, ctx, may, from, last_word, true)
 }
 
 /// [`find_dates_gated`]; with `simple` the [`Simple`] alternatives take their groups from the
@@ -718,7 +754,7 @@ fn find_dates_with(
     ctx: &DateContext,
     may: Option<bool>,
     from: usize,
-    last: usize,
+    last_word: Option<usize>,
     simple: bool,
 ) -> Vec<DateHit> {
     let c = compiled();
@@ -728,9 +764,9 @@ fn find_dates_with(
         return out;
     }
     let mut matches = c.re.find_iter_from(text, from);
-    // Where the next match may start: none starts after `last`.
+    // Where the next match may start.
     let mut next = from;
-    while next <= last {
+    while may_start_from(text, next, last_word) {
         let Some(found) = matches.next() else {
             break;
         };
@@ -1338,8 +1374,8 @@ mod tests {
             });
             let ctx = DateContext { published, article_year };
             prop_assert_eq!(
-                find_dates_with(&s, &ctx, None, 0, usize::MAX, true),
-                find_dates_with(&s, &ctx, None, 0, usize::MAX, false)
+                find_dates_with(&s, &ctx, None, 0, Some(usize::MAX), true),
+                find_dates_with(&s, &ctx, None, 0, Some(usize::MAX), false)
             );
         }
 
@@ -1362,13 +1398,17 @@ mod tests {
                 last_word = Some(last_word.map_or(start, |w| w.max(start)));
             });
             let from = earliest_start(&s, first_digit, first_word);
-            let last = latest_start(crate::numbers::last_ascii_digit(&s), last_word);
             let ctx = DateContext { published: Some(PartialDate::day(2024, 2, 16)), article_year: None };
             prop_assert_eq!(
-                find_dates_with(&s, &ctx, None, from, last, true),
-                find_dates_with(&s, &ctx, None, 0, usize::MAX, true),
+                find_dates_with(&s, &ctx, None, from, last_word, true),
+                find_dates_with(&s, &ctx, None, 0, Some(usize::MAX), true),
                 "{:?}", s
             );
+        }
+
+        #[test]
+        fn four_digit_test_is_the_plain_one(s in "([0-9]{1,5}|x|é| |/){0,24}", from in 0usize..60) {
+            prop_assert_eq!(has_four_digits_from(&s, from), has_digit_run(&s, from, 4));
         }
 
         #[test]

@@ -322,12 +322,7 @@ pub fn extract(article: &Article) -> ArticleFacts {
             p.gate.plain_date_words,
         );
         let from = dates::earliest_start(p.text, first_digit, p.gate.date_at);
-        let last = if may_date {
-            dates::latest_start(numbers::last_ascii_digit(p.text), p.gate.date_last)
-        } else {
-            0
-        };
-        for d in dates::find_dates_gated(p.text, &ctx, Some(may_date), from, last) {
+        for d in dates::find_dates_gated(p.text, &ctx, Some(may_date), from, p.gate.date_last) {
             push_lexical(
                 &mut mentions,
                 p,

@@ -123,28 +123,6 @@ pub(crate) fn has_ascii_digit(text: &str) -> bool {
     first_ascii_digit(text).is_some()
 }
 
-/// The position of the last ASCII digit in `text`, read eight bytes at a time from the end.
-pub(crate) fn last_ascii_digit(text: &str) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = ONES * 0x80;
-    let bytes = text.as_bytes();
-    let mut chunks = bytes.rchunks_exact(8);
-    let mut end = bytes.len();
-    for c in &mut chunks {
-        let x = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        // As in `first_ascii_digit`: the top bit of each digit byte.
-        let low = x & !HIGH;
-        let at_least_0 = low + ONES * (0x80 - u64::from(b'0'));
-        let above_9 = low + ONES * (0x80 - u64::from(b'9') - 1);
-        let digits = at_least_0 & !above_9 & !x & HIGH;
-        if digits != 0 {
-            return Some(end - 1 - digits.leading_zeros() as usize / 8);
-        }
-        end -= 8;
-    }
-    chunks.remainder().iter().rposition(u8::is_ascii_digit)
-}
-
 /// The position of the first ASCII digit in `text`, read eight bytes at a time.
 pub(crate) fn first_ascii_digit(text: &str) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
@@ -669,11 +647,6 @@ mod tests {
                     b.is_ascii_digit().then_some(pos),
                     "{b} at {pos}"
                 );
-                assert_eq!(
-                    last_ascii_digit(&t),
-                    b.is_ascii_digit().then_some(pos),
-                    "{b} at {pos}"
-                );
             }
         }
     }
@@ -689,7 +662,6 @@ mod tests {
         fn digit_test_matches_the_plain_one(s in "\\PC{0,40}") {
             prop_assert_eq!(has_ascii_digit(&s), s.bytes().any(|b| b.is_ascii_digit()));
             prop_assert_eq!(first_ascii_digit(&s), s.bytes().position(|b| b.is_ascii_digit()));
-            prop_assert_eq!(last_ascii_digit(&s), s.bytes().rposition(|b| b.is_ascii_digit()));
         }
 
         #[test]
