@@ -429,6 +429,11 @@ struct Group {
     cased: Vec<(Box<[u8]>, SentenceGate)>,
     /// The bounded sets holding the keyword: set when the occurrence has word bounds.
     bounded: u64,
+    /// One of the paragraph answers above (`date`, `date_plain`, `cycle`, `nickname`) is
+    /// set: most keywords answer for sentences only.
+    para: bool,
+    /// `always` answers something (else `SentenceGate::or` with it changes nothing).
+    any_always: bool,
 }
 
 impl SentenceGate {
@@ -564,6 +569,12 @@ fn gate_set() -> &'static GateSet {
                 }
             }
         }
+        for g in &mut groups {
+            g.para = g.date || g.date_plain || g.cycle || g.nickname.is_some();
+            let a = &g.always;
+            g.any_always =
+                a.activity | a.activity_weak | a.activity_literal_sets != 0 || a.flags != 0;
+        }
         GateSet {
             keywords: Keywords::new(&folded, true),
             groups,
@@ -595,25 +606,27 @@ pub(crate) fn gate(text: &str, sentences: &[std::ops::Range<usize>]) -> ParaGate
             return;
         };
         let exact = |p: &[u8]| bytes.get(start..end) == Some(p);
-        if group.date {
-            out.date_words = true;
-            out.date_at = Some(out.date_at.map_or(start, |a| a.min(start)));
-            out.date_last = Some(out.date_last.map_or(start, |a| a.max(start)));
-        }
-        out.plain_date_words |= group.date_plain;
-        if group.cycle {
-            out.cycle_words = true;
-            // At an ASCII word boundary (the cycle patterns' leading `\b`).
-            let bounded = start
-                .checked_sub(1)
-                .and_then(|b| bytes.get(b))
-                .is_none_or(|&b| !is_ascii_word_byte(b));
-            if bounded {
-                out.cycle_starts.push(start);
+        if group.para {
+            if group.date {
+                out.date_words = true;
+                out.date_at = Some(out.date_at.map_or(start, |a| a.min(start)));
+                out.date_last = Some(out.date_last.map_or(start, |a| a.max(start)));
             }
-        }
-        if let Some(p) = &group.nickname {
-            out.nickname |= exact(p);
+            out.plain_date_words |= group.date_plain;
+            if group.cycle {
+                out.cycle_words = true;
+                // At an ASCII word boundary (the cycle patterns' leading `\b`).
+                let bounded = start
+                    .checked_sub(1)
+                    .and_then(|b| bytes.get(b))
+                    .is_none_or(|&b| !is_ascii_word_byte(b));
+                if bounded {
+                    out.cycle_starts.push(start);
+                }
+            }
+            if let Some(p) = &group.nickname {
+                out.nickname |= exact(p);
+            }
         }
         if !group.sentence {
             return;
@@ -630,7 +643,9 @@ pub(crate) fn gate(text: &str, sentences: &[std::ops::Range<usize>]) -> ParaGate
         let Some(sg) = out.sentences.get_mut(si) else {
             return;
         };
-        sg.or(&group.always);
+        if group.any_always {
+            sg.or(&group.always);
+        }
         let mut flags = group.always.flags;
         if flags & NUMBER_WORD != 0 {
             sg.number_at = Some(sg.number_at.map_or(start, |a| a.min(start)));
