@@ -212,6 +212,13 @@ pub(crate) fn with_collapsed_lower<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
 /// `f` of `word` lower-cased (`str::to_lowercase`), without an allocation for a short ASCII
 /// word: for ASCII text the Unicode lower case is the ASCII one.
 pub(crate) fn with_lower<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    // ASCII with no capital (most words): its own lower case, with no copy to check again.
+    if word
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        return f(word);
+    }
     let mut buf = [0u8; 32];
     match buf.get_mut(..word.len()) {
         Some(b) if word.is_ascii() => {
