@@ -681,21 +681,70 @@ pub(crate) fn earliest_start(
     at
 }
 
+/// True when four ASCII digits in a row stand in `text` at or after byte `from`: eight
+/// bytes a round, each round's digit mask joined with the next eight's for the runs that
+/// cross into them.
+fn has_four_digits_from(text: &str, from: usize) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    // The top bit of each ASCII digit byte of the eight bytes at `at`, zero past the end.
+    let digits = |at: usize| -> u64 {
+        let bytes = text.as_bytes();
+        let x = match bytes.get(at..at + 8) {
+            Some(b) => u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]),
+            None => {
+                let mut b = [0u8; 8];
+                let rest = bytes.get(at..).unwrap_or_default();
+                b[..rest.len().min(8)].copy_from_slice(&rest[..rest.len().min(8)]);
+                u64::from_le_bytes(b)
+            }
+        };
+        let low = x & !HIGH;
+        let at_least_0 = low + ONES * (0x80 - u64::from(b'0'));
+        let above_9 = low + ONES * (0x80 - u64::from(b'9') - 1);
+        at_least_0 & !above_9 & !x & HIGH
+    };
+    let mut at = from;
+    let mut m = digits(at);
+    while at < text.len() {
+        let next = digits(at + 8);
+        // Bit 7 of byte `k` when bytes `k..k + 4` are digits.
+        let runs = m & (m >> 8 | next << 56) & (m >> 16 | next << 48) & (m >> 24 | next << 40);
+        if runs != 0 {
+            return true;
+        }
+        (at, m) = (at + 8, next);
+    }
+    false
+}
+
+/// Whether a date may start at or after byte `at` of `text`, given where its last date
+/// prefilter word starts (`Some(usize::MAX)` when not known). A date with a weekday, a month,
+/// a relative word or `bulan` in it holds a prefilter word, which starts where it does or
+/// later; every other alternative holds a year, four digits in a row.
+fn may_start_from(text: &str, at: usize, last_word: Option<usize>) -> bool {
+    last_word.is_some_and(|w| w >= at) || has_four_digits_from(text, at)
+}
+
 /// Every date expression in `text`, in order, non-overlapping.
 pub fn find_dates(text: &str, ctx: &DateContext) -> Vec<DateHit> {
-    find_dates_gated(text, ctx, None, 0)
+    find_dates_gated(text, ctx, None, 0, Some(usize::MAX))
 }
 
 /// [`find_dates`], with the prefilter already answered (`Some`): whether `text` holds a digit
 /// or one of the prefilter's words (those from [`crate::scan::gate`]); no date starts
-/// before byte `from` ([`earliest_start`]).
+/// before byte `from` ([`earliest_start`]). `last_word` is where the last date prefilter
+/// word starts (`Some(usize::MAX)` when not known): past it and past the last four digits in
+/// a row no date starts ([`may_start_from`]), and the search stops there instead of reading
+/// on to the text's end.
 pub(crate) fn find_dates_gated(
     text: &str,
     ctx: &DateContext,
     may: Option<bool>,
     from: usize,
+    last_word: Option<usize>,
 ) -> Vec<DateHit> {
-    find_dates_with(text, ctx, may, from, true)
+    find_dates_with(text, ctx, may, from, last_word, true)
 }
 
 /// [`find_dates_gated`]; with `simple` the [`Simple`] alternatives take their groups from the
@@ -705,6 +754,7 @@ fn find_dates_with(
     ctx: &DateContext,
     may: Option<bool>,
     from: usize,
+    last_word: Option<usize>,
     simple: bool,
 ) -> Vec<DateHit> {
     let c = compiled();
@@ -713,7 +763,14 @@ fn find_dates_with(
     if !may.unwrap_or_else(|| has_ascii_digit(text) || c.words.is_match(text)) {
         return out;
     }
-    for found in c.re.find_iter_from(text, from) {
+    let mut matches = c.re.find_iter_from(text, from);
+    // Where the next match may start.
+    let mut next = from;
+    while may_start_from(text, next, last_word) {
+        let Some(found) = matches.next() else {
+            break;
+        };
+        next = found.end;
         let base = found.start;
         if let Some(kind) = c
             .simple
@@ -1317,8 +1374,8 @@ mod tests {
             });
             let ctx = DateContext { published, article_year };
             prop_assert_eq!(
-                find_dates_with(&s, &ctx, None, 0, true),
-                find_dates_with(&s, &ctx, None, 0, false)
+                find_dates_with(&s, &ctx, None, 0, Some(usize::MAX), true),
+                find_dates_with(&s, &ctx, None, 0, Some(usize::MAX), false)
             );
         }
 
@@ -1336,13 +1393,22 @@ mod tests {
             words.each(&s, |start, _, _| {
                 first_word = Some(first_word.map_or(start, |w| w.min(start)));
             });
+            let mut last_word: Option<usize> = None;
+            words.each(&s, |start, _, _| {
+                last_word = Some(last_word.map_or(start, |w| w.max(start)));
+            });
             let from = earliest_start(&s, first_digit, first_word);
             let ctx = DateContext { published: Some(PartialDate::day(2024, 2, 16)), article_year: None };
             prop_assert_eq!(
-                find_dates_with(&s, &ctx, None, from, true),
-                find_dates_with(&s, &ctx, None, 0, true),
+                find_dates_with(&s, &ctx, None, from, last_word, true),
+                find_dates_with(&s, &ctx, None, 0, Some(usize::MAX), true),
                 "{:?}", s
             );
+        }
+
+        #[test]
+        fn four_digit_test_is_the_plain_one(s in "([0-9]{1,5}|x|é| |/){0,24}", from in 0usize..60) {
+            prop_assert_eq!(has_four_digits_from(&s, from), has_digit_run(&s, from, 4));
         }
 
         #[test]

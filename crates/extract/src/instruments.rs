@@ -334,7 +334,7 @@ fn collapse(s: &str) -> String {
 
 fn normalise_issuer(c: &Compiled, raw: &str) -> String {
     let s = collapse(raw.trim_end_matches(['.', ',']));
-    if let Some(n) = c.rules.issuer_norm.get(&s.to_lowercase()) {
+    if let Some(n) = c.rules.issuer_norm.get(&crate::text::lowercase(&s)) {
         return n.clone();
     }
     let mut out = String::with_capacity(s.len());
@@ -415,13 +415,13 @@ fn subject_len(c: &Compiled, rest: &str) -> usize {
         if k >= r.subject_max_words {
             break;
         }
-        let lw = ahead.take().unwrap_or_else(|| w.to_lowercase());
+        let lw = ahead.take().unwrap_or_else(|| crate::text::lowercase(w));
         let lw = &lw;
         if r.subject_stop.contains(lw) {
             break;
         }
         if let Some(&(_, next)) = words.get(k + 1) {
-            let next_lower = ahead.insert(next.to_lowercase());
+            let next_lower = ahead.insert(crate::text::lowercase(next));
             pair.clear();
             pair.push_str(lw);
             pair.push(' ');
@@ -739,7 +739,7 @@ pub(crate) fn find_instruments_passed(
         };
         let t = &c.rules.types[ti];
         let mut li = empty(&t.type_name);
-        let word = m_str.split('(').next().unwrap_or("").trim().to_lowercase();
+        let word = crate::text::lowercase(m_str.split('(').next().unwrap_or("").trim());
         let word = collapse(&word);
         if let Some(iss) = t.abbr_issuers.get(&word) {
             li.issuer = Some(iss.clone());

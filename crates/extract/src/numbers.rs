@@ -278,7 +278,7 @@ pub fn parse_spelled(s: &str) -> Option<f64> {
     let mut pending: Option<f64> = None; // a unit waiting for its multiplier
     let mut any = false;
     for w in s.split_whitespace() {
-        let w = w.to_lowercase();
+        let w = crate::text::lowercase(w);
         any = true;
         if let Some(&u) = r.units.get(&w) {
             if pending.is_some() {

@@ -82,6 +82,8 @@ pub(crate) fn context(text: &str, floor: usize, start: usize) -> (RegionRole, bo
         let owned: String;
         let raw = &text[ws..p];
         let w: &str = match buf.get_mut(..raw.len()) {
+            // ASCII with no capital: its own lower case.
+            _ if raw.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) => raw,
             Some(b) if raw.is_ascii() => {
                 b.copy_from_slice(raw.as_bytes());
                 b.make_ascii_lowercase();

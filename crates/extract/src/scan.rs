@@ -183,6 +183,8 @@ pub(crate) struct ParaGate {
     pub plain_date_words: bool,
     /// Where the first date word occurrence starts.
     pub date_at: Option<usize>,
+    /// Where the last date word occurrence starts.
+    pub date_last: Option<usize>,
     /// A cycle keyword (`pemil`, `pil`) occurs in the paragraph.
     pub cycle_words: bool,
     /// The starts of the cycle keywords at an ASCII word boundary, ascending.
@@ -427,6 +429,11 @@ struct Group {
     cased: Vec<(Box<[u8]>, SentenceGate)>,
     /// The bounded sets holding the keyword: set when the occurrence has word bounds.
     bounded: u64,
+    /// One of the paragraph answers above (`date`, `date_plain`, `cycle`, `nickname`) is
+    /// set: most keywords answer for sentences only.
+    para: bool,
+    /// `always` answers something (else `SentenceGate::or` with it changes nothing).
+    any_always: bool,
 }
 
 impl SentenceGate {
@@ -562,6 +569,12 @@ pub(crate) fn gate_set() -> &'static GateSet {
                 }
             }
         }
+        for g in &mut groups {
+            g.para = g.date || g.date_plain || g.cycle || g.nickname.is_some();
+            let a = &g.always;
+            g.any_always =
+                a.activity | a.activity_weak | a.activity_literal_sets != 0 || a.flags != 0;
+        }
         GateSet {
             keywords: Keywords::new(&folded, true),
             groups,
@@ -577,6 +590,7 @@ pub(crate) fn gate(text: &str, sentences: &[std::ops::Range<usize>]) -> ParaGate
         date_words: false,
         plain_date_words: false,
         date_at: None,
+        date_last: None,
         cycle_words: false,
         cycle_starts: Vec::new(),
         nickname: false,
@@ -592,24 +606,27 @@ pub(crate) fn gate(text: &str, sentences: &[std::ops::Range<usize>]) -> ParaGate
             return;
         };
         let exact = |p: &[u8]| bytes.get(start..end) == Some(p);
-        if group.date {
-            out.date_words = true;
-            out.date_at = Some(out.date_at.map_or(start, |a| a.min(start)));
-        }
-        out.plain_date_words |= group.date_plain;
-        if group.cycle {
-            out.cycle_words = true;
-            // At an ASCII word boundary (the cycle patterns' leading `\b`).
-            let bounded = start
-                .checked_sub(1)
-                .and_then(|b| bytes.get(b))
-                .is_none_or(|&b| !is_ascii_word_byte(b));
-            if bounded {
-                out.cycle_starts.push(start);
+        if group.para {
+            if group.date {
+                out.date_words = true;
+                out.date_at = Some(out.date_at.map_or(start, |a| a.min(start)));
+                out.date_last = Some(out.date_last.map_or(start, |a| a.max(start)));
             }
-        }
-        if let Some(p) = &group.nickname {
-            out.nickname |= exact(p);
+            out.plain_date_words |= group.date_plain;
+            if group.cycle {
+                out.cycle_words = true;
+                // At an ASCII word boundary (the cycle patterns' leading `\b`).
+                let bounded = start
+                    .checked_sub(1)
+                    .and_then(|b| bytes.get(b))
+                    .is_none_or(|&b| !is_ascii_word_byte(b));
+                if bounded {
+                    out.cycle_starts.push(start);
+                }
+            }
+            if let Some(p) = &group.nickname {
+                out.nickname |= exact(p);
+            }
         }
         if !group.sentence {
             return;
@@ -626,7 +643,9 @@ pub(crate) fn gate(text: &str, sentences: &[std::ops::Range<usize>]) -> ParaGate
         let Some(sg) = out.sentences.get_mut(si) else {
             return;
         };
-        sg.or(&group.always);
+        if group.any_always {
+            sg.or(&group.always);
+        }
         let mut flags = group.always.flags;
         if flags & NUMBER_WORD != 0 {
             sg.number_at = Some(sg.number_at.map_or(start, |a| a.min(start)));
@@ -757,11 +776,13 @@ mod tests {
             crate::dates::plain_gate_words().iter().map(String::as_str),
         );
         assert_eq!(g.plain_date_words, plain.is_match(text), "{text:?}");
-        let mut date_at: Option<usize> = None;
+        let (mut date_at, mut date_last): (Option<usize>, Option<usize>) = (None, None);
         Keywords::new(crate::dates::gate_words(), true).each(text, |start, _, _| {
             date_at = Some(date_at.map_or(start, |a| a.min(start)));
+            date_last = Some(date_last.map_or(start, |a| a.max(start)));
         });
         assert_eq!(g.date_at, date_at, "{text:?}");
+        assert_eq!(g.date_last, date_last, "{text:?}");
         assert_eq!(
             g.cycle_words,
             Keywords::new(crate::cycles::GATE_WORDS, true).is_match(text),

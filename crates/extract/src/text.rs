@@ -209,9 +209,26 @@ pub(crate) fn with_collapsed_lower<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
     }
 }
 
+/// `str::to_lowercase`, by the cheaper ASCII lower-casing when `s` is ASCII (the same
+/// string: the Unicode lower case of an ASCII letter is its ASCII one).
+pub(crate) fn lowercase(s: &str) -> String {
+    if s.is_ascii() {
+        s.to_ascii_lowercase()
+    } else {
+        s.to_lowercase()
+    }
+}
+
 /// `f` of `word` lower-cased (`str::to_lowercase`), without an allocation for a short ASCII
 /// word: for ASCII text the Unicode lower case is the ASCII one.
 pub(crate) fn with_lower<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    // ASCII with no capital (most words): its own lower case, with no copy to check again.
+    if word
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        return f(word);
+    }
     let mut buf = [0u8; 32];
     match buf.get_mut(..word.len()) {
         Some(b) if word.is_ascii() => {
@@ -282,6 +299,7 @@ mod tests {
         #[test]
         fn with_lower_is_to_lowercase(s in "(a|Z|9|é|Σ|\u{212a}|\u{130}|x|Y|-|\\.){0,40}") {
             prop_assert_eq!(with_lower(&s, str::to_string), s.to_lowercase());
+            prop_assert_eq!(lowercase(&s), s.to_lowercase());
         }
 
         #[test]

@@ -106,6 +106,8 @@ fn parse_regions() -> Result<Vec<Region>, DataError> {
             bare_name,
             level,
             province_code,
+            // Set in `build`, once every code is known.
+            province: u16::MAX,
         });
     }
     Ok(out)
@@ -240,14 +242,21 @@ fn dense_codes(by_code: &HashMap<u32, usize>) -> Vec<u16> {
 }
 
 pub(crate) fn build() -> Result<Gazetteer, DataError> {
-    let regions: &'static [Region] = Box::leak(parse_regions()?.into_boxed_slice());
+    let mut parsed = parse_regions()?;
     let mut by_code = HashMap::new();
-    for (i, r) in regions.iter().enumerate() {
+    for (i, r) in parsed.iter().enumerate() {
         let key = code_key(r.code).unwrap_or_default();
         if by_code.insert(key, i).is_some() {
             return Err(malformed("regions.csv", i + 2, "duplicate code"));
         }
     }
+    // Each region's province index (an unknown province code is refused below).
+    for r in &mut parsed {
+        if let Some(&i) = code_key(r.province_code).and_then(|k| by_code.get(&k)) {
+            r.province = u16::try_from(i).unwrap_or(u16::MAX);
+        }
+    }
+    let regions: &'static [Region] = Box::leak(parsed.into_boxed_slice());
     let mut b = Builder {
         regions,
         by_code,

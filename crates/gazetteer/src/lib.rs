@@ -116,6 +116,9 @@ pub struct Region {
     pub level: RegionLevel,
     /// Province code (`61`); a province's own code for provinces.
     pub province_code: &'static str,
+    /// Index of the province in the gazetteer's regions (see [`Gazetteer::province_of`]),
+    /// set when the gazetteer is built.
+    province: u16,
 }
 
 /// How a match was made.
@@ -521,19 +524,9 @@ impl Gazetteer {
     ///
     /// If `region` does not come from this gazetteer and its province code is unknown.
     pub fn province_of(&self, region: &Region) -> &'static Region {
-        // Province codes are two digits: their key is their value, with no parsing.
-        if let &[a, b] = region.province_code.as_bytes() {
-            if a.is_ascii_digit() && b.is_ascii_digit() {
-                let key = usize::from(a - b'0') * 10 + usize::from(b - b'0');
-                let regions = self.regions;
-                if let Some(p) = self
-                    .by_code
-                    .get(key)
-                    .and_then(|&i| regions.get(usize::from(i)))
-                {
-                    return p;
-                }
-            }
+        let regions = self.regions;
+        if let Some(p) = regions.get(usize::from(region.province)) {
+            return p;
         }
         match self.by_code(region.province_code) {
             Some(p) => p,
