@@ -681,49 +681,12 @@ pub(crate) fn earliest_start(
     at
 }
 
-/// True when four ASCII digits in a row stand in `text` at or after byte `from`: eight
-/// bytes a round, each round's digit mask joined with the next eight's for the runs that
-/// cross into them.
-fn has_four_digits_from(text: &str, from: usize) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = ONES * 0x80;
-    // The top bit of each ASCII digit byte of the eight bytes at `at`, zero past the end.
-    let digits = |at: usize| -> u64 {
-        let bytes = text.as_bytes();
-        let x = match bytes.get(at..at + 8) {
-            Some(b) => u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]),
-            None => {
-                let mut b = [0u8; 8];
-                let rest = bytes.get(at..).unwrap_or_default();
-                b[..rest.len().min(8)].copy_from_slice(&rest[..rest.len().min(8)]);
-                u64::from_le_bytes(b)
-            }
-        };
-        let low = x & !HIGH;
-        let at_least_0 = low + ONES * (0x80 - u64::from(b'0'));
-        let above_9 = low + ONES * (0x80 - u64::from(b'9') - 1);
-        at_least_0 & !above_9 & !x & HIGH
-    };
-    let mut at = from;
-    let mut m = digits(at);
-    while at < text.len() {
-        let next = digits(at + 8);
-        // Bit 7 of byte `k` when bytes `k..k + 4` are digits.
-        let runs = m & (m >> 8 | next << 56) & (m >> 16 | next << 48) & (m >> 24 | next << 40);
-        if runs != 0 {
-            return true;
-        }
-        (at, m) = (at + 8, next);
-    }
-    false
-}
-
 /// Whether a date may start at or after byte `at` of `text`, given where its last date
 /// prefilter word starts (`Some(usize::MAX)` when not known). A date with a weekday, a month,
 /// a relative word or `bulan` in it holds a prefilter word, which starts where it does or
 /// later; every other alternative holds a year, four digits in a row.
 fn may_start_from(text: &str, at: usize, last_word: Option<usize>) -> bool {
-    last_word.is_some_and(|w| w >= at) || has_four_digits_from(text, at)
+    last_word.is_some_and(|w| w >= at) || has_digit_run(text, at, 4)
 }
 
 /// Every date expression in `text`, in order, non-overlapping.
@@ -1404,11 +1367,6 @@ mod tests {
                 find_dates_with(&s, &ctx, None, 0, Some(usize::MAX), true),
                 "{:?}", s
             );
-        }
-
-        #[test]
-        fn four_digit_test_is_the_plain_one(s in "([0-9]{1,5}|x|é| |/){0,24}", from in 0usize..60) {
-            prop_assert_eq!(has_four_digits_from(&s, from), has_digit_run(&s, from, 4));
         }
 
         #[test]
