@@ -681,31 +681,53 @@ pub(crate) fn earliest_start(
     at
 }
 
-/// Whether a date may start at or after byte `at` of `text`, given where its last date
-/// prefilter word starts (`Some(usize::MAX)` when not known). A date with a weekday, a month,
-/// a relative word or `bulan` in it holds a prefilter word, which starts where it does or
-/// later; every other alternative holds a year, four digits in a row.
-fn may_start_from(text: &str, at: usize, last_word: Option<usize>) -> bool {
-    last_word.is_some_and(|w| w >= at) || has_digit_run(text, at, 4)
+/// What the caller knows of where a text's last date prefilter word starts (the words of
+/// [`gate_words`], as [`crate::scan::gate`] finds them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum LastDateWord {
+    /// Not looked for: a date may start anywhere.
+    Unknown,
+    /// The text holds no prefilter word.
+    Absent,
+    /// The last prefilter word starts at this byte.
+    At(usize),
+}
+
+impl From<Option<usize>> for LastDateWord {
+    /// Where the last prefilter word starts, as a search that looked for them found it.
+    fn from(found: Option<usize>) -> Self {
+        found.map_or(Self::Absent, Self::At)
+    }
+}
+
+/// Whether a date may start at or after byte `at` of `text`, given what is known of its last
+/// date prefilter word. A date with a weekday, a month, a relative word or `bulan` in it
+/// holds a prefilter word, which starts where it does or later; every other alternative
+/// holds a year, four digits in a row.
+fn may_start_from(text: &str, at: usize, last_word: LastDateWord) -> bool {
+    match last_word {
+        LastDateWord::Unknown => true,
+        LastDateWord::At(w) if w >= at => true,
+        LastDateWord::At(_) | LastDateWord::Absent => has_digit_run(text, at, 4),
+    }
 }
 
 /// Every date expression in `text`, in order, non-overlapping.
 pub fn find_dates(text: &str, ctx: &DateContext) -> Vec<DateHit> {
-    find_dates_gated(text, ctx, None, 0, Some(usize::MAX))
+    find_dates_gated(text, ctx, None, 0, LastDateWord::Unknown)
 }
 
 /// [`find_dates`], with the prefilter already answered (`Some`): whether `text` holds a digit
 /// or one of the prefilter's words (those from [`crate::scan::gate`]); no date starts
-/// before byte `from` ([`earliest_start`]). `last_word` is where the last date prefilter
-/// word starts (`Some(usize::MAX)` when not known): past it and past the last four digits in
-/// a row no date starts ([`may_start_from`]), and the search stops there instead of reading
-/// on to the text's end.
+/// before byte `from` ([`earliest_start`]). `last_word` is what is known of where the last
+/// date prefilter word starts: past it and past the last four digits in a row no date starts
+/// ([`may_start_from`]), and the search stops there instead of reading on to the text's end.
 pub(crate) fn find_dates_gated(
     text: &str,
     ctx: &DateContext,
     may: Option<bool>,
     from: usize,
-    last_word: Option<usize>,
+    last_word: LastDateWord,
 ) -> Vec<DateHit> {
     find_dates_with(text, ctx, may, from, last_word, true)
 }
@@ -717,7 +739,7 @@ fn find_dates_with(
     ctx: &DateContext,
     may: Option<bool>,
     from: usize,
-    last_word: Option<usize>,
+    last_word: LastDateWord,
     simple: bool,
 ) -> Vec<DateHit> {
     let c = compiled();
@@ -1337,8 +1359,8 @@ mod tests {
             });
             let ctx = DateContext { published, article_year };
             prop_assert_eq!(
-                find_dates_with(&s, &ctx, None, 0, Some(usize::MAX), true),
-                find_dates_with(&s, &ctx, None, 0, Some(usize::MAX), false)
+                find_dates_with(&s, &ctx, None, 0, LastDateWord::Unknown, true),
+                find_dates_with(&s, &ctx, None, 0, LastDateWord::Unknown, false)
             );
         }
 
@@ -1363,8 +1385,8 @@ mod tests {
             let from = earliest_start(&s, first_digit, first_word);
             let ctx = DateContext { published: Some(PartialDate::day(2024, 2, 16)), article_year: None };
             prop_assert_eq!(
-                find_dates_with(&s, &ctx, None, from, last_word, true),
-                find_dates_with(&s, &ctx, None, 0, Some(usize::MAX), true),
+                find_dates_with(&s, &ctx, None, from, last_word.into(), true),
+                find_dates_with(&s, &ctx, None, 0, LastDateWord::Unknown, true),
                 "{:?}", s
             );
         }

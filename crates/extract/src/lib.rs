@@ -345,7 +345,9 @@ pub fn extract(article: &Article) -> ArticleFacts {
             p.gate.plain_date_words,
         );
         let from = dates::earliest_start(p.text, first_digit, p.gate.date_at);
-        for d in dates::find_dates_gated(p.text, &ctx, Some(may_date), from, p.gate.date_last) {
+        for d in
+            dates::find_dates_gated(p.text, &ctx, Some(may_date), from, p.gate.date_last.into())
+        {
             push_lexical(
                 &mut mentions,
                 p,

@@ -236,7 +236,7 @@ pub(crate) fn with_lower<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
             b.make_ascii_lowercase();
             f(std::str::from_utf8(b).unwrap_or_default())
         }
-        _ => f(&word.to_lowercase()),
+        _ => f(&lowercase(word)),
     }
 }
 
