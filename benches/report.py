@@ -90,6 +90,19 @@ def main():
         L.append("")
         L.append(f"**{len(failed)} run(s) failed** (exit status not 0): their figures are listed above "
                  "but left out of every table and verdict below.")
+    timed = [r for r in runs if r.get("rss_tenths_kb")]
+    if timed:
+        L.append("")
+        L.append("Memory over each run: the largest RSS in each tenth of its wall time (MB, sampled from "
+                 "`/proc` every 0.1 s by `benches/rss_timeline.py`). Text streams through most of a run; "
+                 "`run` ends with the aggregates and the join of the fact tables' parts, `extract` and "
+                 "`ingest` with the syndication clusters and the JSON output.")
+        L.append("")
+        L.append("| input | stage | threads | " + " | ".join(f"{10 * (i + 1)}%" for i in range(10)) + " |")
+        L.append("|---|---|---:|" + "---:|" * 10)
+        for r in timed:
+            cells = " | ".join(fmt(kb / 1024) if kb is not None else "–" for kb in r["rss_tenths_kb"])
+            L.append(f"| {r['input']} | {r['stage']} | {r['threads']} | {cells} |")
     # Stage costs. The stages overlap in one process (ingest, extraction and writing run at
     # once), so wall-time differences no longer isolate a stage: costs are CPU seconds
     # (user + sys) of each command, and extraction alone is timed directly.

@@ -6,7 +6,8 @@
 #
 # For each SIZE: generates a corpus with warta-gen (JSON Lines, plus a .txt tree when SIZE is at
 # most WARTA_BENCH_TXT_MAX), runs `warta ingest`, `warta extract` and `warta run` with 1 and 2
-# threads under /usr/bin/time (wall time, peak RSS), runs the Python baseline and warta on the
+# threads under /usr/bin/time (wall time, peak RSS; RSS over each run from benches/rss_timeline.py),
+# runs the Python baseline and warta on the
 # same subset, counts the instructions per byte of each stage of `warta run` with callgrind
 # (when valgrind is installed), runs the criterion micro-benchmarks once, and writes a markdown
 # report.
@@ -106,14 +107,24 @@ measure() {
     # rayon pool, so the single-thread runs are pinned to CPU 0.
     local pin=()
     if [ "$threads" = 1 ] && command -v taskset >/dev/null; then pin=(taskset -c 0); fi
-    RAYON_NUM_THREADS=$threads /usr/bin/time -f '%e %M %U %S' -o "$tf" "${pin[@]}" "$@" >"$WORK/stdout.txt" 2>"$WORK/stderr.txt" || status=$?
+    # Resident memory over the run, sampled from /proc beside it (benches/rss_timeline.py).
+    local rf=$WORK/rss.json
+    rm -f "$rf"
+    RAYON_NUM_THREADS=$threads /usr/bin/time -f '%e %M %U %S' -o "$tf" "${pin[@]}" "$@" >"$WORK/stdout.txt" 2>"$WORK/stderr.txt" &
+    local tpid=$!
+    python3 "$REPO/benches/rss_timeline.py" "$tpid" "$rf" &
+    local spid=$!
+    wait "$tpid" || status=$?
+    wait "$spid" || true
+    local rss_json='"rss_tenths_kb":null'
+    if [ -s "$rf" ]; then rss_json=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print('\"rss_tenths_kb\":' + json.dumps(d['rss_tenths_kb']))" "$rf"); fi
     if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then
         log "  failed with status $status: $(tail -n 3 "$WORK/stderr.txt" | tr '\n' ' ')"
         FAILED_RUNS=$((FAILED_RUNS + 1))
     fi
     read -r wall rss user sys < <(tail -n 1 "$tf")
-    printf '{"kind":"run","size":%s,"input":"%s","stage":"%s","threads":%s,"bytes":%s,"articles":%s,"wall":%s,"rss_kb":%s,"user":%s,"sys":%s,"status":%s}\n' \
-        "$size" "$input" "$stage" "$threads" "$bytes" "$articles" "$wall" "$rss" "$user" "$sys" "$status" >>"$RESULTS"
+    printf '{"kind":"run","size":%s,"input":"%s","stage":"%s","threads":%s,"bytes":%s,"articles":%s,"wall":%s,"rss_kb":%s,"user":%s,"sys":%s,"status":%s,%s}\n' \
+        "$size" "$input" "$stage" "$threads" "$bytes" "$articles" "$wall" "$rss" "$user" "$sys" "$status" "$rss_json" >>"$RESULTS"
 }
 
 # --- per size --------------------------------------------------------------------------------
