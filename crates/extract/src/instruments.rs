@@ -547,10 +547,10 @@ fn has_no_or_nm(s: &[u8]) -> bool {
     let word = |c: &[u8]| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
     let mut i = 0;
     while let Some(c) = s.get(i..i + 9) {
-        let x = word(c) | ONES * 0x20;
-        let y = word(&c[1..]) | ONES * 0x20;
-        let n = zero(x ^ ONES * u64::from(b'n'));
-        let om = zero(y ^ ONES * u64::from(b'o')) | zero(y ^ ONES * u64::from(b'm'));
+        let x = word(c) | (ONES * 0x20);
+        let y = word(&c[1..]) | (ONES * 0x20);
+        let n = zero(x ^ (ONES * u64::from(b'n')));
+        let om = zero(y ^ (ONES * u64::from(b'o'))) | zero(y ^ (ONES * u64::from(b'm')));
         if n & om != 0 {
             return true;
         }
