@@ -77,31 +77,23 @@ pub(crate) fn context(text: &str, floor: usize, start: usize) -> (RegionRole, bo
         if ws < floor {
             break;
         }
-        // Lower-cased on the stack when short and ASCII (almost every word), else allocated.
-        let mut buf = [0u8; 32];
-        let owned: String;
-        let raw = &text[ws..p];
-        let w: &str = match buf.get_mut(..raw.len()) {
-            // ASCII with no capital: its own lower case.
-            _ if raw.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) => raw,
-            Some(b) if raw.is_ascii() => {
-                b.copy_from_slice(raw.as_bytes());
-                b.make_ascii_lowercase();
-                std::str::from_utf8(b).unwrap_or("")
-            }
-            _ => {
-                owned = raw.to_lowercase();
-                &owned
-            }
-        };
         pos = ws;
-        if PREFIX_WORDS.contains(&w) {
+        // What the word is, read from its lower case (on the stack for a short ASCII word).
+        let (prefix, cue, locative) = crate::text::with_lower(&text[ws..p], |w| {
+            (
+                PREFIX_WORDS.contains(&w),
+                (cues.contains(w) && (!crossed_locative || PEOPLE.contains(&w)))
+                    .then(|| !PEOPLE.contains(&w)),
+                matches!(w, "di" | "ke" | "dari"),
+            )
+        });
+        if prefix {
             continue;
         }
-        if cues.contains(w) && (!crossed_locative || PEOPLE.contains(&w)) {
-            return (RegionRole::Subject, !PEOPLE.contains(&w));
+        if let Some(strong) = cue {
+            return (RegionRole::Subject, strong);
         }
-        if matches!(w, "di" | "ke" | "dari") {
+        if locative {
             crossed_locative = true;
         }
         seen += 1;
