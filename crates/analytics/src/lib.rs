@@ -3,10 +3,10 @@
 //! A [`TableSink`] takes each article with its facts while a corpus runs and streams one row
 //! per fact into Parquet tables (`articles`, `article_cycles`, `officials`, `regions`, `dates`,
 //! `counts`, `instruments`, `activities`; also as CSV with [`TableSink::with_fact_csv`]), in
-//! bounded chunks so memory stays flat. [`TableSink::finish`] then computes the aggregates by
-//! running the SQL files in `sql/` over those tables (the same files run unchanged in DuckDB),
-//! writes each aggregate as Parquet and CSV, and moves everything into the output directory at
-//! once. [`query`] runs SQL over a finished directory, [`schema`] lists
+//! bounded chunks so memory stays flat, and folds each row into the aggregates as it goes.
+//! The SQL files in `sql/` define the aggregates: a test runs them over the fact tables and
+//! compares, and they run unchanged in DuckDB. [`TableSink::finish`] writes each aggregate as
+//! Parquet and CSV and moves everything into the output directory at once. [`query`] runs SQL over a finished directory, [`schema`] lists
 //! its tables and columns, and [`format_frame`] prints a result. The schemas and how each
 //! aggregate counts are in the crate README.
 //!
@@ -33,6 +33,7 @@ use polars::prelude::PolarsError;
 mod format;
 mod sink;
 mod sql;
+mod stream;
 mod tables;
 
 pub use format::{format_frame, render_table, OutputFormat};

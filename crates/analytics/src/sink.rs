@@ -12,7 +12,8 @@ use polars_parquet::parquet as pq;
 use polars_parquet::write::{Encoding, FileWriter as ParquetFile, WriteOptions as ParquetOptions};
 use warta_core::{Article, ArticleFacts};
 
-use crate::sql::{aggregates_read, run_aggregates, Partition, PROVINCE_CYCLE_SUMMARY};
+use crate::sql::{aggregates_read, PROVINCE_CYCLE_SUMMARY};
+use crate::stream::StreamedAggregates;
 use crate::tables::{article_rows, Buffer, Scratch, FACT_TABLES};
 use crate::{io_err, AnalyticsError, RunTables, TableInfo};
 
@@ -21,17 +22,14 @@ use crate::{io_err, AnalyticsError, RunTables, TableInfo};
 /// another bound.
 pub const DEFAULT_CHUNK_ROWS: usize = 16_384;
 
-/// Rows of the largest fact table the aggregates read at once, unless
+/// Rows of the largest fact table the aggregates read in one partition, unless
 /// [`TableSink::with_partition_rows`] sets another bound.
 ///
-/// The sink cuts the run into partitions of whole articles at this many rows; [`TableSink::finish`]
-/// runs each aggregate over one partition at a time (reading only the columns it needs),
-/// spills the partial results sorted by bucket once they exceed this many rows, and merges and
-/// writes one bucket at a time, so its memory is one partition's working set plus one bucket,
-/// however large the corpus. Below
-/// about this many rows the working set no longer shrinks (polars' own buffers dominate), while
-/// each partition adds a fixed cost of planning and reading Parquet footers. Each partition's
-/// rows of a table are also one Parquet part of the table.
+/// The sink cuts the run into partitions of whole articles at this many rows. Each
+/// partition's rows of a table are one Parquet part of the table, closed at the cut, so the
+/// writers' footer metadata stays bounded; `officials_by_region`, whose groups grow with the
+/// corpus, holds one partition's groups at a time and writes them as a sorted run at the cut
+/// (see `stream.rs`).
 pub const DEFAULT_PARTITION_ROWS: usize = 100_000;
 
 /// How the Parquet files a run leaves are compressed: polars' default, zstd at its default
@@ -48,14 +46,14 @@ struct TableWriter {
     /// The Parquet part being written and its path, opened by the first chunk after a cut.
     part: Option<(PathBuf, PartWriter)>,
     /// The part of each partition cut so far, in row order (none where the table has no rows
-    /// in the partition). The aggregates read them partition by partition; [`TableSink::finish`]
-    /// also joins them into one file.
+    /// in the partition). [`TableSink::finish`] joins them into one file.
     parts: Vec<Option<PathBuf>>,
     /// Where parts go.
     parts_dir: PathBuf,
     /// The table's CSV file, when fact tables are also written as CSV.
     csv: Option<CsvBatched<File>>,
-    /// Whether the aggregates read this table, so that its rows count towards a partition.
+    /// Whether the aggregates' SQL reads this table, so that its rows count towards a
+    /// partition.
     aggregated: bool,
 }
 
@@ -373,9 +371,9 @@ impl pq::FallibleStreamingIterator for CopiedPages {
 /// to the table's current Parquet part (and to its CSV file with [`TableSink::with_fact_csv`]), a file that is closed at the end of
 /// each partition (see [`DEFAULT_PARTITION_ROWS`]), so memory stays flat however many articles
 /// pass through, Parquet footer metadata included. Everything is written into a hidden
-/// `DIR/.tmp-*` directory; [`TableSink::finish`] computes the aggregates from the parts,
-/// partition by partition, while a second thread joins each table's parts into one Parquet
-/// file (a row group per chunk), and only then moves each file into `DIR` with a rename,
+/// `DIR/.tmp-*` directory. The aggregates are folded in as the rows are built; [`TableSink::finish`]
+/// writes them while a second thread joins each table's parts into one Parquet file (a row
+/// group per chunk), and only then moves each file into `DIR` with a rename,
 /// so `DIR` never holds a half-written table. A sink dropped without
 /// `finish` (or a `finish` that fails) removes its temporary directory and leaves `DIR` as it was.
 pub struct TableSink {
@@ -390,6 +388,8 @@ pub struct TableSink {
     peak_buffered: usize,
     /// The first row of each table in each partition after the first.
     partition_starts: Vec<Vec<usize>>,
+    /// The aggregates folded row by row as the rows are built.
+    streamed: StreamedAggregates,
 }
 
 impl TableSink {
@@ -412,7 +412,9 @@ impl TableSink {
             scratch: Scratch::default(),
             peak_buffered: 0,
             partition_starts: Vec::new(),
+            streamed: StreamedAggregates::new(PathBuf::new()),
         };
+        sink.streamed = StreamedAggregates::new(sink.tmp.join(".runs"));
         let parts_dir = sink.tmp.join(".parts");
         fs::create_dir(&parts_dir).map_err(|e| io_err(&parts_dir, e))?;
         for def in FACT_TABLES {
@@ -503,7 +505,9 @@ impl TableSink {
         let zstd = &mut self.zstd;
         let scratch = &mut self.scratch;
         let peak = &mut self.peak_buffered;
+        let streamed = &mut self.streamed;
         article_rows(article, facts, &mut |table, row| {
+            streamed.row(table, row);
             let Some(writer) = writers.get_mut(table) else {
                 return Ok(());
             };
@@ -514,6 +518,7 @@ impl TableSink {
             }
             Ok(())
         })?;
+        self.streamed.end_article();
         // A partition ends after the article that fills one of its tables.
         let starts = self.partition_starts.last();
         let full = self.writers.iter().enumerate().any(|(i, w)| {
@@ -523,14 +528,15 @@ impl TableSink {
             for w in &mut self.writers {
                 w.cut(&mut self.scratch, &mut self.zstd)?;
             }
+            self.streamed.cut()?;
             let totals = self.writers.iter().map(TableWriter::total).collect();
             self.partition_starts.push(totals);
         }
         Ok(())
     }
 
-    /// Writes the remaining rows, computes the aggregates (the `.sql` files run over the fact
-    /// tables), writes them as Parquet and CSV, and moves every file into the output directory.
+    /// Writes the remaining rows and the aggregates (as Parquet and CSV), and moves every file
+    /// into the output directory.
     pub fn finish(mut self) -> Result<RunTables, AnalyticsError> {
         for w in &mut self.writers {
             w.cut(&mut self.scratch, &mut self.zstd)?;
@@ -542,7 +548,6 @@ impl TableSink {
             w.buffer = Buffer::new(w.buffer.def, 0);
         }
         self.scratch = Scratch::default();
-        let partitions = partitions(&self.writers);
         let mut infos: Vec<TableInfo> = self
             .writers
             .iter()
@@ -552,18 +557,14 @@ impl TableSink {
             })
             .collect();
 
-        // The aggregates read the parts partition by partition while another thread joins
-        // each table's parts into its Parquet file: the two share no file they write, and
-        // together they keep both cores busy.
-        //
-        // Partial results spill to disk past a partition's worth of rows: the aggregates
-        // then hold about what one partition's query does.
-        let spill_rows = self.partition_rows;
-        let spill_dir = self.tmp.join(".spill");
+        // The aggregates are written while another thread joins each table's parts into its
+        // Parquet file: the two share no file they write.
         let mut out: Option<AggregateWriter> = None;
         let mut summary = None;
         let tmp = self.tmp.clone();
         let writers = &self.writers;
+        let streamed =
+            std::mem::replace(&mut self.streamed, StreamedAggregates::new(PathBuf::new()));
         let (joined, aggregated) = std::thread::scope(|s| {
             let joiner = s.spawn(|| -> Result<(), AnalyticsError> {
                 for w in writers {
@@ -572,32 +573,28 @@ impl TableSink {
                 }
                 Ok(())
             });
-            let aggregated = run_aggregates(
-                &partitions,
-                &spill_dir,
-                spill_rows,
-                &mut |name, mut df, last| {
-                    let writer = match out.as_mut() {
-                        Some(w) if w.name == name => w,
-                        _ => out.insert(AggregateWriter::create(&tmp, name, df.schema())?),
-                    };
-                    writer.write(&mut df)?;
-                    if name == PROVINCE_CYCLE_SUMMARY {
-                        match summary.as_mut() {
-                            None => summary = Some(df),
-                            Some(all) => {
-                                all.vstack_mut_owned(df)?;
-                            }
+            let mut emit = |name, mut df: DataFrame, last| {
+                let writer = match out.as_mut() {
+                    Some(w) if w.name == name => w,
+                    _ => out.insert(AggregateWriter::create(&tmp, name, df.schema())?),
+                };
+                writer.write(&mut df)?;
+                if name == PROVINCE_CYCLE_SUMMARY {
+                    match summary.as_mut() {
+                        None => summary = Some(df),
+                        Some(all) => {
+                            all.vstack_mut_owned(df)?;
                         }
                     }
-                    if last {
-                        if let Some(w) = out.take() {
-                            infos.push(w.finish(&self.dir)?);
-                        }
+                }
+                if last {
+                    if let Some(w) = out.take() {
+                        infos.push(w.finish(&self.dir)?);
                     }
-                    Ok(())
-                },
-            );
+                }
+                Ok(())
+            };
+            let aggregated = streamed.finish(&mut emit);
             let joined = joiner.join().unwrap_or_else(|_| {
                 Err(AnalyticsError::Io {
                     path: tmp.clone(),
@@ -609,7 +606,6 @@ impl TableSink {
         joined?;
         aggregated?;
         let _ = fs::remove_dir_all(self.tmp.join(".parts"));
-        let _ = fs::remove_dir(&spill_dir);
 
         // Every file is complete in the temporary directory: move them into place. Each
         // rename is atomic, so a reader of DIR sees either the old file or the new one.
@@ -672,22 +668,6 @@ impl AggregateWriter {
         self.csv.finish()?;
         Ok(TableInfo::new(dir, self.name.to_string(), self.rows, true))
     }
-}
-
-/// The partitions of the run in order: each fact table's part of each (none where the table
-/// has no rows there), leaving out partitions where no table has rows. Every writer has cut
-/// once per partition, so their part lists line up.
-fn partitions(writers: &[TableWriter]) -> Vec<Partition> {
-    let count = writers.iter().map(|w| w.parts.len()).max().unwrap_or(0);
-    (0..count)
-        .map(|i| Partition {
-            parts: writers
-                .iter()
-                .map(|w| (w.buffer.def, w.parts.get(i).cloned().flatten()))
-                .collect(),
-        })
-        .filter(|p| p.parts.iter().any(|(_, part)| part.is_some()))
-        .collect()
 }
 
 impl Drop for TableSink {

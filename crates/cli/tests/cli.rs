@@ -222,6 +222,47 @@ fn run_writes_tables_and_query_answers_from_them() {
     assert!(text(&schema.stdout).contains("province_cycle_summary"));
 }
 
+/// The aggregates are computed while the rows stream through the tables; each one's SQL file,
+/// run over the fact tables of the same run, gives the same rows in the same order.
+#[test]
+fn every_aggregate_equals_its_sql_over_the_fact_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    warta_ok(&["run", "corpus", "-o", out, "--quiet"]);
+    for name in [
+        "activity_by_region_cycle",
+        "instruments_by_cycle",
+        "officials_by_region",
+        "activity_by_month",
+        "province_cycle_summary",
+    ] {
+        let sql_path = format!("crates/analytics/sql/{name}.sql");
+        let by_sql = warta_ok(&[
+            "query", "--dir", out, "--format", "csv", "--file", &sql_path,
+        ]);
+        let select = format!("SELECT * FROM {name}");
+        let written = warta_ok(&["query", "--dir", out, "--format", "csv", &select]);
+        let (by_sql, written) = (text(&by_sql.stdout), text(&written.stdout));
+        assert!(by_sql.lines().count() > 2, "{name} has rows: {by_sql}");
+        if by_sql != written {
+            let diff: Vec<String> = by_sql
+                .lines()
+                .zip(written.lines())
+                .enumerate()
+                .filter(|(_, (a, b))| a != b)
+                .take(5)
+                .map(|(i, (a, b))| format!("line {}:\n  sql: {a}\n  run: {b}", i + 1))
+                .collect();
+            panic!(
+                "{name}: the run wrote {} lines, its SQL gives {}; first differences:\n{}",
+                written.lines().count(),
+                by_sql.lines().count(),
+                diff.join("\n")
+            );
+        }
+    }
+}
+
 #[test]
 fn run_summary_as_json_for_scripts() {
     let dir = tempfile::tempdir().unwrap();

@@ -63,12 +63,9 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
 /// Runs the aggregates on at most two polars threads (no more than the pipeline's
 /// `--threads`), unless `POLARS_MAX_THREADS` says otherwise.
 ///
-/// They run partition by partition over small slices of the fact tables, where each polars
-/// thread mostly holds more memory. Measured on 1M generated articles with 2 threads: one
-/// polars thread, `finish` 15.6 s and a 410 MB peak; two, 11.8 s and 431 MB (at 100k: 313 and
-/// ~387 MB). More threads than two would add memory on larger machines for little: most of
-/// `finish` is one query after another over small partitions. The pipeline's own `--threads`
-/// are rayon's and are not affected.
+/// polars only writes the aggregates (they are computed while the rows stream) and prints the
+/// summary, so more threads would add memory on larger machines for nothing. The pipeline's
+/// own `--threads` are rayon's and are not affected.
 fn limit_polars_threads(pipeline_threads: Option<usize>) {
     if std::env::var_os("POLARS_MAX_THREADS").is_none() {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
