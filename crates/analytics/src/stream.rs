@@ -19,7 +19,6 @@
 //! has one representative, so "distinct cluster" is "distinct article"); per event a count
 //! role takes its largest count, and the groups add them up.
 
-use std::cmp::Ordering;
 use std::fs::{self, File};
 use std::hash::BuildHasher;
 use std::io::{BufReader, BufWriter, Read, Write};
@@ -110,10 +109,6 @@ impl<'a> Value<'a> {
 
     fn id(self) -> Option<u32> {
         self.int().and_then(|i| u32::try_from(i).ok())
-    }
-
-    fn is_null(self) -> bool {
-        matches!(self, Value::Text(None) | Value::Int(None))
     }
 }
 
@@ -780,7 +775,8 @@ impl StreamedAggregates {
     }
 
     /// Ends a partition: writes its `officials_by_region` groups, sorted, to a run file. A
-    /// record holds the names and dates by number: the run is read back by this process.
+    /// record is the group's order key ([`order_key`]), then its key fields and values, names
+    /// and dates by number (the run is read back by this process).
     pub(crate) fn cut(&mut self) -> Result<(), AnalyticsError> {
         if self.officials.is_empty() {
             return Ok(());
@@ -792,12 +788,10 @@ impl StreamedAggregates {
         let file = File::create(&path).map_err(|e| io_err(&path, e))?;
         let mut out = BufWriter::new(file);
         let mut record = KeyBuf::default();
-        for (key, g) in sorted(&self.officials, &OFFICIAL_ORDER) {
+        for row in sorted(&self.officials, &OFFICIAL_ORDER) {
+            let g = row.group;
             record.start();
-            for field in key {
-                record.text(field.text());
-            }
-            let key_len = record.0.len();
+            record.0.extend_from_slice(row.key);
             record
                 .id(g.region)
                 .int(Some(g.articles.count))
@@ -805,8 +799,9 @@ impl StreamedAggregates {
                 .id(g.first_published)
                 .id(g.last_published);
             let write = out
-                .write_all(&(key_len as u64).to_le_bytes())
+                .write_all(&(row.order.len() as u64).to_le_bytes())
                 .and_then(|()| out.write_all(&(record.0.len() as u64).to_le_bytes()))
+                .and_then(|()| out.write_all(&row.order))
                 .and_then(|()| out.write_all(&record.0));
             write.map_err(|e| io_err(&path, e))?;
         }
@@ -832,8 +827,8 @@ impl StreamedAggregates {
         )?;
         if self.runs.is_empty() {
             let mut chunk = OfficialChunk::default();
-            for (key, g) in sorted(&self.officials, &OFFICIAL_ORDER) {
-                chunk.push(&key, g, names);
+            for row in sorted(&self.officials, &OFFICIAL_ORDER) {
+                chunk.push(&row.fields, row.group, names);
             }
             emit(OFFICIALS_BY_REGION, chunk.frame()?, true)?;
         } else {
@@ -889,6 +884,12 @@ impl OfficialChunk {
         self.last_published.push(name(g.last_published));
     }
 
+    /// Adds a merged group: its key fields as [`OfficialChunk::push`] takes them.
+    fn push_owned(&mut self, key: &[Option<String>; 5], g: &OfficialGroup, names: &Interner) {
+        let fields: Vec<Value<'_>> = key.iter().map(|k| Value::Text(k.as_deref())).collect();
+        self.push(&fields, g, names);
+    }
+
     fn rows(&self) -> usize {
         self.articles.len()
     }
@@ -918,8 +919,9 @@ impl OfficialChunk {
 struct Run<'p> {
     path: &'p Path,
     reader: BufReader<File>,
-    /// The current record: its key's length, and the key followed by the values.
-    key_len: usize,
+    /// The current record: its order key's length, and the order key followed by the key
+    /// fields and the values.
+    order_len: usize,
     record: Vec<u8>,
 }
 
@@ -929,7 +931,7 @@ impl<'p> Run<'p> {
         Ok(Run {
             path,
             reader: BufReader::with_capacity(64 * 1024, file),
-            key_len: 0,
+            order_len: 0,
             record: Vec::new(),
         })
     }
@@ -942,29 +944,27 @@ impl<'p> Run<'p> {
             Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(false),
             Err(e) => return Err(io_err(self.path, e)),
         }
-        self.key_len = u64::from_le_bytes(len) as usize;
+        self.order_len = u64::from_le_bytes(len) as usize;
         self.reader
             .read_exact(&mut len)
             .map_err(|e| io_err(self.path, e))?;
-        self.record.resize(u64::from_le_bytes(len) as usize, 0);
+        self.record
+            .resize(self.order_len + u64::from_le_bytes(len) as usize, 0);
         self.reader
             .read_exact(&mut self.record)
             .map_err(|e| io_err(self.path, e))?;
         Ok(true)
     }
 
-    fn key(&self) -> &[u8] {
-        &self.record[..self.key_len.min(self.record.len())]
+    /// The order key: equal for equal groups, and in the aggregate's order.
+    fn order(&self) -> &[u8] {
+        &self.record[..self.order_len.min(self.record.len())]
     }
 
-    fn values(&self) -> &[u8] {
-        &self.record[self.key_len.min(self.record.len())..]
+    /// The key fields followed by the values.
+    fn fields(&self) -> [Value<'_>; 10] {
+        decode_n(&self.record[self.order_len.min(self.record.len())..])
     }
-}
-
-/// Compares two packed `officials_by_region` keys as its ORDER BY does.
-fn official_key_order(a: &[u8], b: &[u8]) -> Ordering {
-    compare(&decode_n::<5>(a), &decode_n::<5>(b), &OFFICIAL_ORDER)
 }
 
 /// Merges the sorted runs of `officials_by_region` into its rows, adding up the groups that
@@ -981,27 +981,32 @@ fn merge_official_runs(
             runs.push(run);
         }
     }
-    // The runs in the order of their current keys.
+    // The runs in the order of their current records.
     let mut order: Vec<usize> = (0..runs.len()).collect();
-    order.sort_by(|&i, &j| official_key_order(runs[i].key(), runs[j].key()));
+    order.sort_by(|&i, &j| runs[i].order().cmp(runs[j].order()));
 
     let mut chunk = OfficialChunk::default();
-    // The group being merged: its key and state.
-    let mut key: Vec<u8> = Vec::new();
+    // The group being merged: its order key, key fields and state.
+    let mut current: Vec<u8> = Vec::new();
+    let mut key: [Option<String>; 5] = Default::default();
     let mut pending: Option<OfficialGroup> = None;
     while let Some(&first) = order.first() {
         let run = &runs[first];
-        if pending.is_none() || key != run.key() {
+        let fields = run.fields();
+        if pending.is_none() || current != run.order() {
             if let Some(g) = pending.take() {
-                chunk.push(&decode(&key), &g, names);
+                chunk.push_owned(&key, &g, names);
                 if chunk.rows() >= OFFICIAL_CHUNK_ROWS {
                     emit(OFFICIALS_BY_REGION, chunk.frame()?, false)?;
                 }
             }
-            key.clear();
-            key.extend_from_slice(run.key());
+            current.clear();
+            current.extend_from_slice(run.order());
+            for (k, v) in key.iter_mut().zip(&fields) {
+                *k = v.text().map(str::to_string);
+            }
         }
-        let [region, articles, mentions, first_published, last_published] = decode_n(run.values());
+        let [.., region, articles, mentions, first_published, last_published] = fields;
         let g = pending.get_or_insert_with(OfficialGroup::default);
         g.region = g.region.or(region.id());
         g.articles.count += articles.int().unwrap_or(0);
@@ -1011,76 +1016,97 @@ fn merge_official_runs(
 
         order.remove(0);
         if runs[first].advance()? {
-            let at = order.partition_point(|&i| {
-                official_key_order(runs[i].key(), runs[first].key()) != Ordering::Greater
-            });
+            let at = order.partition_point(|&i| runs[i].order() <= runs[first].order());
             order.insert(at, first);
         }
     }
     if let Some(g) = pending.take() {
-        chunk.push(&decode(&key), &g, names);
+        chunk.push_owned(&key, &g, names);
     }
     emit(OFFICIALS_BY_REGION, chunk.frame()?, true)
 }
 
-/// Compares decoded keys by `order`: (key field, nulls last) pairs, ascending. Nulls come
-/// first where not last, as polars' SQL puts them.
-fn compare(a: &[Value<'_>], b: &[Value<'_>], order: &[(usize, bool)]) -> Ordering {
+/// Appends to `out` a byte string that sorts, byte by byte, as `order` sorts the key's
+/// fields: (field, nulls last) pairs, ascending, nulls first where not last (as polars' SQL
+/// puts them). Text is escaped (a zero byte becomes 0x00 0xFF) and ends in 0x00 0x00, so a
+/// text sorts before every longer text it begins; equal strings come from equal keys.
+fn order_key(fields: &[Value<'_>], order: &[(usize, bool)], out: &mut Vec<u8>) {
     for &(i, nulls_last) in order {
-        let (Some(&x), Some(&y)) = (a.get(i), b.get(i)) else {
-            continue;
-        };
-        let ord = match (x.is_null(), y.is_null()) {
-            (true, true) => Ordering::Equal,
-            (true, false) if nulls_last => Ordering::Greater,
-            (true, false) => Ordering::Less,
-            (false, true) if nulls_last => Ordering::Less,
-            (false, true) => Ordering::Greater,
-            (false, false) => match (x, y) {
-                (Value::Int(p), Value::Int(q)) => p.cmp(&q),
-                _ => x.text().cmp(&y.text()),
-            },
-        };
-        if ord.is_ne() {
-            return ord;
+        match fields.get(i).copied().unwrap_or(Value::Text(None)) {
+            Value::Text(Some(t)) => {
+                out.push(1);
+                for &b in t.as_bytes() {
+                    out.push(b);
+                    if b == 0 {
+                        out.push(0xFF);
+                    }
+                }
+                out.extend_from_slice(&[0, 0]);
+            }
+            Value::Int(Some(n)) => {
+                out.push(1);
+                out.extend_from_slice(&((n as u64) ^ (1 << 63)).to_be_bytes());
+            }
+            Value::Text(None) | Value::Int(None) => out.push(if nulls_last { 2 } else { 0 }),
         }
     }
-    Ordering::Equal
 }
 
-/// Each group's key fields and its state, sorted by `order` (see [`compare`]).
-fn sorted<'g, A>(groups: &'g Groups<A>, order: &[(usize, bool)]) -> Vec<(Vec<Value<'g>>, &'g A)> {
-    let mut rows: Vec<(Vec<Value<'g>>, &A)> = groups.iter().map(|(k, a)| (decode(k), a)).collect();
-    rows.sort_by(|(a, _), (b, _)| compare(a, b, order));
+/// A group in its aggregate's order: its order key ([`order_key`]), its packed key, the key's
+/// fields and its state.
+struct Sorted<'g, A> {
+    order: Vec<u8>,
+    key: &'g [u8],
+    fields: Vec<Value<'g>>,
+    group: &'g A,
+}
+
+/// Each group with its key fields, sorted by `order` (see [`order_key`]).
+fn sorted<'g, A>(groups: &'g Groups<A>, order: &[(usize, bool)]) -> Vec<Sorted<'g, A>> {
+    let mut rows: Vec<Sorted<'g, A>> = groups
+        .iter()
+        .map(|(key, group)| {
+            let fields = decode(key);
+            let mut order_bytes = Vec::with_capacity(key.len() + 8);
+            order_key(&fields, order, &mut order_bytes);
+            Sorted {
+                order: order_bytes,
+                key,
+                fields,
+                group,
+            }
+        })
+        .collect();
+    rows.sort_unstable_by(|a, b| a.order.cmp(&b.order));
     rows
 }
 
-fn key_text<'g, A>(rows: &[(Vec<Value<'g>>, &A)], i: usize) -> Vec<Option<&'g str>> {
+fn key_text<'g, A>(rows: &[Sorted<'g, A>], i: usize) -> Vec<Option<&'g str>> {
     rows.iter()
-        .map(|(k, _)| k.get(i).and_then(|v| v.text()))
+        .map(|r| r.fields.get(i).and_then(|v| v.text()))
         .collect()
 }
 
-fn key_int<A>(rows: &[(Vec<Value<'_>>, &A)], i: usize) -> Vec<Option<i64>> {
+fn key_int<A>(rows: &[Sorted<'_, A>], i: usize) -> Vec<Option<i64>> {
     rows.iter()
-        .map(|(k, _)| k.get(i).and_then(|v| v.int()))
+        .map(|r| r.fields.get(i).and_then(|v| v.int()))
         .collect()
 }
 
 fn texts<'g, A>(
-    rows: &[(Vec<Value<'g>>, &'g A)],
+    rows: &[Sorted<'g, A>],
     f: impl Fn(&'g A) -> Option<&'g str>,
 ) -> Vec<Option<&'g str>> {
-    rows.iter().map(|(_, a)| f(a)).collect()
+    rows.iter().map(|r| f(r.group)).collect()
 }
 
-fn ints<A>(rows: &[(Vec<Value<'_>>, &A)], f: impl Fn(&A) -> i64) -> Vec<i64> {
-    rows.iter().map(|(_, a)| f(a)).collect()
+fn ints<A>(rows: &[Sorted<'_, A>], f: impl Fn(&A) -> i64) -> Vec<i64> {
+    rows.iter().map(|r| f(r.group)).collect()
 }
 
 /// Sums as SQL's `COALESCE(SUM(x), 0)` gives them.
-fn sums<A>(rows: &[(Vec<Value<'_>>, &A)], f: impl Fn(&A) -> Option<f64>) -> Vec<f64> {
-    rows.iter().map(|(_, a)| f(a).unwrap_or(0.0)).collect()
+fn sums<A>(rows: &[Sorted<'_, A>], f: impl Fn(&A) -> Option<f64>) -> Vec<f64> {
+    rows.iter().map(|r| f(r.group).unwrap_or(0.0)).collect()
 }
 
 fn frame(height: usize, columns: Vec<Column>) -> PolarsResult<DataFrame> {
@@ -1201,6 +1227,72 @@ mod tests {
         );
     }
 
+    /// Order keys sort as the fields do: text by bytes with a prefix first and zero bytes
+    /// in place, integers by value, nulls where the order puts them.
+    #[test]
+    fn order_keys_sort_as_their_fields() {
+        let keys = |fields: &[Value<'_>], order: &[(usize, bool)]| {
+            let mut out = Vec::new();
+            order_key(fields, order, &mut out);
+            out
+        };
+        let texts = [
+            None,
+            Some(""),
+            Some("\0"),
+            Some("\0a"),
+            Some("a"),
+            Some("a\0"),
+            Some("ab"),
+            Some("b"),
+        ];
+        for (i, x) in texts.iter().enumerate() {
+            for (j, y) in texts.iter().enumerate() {
+                let (kx, ky) = (
+                    keys(&[Value::Text(*x)], &[(0, false)]),
+                    keys(&[Value::Text(*y)], &[(0, false)]),
+                );
+                assert_eq!(kx.cmp(&ky), i.cmp(&j), "{x:?} vs {y:?}");
+            }
+        }
+        let ints = [
+            None,
+            Some(i64::MIN),
+            Some(-1),
+            Some(0),
+            Some(7),
+            Some(i64::MAX),
+        ];
+        for (i, x) in ints.iter().enumerate() {
+            for (j, y) in ints.iter().enumerate() {
+                let (kx, ky) = (
+                    keys(&[Value::Int(*x)], &[(0, false)]),
+                    keys(&[Value::Int(*y)], &[(0, false)]),
+                );
+                assert_eq!(kx.cmp(&ky), i.cmp(&j), "{x:?} vs {y:?}");
+            }
+        }
+        // Nulls last; the second field decides between equal first fields; "a" then "b"
+        // never sorts as the single text "ab".
+        let a_null = keys(
+            &[Value::Text(Some("a")), Value::Text(None)],
+            &[(0, true), (1, true)],
+        );
+        let a_b = keys(
+            &[Value::Text(Some("a")), Value::Text(Some("b"))],
+            &[(0, true), (1, true)],
+        );
+        let null_a = keys(
+            &[Value::Text(None), Value::Text(Some("a"))],
+            &[(0, true), (1, true)],
+        );
+        let ab_null = keys(
+            &[Value::Text(Some("ab")), Value::Text(None)],
+            &[(0, true), (1, true)],
+        );
+        assert!(a_b < a_null && a_null < ab_null && ab_null < null_a);
+    }
+
     #[test]
     fn distinct_articles_count_each_article_once() {
         let mut a = Articles::default();
@@ -1220,12 +1312,12 @@ mod tests {
         }
         let last: Vec<_> = sorted(&groups, &[(0, true)])
             .iter()
-            .map(|(k, _)| k[0].text())
+            .map(|r| r.fields[0].text())
             .collect();
         assert_eq!(last, vec![Some("61"), Some("62"), None]);
         let first: Vec<_> = sorted(&groups, &[(0, false)])
             .iter()
-            .map(|(k, _)| k[0].text())
+            .map(|r| r.fields[0].text())
             .collect();
         assert_eq!(first, vec![None, Some("61"), Some("62")]);
     }
