@@ -39,15 +39,15 @@ pub(crate) type EmitChunk<'e> =
     dyn FnMut(&'static str, DataFrame, bool) -> Result<(), AnalyticsError> + 'e;
 
 /// Rows of `officials_by_region` in one chunk handed to [`EmitChunk`].
-const OFFICIAL_CHUNK_ROWS: usize = 65_536;
+const OFFICIAL_CHUNK_ROWS: usize = 16_384;
 
 /// `officials_by_region`'s key fields (province_code, region_code, modifier, title, name) as
 /// its ORDER BY sorts them: (field, nulls last).
 const OFFICIAL_ORDER: [(usize, bool); 5] = [(0, true), (1, true), (3, false), (4, true), (2, true)];
 
 /// A group key: nullable text and integer fields packed into one byte string (a tag byte,
-/// then a length and the bytes of a text, or the eight bytes of an integer). Equal keys pack
-/// to equal bytes.
+/// then a four-byte length and the bytes of a text, or the eight bytes of an integer). Equal
+/// keys pack to equal bytes.
 #[derive(Default)]
 struct KeyBuf(Vec<u8>);
 
@@ -62,8 +62,9 @@ impl KeyBuf {
             None => self.0.push(0),
             Some(s) => {
                 self.0.push(1);
-                self.0.extend_from_slice(&(s.len() as u64).to_le_bytes());
-                self.0.extend_from_slice(s.as_bytes());
+                let len = u32::try_from(s.len()).unwrap_or(u32::MAX);
+                self.0.extend_from_slice(&len.to_le_bytes());
+                self.0.extend_from_slice(&s.as_bytes()[..len as usize]);
             }
         }
         self
@@ -121,9 +122,9 @@ impl<'a> Iterator for Fields<'a> {
     fn next(&mut self) -> Option<Value<'a>> {
         let (&tag, rest) = self.0.split_first()?;
         let (value, rest) = match tag {
-            1 if rest.len() >= 8 => {
-                let (len, rest) = rest.split_at(8);
-                let len = u64::from_le_bytes(len.try_into().unwrap_or([0; 8])) as usize;
+            1 if rest.len() >= 4 => {
+                let (len, rest) = rest.split_at(4);
+                let len = u32::from_le_bytes(len.try_into().unwrap_or([0; 4])) as usize;
                 let (text, rest) = rest.split_at(len.min(rest.len()));
                 (
                     Value::Text(Some(std::str::from_utf8(text).unwrap_or(""))),
@@ -141,10 +142,6 @@ impl<'a> Iterator for Fields<'a> {
         self.0 = rest;
         Some(value)
     }
-}
-
-fn decode(key: &[u8]) -> Vec<Value<'_>> {
-    Fields(key).collect()
 }
 
 /// The first `N` fields of a key (nulls past its end).
@@ -206,25 +203,19 @@ fn first_id(acc: &mut Option<u32>, v: Option<&str>, names: &mut Interner) {
     }
 }
 
-type Groups<A> = PlHashMap<Vec<u8>, A>;
-
-/// The group of `key`, made empty when it is new.
-fn group<'m, A: Default>(groups: &'m mut Groups<A>, key: &[u8]) -> &'m mut A {
-    groups.entry_ref(key).or_default()
-}
-
-/// The events of one article, by key: keys in one arena and a hash index, so an article's
-/// events cost no allocation once the buffers have grown.
-struct Events<A> {
+/// Groups by key: the keys packed one after the other in one arena, the states in one
+/// vector, and a hash index of their positions. A group costs its key's bytes, its state and
+/// a slot of the index: no allocation of its own.
+struct Table<A> {
     arena: Vec<u8>,
     entries: Vec<(std::ops::Range<usize>, A)>,
     index: hashbrown::HashTable<usize>,
     state: PlRandomState,
 }
 
-impl<A: Default> Events<A> {
+impl<A: Default> Table<A> {
     fn new() -> Self {
-        Events {
+        Table {
             arena: Vec::new(),
             entries: Vec::new(),
             index: hashbrown::HashTable::new(),
@@ -232,6 +223,7 @@ impl<A: Default> Events<A> {
         }
     }
 
+    /// The state of the group of `key`, made empty when the group is new.
     fn get(&mut self, key: &[u8]) -> &mut A {
         let hash = self.state.hash_one(key);
         let (arena, entries) = (&self.arena, &self.entries);
@@ -255,13 +247,18 @@ impl<A: Default> Events<A> {
         &mut self.entries[i].1
     }
 
-    /// Each event's key and state.
+    /// Each group's key and state, in the order the groups were made.
     fn iter(&self) -> impl Iterator<Item = (&[u8], &A)> {
         self.entries
             .iter()
             .map(|(range, a)| (&self.arena[range.clone()], a))
     }
 
+    fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Forgets every group, keeping the room.
     fn clear(&mut self) {
         self.arena.clear();
         self.entries.clear();
@@ -273,13 +270,6 @@ impl<A: Default> Events<A> {
 fn max_f64(acc: &mut Option<f64>, v: Option<f64>) {
     if let Some(v) = v {
         *acc = Some(acc.map_or(v, |a| a.max(v)));
-    }
-}
-
-/// A running sum of nullable values (null until a value comes).
-fn sum_f64(acc: &mut Option<f64>, v: Option<f64>) {
-    if let Some(v) = v {
-        *acc = Some(acc.unwrap_or(0.0) + v);
     }
 }
 
@@ -297,12 +287,15 @@ fn max_text(acc: &mut Option<Box<str>>, v: Option<&str>) {
 /// an article when its last article differs.
 #[derive(Default)]
 struct Articles {
-    count: i64,
-    last: u64,
+    count: u32,
+    /// The last article's number (articles are numbered from 1, and two articles of one group
+    /// never come 2^32 articles apart with none between).
+    last: u32,
 }
 
 impl Articles {
     fn add(&mut self, serial: u64) {
+        let serial = serial as u32;
         if self.last != serial {
             self.last = serial;
             self.count += 1;
@@ -330,17 +323,18 @@ struct SummaryEvent {
     sanctioned: Option<f64>,
 }
 
-/// One group of `activity_by_region_cycle`.
+/// One group of `activity_by_region_cycle`. Sums start at 0: the SQL gives
+/// `COALESCE(SUM(x), 0)`.
 #[derive(Default)]
 struct RegionCycle {
     province: Option<u32>,
     region: Option<u32>,
     articles: Articles,
-    events: i64,
-    pledgers: Option<f64>,
-    participants: Option<f64>,
-    violations: Option<f64>,
-    sanctioned: Option<f64>,
+    events: u32,
+    pledgers: f64,
+    participants: f64,
+    violations: f64,
+    sanctioned: f64,
     first_date: Option<u32>,
     last_date: Option<u32>,
 }
@@ -349,8 +343,8 @@ struct RegionCycle {
 #[derive(Default)]
 struct Month {
     articles: Articles,
-    events: i64,
-    pledgers: Option<f64>,
+    events: u32,
+    pledgers: f64,
 }
 
 /// One group of `instruments_by_cycle`.
@@ -359,7 +353,7 @@ struct InstrumentGroup {
     issuer: Option<Box<str>>,
     subject: Option<Box<str>>,
     articles: Articles,
-    mentions: i64,
+    mentions: u32,
 }
 
 /// One group of `officials_by_region` (within one partition until the runs are merged).
@@ -367,7 +361,7 @@ struct InstrumentGroup {
 struct OfficialGroup {
     region: Option<u32>,
     articles: Articles,
-    mentions: i64,
+    mentions: u32,
     first_published: Option<u32>,
     last_published: Option<u32>,
 }
@@ -377,13 +371,13 @@ struct OfficialGroup {
 struct Summary {
     province: Option<u32>,
     articles: Articles,
-    pledge_events: i64,
-    pledgers: Option<f64>,
-    pledge_events_counted: i64,
-    violation_events: i64,
-    violations: Option<f64>,
-    sanction_events: i64,
-    sanctions: Option<f64>,
+    pledge_events: u32,
+    pledgers: f64,
+    pledge_events_counted: u32,
+    violation_events: u32,
+    violations: f64,
+    sanction_events: u32,
+    sanctions: f64,
 }
 
 /// Where a table's columns are in its rows.
@@ -519,15 +513,15 @@ pub(crate) struct StreamedAggregates {
     published: Option<u32>,
     /// The current article's cycle labels, as its `article_cycles` rows give them.
     cycles: Vec<String>,
-    region_events: Events<RegionEvent>,
-    summary_events: Events<SummaryEvent>,
-    month_events: Events<Option<f64>>,
-    by_region_cycle: Groups<RegionCycle>,
-    by_month: Groups<Month>,
-    instruments: Groups<InstrumentGroup>,
-    summary: Groups<Summary>,
+    region_events: Table<RegionEvent>,
+    summary_events: Table<SummaryEvent>,
+    month_events: Table<Option<f64>>,
+    by_region_cycle: Table<RegionCycle>,
+    by_month: Table<Month>,
+    instruments: Table<InstrumentGroup>,
+    summary: Table<Summary>,
     /// `officials_by_region`'s groups of the current partition.
-    officials: Groups<OfficialGroup>,
+    officials: Table<OfficialGroup>,
     /// Where the sorted runs of earlier partitions' officials go, and the runs written.
     run_dir: PathBuf,
     runs: Vec<PathBuf>,
@@ -545,14 +539,14 @@ impl StreamedAggregates {
             representative: false,
             published: None,
             cycles: Vec::new(),
-            region_events: Events::new(),
-            summary_events: Events::new(),
-            month_events: Events::new(),
-            by_region_cycle: Groups::default(),
-            by_month: Groups::default(),
-            instruments: Groups::default(),
-            summary: Groups::default(),
-            officials: Groups::default(),
+            region_events: Table::new(),
+            summary_events: Table::new(),
+            month_events: Table::new(),
+            by_region_cycle: Table::new(),
+            by_month: Table::new(),
+            instruments: Table::new(),
+            summary: Table::new(),
+            officials: Table::new(),
             run_dir,
             runs: Vec::new(),
         }
@@ -576,7 +570,7 @@ impl StreamedAggregates {
             }
             let province_code = text(row, c.cycle_province_code);
             self.key.start().text(province_code).text(Some(cycle));
-            let g = group(&mut self.summary, &self.key.0);
+            let g = self.summary.get(&self.key.0);
             first_id(
                 &mut g.province,
                 text(row, c.cycle_province_name),
@@ -594,7 +588,7 @@ impl StreamedAggregates {
                     .text(text(row, c.instrument_type))
                     .text(text(row, c.instrument_number))
                     .int(int(row, c.instrument_year));
-                let g = group(&mut self.instruments, &self.key.0);
+                let g = self.instruments.get(&self.key.0);
                 max_text(&mut g.issuer, text(row, c.instrument_issuer));
                 max_text(&mut g.subject, text(row, c.instrument_subject));
                 g.articles.add(self.serial);
@@ -615,7 +609,7 @@ impl StreamedAggregates {
                 .text(text(row, c.official_modifier))
                 .text(text(row, c.official_title))
                 .text(text(row, c.official_name));
-            let g = group(&mut self.officials, &self.key.0);
+            let g = self.officials.get(&self.key.0);
             first_id(
                 &mut g.region,
                 text(row, c.official_region_name),
@@ -712,15 +706,15 @@ impl StreamedAggregates {
                 .text(region_code.text())
                 .text(cycle.text())
                 .text(activity_type.text());
-            let g = group(&mut self.by_region_cycle, &self.key.0);
+            let g = self.by_region_cycle.get(&self.key.0);
             g.province = g.province.or(e.province);
             g.region = g.region.or(e.region);
             g.articles.add(serial);
             g.events += 1;
-            sum_f64(&mut g.pledgers, e.pledgers);
-            sum_f64(&mut g.participants, e.participants);
-            sum_f64(&mut g.violations, e.violations);
-            sum_f64(&mut g.sanctioned, e.sanctioned);
+            g.pledgers += e.pledgers.unwrap_or(0.0);
+            g.participants += e.participants.unwrap_or(0.0);
+            g.violations += e.violations.unwrap_or(0.0);
+            g.sanctioned += e.sanctioned.unwrap_or(0.0);
             if let Some(date) = date.text() {
                 let date = Some(self.names.id(date));
                 self.names.keep(&mut g.first_date, date, true);
@@ -733,21 +727,21 @@ impl StreamedAggregates {
                 .start()
                 .text(province_code.text())
                 .text(cycle.text());
-            let g = group(&mut self.summary, &self.key.0);
+            let g = self.summary.get(&self.key.0);
             g.province = g.province.or(e.province);
             match activity_type.text() {
                 Some("pledge") => {
                     g.pledge_events += 1;
-                    sum_f64(&mut g.pledgers, e.pledgers);
-                    g.pledge_events_counted += i64::from(e.pledgers.is_some());
+                    g.pledgers += e.pledgers.unwrap_or(0.0);
+                    g.pledge_events_counted += u32::from(e.pledgers.is_some());
                 }
                 Some("violation") => {
                     g.violation_events += 1;
-                    sum_f64(&mut g.violations, e.violations);
+                    g.violations += e.violations.unwrap_or(0.0);
                 }
                 Some("sanction") => {
                     g.sanction_events += 1;
-                    sum_f64(&mut g.sanctions, e.sanctioned);
+                    g.sanctions += e.sanctioned.unwrap_or(0.0);
                 }
                 _ => {}
             }
@@ -764,10 +758,10 @@ impl StreamedAggregates {
                 .text(month)
                 .text(cycle.text())
                 .text(activity_type.text());
-            let g = group(&mut self.by_month, &self.key.0);
+            let g = self.by_month.get(&self.key.0);
             g.articles.add(serial);
             g.events += 1;
-            sum_f64(&mut g.pledgers, *pledgers);
+            g.pledgers += pledgers.unwrap_or(0.0);
         }
         self.region_events.clear();
         self.summary_events.clear();
@@ -794,8 +788,8 @@ impl StreamedAggregates {
             record.0.extend_from_slice(row.key);
             record
                 .id(g.region)
-                .int(Some(g.articles.count))
-                .int(Some(g.mentions))
+                .int(Some(g.articles.count.into()))
+                .int(Some(g.mentions.into()))
                 .id(g.first_published)
                 .id(g.last_published);
             let write = out
@@ -828,7 +822,10 @@ impl StreamedAggregates {
         if self.runs.is_empty() {
             let mut chunk = OfficialChunk::default();
             for row in sorted(&self.officials, &OFFICIAL_ORDER) {
-                chunk.push(&row.fields, row.group, names);
+                chunk.push(Fields(row.key).map(Value::text), row.group, names);
+                if chunk.rows() >= OFFICIAL_CHUNK_ROWS {
+                    emit(OFFICIALS_BY_REGION, chunk.frame()?, false)?;
+                }
             }
             emit(OFFICIALS_BY_REGION, chunk.frame()?, true)?;
         } else {
@@ -851,43 +848,62 @@ impl StreamedAggregates {
 
 const OFFICIALS_BY_REGION: &str = "officials_by_region";
 
-/// Rows of `officials_by_region` gathered for one chunk.
-#[derive(Default)]
+/// Rows of `officials_by_region` gathered for one chunk, the text in column builders.
 struct OfficialChunk {
-    province_code: Vec<Option<String>>,
-    region_code: Vec<Option<String>>,
-    region: Vec<Option<String>>,
-    modifier: Vec<Option<String>>,
-    title: Vec<Option<String>>,
-    name: Vec<Option<String>>,
+    text: [StringChunkedBuilder; 8],
     articles: Vec<i64>,
     mentions: Vec<i64>,
-    first_published: Vec<Option<String>>,
-    last_published: Vec<Option<String>>,
+}
+
+/// The text columns of [`OfficialChunk`], in the order its builders hold them.
+const OFFICIAL_TEXT: [&str; 8] = [
+    "province_code",
+    "region_code",
+    "region",
+    "modifier",
+    "title",
+    "name",
+    "first_published",
+    "last_published",
+];
+
+impl Default for OfficialChunk {
+    fn default() -> Self {
+        OfficialChunk {
+            text: OFFICIAL_TEXT.map(|n| StringChunkedBuilder::new(n.into(), 0)),
+            articles: Vec::new(),
+            mentions: Vec::new(),
+        }
+    }
 }
 
 impl OfficialChunk {
     /// Adds a group: its key fields (province_code, region_code, modifier, title, name) and
-    /// its values.
-    fn push(&mut self, key: &[Value<'_>], g: &OfficialGroup, names: &Interner) {
-        let field = |i: usize| key.get(i).and_then(|v| v.text()).map(str::to_string);
-        let name = |id: Option<u32>| names.get(id).map(str::to_string);
-        self.province_code.push(field(0));
-        self.region_code.push(field(1));
-        self.modifier.push(field(2));
-        self.title.push(field(3));
-        self.name.push(field(4));
-        self.region.push(name(g.region));
-        self.articles.push(g.articles.count);
-        self.mentions.push(g.mentions);
-        self.first_published.push(name(g.first_published));
-        self.last_published.push(name(g.last_published));
-    }
-
-    /// Adds a merged group: its key fields as [`OfficialChunk::push`] takes them.
-    fn push_owned(&mut self, key: &[Option<String>; 5], g: &OfficialGroup, names: &Interner) {
-        let fields: Vec<Value<'_>> = key.iter().map(|k| Value::Text(k.as_deref())).collect();
-        self.push(&fields, g, names);
+    /// its state.
+    fn push<'k>(
+        &mut self,
+        mut key: impl Iterator<Item = Option<&'k str>>,
+        g: &OfficialGroup,
+        names: &Interner,
+    ) {
+        let mut field = || key.next().flatten();
+        let [province_code, region_code, modifier, title, name] =
+            [field(), field(), field(), field(), field()];
+        let values = [
+            province_code,
+            region_code,
+            names.get(g.region),
+            modifier,
+            title,
+            name,
+            names.get(g.first_published),
+            names.get(g.last_published),
+        ];
+        for (builder, v) in self.text.iter_mut().zip(values) {
+            builder.append_option(v);
+        }
+        self.articles.push(g.articles.count.into());
+        self.mentions.push(g.mentions.into());
     }
 
     fn rows(&self) -> usize {
@@ -897,19 +913,22 @@ impl OfficialChunk {
     /// The gathered rows as a frame, leaving the chunk empty.
     fn frame(&mut self) -> PolarsResult<DataFrame> {
         let c = std::mem::take(self);
+        let rows = c.rows();
+        let mut text = c.text.map(|b| Some(b.finish().into_column()));
+        let mut take = |i: usize| text[i].take().unwrap_or_default();
         DataFrame::new(
-            c.rows(),
+            rows,
             vec![
-                Column::new("province_code".into(), c.province_code),
-                Column::new("region_code".into(), c.region_code),
-                Column::new("region".into(), c.region),
-                Column::new("modifier".into(), c.modifier),
-                Column::new("title".into(), c.title),
-                Column::new("name".into(), c.name),
+                take(0),
+                take(1),
+                take(2),
+                take(3),
+                take(4),
+                take(5),
                 Column::new("articles".into(), c.articles),
                 Column::new("mentions".into(), c.mentions),
-                Column::new("first_published".into(), c.first_published),
-                Column::new("last_published".into(), c.last_published),
+                take(6),
+                take(7),
             ],
         )
     }
@@ -995,7 +1014,7 @@ fn merge_official_runs(
         let fields = run.fields();
         if pending.is_none() || current != run.order() {
             if let Some(g) = pending.take() {
-                chunk.push_owned(&key, &g, names);
+                chunk.push(key.iter().map(|k| k.as_deref()), &g, names);
                 if chunk.rows() >= OFFICIAL_CHUNK_ROWS {
                     emit(OFFICIALS_BY_REGION, chunk.frame()?, false)?;
                 }
@@ -1009,8 +1028,8 @@ fn merge_official_runs(
         let [.., region, articles, mentions, first_published, last_published] = fields;
         let g = pending.get_or_insert_with(OfficialGroup::default);
         g.region = g.region.or(region.id());
-        g.articles.count += articles.int().unwrap_or(0);
-        g.mentions += mentions.int().unwrap_or(0);
+        g.articles.count += articles.int().map_or(0, |n| n as u32);
+        g.mentions += mentions.int().map_or(0, |n| n as u32);
         names.keep(&mut g.first_published, first_published.id(), true);
         names.keep(&mut g.last_published, last_published.id(), false);
 
@@ -1021,7 +1040,7 @@ fn merge_official_runs(
         }
     }
     if let Some(g) = pending.take() {
-        chunk.push_owned(&key, &g, names);
+        chunk.push(key.iter().map(|k| k.as_deref()), &g, names);
     }
     emit(OFFICIALS_BY_REGION, chunk.frame()?, true)
 }
@@ -1052,27 +1071,34 @@ fn order_key(fields: &[Value<'_>], order: &[(usize, bool)], out: &mut Vec<u8>) {
     }
 }
 
-/// A group in its aggregate's order: its order key ([`order_key`]), its packed key, the key's
-/// fields and its state.
+/// A group in its aggregate's order: its order key ([`order_key`]), its packed key and its
+/// state.
 struct Sorted<'g, A> {
     order: Vec<u8>,
     key: &'g [u8],
-    fields: Vec<Value<'g>>,
     group: &'g A,
 }
 
-/// Each group with its key fields, sorted by `order` (see [`order_key`]).
-fn sorted<'g, A>(groups: &'g Groups<A>, order: &[(usize, bool)]) -> Vec<Sorted<'g, A>> {
+impl<'g, A> Sorted<'g, A> {
+    /// Key field `i`.
+    fn field(&self, i: usize) -> Value<'g> {
+        Fields(self.key).nth(i).unwrap_or(Value::Text(None))
+    }
+}
+
+/// Each group, sorted by `order` (see [`order_key`]).
+fn sorted<'g, A: Default>(groups: &'g Table<A>, order: &[(usize, bool)]) -> Vec<Sorted<'g, A>> {
+    let mut fields = Vec::new();
     let mut rows: Vec<Sorted<'g, A>> = groups
         .iter()
         .map(|(key, group)| {
-            let fields = decode(key);
-            let mut order_bytes = Vec::with_capacity(key.len() + 8);
+            fields.clear();
+            fields.extend(Fields(key));
+            let mut order_bytes = Vec::with_capacity(key.len());
             order_key(&fields, order, &mut order_bytes);
             Sorted {
                 order: order_bytes,
                 key,
-                fields,
                 group,
             }
         })
@@ -1082,15 +1108,11 @@ fn sorted<'g, A>(groups: &'g Groups<A>, order: &[(usize, bool)]) -> Vec<Sorted<'
 }
 
 fn key_text<'g, A>(rows: &[Sorted<'g, A>], i: usize) -> Vec<Option<&'g str>> {
-    rows.iter()
-        .map(|r| r.fields.get(i).and_then(|v| v.text()))
-        .collect()
+    rows.iter().map(|r| r.field(i).text()).collect()
 }
 
 fn key_int<A>(rows: &[Sorted<'_, A>], i: usize) -> Vec<Option<i64>> {
-    rows.iter()
-        .map(|r| r.fields.get(i).and_then(|v| v.int()))
-        .collect()
+    rows.iter().map(|r| r.field(i).int()).collect()
 }
 
 fn texts<'g, A>(
@@ -1100,23 +1122,18 @@ fn texts<'g, A>(
     rows.iter().map(|r| f(r.group)).collect()
 }
 
-fn ints<A>(rows: &[Sorted<'_, A>], f: impl Fn(&A) -> i64) -> Vec<i64> {
+fn ints<A>(rows: &[Sorted<'_, A>], f: impl Fn(&A) -> u32) -> Vec<i64> {
+    rows.iter().map(|r| i64::from(f(r.group))).collect()
+}
+
+fn floats<A>(rows: &[Sorted<'_, A>], f: impl Fn(&A) -> f64) -> Vec<f64> {
     rows.iter().map(|r| f(r.group)).collect()
 }
 
-/// Sums as SQL's `COALESCE(SUM(x), 0)` gives them.
-fn sums<A>(rows: &[Sorted<'_, A>], f: impl Fn(&A) -> Option<f64>) -> Vec<f64> {
-    rows.iter().map(|r| f(r.group).unwrap_or(0.0)).collect()
-}
-
-fn frame(height: usize, columns: Vec<Column>) -> PolarsResult<DataFrame> {
-    DataFrame::new(height, columns)
-}
-
-fn region_cycle_frame(groups: &Groups<RegionCycle>, names: &Interner) -> PolarsResult<DataFrame> {
+fn region_cycle_frame(groups: &Table<RegionCycle>, names: &Interner) -> PolarsResult<DataFrame> {
     // Key: level, province_code, region_code, cycle, activity_type.
     let rows = sorted(groups, &[(1, true), (2, true), (3, false), (4, false)]);
-    frame(
+    DataFrame::new(
         rows.len(),
         vec![
             Column::new("level".into(), key_text(&rows, 0)),
@@ -1128,10 +1145,10 @@ fn region_cycle_frame(groups: &Groups<RegionCycle>, names: &Interner) -> PolarsR
             Column::new("activity_type".into(), key_text(&rows, 4)),
             Column::new("articles".into(), ints(&rows, |a| a.articles.count)),
             Column::new("events".into(), ints(&rows, |a| a.events)),
-            Column::new("pledgers".into(), sums(&rows, |a| a.pledgers)),
-            Column::new("participants".into(), sums(&rows, |a| a.participants)),
-            Column::new("violations".into(), sums(&rows, |a| a.violations)),
-            Column::new("sanctioned".into(), sums(&rows, |a| a.sanctioned)),
+            Column::new("pledgers".into(), floats(&rows, |a| a.pledgers)),
+            Column::new("participants".into(), floats(&rows, |a| a.participants)),
+            Column::new("violations".into(), floats(&rows, |a| a.violations)),
+            Column::new("sanctioned".into(), floats(&rows, |a| a.sanctioned)),
             Column::new(
                 "first_date".into(),
                 texts(&rows, |a| names.get(a.first_date)),
@@ -1141,10 +1158,10 @@ fn region_cycle_frame(groups: &Groups<RegionCycle>, names: &Interner) -> PolarsR
     )
 }
 
-fn instruments_frame(groups: &Groups<InstrumentGroup>) -> PolarsResult<DataFrame> {
+fn instruments_frame(groups: &Table<InstrumentGroup>) -> PolarsResult<DataFrame> {
     // Key: cycle, instrument_type, number, year.
     let rows = sorted(groups, &[(0, false), (1, false), (2, true), (3, true)]);
-    frame(
+    DataFrame::new(
         rows.len(),
         vec![
             Column::new("cycle".into(), key_text(&rows, 0)),
@@ -1159,10 +1176,10 @@ fn instruments_frame(groups: &Groups<InstrumentGroup>) -> PolarsResult<DataFrame
     )
 }
 
-fn month_frame(groups: &Groups<Month>) -> PolarsResult<DataFrame> {
+fn month_frame(groups: &Table<Month>) -> PolarsResult<DataFrame> {
     // Key: month, cycle, activity_type.
     let rows = sorted(groups, &[(0, false), (1, false), (2, false)]);
-    frame(
+    DataFrame::new(
         rows.len(),
         vec![
             Column::new("month".into(), key_text(&rows, 0)),
@@ -1170,15 +1187,15 @@ fn month_frame(groups: &Groups<Month>) -> PolarsResult<DataFrame> {
             Column::new("activity_type".into(), key_text(&rows, 2)),
             Column::new("articles".into(), ints(&rows, |a| a.articles.count)),
             Column::new("events".into(), ints(&rows, |a| a.events)),
-            Column::new("pledgers".into(), sums(&rows, |a| a.pledgers)),
+            Column::new("pledgers".into(), floats(&rows, |a| a.pledgers)),
         ],
     )
 }
 
-fn summary_frame(groups: &Groups<Summary>, names: &Interner) -> PolarsResult<DataFrame> {
+fn summary_frame(groups: &Table<Summary>, names: &Interner) -> PolarsResult<DataFrame> {
     // Key: province_code, cycle.
     let rows = sorted(groups, &[(0, true), (1, false)]);
-    frame(
+    DataFrame::new(
         rows.len(),
         vec![
             Column::new("province_code".into(), key_text(&rows, 0)),
@@ -1186,7 +1203,7 @@ fn summary_frame(groups: &Groups<Summary>, names: &Interner) -> PolarsResult<Dat
             Column::new("cycle".into(), key_text(&rows, 1)),
             Column::new("articles".into(), ints(&rows, |a| a.articles.count)),
             Column::new("pledge_events".into(), ints(&rows, |a| a.pledge_events)),
-            Column::new("pledgers".into(), sums(&rows, |a| a.pledgers)),
+            Column::new("pledgers".into(), floats(&rows, |a| a.pledgers)),
             Column::new(
                 "pledge_events_counted".into(),
                 ints(&rows, |a| a.pledge_events_counted),
@@ -1195,9 +1212,9 @@ fn summary_frame(groups: &Groups<Summary>, names: &Interner) -> PolarsResult<Dat
                 "violation_events".into(),
                 ints(&rows, |a| a.violation_events),
             ),
-            Column::new("violations".into(), sums(&rows, |a| a.violations)),
+            Column::new("violations".into(), floats(&rows, |a| a.violations)),
             Column::new("sanction_events".into(), ints(&rows, |a| a.sanction_events)),
-            Column::new("sanctions".into(), sums(&rows, |a| a.sanctions)),
+            Column::new("sanctions".into(), floats(&rows, |a| a.sanctions)),
         ],
     )
 }
@@ -1216,7 +1233,7 @@ mod tests {
             .int(None)
             .text(Some(""));
         assert_eq!(
-            decode(&k.0),
+            Fields(&k.0).collect::<Vec<_>>(),
             vec![
                 Value::Text(Some("61.05")),
                 Value::Text(None),
@@ -1304,20 +1321,20 @@ mod tests {
 
     #[test]
     fn nulls_sort_where_the_order_says() {
-        let mut groups: Groups<()> = Groups::default();
+        let mut groups: Table<()> = Table::new();
         let mut k = KeyBuf::default();
         for code in [Some("62"), None, Some("61")] {
             k.start().text(code);
-            groups.insert(k.0.clone(), ());
+            groups.get(&k.0);
         }
         let last: Vec<_> = sorted(&groups, &[(0, true)])
             .iter()
-            .map(|r| r.fields[0].text())
+            .map(|r| r.field(0).text())
             .collect();
         assert_eq!(last, vec![Some("61"), Some("62"), None]);
         let first: Vec<_> = sorted(&groups, &[(0, false)])
             .iter()
-            .map(|r| r.fields[0].text())
+            .map(|r| r.field(0).text())
             .collect();
         assert_eq!(first, vec![None, Some("61"), Some("62")]);
     }
