@@ -6,9 +6,9 @@ use warta_analytics::{query, TableSink, AGGREGATES};
 
 use crate::fixture;
 
-/// Every aggregate of a run, as its file holds it. Each aggregate's ORDER BY covers all its
-/// group keys (`level` follows from `region_code`), so the order of the rows is determined too.
-fn aggregates(partition_rows: Option<usize>) -> Vec<(String, DataFrame)> {
+/// A run of the fixture corpus, cut into partitions of `partition_rows` (the default bound
+/// when none), in a folder of its own.
+fn fixture_run(partition_rows: Option<usize>) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let mut sink = TableSink::create(dir.path()).unwrap();
     if let Some(rows) = partition_rows {
@@ -18,6 +18,13 @@ fn aggregates(partition_rows: Option<usize>) -> Vec<(String, DataFrame)> {
         sink.push(&a, &f).unwrap();
     }
     sink.finish().unwrap();
+    dir
+}
+
+/// Every aggregate of a run, as its file holds it. Each aggregate's ORDER BY covers all its
+/// group keys (`level` follows from `region_code`), so the order of the rows is determined too.
+fn aggregates(partition_rows: Option<usize>) -> Vec<(String, DataFrame)> {
+    let dir = fixture_run(partition_rows);
     AGGREGATES
         .iter()
         .map(|(name, _)| {
@@ -57,15 +64,7 @@ fn partitioned_aggregates_equal_whole_ones() {
 #[test]
 fn streamed_aggregates_equal_their_sql_over_the_fact_tables() {
     for rows in [None, Some(1), Some(7)] {
-        let dir = tempfile::tempdir().unwrap();
-        let mut sink = TableSink::create(dir.path()).unwrap();
-        if let Some(rows) = rows {
-            sink = sink.with_partition_rows(rows);
-        }
-        for (a, f) in fixture::corpus() {
-            sink.push(&a, &f).unwrap();
-        }
-        sink.finish().unwrap();
+        let dir = fixture_run(rows);
         for (name, sql) in AGGREGATES {
             let want = query(dir.path(), sql).unwrap();
             let got = query(dir.path(), &format!("SELECT * FROM {name}")).unwrap();
