@@ -57,6 +57,7 @@ impl KeyBuf {
         self
     }
 
+    #[inline]
     fn text(&mut self, v: Option<&str>) -> &mut Self {
         match v {
             None => self.0.push(0),
@@ -83,6 +84,12 @@ impl KeyBuf {
 
     fn id(&mut self, v: Option<u32>) -> &mut Self {
         self.int(v.map(i64::from))
+    }
+
+    /// Appends fields as another key packed them.
+    fn raw(&mut self, segment: &[u8]) -> &mut Self {
+        self.0.extend_from_slice(segment);
+        self
     }
 }
 
@@ -142,6 +149,33 @@ impl<'a> Iterator for Fields<'a> {
         self.0 = rest;
         Some(value)
     }
+}
+
+/// The first `N` fields of a key as they are packed (tag, length and bytes), to be copied
+/// into another key or read with [`field`]; empty past the key's end.
+fn segments<const N: usize>(key: &[u8]) -> [&[u8]; N] {
+    let mut out: [&[u8]; N] = [&[]; N];
+    let mut rest = key;
+    for slot in out.iter_mut() {
+        let len = match rest.first() {
+            None => break,
+            Some(1) if rest.len() >= 5 => {
+                let text = u32::from_le_bytes([rest[1], rest[2], rest[3], rest[4]]) as usize;
+                (5 + text).min(rest.len())
+            }
+            Some(2) => 9.min(rest.len()),
+            Some(_) => 1,
+        };
+        let (segment, tail) = rest.split_at(len);
+        *slot = segment;
+        rest = tail;
+    }
+    out
+}
+
+/// The field a segment of [`segments`] holds.
+fn field(segment: &[u8]) -> Value<'_> {
+    Fields(segment).next().unwrap_or(Value::Text(None))
 }
 
 /// The first `N` fields of a key (nulls past its end).
@@ -698,14 +732,14 @@ impl StreamedAggregates {
     pub(crate) fn end_article(&mut self) {
         let serial = self.serial;
         for (key, e) in self.region_events.iter() {
-            let [activity_type, province_code, region_code, level, cycle, date] = decode_n(key);
+            let [activity_type, province_code, region_code, level, cycle, date] = segments(key);
             self.key
                 .start()
-                .text(level.text())
-                .text(province_code.text())
-                .text(region_code.text())
-                .text(cycle.text())
-                .text(activity_type.text());
+                .raw(level)
+                .raw(province_code)
+                .raw(region_code)
+                .raw(cycle)
+                .raw(activity_type);
             let g = self.by_region_cycle.get(&self.key.0);
             g.province = g.province.or(e.province);
             g.region = g.region.or(e.region);
@@ -715,21 +749,18 @@ impl StreamedAggregates {
             g.participants += e.participants.unwrap_or(0.0);
             g.violations += e.violations.unwrap_or(0.0);
             g.sanctioned += e.sanctioned.unwrap_or(0.0);
-            if let Some(date) = date.text() {
+            if let Some(date) = field(date).text() {
                 let date = Some(self.names.id(date));
                 self.names.keep(&mut g.first_date, date, true);
                 self.names.keep(&mut g.last_date, date, false);
             }
         }
         for (key, e) in self.summary_events.iter() {
-            let [activity_type, province_code, _, cycle, _] = decode_n(key);
-            self.key
-                .start()
-                .text(province_code.text())
-                .text(cycle.text());
+            let [activity_type, province_code, _, cycle, _] = segments(key);
+            self.key.start().raw(province_code).raw(cycle);
             let g = self.summary.get(&self.key.0);
             g.province = g.province.or(e.province);
-            match activity_type.text() {
+            match field(activity_type).text() {
                 Some("pledge") => {
                     g.pledge_events += 1;
                     g.pledgers += e.pledgers.unwrap_or(0.0);
@@ -747,17 +778,13 @@ impl StreamedAggregates {
             }
         }
         for (key, pledgers) in self.month_events.iter() {
-            let [activity_type, _, cycle, date] = decode_n(key);
+            let [activity_type, _, cycle, date] = segments(key);
             // SUBSTR("date", 1, 7): the first seven characters.
-            let month = date.text().map(|d| match d.char_indices().nth(7) {
+            let month = field(date).text().map(|d| match d.char_indices().nth(7) {
                 Some((end, _)) => &d[..end],
                 None => d,
             });
-            self.key
-                .start()
-                .text(month)
-                .text(cycle.text())
-                .text(activity_type.text());
+            self.key.start().text(month).raw(cycle).raw(activity_type);
             let g = self.by_month.get(&self.key.0);
             g.articles.add(serial);
             g.events += 1;
@@ -1082,7 +1109,9 @@ struct Sorted<'g, A> {
 impl<'g, A> Sorted<'g, A> {
     /// Key field `i`.
     fn field(&self, i: usize) -> Value<'g> {
-        Fields(self.key).nth(i).unwrap_or(Value::Text(None))
+        segments::<8>(self.key)
+            .get(i)
+            .map_or(Value::Text(None), |segment| field(segment))
     }
 }
 
@@ -1308,6 +1337,28 @@ mod tests {
             &[(0, true), (1, true)],
         );
         assert!(a_b < a_null && a_null < ab_null && ab_null < null_a);
+    }
+
+    /// A key's segments copy into another key field for field.
+    #[test]
+    fn segments_are_whole_fields() {
+        let mut k = KeyBuf::default();
+        k.start()
+            .text(Some("Pemilu 2024"))
+            .text(None)
+            .int(Some(7))
+            .text(Some(""));
+        let [a, b, c, d, past] = segments(&k.0);
+        assert_eq!(field(a), Value::Text(Some("Pemilu 2024")));
+        assert_eq!(field(b), Value::Text(None));
+        assert_eq!(field(c), Value::Int(Some(7)));
+        assert_eq!(field(d), Value::Text(Some("")));
+        assert!(past.is_empty());
+        let mut again = KeyBuf::default();
+        again.start().raw(d).raw(a);
+        let mut want = KeyBuf::default();
+        want.start().text(Some("")).text(Some("Pemilu 2024"));
+        assert_eq!(again.0, want.0);
     }
 
     #[test]
