@@ -6,9 +6,9 @@
 //! bounded chunks so memory stays flat, and folds each row into the aggregates as it goes.
 //! The SQL files in `sql/` define the aggregates: a test runs them over the fact tables and
 //! compares, and they run unchanged in DuckDB. [`TableSink::finish`] writes each aggregate as
-//! Parquet and CSV and moves everything into the output directory at once. [`query`] runs SQL over a finished directory, [`schema`] lists
-//! its tables and columns, and [`format_frame`] prints a result. The schemas and how each
-//! aggregate counts are in the crate README.
+//! Parquet and CSV and moves everything into the output directory at once. [`query`] runs SQL
+//! over a finished directory, [`schema`] lists its tables and columns, and [`format_frame`]
+//! prints a result. The schemas and how each aggregate counts are in the crate README.
 //!
 //! ```
 //! use warta_analytics::{query, TableSink};

@@ -322,14 +322,14 @@ fn max_text(acc: &mut Option<Box<str>>, v: Option<&str>) {
 #[derive(Default)]
 struct Articles {
     count: u32,
-    /// The last article's number (articles are numbered from 1, and two articles of one group
-    /// never come 2^32 articles apart with none between).
+    /// The last article's number, folded into 1..=u32::MAX (0 is "none yet"): consecutive
+    /// articles always differ, and the rows of one article come together.
     last: u32,
 }
 
 impl Articles {
     fn add(&mut self, serial: u64) {
-        let serial = serial as u32;
+        let serial = (serial % u64::from(u32::MAX)) as u32 + 1;
         if self.last != serial {
             self.last = serial;
             self.count += 1;
@@ -1368,6 +1368,17 @@ mod tests {
             a.add(serial);
         }
         assert_eq!(a.count, 3);
+        // Consecutive numbers across u32's range still count each new article once, the
+        // first one included.
+        let max = u64::from(u32::MAX);
+        let mut b = Articles::default();
+        for serial in [max - 1, max, max, max + 1] {
+            b.add(serial);
+        }
+        assert_eq!(b.count, 3);
+        let mut c = Articles::default();
+        c.add(1 << 32);
+        assert_eq!(c.count, 1, "an article numbered 2^32 is not taken for none");
     }
 
     #[test]
