@@ -404,6 +404,7 @@ impl TableSink {
         fs::create_dir(&tmp).map_err(|e| io_err(&tmp, e))?;
         let mut sink = TableSink {
             dir: dir.to_path_buf(),
+            streamed: StreamedAggregates::new(tmp.join(".runs")),
             tmp,
             chunk_rows: DEFAULT_CHUNK_ROWS,
             partition_rows: DEFAULT_PARTITION_ROWS,
@@ -412,9 +413,7 @@ impl TableSink {
             scratch: Scratch::default(),
             peak_buffered: 0,
             partition_starts: Vec::new(),
-            streamed: StreamedAggregates::new(PathBuf::new()),
         };
-        sink.streamed = StreamedAggregates::new(sink.tmp.join(".runs"));
         let parts_dir = sink.tmp.join(".parts");
         fs::create_dir(&parts_dir).map_err(|e| io_err(&parts_dir, e))?;
         for def in FACT_TABLES {
@@ -563,8 +562,7 @@ impl TableSink {
         let mut summary = None;
         let tmp = self.tmp.clone();
         let writers = &self.writers;
-        let streamed =
-            std::mem::replace(&mut self.streamed, StreamedAggregates::new(PathBuf::new()));
+        let streamed = &mut self.streamed;
         let (joined, aggregated) = std::thread::scope(|s| {
             let joiner = s.spawn(|| -> Result<(), AnalyticsError> {
                 for w in writers {

@@ -545,8 +545,10 @@ pub(crate) struct StreamedAggregates {
     representative: bool,
     /// The current article's publication date.
     published: Option<u32>,
-    /// The current article's cycle labels, as its `article_cycles` rows give them.
-    cycles: Vec<String>,
+    /// The current article's cycle labels, as its `article_cycles` rows give them: their
+    /// text one after the other, and where each lies in it.
+    cycle_text: String,
+    cycles: Vec<std::ops::Range<usize>>,
     region_events: Table<RegionEvent>,
     summary_events: Table<SummaryEvent>,
     month_events: Table<Option<f64>>,
@@ -572,6 +574,7 @@ impl StreamedAggregates {
             serial: 0,
             representative: false,
             published: None,
+            cycle_text: String::new(),
             cycles: Vec::new(),
             region_events: Table::new(),
             summary_events: Table::new(),
@@ -595,10 +598,13 @@ impl StreamedAggregates {
             self.serial += 1;
             self.representative = flag(row, c.article_representative);
             self.published = text(row, c.article_published).map(|d| self.names.id(d));
+            self.cycle_text.clear();
             self.cycles.clear();
         } else if table == c.table_cycles {
             let cycle = text(row, c.cycle_cycle).unwrap_or("");
-            self.cycles.push(cycle.to_string());
+            let start = self.cycle_text.len();
+            self.cycle_text.push_str(cycle);
+            self.cycles.push(start..self.cycle_text.len());
             if !flag(row, c.cycle_representative) {
                 return;
             }
@@ -615,10 +621,10 @@ impl StreamedAggregates {
             if !self.representative {
                 return;
             }
-            for cycle in &self.cycles {
+            for range in &self.cycles {
                 self.key
                     .start()
-                    .text(Some(cycle))
+                    .text(Some(&self.cycle_text[range.clone()]))
                     .text(text(row, c.instrument_type))
                     .text(text(row, c.instrument_number))
                     .int(int(row, c.instrument_year));
@@ -834,7 +840,7 @@ impl StreamedAggregates {
 
     /// Hands every aggregate to `emit` in its SQL's row order, one after the other in
     /// [`AGGREGATES`](crate::AGGREGATES) order, and removes the run files.
-    pub(crate) fn finish(mut self, emit: &mut EmitChunk<'_>) -> Result<(), AnalyticsError> {
+    pub(crate) fn finish(&mut self, emit: &mut EmitChunk<'_>) -> Result<(), AnalyticsError> {
         let names = &self.names;
         emit(
             "activity_by_region_cycle",
