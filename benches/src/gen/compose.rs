@@ -607,8 +607,9 @@ impl Composer {
         }
         let people = fill.people;
         let official = *rng.pick(&lists.officials);
+        let template = *rng.pick(&lists.headlines);
         let headline = fill_placeholders(
-            *rng.pick(&lists.headlines),
+            template,
             official,
             &reg.short,
             &prov_alias,
