@@ -33,8 +33,11 @@ pub const DEFAULT_CHUNK_ROWS: usize = 16_384;
 pub const DEFAULT_PARTITION_ROWS: usize = 100_000;
 
 /// How the Parquet files a run leaves are compressed: polars' default, zstd at its default
-/// level. Level 1 saved about a fifth of the compression's work on 10k generated articles,
-/// but the fact tables came out about 10% larger.
+/// level. Cheaper codecs buy little speed for much larger files (callgrind, a whole run on
+/// 2,000 generated articles, against zstd's default): zstd level 1 runs 0.5% fewer
+/// instructions for fact tables 12% larger, LZ4 6.3% fewer for 83% larger, Snappy 6.8% fewer
+/// for twice the size. The compression costs what it does because of how many bytes it is
+/// given, four fifths of them evidence sentences, not because of the codec.
 fn output_compression() -> ParquetCompression {
     ParquetCompression::Zstd(None)
 }
