@@ -797,6 +797,34 @@ mod tests {
     }
 
     #[test]
+    fn degrees_after_a_stop_the_form_lacks() {
+        let first_official = |text: &str| {
+            extract(&article(&[text]))
+                .mentions
+                .into_iter()
+                .find(|m| m.kind == MentionKind::Official)
+                .expect("an official")
+        };
+        // `S.STP.` carries a stop of its own before the next degree.
+        let official = first_official(
+            "Apel dipimpin Pj. Bupati Banjar H. Mokhamad Hilman, S.STP., M.Si di halaman kantor. Hilman hadir.",
+        );
+        let MentionValue::Official(o) = &official.value else {
+            unreachable!()
+        };
+        assert_eq!(o.honorifics, vec!["H", "S.STP", "M.Si"]);
+        assert_eq!(
+            official.text,
+            "Pj. Bupati Banjar H. Mokhamad Hilman, S.STP., M.Si"
+        );
+        // A stop that ends the sentence after a degree is not part of the official.
+        let official = first_official(
+            "Acara dibuka Pj Sekda Sintang, Dani Putra, S.STP. Ia meminta ASN netral.",
+        );
+        assert_eq!(official.text, "Pj Sekda Sintang, Dani Putra, S.STP");
+    }
+
+    #[test]
     fn later_mentions_link_to_one_person() {
         let facts = extract(&article(&[
             "Plh Sekretaris Daerah Provinsi Kalimantan Barat, Alfian Salam, mengajak seluruh ASN netral.",

@@ -401,11 +401,22 @@ pub(crate) fn find(ctx: &ParagraphCtx<'_>, range: Range<usize>) -> Vec<OfficialH
         let mut modifier = None;
         let mut ti = i;
         if let Pat::Modifier(m) = pat {
-            // A modifier applies to a title right after it.
-            match heads.get(i + 1) {
-                Some(&(ns, _, Pat::Title(_))) if skip_spaces(text, heads[i].1) == ns => {
+            // A modifier applies to a title right after it, or after its own short form in
+            // brackets: `Penjabat (Pj) Gubernur`, `Pelaksana Tugas (Plt.) Bupati`.
+            let (mut m, mut after, mut next) = (m, heads[i].1, i + 1);
+            if let Some(&(bs, be, Pat::Modifier(short))) = heads.get(i + 1) {
+                let open = skip_spaces(text, after);
+                if char_at(text, open) == Some('(')
+                    && skip_spaces(text, open + 1) == bs
+                    && char_at(text, skip_spaces(text, be)) == Some(')')
+                {
+                    (m, after, next) = (short, skip_spaces(text, be) + 1, i + 2);
+                }
+            }
+            match heads.get(next) {
+                Some(&(ns, _, Pat::Title(_))) if skip_spaces(text, after) == ns => {
                     modifier = Some(m);
-                    ti = i + 1;
+                    ti = next;
                 }
                 _ => {
                     i += 1;
@@ -721,6 +732,28 @@ fn parse_title(
             }
         }
     }
+    // The office's short form in brackets after its region belongs to the title:
+    // `Sekretaris Daerah Provinsi Sumatera Utara (Sekdaprov Sumut) Sabrina`.
+    let p = skip_spaces(text, tp.end);
+    if char_at(text, p) == Some('(') {
+        let inner_start = skip_spaces(text, p + 1);
+        if let Some(close) = text.get(inner_start..).and_then(|t| t.find(')')) {
+            let inner = &text[inner_start..inner_start + close];
+            let short_form = inner.len() <= 40
+                && heads_in(r, inner).next().is_some_and(|m| {
+                    m.start() == 0
+                        && (inner[..m.end()].ends_with('.')
+                            || !char_at(inner, m.end()).is_some_and(crate::text::is_word_char))
+                });
+            if short_form {
+                tp.end = inner_start + close + 1;
+                // `Bupati Kendal (Plt) Masrur Masykur`.
+                if let Some(&(_, m)) = r.modifier_forms.iter().find(|(f, _)| f == inner.trim()) {
+                    tp.modifier.get_or_insert(m);
+                }
+            }
+        }
+    }
     Some(tp)
 }
 
@@ -953,9 +986,15 @@ fn parse_name(
         return None;
     }
     let mut end = name_end;
-    // Degrees after the name, with or without commas: `MM`, `S STP`, `, M.App, Sc`.
+    // Degrees after the name, with or without commas: `MM`, `S STP`, `, M.App, Sc`, and after
+    // a stop the form does not hold (`S.STP., M.Si`): that stop counts only when a degree
+    // follows it.
     loop {
-        let mut q = skip_spaces(text, end);
+        let mut q = end;
+        if end > name_end && char_at(text, q) == Some('.') && !text[..q].ends_with('.') {
+            q += 1;
+        }
+        q = skip_spaces(text, q);
         if char_at(text, q) == Some(',') {
             q = skip_spaces(text, q + 1);
         }
@@ -1047,5 +1086,30 @@ mod tests {
         // Titles are capitalised, so the search for them skips to capitals; a lower-case
         // title form would send it back to the byte-by-byte search.
         assert!(rules().head_first_capital);
+    }
+
+    #[test]
+    fn abbreviated_forms_do_not_end_sentences() {
+        // A form written with a full stop (`Pj.`, `H.`, `S.STP`) is an abbreviation: the
+        // sentence splitter must not end a sentence at its stop, or `Pj. Bupati Banjar` loses
+        // its modifier to the sentence before.
+        let f = &rules().file;
+        let forms: Vec<&str> = f
+            .modifiers
+            .iter()
+            .flat_map(|m| m.forms.iter())
+            .chain(&f.honorifics)
+            .chain(&f.degrees)
+            .map(String::as_str)
+            .collect();
+        let missing: Vec<&str> = forms
+            .iter()
+            .filter_map(|form| {
+                form.strip_suffix('.')
+                    .or(form.contains('.').then_some(*form))
+            })
+            .filter(|stem| !crate::sentences::abbreviations().contains(stem))
+            .collect();
+        assert!(missing.is_empty(), "not in abbreviations.txt: {missing:?}");
     }
 }
