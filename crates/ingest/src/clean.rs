@@ -319,6 +319,10 @@ fn clean_with_buffers(
             .any(|b| shared_words(&set, &b.seq) as f32 / set.len() as f32 >= STANDFIRST_CONTAINMENT)
     };
     let dateline_at_start = !body_rest.is_empty() && dateline_of(body_start).is_some();
+    // The outlet a dateline in the first body lines names (`Semarang, CNN Indonesia --`).
+    let dateline_outlet = (0..body_rest.len().min(3))
+        .find_map(|i| dateline_of(body_start + i))
+        .and_then(|(d, _)| d.outlet.as_deref());
     let mut title: Option<String> = meta
         .title
         .as_deref()
@@ -353,6 +357,17 @@ fn clean_with_buffers(
                 }
             }
             removed.push(removal(line.n, &line.text, rule.reason, &rule.id));
+            continue;
+        }
+        // The outlet's name alone on a line above its dateline (`CNN Indonesia` under the
+        // title), where no header rule took it: the page's byline, not text.
+        if dateline_outlet.is_some_and(|o| line.text.trim().eq_ignore_ascii_case(o)) {
+            removed.push(removal(
+                line.n,
+                &line.text,
+                RemovalReason::Byline,
+                "byline_outlet_name",
+            ));
             continue;
         }
         if title.is_none() && body.is_empty() && line.title_like() {
@@ -643,10 +658,13 @@ fn dateline_rules() -> &'static [DatelineRule] {
                 "dateline_place_outlet",
                 format!(r"^{PLACE}\s*,\s*{DOMAIN}{DASH}"),
             ),
-            // `MAUMERE, FLORESNEWS -`, `Jakarta, detikNews -`
+            // `MAUMERE, FLORESNEWS -`, `Jakarta, detikNews -`, `Jakarta, CNN Indonesia --`,
+            // `Sleman, IDN Times -`
             (
                 "dateline_place_outlet_word",
-                format!(r"^{PLACE}\s*,\s*(?P<outlet>\p{{L}}[\p{{L}}0-9.]{{2,30}}){DASH}"),
+                format!(
+                    r"^{PLACE}\s*,\s*(?P<outlet>\p{{L}}[\p{{L}}0-9.]{{2,30}}(?: \p{{Lu}}[\p{{L}}0-9.]{{1,20}})?){DASH}"
+                ),
             ),
             // `Makassar -` (a capitalised place of one to three words)
             (
@@ -1057,6 +1075,16 @@ mod tests {
                 "PONTIANAK",
                 Some("KOMPAS.com"),
             ),
+            (
+                "Jakarta, CNN Indonesia -- Bawaslu Jawa Tengah menemukan",
+                "Jakarta",
+                Some("CNN Indonesia"),
+            ),
+            (
+                "Sleman, IDN Times - Bupati Sleman",
+                "Sleman",
+                Some("IDN Times"),
+            ),
         ];
         for (line, place, outlet) in cases {
             let (d, _) = find_dateline(line).unwrap_or_else(|| panic!("no dateline in {line:?}"));
@@ -1083,6 +1111,7 @@ mod tests {
             "PONTIANAK, KOMPAS.com - Bawaslu",
             "MAUMERE, FLORESNEWS - Bawaslu Sikka",
             "Jakarta, detikNews - ASN",
+            "Jakarta, CNN Indonesia -- Bawaslu",
             "Makassar - Bawaslu",
             "Sumba Tengah (ANTARA) - Kantor Regional IX",
             "Kota Baru-Timur -",
@@ -1150,6 +1179,23 @@ mod tests {
             ["Penjabat Bupati menjaga netralitas ASN di wilayah setempat demi suksesnya pemilu."]
         );
         assert_eq!(a.outlet.kind, OutletKind::Antara);
+    }
+
+    #[test]
+    fn outlet_name_above_its_dateline_is_a_byline() {
+        let a = clean("CNN Indonesia\nNasional\nBawaslu Jateng temukan ASN tak netral di masa kampanye\nCNN Indonesia\nKamis, 21 Mar 2019 15:20 WIB\nSemarang, CNN Indonesia -- Bawaslu Jawa Tengah menemukan 12 kasus dugaan pelanggaran netralitas ASN.\n");
+        assert_eq!(
+            a.dateline.as_ref().and_then(|d| d.outlet.as_deref()),
+            Some("CNN Indonesia")
+        );
+        assert_eq!(
+            kept(&a),
+            ["Bawaslu Jawa Tengah menemukan 12 kasus dugaan pelanggaran netralitas ASN."]
+        );
+        assert!(a
+            .removed
+            .iter()
+            .any(|r| r.rule == "byline_outlet_name" && r.text == "CNN Indonesia"));
     }
 
     #[test]
