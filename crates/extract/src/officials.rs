@@ -614,12 +614,28 @@ fn parse_title(
             let p = skip_spaces(text, pos);
             let e = word_end(text, p)?;
             let w = &text[p..e];
-            if !matches!(w, "I" | "II" | "III" | "IV" | "V") {
-                return None;
+            if matches!(w, "I" | "II" | "III" | "IV" | "V") {
+                title.push(' ');
+                title.push_str(w);
+                pos = e;
+            } else {
+                // Or the portfolio by name: `Asisten Pemerintahan dan Kesejahteraan Rakyat
+                // Setda Kabupaten Gowa` (the secretariat is not part of it).
+                let (mut unit, e) = parse_unit(ctx, pos)?;
+                while let Some(cut) = r.file.secretariats.iter().find_map(|f| {
+                    unit.strip_suffix(f.as_str())
+                        .and_then(|u| u.strip_suffix(' '))
+                        .map(str::len)
+                }) {
+                    unit.truncate(cut);
+                }
+                if unit.is_empty() {
+                    return None;
+                }
+                title.push(' ');
+                title.push_str(&unit);
+                pos = e;
             }
-            title.push(' ');
-            title.push_str(w);
-            pos = e;
             // `Asisten III Setda Kabupaten Buol`: the secretariat before the region.
             let q = skip_spaces(text, pos);
             if let Some(sec) = r.file.secretariats.iter().find(|f| {
@@ -733,18 +749,25 @@ fn parse_title(
         }
     }
     // The office's short form in brackets after its region belongs to the title:
-    // `Sekretaris Daerah Provinsi Sumatera Utara (Sekdaprov Sumut) Sabrina`.
+    // `Sekretaris Daerah Provinsi Sumatera Utara (Sekdaprov Sumut) Sabrina`; so does the
+    // region's own short form: `Plt Sekda Kabupaten Kutai Kartanegara (Kukar) Sunggono`.
     let p = skip_spaces(text, tp.end);
     if char_at(text, p) == Some('(') {
         let inner_start = skip_spaces(text, p + 1);
         if let Some(close) = text.get(inner_start..).and_then(|t| t.find(')')) {
             let inner = &text[inner_start..inner_start + close];
+            let region_alias = tp.regions.first().is_some_and(|office| {
+                geo::lookup(inner.trim())
+                    .iter()
+                    .any(|c| c.code == office.region.code)
+            });
             let short_form = inner.len() <= 40
-                && heads_in(r, inner).next().is_some_and(|m| {
-                    m.start() == 0
-                        && (inner[..m.end()].ends_with('.')
-                            || !char_at(inner, m.end()).is_some_and(crate::text::is_word_char))
-                });
+                && (region_alias
+                    || heads_in(r, inner).next().is_some_and(|m| {
+                        m.start() == 0
+                            && (inner[..m.end()].ends_with('.')
+                                || !char_at(inner, m.end()).is_some_and(crate::text::is_word_char))
+                    }));
             if short_form {
                 tp.end = inner_start + close + 1;
                 // `Bupati Kendal (Plt) Masrur Masykur`.
