@@ -323,6 +323,13 @@ pub(crate) struct ParagraphCtx<'a> {
 /// would give them, from anchored searches at the bytes a head can start with (titles are
 /// capitalised, so these are few): the leftmost match is the one at the first such position
 /// where an anchored search matches, and the anchored search is leftmost-longest there.
+/// A head (modifier or title) at `start..end` ends on a word bound: it ends with its stop
+/// (`Pj.`) or before a character that is not a word character.
+fn head_ends_on_bound(text: &str, start: usize, end: usize) -> bool {
+    text.get(start..end).is_some_and(|h| h.ends_with('.'))
+        || !char_at(text, end).is_some_and(crate::text::is_word_char)
+}
+
 fn heads_in<'t>(r: &'t Rules, text: &'t str) -> impl Iterator<Item = aho_corasick::Match> + 't {
     let bytes = text.as_bytes();
     let mut pos = 0;
@@ -384,9 +391,8 @@ pub(crate) fn find(ctx: &ParagraphCtx<'_>, range: Range<usize>) -> Vec<OfficialH
     let mut heads: Vec<(usize, usize, Pat)> = Vec::new();
     for m in heads_in(r, sentence) {
         let (s, e) = (range.start + m.start(), range.start + m.end());
-        let ends_with_dot = text[s..e].ends_with('.');
         if !char_before(text, s).is_some_and(crate::text::is_word_char)
-            && (ends_with_dot || !char_at(text, e).is_some_and(crate::text::is_word_char))
+            && head_ends_on_bound(text, s, e)
         {
             heads.push((s, e, r.head_pats[m.pattern().as_usize()]));
         }
@@ -694,12 +700,7 @@ fn parse_title(
         if inner.is_empty() || inner.len() > 24 || inner.contains(' ') && !is_modifier(inner) {
             break;
         }
-        if let Some(m) = r
-            .modifier_forms
-            .iter()
-            .find(|(f, _)| f == inner)
-            .map(|x| x.1)
-        {
+        if let Some(m) = modifier_of(inner) {
             tp.modifier.get_or_insert(m);
         } else if !is_acronym(inner) && !inner.chars().all(|c| c.is_alphanumeric() || c == '-') {
             break;
@@ -763,15 +764,13 @@ fn parse_title(
             });
             let short_form = inner.len() <= 40
                 && (region_alias
-                    || heads_in(r, inner).next().is_some_and(|m| {
-                        m.start() == 0
-                            && (inner[..m.end()].ends_with('.')
-                                || !char_at(inner, m.end()).is_some_and(crate::text::is_word_char))
-                    }));
+                    || heads_in(r, inner)
+                        .next()
+                        .is_some_and(|m| m.start() == 0 && head_ends_on_bound(inner, 0, m.end())));
             if short_form {
                 tp.end = inner_start + close + 1;
                 // `Bupati Kendal (Plt) Masrur Masykur`.
-                if let Some(&(_, m)) = r.modifier_forms.iter().find(|(f, _)| f == inner.trim()) {
+                if let Some(m) = modifier_of(inner.trim()) {
                     tp.modifier.get_or_insert(m);
                 }
             }
@@ -781,7 +780,16 @@ fn parse_title(
 }
 
 fn is_modifier(s: &str) -> bool {
-    rules().modifier_forms.iter().any(|(f, _)| f == s)
+    modifier_of(s).is_some()
+}
+
+/// The acting modifier `s` is a form of (`Plt.`, `Penjabat Sementara`).
+fn modifier_of(s: &str) -> Option<ActingModifier> {
+    rules()
+        .modifier_forms
+        .iter()
+        .find(|(f, _)| f == s)
+        .map(|&(_, m)| m)
 }
 
 /// A gazetteer match at `pos` (after spaces, and after a `Provinsi`/`Kabupaten`/`Kota` word the

@@ -319,10 +319,12 @@ fn clean_with_buffers(
             .any(|b| shared_words(&set, &b.seq) as f32 / set.len() as f32 >= STANDFIRST_CONTAINMENT)
     };
     let dateline_at_start = !body_rest.is_empty() && dateline_of(body_start).is_some();
-    // The outlet a dateline in the first body lines names (`Semarang, CNN Indonesia --`).
-    let dateline_outlet = (0..body_rest.len().min(3))
-        .find_map(|i| dateline_of(body_start + i))
-        .and_then(|(d, _)| d.outlet.as_deref());
+    // Dateline: on the first body line, alone or at its start.
+    // (Looked for in the first lines of the body, in case page junk sits above it.)
+    let found = (0..body_rest.len().min(3))
+        .find_map(|i| dateline_of(body_start + i).map(|d| (i, d.clone())));
+    // The outlet it names (`Semarang, CNN Indonesia --`).
+    let dateline_outlet = found.as_ref().and_then(|(_, (d, _))| d.outlet.as_deref());
     let mut title: Option<String> = meta
         .title
         .as_deref()
@@ -422,10 +424,6 @@ fn clean_with_buffers(
         art.title = title.clone();
     }
 
-    // Dateline: on the first body line, alone or at its start.
-    // (Looked for in the first lines of the body, in case page junk sits above it.)
-    let found = (0..body_rest.len().min(3))
-        .find_map(|i| dateline_of(body_start + i).map(|d| (i, d.clone())));
     let body_words = body_sets.into_inner().unwrap_or_default();
     let rest = cands.get_mut(body_start..).unwrap_or_default();
     for (line, mut words) in rest.iter_mut().zip(body_words) {
