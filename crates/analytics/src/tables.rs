@@ -1381,6 +1381,7 @@ fn published_source(p: PublishedSource) -> &'static str {
     match p {
         PublishedSource::Metadata => "metadata",
         PublishedSource::Url => "url",
+        PublishedSource::PageDate => "page_date",
         PublishedSource::TextDate => "text_date",
         PublishedSource::CopyrightYear => "copyright_year",
     }

@@ -197,6 +197,9 @@ pub enum PublishedSource {
     Metadata,
     /// A date in the URL (`/2024/11/07/`).
     Url,
+    /// A date in the page's chrome above the story: tied to a byline or the outlet's name,
+    /// or given with a time of day (`Kamis, 24 Oktober 2024 | 14:35 WIB`).
+    PageDate,
     /// A full date next to the dateline or in the first paragraph (`Kamis (7/11/2024)`).
     TextDate,
     /// The year of a copyright line (`COPYRIGHT © ANTARA News Kalimantan Barat 2024`).

@@ -917,8 +917,8 @@ fn valid_date(year: i32, month: u32, day: u32) -> Option<PartialDate> {
         .then(|| PartialDate::day(year, month, day))
 }
 
-fn date_res() -> &'static [Regex; 3] {
-    static RES: OnceLock<[Regex; 3]> = OnceLock::new();
+fn date_res() -> &'static [Regex; 5] {
+    static RES: OnceLock<[Regex; 5]> = OnceLock::new();
     RES.get_or_init(|| {
         [
             // ISO-like metadata: 2024-11-07, 2024-11-07T10:00:00+08:00, 2024/11/07, 2024-11, 2024
@@ -927,6 +927,10 @@ fn date_res() -> &'static [Regex; 3] {
             Regex::new(r"/(?P<y>(?:19|20)\d\d)/(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/|$)|/(?P<y2>(?:19|20)\d\d)(?P<m2>[01]\d)(?P<d2>[0-3]\d)").expect("re"),
             // Text: (7/11/2024), (15/7/25)
             Regex::new(r"\((?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4}|\d{2})\)").expect("re"),
+            // Page date line: 24 Oktober 2024, 05/09/2024, Oktober 24, 2024
+            Regex::new(r"(?i)(?-u:\b)(?:(?P<d>\d{1,2})\s+(?P<mn>\p{L}{3,9})\.?\s+(?P<y>\d{4})|(?P<d2>\d{1,2})[/.-](?P<m2>\d{1,2})[/.-](?P<y2>\d{4})|(?P<mn3>\p{L}{3,9})\s+(?P<d3>\d{1,2}),?\s+(?P<y3>\d{4}))(?-u:\b)").expect("re"),
+            // A time of day: 14:35, 10.15
+            Regex::new(r"(?-u:\b)(?:[01]?\d|2[0-3])[:.][0-5]\d(?-u:\b)").expect("re"),
         ]
     })
 }
@@ -935,6 +939,67 @@ fn num(c: &regex::Captures<'_>, a: &str, b: &str) -> Option<u32> {
     c.name(a)
         .or_else(|| c.name(b))
         .and_then(|m| m.as_str().parse().ok())
+}
+
+/// The month a month name or its short form names (`Oktober`, `Okt`, `Oct`, `Agt`).
+fn month_number(name: &str) -> Option<u32> {
+    let lower = name.to_lowercase();
+    let prefix = lower.get(..3)?;
+    let m = match prefix {
+        "jan" => 1,
+        "feb" => 2,
+        "mar" => 3,
+        "apr" => 4,
+        "mei" | "may" => 5,
+        "jun" => 6,
+        "jul" => 7,
+        "agu" | "agt" | "aug" => 8,
+        "sep" => 9,
+        "okt" | "oct" => 10,
+        "nov" => 11,
+        "des" | "dec" => 12,
+        _ => return None,
+    };
+    Some(m)
+}
+
+/// The date a page-chrome line above the story gives for the article: a line the
+/// `chrome_meta_date` rule removed (a date tied to a byline or the outlet's name:
+/// `Kompas.com - 05/09/2024, 19:42 WIB`, `Redaksi Oktober 24, 2024`), or a bare date line
+/// that carries a time of day (`Kamis, 24 Oktober 2024 | 14:35 WIB`). A bare date without a
+/// time is left out: sites print today's date in their header (`Sabtu, Februari 14, 2026`
+/// above a 2024 story).
+fn page_date(art: &Article) -> Option<PartialDate> {
+    let first_body = art
+        .paragraphs
+        .first()
+        .and_then(|p| p.line)
+        .unwrap_or(usize::MAX);
+    let [.., date, time] = date_res();
+    art.removed
+        .iter()
+        .take_while(|r| r.line < first_body)
+        .filter(|r| match &*r.rule {
+            "chrome_meta_date" => true,
+            "chrome_weekday_date" | "chrome_date_time" => time.is_match(&r.text),
+            _ => false,
+        })
+        .find_map(|r| {
+            let c = date.captures(&r.text)?;
+            let y: i32 = c
+                .name("y")
+                .or_else(|| c.name("y2"))
+                .or_else(|| c.name("y3"))?
+                .as_str()
+                .parse()
+                .ok()?;
+            let m = match c.name("mn").or_else(|| c.name("mn3")) {
+                Some(name) => month_number(name.as_str())?,
+                None => num(&c, "m2", "m2")?,
+            };
+            let d = num(&c, "d", "d2").or_else(|| num(&c, "d3", "d3"))?;
+            valid_date(y, m, d)
+        })
 }
 
 /// A `published` metadata field: full or partial ISO-like date.
@@ -974,6 +1039,13 @@ fn find_published(meta: &RawMeta, art: &Article, copyright: Option<&str>) -> Opt
                 });
             }
         }
+    }
+    if let Some(date) = page_date(art) {
+        return Some(Published {
+            date,
+            source: PublishedSource::PageDate,
+            confidence: 0.75,
+        });
     }
     let dateline = art.dateline.as_ref().map(|d| d.raw.as_str());
     let early = dateline
@@ -1243,6 +1315,45 @@ mod tests {
             kept(&a),
             ["Bawaslu mengingatkan ASN agar tidak ikut kampanye pasangan calon."]
         );
+    }
+
+    #[test]
+    fn page_dates_above_the_story_give_the_publication_date() {
+        let published = |raw: &str| a_published(&clean(raw));
+        let body = "KLATEN - Bawaslu memanggil dua camat untuk klarifikasi, Senin (21/10/2024).";
+        // A date with a time of day, and a date tied to a byline or the outlet, are the page's.
+        for (chrome, want) in [
+            ("Kamis, 24 Oktober 2024 | 14:35 WIB", (2024, 10, 24)),
+            ("Jumat, 18 Okt 2024 14:37 WIB", (2024, 10, 18)),
+            ("Rabu 07 Februari 2018 16:05 WIB", (2018, 2, 7)),
+            ("7 November 2024, 10:15 WITA", (2024, 11, 7)),
+            ("Kompas.com - 05/09/2024, 19:42 WIB", (2024, 9, 5)),
+            ("Redaksi Oktober 24, 2024", (2024, 10, 24)),
+        ] {
+            let (y, m, d) = want;
+            assert_eq!(
+                published(&format!("{chrome}\n{body}\n")),
+                Some((PartialDate::day(y, m, d), PublishedSource::PageDate)),
+                "{chrome}"
+            );
+        }
+        // A bare date in the header may be the day the page was viewed: the text date wins.
+        for chrome in ["Sabtu, Februari 14, 2026", "Senin, 07/10/2024", "14 Februari 2024"] {
+            assert_eq!(
+                published(&format!("{chrome}\n{body}\n")),
+                Some((PartialDate::day(2024, 10, 21), PublishedSource::TextDate)),
+                "{chrome}"
+            );
+        }
+        // Below the story's first paragraph a chrome date is not the page's.
+        assert_eq!(
+            published(&format!("{body}\nKamis, 24 Oktober 2024 | 14:35 WIB\n")),
+            Some((PartialDate::day(2024, 10, 21), PublishedSource::TextDate))
+        );
+    }
+
+    fn a_published(a: &Article) -> Option<(PartialDate, PublishedSource)> {
+        a.published.as_ref().map(|p| (p.date, p.source))
     }
 
     #[test]
