@@ -4,7 +4,8 @@
 //! Forms (`rules/cycles.json`): a cycle keyword (`Pemilu`, `Pemilihan Umum (Pemilu)`, `Pilkada`,
 //! `Pemilihan Kepala Daerah (Pilkada)`, `Pileg`, `Pilpres`, `Pilgub`, `Pilbup`, `Pilwalkot`,
 //! `Pemilukada`, `pemilihan gubernur` ...), then optionally `serentak`, up to three capitalised
-//! region words (`Kaltim`, `Kutai Barat`) and a year (`2024`, `tahun 2024`). Region words are
+//! region words (`Kaltim`, `Kutai Barat`) and a year (`2024`, `tahun 2024`, or the voting day
+//! `14 Februari 2024`, whose year is the cycle's). Region words are
 //! only part of the span when a year follows them. The year is kept as written even when no
 //! election of that kind fell in it. In `Pemilu dan Pilkada serentak 2024` the year applies to
 //! both: a yearless cycle joined by `dan`/`serta`/`maupun` to a following cycle with a year
@@ -207,7 +208,7 @@ pub(crate) fn compiled() -> &'static Compiled {
         let re = crate::alts::Alternatives::without_prefilter(&searched)
             .expect("cycle regex compiles");
         let tail = Regex::new(&format!(
-            r"(?i)^(?P<ser>\s+serentak{b})?(?:(?P<reg>(?:\s+(?-i:[A-Z][A-Za-z'-]*)){{1,3}}?)?(?P<ser2>\s+serentak{b})?\s*(?:(?:tahun|thn|th\.?)\s*)?(?P<y>(?:19|20)[0-9]{{2}}){b})?"
+            r"(?i)^(?P<ser>\s+serentak{b})?(?:(?P<reg>(?:\s+(?-i:[A-Z][A-Za-z'-]*)){{1,3}}?)?(?P<ser2>\s+serentak{b})?\s*(?:(?:tahun|thn|th\.?)\s*|[0-9]{{1,2}}\s+(?:januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember)\s+)?(?P<y>(?:19|20)[0-9]{{2}}){b})?"
         ))
         .expect("cycle tail compiles");
         let joiner = Regex::new(&format!(

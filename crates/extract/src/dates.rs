@@ -9,7 +9,8 @@
 //!   after `No.`/`Nomor` nor inside a longer slash number (`12/3/2024/BKD`).
 //! - `date.d_month_y` / `date.d_month`: `14 Februari 2024`, `tanggal 27 Desember 2023`,
 //!   `14 Februari` (year from the context), short months `Agt`, `Sept`, `Okt`, `Des`.
-//! - `date.month_y` / `date.month`: `Mei 2023`, `bulan Mei 2023`, `bulan November` (context year).
+//! - `date.month_y` / `date.month`: `Mei 2023`, `bulan Mei 2023`, `bulan November`, `akhir
+//!   Januari` (context year).
 //! - `date.year`: `tahun 2020`, `pada 2019`, `2024 mendatang`; not the `Tahun 2014` of
 //!   `Nomor 5 Tahun 2014`.
 //! - `date.relative`: `kemarin`, `pekan lalu`, `bulan depan` ... relative to the published date.
@@ -98,6 +99,9 @@ struct DateRules {
     year_prefixes: Vec<String>,
     year_prepositions: Vec<String>,
     year_suffixes: Vec<String>,
+    /// Words before a month name that make it a date of the context year at month precision
+    /// (`akhir Januari`, `awal bulan Maret`), like `bulan`.
+    month_prefixes: Vec<String>,
     year_min: i32,
     year_max: i32,
     future_roll_days: i64,
@@ -163,9 +167,10 @@ pub(crate) fn compiled() -> &'static Compiled {
         let ypre = alternation(rules.year_prefixes.iter().map(String::as_str));
         let yprep = alternation(rules.year_prepositions.iter().map(String::as_str));
         let ysuf = alternation(rules.year_suffixes.iter().map(String::as_str));
+        let mpre = alternation(rules.month_prefixes.iter().map(String::as_str));
         let b = r"(?-u:\b)";
         let pat = format!(
-            r"(?P<a_wd>{wd}),?\s+(?P<a_m>{m_all}){b}\.?\s+(?P<a_d>[0-9]{{1,2}}),\s*(?P<a_y>[0-9]{{4}}){b}|(?P<b_wd>{wd}){b}(?:\s+(?:{tod}){b})?,?\s*\(\s*(?P<b_d>[0-9]{{1,2}})\s*[/-]\s*(?P<b_m>[0-9]{{1,2}})(?:\s*[/-]\s*(?P<b_y>[0-9]{{4}}|[0-9]{{2}}))?\s*\)|(?:(?P<n_wd>{wd}),?\s+)?(?P<n_d>[0-9]{{1,2}})\s*[/-]\s*(?P<n_m>[0-9]{{1,2}})\s*[/-]\s*(?P<n_y>[0-9]{{4}}){b}|(?P<iso_y>[0-9]{{4}})-(?P<iso_m>[0-9]{{2}})-(?P<iso_d>[0-9]{{2}}){b}|(?:(?P<d_wd>{wd}),?\s+)?(?:(?:tanggal|tgl\.?|tertanggal)\s+)?(?P<d_d>[0-9]{{1,2}})\s+(?P<d_m>{m_all}){b}\.?(?:\s+(?P<d_y>[0-9]{{4}}){b})?|(?:bulan\s+)?(?P<e_m>{m_all}){b}\.?\s+(?P<e_y>[0-9]{{4}}){b}|bulan\s+(?P<f_m>{m_full}){b}|(?P<rel>{rel}){b}|(?P<g_pre>{ypre})\s*(?P<g_y>[0-9]{{4}}){b}|(?:{yprep})\s+(?P<g_y3>[0-9]{{4}}){b}|(?P<g_y2>[0-9]{{4}})\s+(?:{ysuf}){b}|(?P<i_wd>{wd}){b}(?:\s+(?:{tod}){b})?"
+            r"(?P<a_wd>{wd}),?\s+(?P<a_m>{m_all}){b}\.?\s+(?P<a_d>[0-9]{{1,2}}),\s*(?P<a_y>[0-9]{{4}}){b}|(?P<b_wd>{wd}){b}(?:\s+(?:{tod}){b})?,?\s*\(\s*(?P<b_d>[0-9]{{1,2}})\s*[/-]\s*(?P<b_m>[0-9]{{1,2}})(?:\s*[/-]\s*(?P<b_y>[0-9]{{4}}|[0-9]{{2}}))?\s*\)|(?:(?P<n_wd>{wd}),?\s+)?(?P<n_d>[0-9]{{1,2}})\s*[/-]\s*(?P<n_m>[0-9]{{1,2}})\s*[/-]\s*(?P<n_y>[0-9]{{4}}){b}|(?P<iso_y>[0-9]{{4}})-(?P<iso_m>[0-9]{{2}})-(?P<iso_d>[0-9]{{2}}){b}|(?:(?P<d_wd>{wd}),?\s+)?(?:(?:tanggal|tgl\.?|tertanggal)\s+)?(?P<d_d>[0-9]{{1,2}})\s+(?P<d_m>{m_all}){b}\.?(?:\s+(?P<d_y>[0-9]{{4}}){b})?|(?:bulan\s+)?(?P<e_m>{m_all}){b}\.?\s+(?P<e_y>[0-9]{{4}}){b}|(?:bulan|(?:{mpre})(?:\s+bulan)?)\s+(?P<f_m>{m_full}){b}|(?P<rel>{rel}){b}|(?P<g_pre>{ypre})\s*(?P<g_y>[0-9]{{4}}){b}|(?:{yprep})\s+(?P<g_y3>[0-9]{{4}}){b}|(?P<g_y2>[0-9]{{4}})\s+(?:{ysuf}){b}|(?P<i_wd>{wd}){b}(?:\s+(?:{tod}){b})?"
         );
         let alternatives = top_level_alternatives(&pat);
         let searched: Vec<String> = alternatives
@@ -188,7 +193,8 @@ pub(crate) fn compiled() -> &'static Compiled {
                 .chain(rules.weekdays.iter().flat_map(|w| w.names.iter()))
                 .chain(rules.relative.iter().flat_map(|r| r.words.iter()))
                 .map(|w| w.split_whitespace().next().unwrap_or(""))
-                .chain(["bulan"]),
+                .chain(["bulan"])
+                .chain(rules.month_prefixes.iter().map(String::as_str)),
         );
         let plain = Prefilter::new(
             rules
@@ -197,7 +203,8 @@ pub(crate) fn compiled() -> &'static Compiled {
                 .flat_map(|w| w.names.iter())
                 .chain(rules.relative.iter().flat_map(|r| r.words.iter()))
                 .map(|w| w.split_whitespace().next().unwrap_or(""))
-                .chain(["bulan"]),
+                .chain(["bulan"])
+                .chain(rules.month_prefixes.iter().map(String::as_str)),
         );
         let anchored: Vec<String> = alternatives
             .iter()
@@ -606,7 +613,7 @@ pub(crate) fn gate_words() -> &'static [String] {
 }
 
 /// The words of the date prefilter a date with no four digits in a row can start with
-/// (weekday and relative words, `bulan`), for [`crate::scan::gate`].
+/// (weekday and relative words, `bulan` and the month prefixes), for [`crate::scan::gate`].
 pub(crate) fn plain_gate_words() -> &'static [String] {
     compiled().plain.words()
 }
@@ -615,8 +622,8 @@ pub(crate) fn plain_gate_words() -> &'static [String] {
 /// date prefilter word occurs in it and whether one of the [`plain_gate_words`] does.
 ///
 /// Every alternative of the date pattern holds a weekday (`Kamis (7/11)`, `Senin, 14
-/// Februari 2024`, a bare weekday), starts with a relative word or `bulan` (`pekan lalu`,
-/// `bulan Mei`), holds a day's digits and a month name (`14 Februari`), or holds four
+/// Februari 2024`, a bare weekday), starts with a relative word, `bulan` or a month prefix
+/// (`pekan lalu`, `bulan Mei`, `akhir Januari`), holds a day's digits and a month name (`14 Februari`), or holds four
 /// digits in a row (a year: `Mei 2023`, `tahun 2024`, `7/11/2024`, `2024-02-14`). So a text
 /// without a plain word needs a digit, and then a month name or four digits in a row.
 pub(crate) fn may_have_date(
@@ -647,7 +654,8 @@ fn has_digit_run(text: &str, from: usize, n: usize) -> bool {
 /// A byte of `text` no date starts before, given its first ASCII digit and the first start
 /// of a date prefilter word in it ([`gate_words`]).
 ///
-/// A date starts with a date word (a weekday, a month, a relative word, `bulan`), with a
+/// A date starts with a date word (a weekday, a month, a relative word, `bulan`, a month
+/// prefix), with a
 /// digit, or with a word (`tahun`, `th.`, `pada`, `tanggal` ...) and whitespace right before
 /// its first digit; nothing in such a word or whitespace is a digit. So a date starts at the
 /// first date word or later, or at the paragraph's first digit or later, or it holds that
