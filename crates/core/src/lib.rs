@@ -68,11 +68,14 @@ pub struct Outlet {
     pub evidence: Option<String>,
 }
 
-/// The dateline at the head of a story: `Buntok (ANTARA) -`, `TRIBUNKALTIM.CO, SAMARINDA -`.
+/// The dateline at the head of a story: `Buntok (ANTARA) -`, `TRIBUNKALTIM.CO, SAMARINDA -`,
+/// `Merdeka.com -`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dateline {
-    /// The place the story was filed from, as written (`Buntok`, `SAMARINDA`).
-    pub place: String,
+    /// The place the story was filed from, as written (`Buntok`, `SAMARINDA`); none when
+    /// the dateline names the outlet alone (`Merdeka.com -`, `PIKIRAN RAKYAT -`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
     /// The outlet named in the dateline, if any (`ANTARA`, `TRIBUNKALTIM.CO`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outlet: Option<String>,

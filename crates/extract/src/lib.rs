@@ -149,7 +149,7 @@ pub fn extract(article: &Article) -> ArticleFacts {
         }
     }
     let dateline_region = article.dateline.as_ref().and_then(|d| {
-        geo::find(&d.place)
+        geo::find(d.place.as_deref()?)
             .into_iter()
             .next()
             .and_then(|m| geo::choose(&m, None, &provinces))
@@ -210,11 +210,15 @@ pub fn extract(article: &Article) -> ArticleFacts {
                     // Kabupaten`) counts as a cue.
                     None => regions::context(p.text, floor, m.start),
                 };
-                let is_dateline_place = article.dateline.as_ref().is_some_and(|d| {
-                    d.place
-                        .trim()
-                        .eq_ignore_ascii_case(p.text.get(m.start..m.end).unwrap_or(""))
-                });
+                let is_dateline_place = article
+                    .dateline
+                    .as_ref()
+                    .and_then(|d| d.place.as_deref())
+                    .is_some_and(|place| {
+                        place
+                            .trim()
+                            .eq_ignore_ascii_case(p.text.get(m.start..m.end).unwrap_or(""))
+                    });
                 if role == RegionRole::Other && is_dateline_place {
                     role = RegionRole::Dateline;
                 }

@@ -30,7 +30,7 @@ pub(crate) struct RawMeta {
 }
 
 /// Lines above the story looked at for a title, section label and standfirst.
-const HEADER_MAX: usize = 6;
+const HEADER_MAX: usize = 10;
 /// A title is at most this many words and does not end like a sentence.
 const TITLE_MAX_WORDS: usize = 25;
 /// A short first line followed by a title is a section label.
@@ -372,6 +372,16 @@ fn clean_with_buffers(
             ));
             continue;
         }
+        // A person's name alone under the title (`Abdul Rochim`): the page's byline.
+        if art.title.is_some() && body.is_empty() && is_name_line(&line.text) {
+            removed.push(removal(
+                line.n,
+                &line.text,
+                RemovalReason::Byline,
+                "byline_name_line",
+            ));
+            continue;
+        }
         if title.is_none() && body.is_empty() && line.title_like() {
             let next_is_title = header.get(k + 1).is_some_and(|nx| {
                 nx.title_like()
@@ -594,6 +604,26 @@ fn title_like(text: &str, plain: bool) -> bool {
         && !text.ends_with([',', ';', ':'])
 }
 
+/// A line that is a person's name and nothing else: two to four capitalised words of
+/// letters (`Abdul Rochim`, `Hiskia Andika Weadcaksana`), initials allowed (`M. Ridwan`).
+fn is_name_line(text: &str) -> bool {
+    let text = text.trim();
+    if text.len() > 48 {
+        return false;
+    }
+    let words: Vec<&str> = text.split(' ').collect();
+    let name_word = |w: &&str| {
+        let mut chars = w.chars();
+        chars.next().is_some_and(char::is_uppercase)
+            && chars.all(|c| c.is_lowercase() || c == '\'' || c == '.')
+    };
+    let full = words
+        .iter()
+        .filter(|w| w.chars().count() >= 3 && !w.ends_with('.'))
+        .count();
+    (2..=4).contains(&words.len()) && words.iter().all(name_word) && full >= 2
+}
+
 /// Index of the first line of the story: a dateline, or a sentence of some length.
 /// `has_dateline(i)`: whether line `i` starts with a dateline.
 fn find_body_start(cands: &[Line], has_dateline: impl Fn(usize) -> bool) -> usize {
@@ -640,6 +670,12 @@ fn dateline_rules() -> &'static [DatelineRule] {
         const DOMAIN: &str =
             r"(?P<outlet>[A-Za-z][A-Za-z0-9-]*\.(?:com|co\.id|co|id|net|COM|CO\.ID|CO|ID|NET))";
         const DASH: &str = r"\s*[-–—]+(?:\s+|$)";
+        let names: Vec<String> = rules()
+            .dateline_outlets()
+            .iter()
+            .map(|n| regex_syntax::escape(n).replace(' ', r"\s+"))
+            .collect();
+        let outlet_names = names.join("|");
         let table = [
             // `Buntok (ANTARA) -`, `Jakarta, (ANTARA) -`, `Pontianak (ANTARA News Kalbar) -`
             (
@@ -663,6 +699,13 @@ fn dateline_rules() -> &'static [DatelineRule] {
                 format!(
                     r"^{PLACE}\s*,\s*(?P<outlet>\p{{L}}[\p{{L}}0-9.]{{2,30}}(?: \p{{Lu}}[\p{{L}}0-9.]{{1,20}})?){DASH}"
                 ),
+            ),
+            // `Merdeka.com -`, `SuaraJogja.id -`: the outlet alone, no place
+            ("dateline_outlet_domain", format!(r"^{DOMAIN}{DASH}")),
+            // `PIKIRAN RAKYAT -`, `Merdeka -`: an outlet's name where the place would be
+            (
+                "dateline_outlet_name",
+                format!(r"^(?P<outlet>(?i:{outlet_names})){DASH}"),
             ),
             // `Makassar -` (a capitalised place of one to three words)
             (
@@ -710,7 +753,7 @@ fn find_dateline(line: &str) -> Option<(Dateline, usize)> {
             let text = |r: std::ops::Range<usize>| line.get(r).map(|t| t.trim().to_string());
             return Some((
                 Dateline {
-                    place: text(place?)?,
+                    place: place.and_then(text),
                     outlet: outlet.and_then(text),
                     raw: text(whole.clone())?,
                 },
@@ -1128,37 +1171,57 @@ mod tests {
     #[test]
     fn datelines_of_the_usual_shapes() {
         let cases = [
-            ("Buntok (ANTARA) -", "Buntok", Some("ANTARA")),
+            ("Buntok (ANTARA) -", Some("Buntok"), Some("ANTARA")),
             (
                 "Jakarta, (ANTARA) - ASN harus netral.",
-                "Jakarta",
+                Some("Jakarta"),
                 Some("ANTARA"),
             ),
             (
                 "TRIBUNKALTIM.CO, SAMARINDA - Netralitas ASN",
-                "SAMARINDA",
+                Some("SAMARINDA"),
                 Some("TRIBUNKALTIM.CO"),
             ),
-            ("SENDAWAR - Dalam rangka upaya pencegahan", "SENDAWAR", None),
+            (
+                "SENDAWAR - Dalam rangka upaya pencegahan",
+                Some("SENDAWAR"),
+                None,
+            ),
             (
                 "PONTIANAK, KOMPAS.com - Bawaslu",
-                "PONTIANAK",
+                Some("PONTIANAK"),
                 Some("KOMPAS.com"),
             ),
             (
                 "Jakarta, CNN Indonesia -- Bawaslu Jawa Tengah menemukan",
-                "Jakarta",
+                Some("Jakarta"),
                 Some("CNN Indonesia"),
             ),
             (
                 "Sleman, IDN Times - Bupati Sleman",
-                "Sleman",
+                Some("Sleman"),
                 Some("IDN Times"),
+            ),
+            // The outlet alone, where the place would stand.
+            (
+                "Merdeka.com - Wali Kota Surabaya",
+                None,
+                Some("Merdeka.com"),
+            ),
+            (
+                "SuaraJogja.id - Bawaslu Sleman",
+                None,
+                Some("SuaraJogja.id"),
+            ),
+            (
+                "PIKIRAN RAKYAT - Sebanyak 3.500 ASN",
+                None,
+                Some("PIKIRAN RAKYAT"),
             ),
         ];
         for (line, place, outlet) in cases {
             let (d, _) = find_dateline(line).unwrap_or_else(|| panic!("no dateline in {line:?}"));
-            assert_eq!(d.place, place, "{line}");
+            assert_eq!(d.place.as_deref(), place, "{line}");
             assert_eq!(d.outlet.as_deref(), outlet, "{line}");
         }
         for line in [
@@ -1183,6 +1246,8 @@ mod tests {
             "Jakarta, detikNews - ASN",
             "Jakarta, CNN Indonesia -- Bawaslu",
             "Makassar - Bawaslu",
+            "Merdeka.com - Wali Kota",
+            "PIKIRAN RAKYAT - Sebanyak",
             "Sumba Tengah (ANTARA) - Kantor Regional IX",
             "Kota Baru-Timur -",
             "O'Neil St. Mary, (A B) --  x",
@@ -1318,6 +1383,27 @@ mod tests {
     }
 
     #[test]
+    fn a_name_alone_under_the_title_is_a_byline() {
+        let a = clean("Mendagri Terbitkan Surat Edaran Netralitas ASN untuk Kepala Daerah\nAbdul Rochim\nKamis, 01 Agustus 2024 - 13:05 WIB\nJAKARTA - Menteri Dalam Negeri menerbitkan surat edaran tentang netralitas ASN.\n");
+        assert_eq!(
+            kept(&a),
+            ["Menteri Dalam Negeri menerbitkan surat edaran tentang netralitas ASN."]
+        );
+        assert!(a.removed.iter().any(|r| r.rule == "byline_name_line"));
+        for (line, name) in [
+            ("Abdul Rochim", true),
+            ("M. Ridwan Saputra", true),
+            ("Hiskia Andika Weadcaksana", true),
+            ("Netralitas ASN", false),
+            ("Pilkada 2024", false),
+            ("Bawaslu menemukan pelanggaran", false),
+            ("Ridwan", false),
+        ] {
+            assert_eq!(is_name_line(line), name, "{line}");
+        }
+    }
+
+    #[test]
     fn page_dates_above_the_story_give_the_publication_date() {
         let published = |raw: &str| a_published(&clean(raw));
         let body = "KLATEN - Bawaslu memanggil dua camat untuk klarifikasi, Senin (21/10/2024).";
@@ -1338,7 +1424,11 @@ mod tests {
             );
         }
         // A bare date in the header may be the day the page was viewed: the text date wins.
-        for chrome in ["Sabtu, Februari 14, 2026", "Senin, 07/10/2024", "14 Februari 2024"] {
+        for chrome in [
+            "Sabtu, Februari 14, 2026",
+            "Senin, 07/10/2024",
+            "14 Februari 2024",
+        ] {
             assert_eq!(
                 published(&format!("{chrome}\n{body}\n")),
                 Some((PartialDate::day(2024, 10, 21), PublishedSource::TextDate)),
