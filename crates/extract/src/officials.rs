@@ -2,9 +2,10 @@
 //! `rules/officials.json` (titles, modifiers, portfolios, bodies, honorifics, degrees) and
 //! `rules/unit_words.txt` (words of unit names such as `Bidang Kompetensi dan Penilaian`).
 //!
-//! Forms handled: `Title, Name,` (appositive), `Title Name`, `Name (Title)`, lists of titled
-//! names in one sentence, `Name, sebagai Title` (a second role), honorifics before and degrees
-//! after the name (`Ir H Achmad Sofyan MM`, `Budi Santosa, M.App, Sc`).
+//! Forms handled: `Title, Name,` (appositive), `Title Name`, `Name (Title)`, `Name selaku
+//! Title` and `Name, Title` (when no name follows the title), lists of titled names in one
+//! sentence, `Name, sebagai Title` (a second role), honorifics before and degrees after the
+//! name (`Ir H Achmad Sofyan MM`, `Budi Santosa, M.App, Sc`).
 
 use crate::text::HashSet;
 use std::ops::Range;
@@ -493,6 +494,7 @@ pub(crate) fn find(ctx: &ParagraphCtx<'_>, range: Range<usize>) -> Vec<OfficialH
                 };
             }
         }
+        let mut name_first = false;
         let (name, name_span, honorifics, end) = match parsed {
             Some(n) => n,
             None if in_brackets => {
@@ -510,7 +512,15 @@ pub(crate) fn find(ctx: &ParagraphCtx<'_>, range: Range<usize>) -> Vec<OfficialH
             }
             None => match carried.take() {
                 Some((cs, name, span, hon)) if cs == tp.start => (name, span, hon, tp.end),
-                _ => continue,
+                _ => {
+                    // `Name selaku Title`, `Name, Title` with no name after the title.
+                    let Some((name, span)) = name_linked_before(text, tp.start, range.start) else {
+                        continue;
+                    };
+                    tp.start = span.start;
+                    name_first = true;
+                    (name, span, Vec::new(), tp.end)
+                }
             },
         };
         let _ = appositive;
@@ -538,6 +548,8 @@ pub(crate) fn find(ctx: &ParagraphCtx<'_>, range: Range<usize>) -> Vec<OfficialH
             honorifics,
             rule: if in_brackets {
                 "official.name_bracket_title"
+            } else if name_first {
+                "official.name_before_title"
             } else if appositive {
                 "official.appositive"
             } else {
@@ -1040,6 +1052,36 @@ fn parse_name(
 
 /// A capitalised name of up to four words ending just before `pos` (the bracket of
 /// `Name (Title)`), not before `floor`.
+/// The name linked to a title at `title_start` from before it, when no name follows the
+/// title: `Andi Harun selaku Wali Kota Samarinda`, `Hero Satyawan, Sekretaris Kota
+/// Samarinda`. The name is two to four capitalised words, none of them an acronym; one word
+/// is enough before `selaku`/`sebagai`, unless it names a region.
+fn name_linked_before(
+    text: &str,
+    title_start: usize,
+    floor: usize,
+) -> Option<(String, Range<usize>)> {
+    let b = skip_back_spaces(text, title_start);
+    let before = text.get(..b)?;
+    let (link_start, comma) = if let Some(t) = before.strip_suffix(',') {
+        (t.len(), true)
+    } else {
+        let ws = word_start_before(text, b)?;
+        match text.get(ws..b)? {
+            "selaku" | "sebagai" => (ws, false),
+            _ => return None,
+        }
+    };
+    let (name, span) = name_before(text, link_start, floor)?;
+    let words: Vec<&str> = name.split(' ').collect();
+    let enough = if comma {
+        (2..=4).contains(&words.len())
+    } else {
+        words.len() >= 2 || geo::lookup(&name).is_empty()
+    };
+    (enough && !words.iter().any(|w| is_acronym(w))).then_some((name, span))
+}
+
 fn name_before(text: &str, pos: usize, floor: usize) -> Option<(String, Range<usize>)> {
     let mut end = skip_back_spaces(text, pos);
     let name_end = end;
