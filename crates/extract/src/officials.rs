@@ -110,6 +110,9 @@ struct RuleFile {
     bodies: Vec<ShortForms>,
     /// Words before a title that make it a place (`Kantor Bupati`), not an official.
     not_after: Vec<String>,
+    /// Capitalised words that open a sentence or clause and never belong to a name written
+    /// before its title (`Menurut`, `Sementara`): `Menurut Arif Nurhadi, Ketua Bawaslu`.
+    name_openers: Vec<String>,
     /// Secretariat words between `Asisten III` and its region (`Setda Kabupaten Buol`).
     secretariats: Vec<String>,
     honorifics: Vec<String>,
@@ -1072,7 +1075,7 @@ fn name_linked_before(
             _ => return None,
         }
     };
-    let (name, span) = name_before(text, link_start, floor)?;
+    let (name, span) = name_before_opener(text, link_start, floor)?;
     let words: Vec<&str> = name.split(' ').collect();
     let enough = if comma {
         (2..=4).contains(&words.len())
@@ -1080,6 +1083,53 @@ fn name_linked_before(
         words.len() >= 2 || geo::lookup(&name).is_empty()
     };
     (enough && !words.iter().any(|w| is_acronym(w))).then_some((name, span))
+}
+
+/// The name that ends at `pos`, written before its title: up to four capitalised words,
+/// back to the first that is not one, or that opens a sentence or clause
+/// ([`RuleFile::name_openers`]): `Menurut Arif Nurhadi, Ketua Bawaslu` gives `Arif Nurhadi`.
+/// `None` when a preposition or place word ([`NAME_STOP`]), a unit word, a title word or a
+/// region name is among them.
+fn name_before_opener(text: &str, pos: usize, floor: usize) -> Option<(String, Range<usize>)> {
+    let r = rules();
+    let name_end = skip_back_spaces(text, pos);
+    let (mut start, mut end) = (name_end, name_end);
+    for _ in 0..4 {
+        let Some(ws) = word_start_before(text, end) else {
+            break;
+        };
+        let w = &text[ws..end];
+        if r.file.name_openers.iter().any(|o| o == w) {
+            break;
+        }
+        // A preposition or a place word before it (`Dalam Rapat Koordinasi,`, `Selain Jawa
+        // Tengah,`): not a person's name.
+        if r.name_stop.contains(w) {
+            return None;
+        }
+        if ws < floor || !is_capitalised(w) {
+            break;
+        }
+        start = ws;
+        let b = skip_back_spaces(text, ws);
+        if b == ws {
+            break;
+        }
+        end = b;
+    }
+    let name = crate::text::collapse_spaces(text.get(start..name_end)?);
+    // Unit words (`Rapat Koordinasi`, `Bidang Mutasi`) and region names are not people.
+    let unit_word = name
+        .split(' ')
+        .any(|w| r.unit_words.contains(&w.to_lowercase()));
+    if start == name_end
+        || unit_word
+        || !geo::lookup(&name).is_empty()
+        || heads_in(r, &name).next().is_some()
+    {
+        return None;
+    }
+    Some((name, start..name_end))
 }
 
 fn name_before(text: &str, pos: usize, floor: usize) -> Option<(String, Range<usize>)> {
