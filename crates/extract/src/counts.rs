@@ -8,6 +8,9 @@
 //! in `excluded_before` (`tahun`, `Pasal`, `No.`, `Rp`, `pukul`, `ke` ...) or next to a slash are
 //! skipped too.
 //!
+//! `Dua di antaranya` ("two of them") after a count in the same paragraph counts that
+//! count's noun (rule `count.elided_noun`).
+//!
 //! The role (rule `count.noun_role`): a noun with its own role (`pelanggaran`, `kasus`,
 //! `laporan`, `temuan` are violations) keeps it. Otherwise the sentence's cue words decide, in
 //! priority order: sanctioned (`dijatuhi`, `diberhentikan`, `sanksi kepada` ...), pledgers
@@ -241,14 +244,90 @@ pub fn find_counts(sentence: &str) -> Vec<CountHit> {
 /// its end, at or after that start. So the shape lies wholly at or after `from`, and the
 /// shape test reads the sentence from there; the search itself still reads all of it.
 pub(crate) fn find_counts_from(sentence: &str, from: usize) -> Vec<CountHit> {
+    find_counts_after(sentence, from, None)
+}
+
+/// [`find_counts_from`], with the count before this sentence in its paragraph
+/// (`antecedent`): a number followed by `di antaranya` (`Dua di antaranya ...`, "two of
+/// them") counts that count's noun (rule `count.elided_noun`).
+pub(crate) fn find_counts_after(
+    sentence: &str,
+    from: usize,
+    antecedent: Option<&CountValue>,
+) -> Vec<CountHit> {
     let c = compiled();
-    if !sentence
-        .get(from..)
-        .is_some_and(|rest| may_have_count(c, rest))
+    let elided = antecedent.filter(|_| {
+        sentence
+            .get(from..)
+            .is_some_and(|rest| rest.contains("antaranya"))
+    });
+    if elided.is_none()
+        && !sentence
+            .get(from..)
+            .is_some_and(|rest| may_have_count(c, rest))
     {
         return Vec::new();
     }
-    find_counts_unfiltered(c, sentence)
+    let mut out = find_counts_unfiltered(c, sentence);
+    if let Some(a) = elided {
+        elided_counts(c, sentence, a, &mut out);
+    }
+    out
+}
+
+/// What follows a number whose noun is the previous count's: `di antaranya` ("of them").
+const ELIDED_CUE: &str = "di antaranya";
+
+/// Counts of the form `<number> di antaranya`, with the noun of `antecedent`: its role when
+/// the noun has one (`laporan` are violations), else the sentence's cues, else its role.
+fn elided_counts(
+    c: &'static Compiled,
+    sentence: &str,
+    antecedent: &CountValue,
+    out: &mut Vec<CountHit>,
+) {
+    let Some(ni) = crate::text::with_collapsed_lower(&antecedent.noun, |n| c.forms.get(n).copied())
+    else {
+        return;
+    };
+    let noun = &c.rules.nouns[ni];
+    let mut roles: Option<Vec<(CountRole, usize, usize)>> = None;
+    for n in find_numbers(sentence) {
+        let rest = &sentence[n.end..];
+        let gap = rest.len() - rest.trim_start().len();
+        let after = &rest[gap..];
+        if gap == 0
+            || !after
+                .get(..ELIDED_CUE.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(ELIDED_CUE))
+            || after[ELIDED_CUE.len()..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric)
+            || out.iter().any(|h| h.start == n.start)
+        {
+            continue;
+        }
+        let end = n.end + gap + ELIDED_CUE.len();
+        let role = match noun.role {
+            Some(r) => r,
+            None => {
+                let cues = roles.get_or_insert_with(|| sentence_cues(c, sentence));
+                role_for(c, cues, n.start, end).unwrap_or(antecedent.role)
+            }
+        };
+        out.push(CountHit {
+            start: n.start,
+            end,
+            value: CountValue {
+                value: n.number.value,
+                approximate: n.number.approximate,
+                noun: Label::Borrowed(noun.noun.as_str()),
+                role,
+            },
+            rule: "count.elided_noun",
+        });
+    }
 }
 
 /// [`find_counts`] without the [`may_have_count`] test.
@@ -343,6 +422,31 @@ mod tests {
             failures.len(),
             failures.join("\n")
         );
+    }
+
+    #[test]
+    fn elided_nouns_take_the_previous_count() {
+        let first = "Bawaslu menerima 9 laporan dugaan ketidaknetralan ASN.";
+        let a = find_counts(first);
+        assert_eq!(a.len(), 1);
+        let s = "Dua di antaranya menyangkut camat yang kedapatan berfoto bersama calon.";
+        let found: Vec<String> = find_counts_after(s, 0, Some(&a[0].value))
+            .iter()
+            .map(|h| show(s, h))
+            .collect();
+        assert_eq!(found, ["2|laporan|violations[Dua di antaranya]"]);
+        // Without a count before it, or without `di antaranya`, there is none.
+        assert!(find_counts_after(s, 0, None).is_empty());
+        let s = "Dua hari kemudian, laporan itu diteruskan.";
+        assert!(find_counts_after(s, 0, Some(&a[0].value)).is_empty());
+        // A noun without its own role takes the sentence's cue, else the antecedent's role.
+        let b = find_counts("Sebanyak 300 ASN mengikuti apel.");
+        let s = "Lima di antaranya kedapatan ikut kampanye.";
+        let found: Vec<String> = find_counts_after(s, 0, Some(&b[0].value))
+            .iter()
+            .map(|h| show(s, h))
+            .collect();
+        assert_eq!(found, ["5|asn|violations[Lima di antaranya]"]);
     }
 
     #[test]

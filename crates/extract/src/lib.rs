@@ -338,6 +338,8 @@ pub fn extract(article: &Article) -> ArticleFacts {
             cycle_mentions.push(mentions.len() - 1);
         }
     }
+    // The last count found and its paragraph: the noun a later `Dua di antaranya` counts.
+    let mut last_count: Option<(usize, warta_core::CountValue)> = None;
     for (pi, p) in paras.iter().enumerate() {
         // The first digit of the paragraph: no sentence before it holds one, the one around
         // it does, and only later sentences need a look of their own.
@@ -386,11 +388,18 @@ pub fn extract(article: &Article) -> ArticleFacts {
                 // No answer from the gate: read the whole sentence.
                 None => Some(0),
             };
+            let antecedent = last_count
+                .as_ref()
+                .filter(|(lp, _)| *lp == pi)
+                .map(|(_, c)| c);
             let found = match (digit, word) {
-                (Some(d), Some(w)) => counts::find_counts_from(st, d.min(w)),
-                (Some(f), None) | (None, Some(f)) => counts::find_counts_from(st, f),
+                (Some(d), Some(w)) => counts::find_counts_after(st, d.min(w), antecedent),
+                (Some(f), None) | (None, Some(f)) => counts::find_counts_after(st, f, antecedent),
                 (None, None) => Vec::new(),
             };
+            if let Some(c) = found.iter().max_by_key(|c| c.start) {
+                last_count = Some((pi, c.value.clone()));
+            }
             for c in found {
                 push_lexical(
                     &mut mentions,
