@@ -426,27 +426,32 @@ mod tests {
 
     #[test]
     fn elided_nouns_take_the_previous_count() {
-        let first = "Bawaslu menerima 9 laporan dugaan ketidaknetralan ASN.";
-        let a = find_counts(first);
-        assert_eq!(a.len(), 1);
+        // The counts of `s` after the (only) count of `first`.
+        let after = |first: &str, s: &str| -> Vec<String> {
+            let a = find_counts(first);
+            assert_eq!(a.len(), 1, "{first}");
+            find_counts_after(s, 0, Some(&a[0].value))
+                .iter()
+                .map(|h| show(s, h))
+                .collect()
+        };
+        let reports = "Bawaslu menerima 9 laporan dugaan ketidaknetralan ASN.";
         let s = "Dua di antaranya menyangkut camat yang kedapatan berfoto bersama calon.";
-        let found: Vec<String> = find_counts_after(s, 0, Some(&a[0].value))
-            .iter()
-            .map(|h| show(s, h))
-            .collect();
-        assert_eq!(found, ["2|laporan|violations[Dua di antaranya]"]);
+        assert_eq!(
+            after(reports, s),
+            ["2|laporan|violations[Dua di antaranya]"]
+        );
         // Without a count before it, or without `di antaranya`, there is none.
         assert!(find_counts_after(s, 0, None).is_empty());
-        let s = "Dua hari kemudian, laporan itu diteruskan.";
-        assert!(find_counts_after(s, 0, Some(&a[0].value)).is_empty());
+        assert!(after(reports, "Dua hari kemudian, laporan itu diteruskan.").is_empty());
         // A noun without its own role takes the sentence's cue, else the antecedent's role.
-        let b = find_counts("Sebanyak 300 ASN mengikuti apel.");
-        let s = "Lima di antaranya kedapatan ikut kampanye.";
-        let found: Vec<String> = find_counts_after(s, 0, Some(&b[0].value))
-            .iter()
-            .map(|h| show(s, h))
-            .collect();
-        assert_eq!(found, ["5|asn|violations[Lima di antaranya]"]);
+        assert_eq!(
+            after(
+                "Sebanyak 300 ASN mengikuti apel.",
+                "Lima di antaranya kedapatan ikut kampanye."
+            ),
+            ["5|asn|violations[Lima di antaranya]"]
+        );
     }
 
     #[test]

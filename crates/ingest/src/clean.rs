@@ -663,6 +663,9 @@ struct DatelineRule {
     pattern: String,
 }
 
+/// Outlet names that open a story where a dateline puts its place (`PIKIRAN RAKYAT -`).
+static DATELINE_OUTLETS: &str = include_str!("../rules/dateline_outlets.txt");
+
 fn dateline_rules() -> &'static [DatelineRule] {
     static RULES: OnceLock<Vec<DatelineRule>> = OnceLock::new();
     RULES.get_or_init(|| {
@@ -670,9 +673,12 @@ fn dateline_rules() -> &'static [DatelineRule] {
         const DOMAIN: &str =
             r"(?P<outlet>[A-Za-z][A-Za-z0-9-]*\.(?:com|co\.id|co|id|net|COM|CO\.ID|CO|ID|NET))";
         const DASH: &str = r"\s*[-–—]+(?:\s+|$)";
-        let names: Vec<String> = rules()
-            .dateline_outlets()
-            .iter()
+        // Read from their own file, not from the boilerplate rules: these patterns compile
+        // while another thread compiles those.
+        let names: Vec<String> = DATELINE_OUTLETS
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .map(|n| regex_syntax::escape(n).replace(' ', r"\s+"))
             .collect();
         let outlet_names = names.join("|");

@@ -5,7 +5,9 @@
 //! - [`discover`] walks the inputs (files, folders, `-` for JSON Lines on stdin);
 //! - [`clean_article`] cleans one raw text: boilerplate lines (rules in `rules/boilerplate.json`,
 //!   each removal recorded with its reason and rule id), header matter (section label, title,
-//!   standfirst), the dateline, repeated paragraphs, and metadata (outlet, publication date);
+//!   standfirst), the dateline (outlets that open stories in its place are listed in
+//!   `rules/dateline_outlets.txt`), repeated paragraphs, and metadata (outlet, publication
+//!   date);
 //! - [`ingest`] streams files through cleaning in parallel batches and groups near-duplicate
 //!   articles (MinHash + LSH) into syndication clusters, delivering articles in input order.
 //!

@@ -58,8 +58,6 @@ struct RuleFile {
     comment: String,
     rules: Vec<RuleSource>,
     outlets: Vec<OutletSource>,
-    /// Outlet names that open a story the way a place does (`PIKIRAN RAKYAT -`).
-    dateline_outlets: Vec<String>,
 }
 
 /// One compiled rule.
@@ -774,7 +772,6 @@ pub(crate) struct Rules {
     header_ids: Vec<usize>,
     suffix_ids: Vec<usize>,
     outlets: Vec<(Regex, OutletKind)>,
-    dateline_outlets: Vec<String>,
 }
 
 /// A suffix cut from a line by a rule.
@@ -882,13 +879,7 @@ impl Rules {
             suffix_ids,
             rules,
             outlets,
-            dateline_outlets: file.dateline_outlets,
         }
-    }
-
-    /// Outlet names that open a story in place of a dateline's place (`PIKIRAN RAKYAT -`).
-    pub(crate) fn dateline_outlets(&self) -> &[String] {
-        &self.dateline_outlets
     }
 
     /// The first line rule (in file order) that matches the whole line.
