@@ -748,9 +748,13 @@ fn dateline_rules() -> &'static [DatelineRule] {
 /// The dateline at the start of a line and the byte length of the prefix.
 fn find_dateline(line: &str) -> Option<(Dateline, usize)> {
     // Every shape starts with a letter and ends in a dash run followed by a space or the end
-    // of the line: most lines fail this before any pattern runs.
-    if !line.chars().next().is_some_and(char::is_alphabetic) || !has_closing_dash(line) {
+    // of the line (or, for the colon shapes, a colon near the start): most lines fail this
+    // before any pattern runs.
+    if !line.chars().next().is_some_and(char::is_alphabetic) {
         return None;
+    }
+    if !has_closing_dash(line) {
+        return colon_dateline(line);
     }
     for rule in dateline_rules() {
         // The forward search (a lazy DFA) rejects most lines; the capture search runs on a
@@ -768,6 +772,62 @@ fn find_dateline(line: &str) -> Option<(Dateline, usize)> {
         }
     }
     None
+}
+
+/// Words that end in a colon at the start of a line as labels, not places (`Catatan:`).
+const COLON_LABELS: &[&str] = &[
+    "Catatan",
+    "Sumber",
+    "Keterangan",
+    "Ilustrasi",
+    "Foto",
+    "Video",
+    "Baca",
+    "Simak",
+    "Lihat",
+    "Editor",
+    "Penulis",
+    "Reporter",
+    "Pewarta",
+    "Laporan",
+    "Berita",
+    "Info",
+    "Tags",
+    "Topik",
+    "Update",
+    "Kata",
+    "Disclaimer",
+    "Galeri",
+    "Tonton",
+    "Selengkapnya",
+    "Penyunting",
+];
+
+/// A dateline that ends in a colon, at the start of a line opening a paragraph of at least
+/// eight words: `Jakarta: ...` (Medcom), `KBRN, Bengkulu: ...` (RRI). The place is one to
+/// three capitalised words, not a label ([`COLON_LABELS`]).
+fn colon_dateline(line: &str) -> Option<(Dateline, usize)> {
+    let colon = memchr::memchr(b':', line.as_bytes().get(..line.len().min(48))?)?;
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"^(?:(?P<outlet>\p{Lu}[\p{L}0-9.]{1,20}),\s*)?(?P<place>\p{Lu}\p{Ll}+(?: \p{Lu}\p{Ll}+){0,2}):\s+")
+            .expect("colon dateline pattern compiles")
+    });
+    let c = re.captures(line)?;
+    let whole = c.get(0)?;
+    let place = c.name("place")?.as_str();
+    let rest = line.get(whole.end()..)?;
+    if COLON_LABELS.contains(&place) || rest.split_whitespace().take(8).count() < 8 {
+        return None;
+    }
+    Some((
+        Dateline {
+            place: Some(place.to_string()),
+            outlet: c.name("outlet").map(|o| o.as_str().to_string()),
+            raw: line.get(..colon + 1)?.to_string(),
+        },
+        whole.end(),
+    ))
 }
 
 /// The spans of a dateline rule's match at the start of the line: the whole match, the place
@@ -1224,6 +1284,17 @@ mod tests {
                 None,
                 Some("PIKIRAN RAKYAT"),
             ),
+            // A colon in place of the dash, before a paragraph of some length.
+            (
+                "Jakarta: Menteri Dalam Negeri Tito Karnavian meminta seluruh penjabat menjaga netralitas.",
+                Some("Jakarta"),
+                None,
+            ),
+            (
+                "KBRN, Bengkulu: Pelaksana Harian Sekretaris Daerah Provinsi Bengkulu mengingatkan ASN.",
+                Some("Bengkulu"),
+                Some("KBRN"),
+            ),
         ];
         for (line, place, outlet) in cases {
             let (d, _) = find_dateline(line).unwrap_or_else(|| panic!("no dateline in {line:?}"));
@@ -1234,6 +1305,8 @@ mod tests {
             "Pemilu 2024 berjalan lancar.",
             "Kamis (7/11/2024) - ASN",
             "ASN harus netral - kata dia.",
+            "Catatan: artikel ini diperbarui setelah Bawaslu memberikan keterangan tambahan kepada redaksi.",
+            "Tito: ASN harus netral.",
         ] {
             assert!(find_dateline(line).is_none(), "{line}");
         }
