@@ -256,16 +256,11 @@ pub(crate) fn find_counts_after(
     antecedent: Option<&CountValue>,
 ) -> Vec<CountHit> {
     let c = compiled();
-    let elided = antecedent.filter(|_| {
-        sentence
-            .get(from..)
-            .is_some_and(|rest| rest.contains("antaranya"))
-    });
-    if elided.is_none()
-        && !sentence
-            .get(from..)
-            .is_some_and(|rest| may_have_count(c, rest))
-    {
+    let Some(rest) = sentence.get(from..) else {
+        return Vec::new();
+    };
+    let elided = antecedent.filter(|_| rest.contains("antaranya"));
+    if elided.is_none() && !may_have_count(c, rest) {
         return Vec::new();
     }
     let mut out = find_counts_unfiltered(c, sentence);

@@ -1085,13 +1085,14 @@ fn name_linked_before(
     (enough && !words.iter().any(|w| is_acronym(w))).then_some((name, span))
 }
 
-/// The name that ends at `pos`, written before its title: up to four capitalised words,
-/// back to the first that is not one, or that opens a sentence or clause
-/// ([`RuleFile::name_openers`]): `Menurut Arif Nurhadi, Ketua Bawaslu` gives `Arif Nurhadi`.
-/// `None` when a preposition or place word ([`NAME_STOP`]), a unit word, a title word or a
-/// region name is among them.
-fn name_before_opener(text: &str, pos: usize, floor: usize) -> Option<(String, Range<usize>)> {
-    let r = rules();
+/// The run of up to four capitalised words that ends at `pos` (after spaces), from at or
+/// after `floor`, stopping before a word for which `stop` holds.
+fn capitalised_run_before(
+    text: &str,
+    pos: usize,
+    floor: usize,
+    stop: impl Fn(&str) -> bool,
+) -> Range<usize> {
     let name_end = skip_back_spaces(text, pos);
     let (mut start, mut end) = (name_end, name_end);
     for _ in 0..4 {
@@ -1099,15 +1100,7 @@ fn name_before_opener(text: &str, pos: usize, floor: usize) -> Option<(String, R
             break;
         };
         let w = &text[ws..end];
-        if r.file.name_openers.iter().any(|o| o == w) {
-            break;
-        }
-        // A preposition or a place word before it (`Dalam Rapat Koordinasi,`, `Selain Jawa
-        // Tengah,`): not a person's name.
-        if r.name_stop.contains(w) {
-            return None;
-        }
-        if ws < floor || !is_capitalised(w) {
+        if ws < floor || !is_capitalised(w) || stop(w) {
             break;
         }
         start = ws;
@@ -1117,51 +1110,40 @@ fn name_before_opener(text: &str, pos: usize, floor: usize) -> Option<(String, R
         }
         end = b;
     }
-    let name = crate::text::collapse_spaces(text.get(start..name_end)?);
-    // Unit words (`Rapat Koordinasi`, `Bidang Mutasi`) and region names are not people.
+    start..name_end
+}
+
+/// The name that ends at `pos`, written before its title: the capitalised words back to the
+/// first that opens a sentence or clause ([`RuleFile::name_openers`]): `Menurut Arif Nurhadi,
+/// Ketua Bawaslu` gives `Arif Nurhadi`. `None` when a preposition or place word
+/// ([`NAME_STOP`]: `Dalam Rapat Koordinasi,`, `Selain Jawa Tengah,`), a unit word (`Rapat
+/// Koordinasi`), a title word or a region name is among them.
+fn name_before_opener(text: &str, pos: usize, floor: usize) -> Option<(String, Range<usize>)> {
+    let r = rules();
+    let openers = &r.file.name_openers;
+    let span = capitalised_run_before(text, pos, floor, |w| openers.iter().any(|o| o == w));
+    let (name, span) = checked_name(text, span)?;
     let unit_word = name
         .split(' ')
         .any(|w| r.unit_words.contains(&w.to_lowercase()));
-    if start == name_end
-        || unit_word
-        || !geo::lookup(&name).is_empty()
-        || heads_in(r, &name).next().is_some()
-    {
-        return None;
-    }
-    Some((name, start..name_end))
+    (!unit_word && geo::lookup(&name).is_empty()).then_some((name, span))
 }
 
 fn name_before(text: &str, pos: usize, floor: usize) -> Option<(String, Range<usize>)> {
-    let mut end = skip_back_spaces(text, pos);
-    let name_end = end;
-    let mut start = end;
-    let mut words = 0;
-    while words < 4 {
-        let Some(ws) = word_start_before(text, end) else {
-            break;
-        };
-        if ws < floor || !is_capitalised(&text[ws..end]) {
-            break;
-        }
-        start = ws;
-        words += 1;
-        let b = skip_back_spaces(text, ws);
-        if b == ws {
-            break;
-        }
-        end = b;
-    }
-    if words == 0 {
-        return None;
-    }
-    let name: Vec<&str> = text[start..name_end].split_whitespace().collect();
-    if name.iter().any(|w| rules().name_stop.contains(w))
-        || heads_in(rules(), &text[start..name_end]).next().is_some()
+    checked_name(text, capitalised_run_before(text, pos, floor, |_| false))
+}
+
+/// The words of `span` as a name: `None` when it is empty or holds a [`NAME_STOP`] word or a
+/// title or modifier.
+fn checked_name(text: &str, span: Range<usize>) -> Option<(String, Range<usize>)> {
+    let words: Vec<&str> = text.get(span.clone())?.split_whitespace().collect();
+    if words.is_empty()
+        || words.iter().any(|w| rules().name_stop.contains(w))
+        || heads_in(rules(), &text[span.clone()]).next().is_some()
     {
         return None;
     }
-    Some((name.join(" "), start..name_end))
+    Some((words.join(" "), span))
 }
 
 #[cfg(test)]
