@@ -607,6 +607,16 @@ fn floor_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
+/// Whether `word` is a relative date counted in days (`kemarin`, `lusa`, `hari ini`).
+pub(crate) fn names_a_day(word: &str) -> bool {
+    let w = crate::text::collapse_lower(word);
+    compiled()
+        .rules
+        .relative
+        .iter()
+        .any(|r| r.unit == Unit::Day && r.words.contains(&w))
+}
+
 /// The date prefilter's words (month, weekday and relative words), for [`crate::scan::gate`].
 pub(crate) fn gate_words() -> &'static [String] {
     compiled().words.words()

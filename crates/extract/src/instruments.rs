@@ -82,6 +82,10 @@ struct TypeRule {
     default_issuer: Option<String>,
     #[serde(default)]
     abbr_issuers: HashMap<String, String>,
+    /// A joint instrument (`SKB`): the issuer may be a list of signatories (`Menteri PANRB,
+    /// Mendagri, Kepala BKN dan Ketua KASN`), given as one issuer, joined with `, `.
+    #[serde(default)]
+    issuer_list: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -349,6 +353,39 @@ fn normalise_issuer(c: &Compiled, raw: &str) -> String {
         }
     }
     out
+}
+
+/// The issuer right after `pos` (an issuer head and up to three capitalised words after it):
+/// where it ends and its normalised name.
+fn issuer_at(c: &Compiled, s: &str, pos: usize) -> Option<(usize, String)> {
+    let h = c.heads.find(s.get(pos..)?)?;
+    let mut end = pos + h.end();
+    if let Some((len, _)) = caps_words(c, &s[end..], 3) {
+        end += len;
+    }
+    Some((end, normalise_issuer(c, &s[pos..end])))
+}
+
+/// One more signatory of a joint instrument after `pos`: `, Mendagri`, ` dan Ketua KASN`,
+/// `, serta Ketua Bawaslu`.
+fn next_signatory(c: &Compiled, s: &str, pos: usize) -> Option<(usize, String)> {
+    let rest = s.get(pos..)?;
+    let after_comma = rest.strip_prefix(',').unwrap_or(rest);
+    let trimmed = after_comma.trim_start();
+    let word_len = trimmed
+        .split(|ch: char| !ch.is_alphabetic())
+        .next()
+        .map_or(0, str::len);
+    let word = &trimmed[..word_len];
+    let joined = word.eq_ignore_ascii_case("dan") || word.eq_ignore_ascii_case("serta");
+    let at = if joined {
+        s.len() - trimmed.len() + word_len
+    } else if after_comma.len() != rest.len() {
+        s.len() - after_comma.len()
+    } else {
+        return None;
+    };
+    issuer_at(c, s, at)
 }
 
 /// Capitalised words right at the start of `rest`, up to `max` and cut at a stop word.
@@ -748,13 +785,17 @@ pub(crate) fn find_instruments_passed(
         let mut tail_found = false;
         match t.tail {
             Tail::Issuer => {
-                if let Some(h) = c.heads.find(&s[pos..]) {
-                    let mut end = pos + h.end();
-                    if let Some((len, _)) = caps_words(c, &s[end..], 3) {
-                        end += len;
-                    }
-                    li.issuer = Some(normalise_issuer(c, &s[pos..end]));
+                if let Some((end, issuer)) = issuer_at(c, s, pos) {
+                    let mut issuer = issuer;
                     pos = end;
+                    if t.issuer_list {
+                        while let Some((end, next)) = next_signatory(c, s, pos) {
+                            issuer.push_str(", ");
+                            issuer.push_str(&next);
+                            pos = end;
+                        }
+                    }
+                    li.issuer = Some(issuer);
                     tail_found = true;
                 }
             }

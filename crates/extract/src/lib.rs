@@ -351,9 +351,25 @@ pub fn extract(article: &Article) -> ArticleFacts {
             p.gate.plain_date_words,
         );
         let from = dates::earliest_start(p.text, first_digit, p.gate.date_at);
+        // The end of the last date found: a relative day right after a date (`14 Februari
+        // kemarin`, `Rabu (15/2) lusa`) says which one is meant, and is no date of its own (a
+        // relative week, month or year after a weekday says which week: `Selasa pekan lalu`).
+        let mut last_end: Option<usize> = None;
         for d in
             dates::find_dates_gated(p.text, &ctx, Some(may_date), from, p.gate.date_last.into())
         {
+            let follows_date = last_end.is_some_and(|e| {
+                p.text
+                    .get(e..d.start)
+                    .is_some_and(|gap| !gap.is_empty() && gap.trim().is_empty())
+            });
+            last_end = Some(d.end);
+            if follows_date
+                && d.rule == "date.relative"
+                && dates::names_a_day(&p.text[d.start..d.end])
+            {
+                continue;
+            }
             push_lexical(
                 &mut mentions,
                 p,
@@ -714,11 +730,11 @@ fn activities_of(
                 .copied()
                 .flatten();
             for h in hits {
+                let (a, b) = (s.start + h.range.start, s.start + h.range.end);
                 let count = preferred_role(h.activity_type)
                     .and_then(|role| counts.iter().find(|c| c.role == role))
                     .or(counts.first())
                     .copied();
-                let (a, b) = (s.start + h.range.start, s.start + h.range.end);
                 let value = Activity {
                     activity_type: h.activity_type,
                     region_code: region_code.clone(),
@@ -930,6 +946,36 @@ mod tests {
                 .count(),
             1
         );
+    }
+
+    #[test]
+    fn a_relative_day_after_a_date_is_part_of_it() {
+        let dates = |text: &str| -> Vec<String> {
+            let mut a = article(&[text]);
+            a.published = Some(warta_core::Published {
+                date: warta_core::PartialDate::day(2024, 3, 5),
+                source: warta_core::PublishedSource::Metadata,
+                confidence: 0.95,
+            });
+            extract(&a)
+                .mentions
+                .iter()
+                .filter(|m| m.kind == MentionKind::Date)
+                .map(|m| m.text.clone())
+                .collect()
+        };
+        assert_eq!(
+            dates("Pemilu 14 Februari kemarin sudah lewat, kata Sumarno."),
+            ["14 Februari"]
+        );
+        assert_eq!(dates("Rapat digelar Rabu (6/3) lusa."), ["Rabu (6/3)"]);
+        // A relative week says which week the weekday falls in: both are kept.
+        assert_eq!(
+            dates("Keduanya berorasi pada Selasa pekan lalu."),
+            ["Selasa", "pekan lalu"]
+        );
+        // Apart from a date, a relative day is a date.
+        assert_eq!(dates("Apel digelar kemarin."), ["kemarin"]);
     }
 
     #[test]
