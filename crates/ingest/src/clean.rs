@@ -14,7 +14,7 @@ use crate::dedup::{Dedup, Verdict, WordHashes};
 use crate::forward::{ForwardRegex, SpanCaptures};
 #[cfg(test)]
 use crate::rules::captures_via_twin;
-use crate::rules::{ascii_twin_hir, rules, LineCandidates};
+use crate::rules::{ascii_twin_hir, rules, LineCandidates, PageDate};
 use crate::text::{
     ends_sentence, normalise, normalise_plain, push_normalised_word_hashes,
     repair_line_noting_plain, word_count_of,
@@ -1072,43 +1072,49 @@ fn month_number(name: &str) -> Option<u32> {
     Some(m)
 }
 
-/// The date a page-chrome line above the story gives for the article: a line the
-/// `chrome_meta_date` rule removed (a date tied to a byline or the outlet's name:
-/// `Kompas.com - 05/09/2024, 19:42 WIB`, `Redaksi Oktober 24, 2024`), or a bare date line
-/// that carries a time of day (`Kamis, 24 Oktober 2024 | 14:35 WIB`). A bare date without a
-/// time is left out: sites print today's date in their header (`Sabtu, Februari 14, 2026`
-/// above a 2024 story).
+/// The date a page-chrome line above the story gives for the article: a line removed by a
+/// rule whose `page_date` is `always` (`chrome_meta_date`: a date tied to a byline or the
+/// outlet's name, `Kompas.com - 05/09/2024, 19:42 WIB`, `Redaksi Oktober 24, 2024`), or by one
+/// whose `page_date` is `with_time` when the line carries a time of day (`Kamis, 24 Oktober
+/// 2024 | 14:35 WIB`). A bare date without a time is left out: sites print today's date in
+/// their header (`Sabtu, Februari 14, 2026` above a 2024 story).
 fn page_date(art: &Article) -> Option<PartialDate> {
     let first_body = art
         .paragraphs
         .first()
         .and_then(|p| p.line)
         .unwrap_or(usize::MAX);
-    let [.., date, time] = date_res();
+    let [.., time] = date_res();
+    let rules = rules();
     art.removed
         .iter()
         .take_while(|r| r.line < first_body)
-        .filter(|r| match &*r.rule {
-            "chrome_meta_date" => true,
-            "chrome_weekday_date" | "chrome_date_time" => time.is_match(&r.text),
-            _ => false,
-        })
-        .find_map(|r| {
-            let c = date.captures(&r.text)?;
-            let y: i32 = c
-                .name("y")
-                .or_else(|| c.name("y2"))
-                .or_else(|| c.name("y3"))?
-                .as_str()
-                .parse()
-                .ok()?;
-            let m = match c.name("mn").or_else(|| c.name("mn3")) {
-                Some(name) => month_number(name.as_str())?,
-                None => num(&c, "m2", "m2")?,
-            };
-            let d = num(&c, "d", "d2").or_else(|| num(&c, "d3", "d3"))?;
-            valid_date(y, m, d)
-        })
+        .filter(
+            |r| match rules.rule(&r.rule).and_then(|rule| rule.page_date) {
+                Some(PageDate::Always) => true,
+                Some(PageDate::WithTime) => time.is_match(&r.text),
+                None => false,
+            },
+        )
+        .find_map(|r| page_line_date(&r.text))
+}
+
+/// The date a page-chrome line holds (`24 Oktober 2024`, `05/09/2024`, `Oktober 24, 2024`).
+fn page_line_date(text: &str) -> Option<PartialDate> {
+    let c = date_res()[3].captures(text)?;
+    let y: i32 = c
+        .name("y")
+        .or_else(|| c.name("y2"))
+        .or_else(|| c.name("y3"))?
+        .as_str()
+        .parse()
+        .ok()?;
+    let m = match c.name("mn").or_else(|| c.name("mn3")) {
+        Some(name) => month_number(name.as_str())?,
+        None => num(&c, "m2", "m2")?,
+    };
+    let d = num(&c, "d", "d2").or_else(|| num(&c, "d3", "d3"))?;
+    valid_date(y, m, d)
 }
 
 /// A `published` metadata field: full or partial ISO-like date.
@@ -1519,6 +1525,18 @@ mod tests {
             published(&format!("{body}\nKamis, 24 Oktober 2024 | 14:35 WIB\n")),
             Some((PartialDate::day(2024, 10, 21), PublishedSource::TextDate))
         );
+    }
+
+    #[test]
+    fn remove_examples_of_page_date_rules_hold_a_date() {
+        let mut tried = 0;
+        for rule in rules().rules.iter().filter(|r| r.page_date.is_some()) {
+            for ex in &rule.remove {
+                assert!(page_line_date(ex).is_some(), "{}: {ex:?}", rule.id);
+                tried += 1;
+            }
+        }
+        assert!(tried >= 3);
     }
 
     fn a_published(a: &Article) -> Option<(PartialDate, PublishedSource)> {

@@ -25,6 +25,17 @@ pub(crate) enum Scope {
     Suffix,
 }
 
+/// Whether a line a rule removes above the story gives the article's publication date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum PageDate {
+    /// Always: the date is tied to a byline or the outlet's name (`Redaksi Oktober 24, 2024`).
+    Always,
+    /// Only when the line also holds a time of day (`Kamis, 24 Oktober 2024 | 14:35 WIB`): a
+    /// bare date in a site's header may be the day the page was viewed.
+    WithTime,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RuleSource {
@@ -38,6 +49,8 @@ struct RuleSource {
     outlet: Option<OutletKind>,
     #[serde(default)]
     names_outlet: bool,
+    #[serde(default)]
+    page_date: Option<PageDate>,
     #[serde(default)]
     max_chars: Option<usize>,
     remove: Vec<String>,
@@ -78,6 +91,9 @@ pub(crate) struct Rule {
     pub outlet: Option<OutletKind>,
     /// The matched line is the outlet's name (`KabarSumbar.com`, `detikSulsel`).
     pub names_outlet: bool,
+    /// Whether a line the rule removes above the story gives the publication date (`None`:
+    /// it never does).
+    pub page_date: Option<PageDate>,
     /// Longest line (in chars) the rule applies to: the length limit lives here, not in the
     /// pattern, because bounded repeats of Unicode classes make huge automata.
     pub max_chars: Option<usize>,
@@ -804,6 +820,7 @@ impl Rules {
                 scope: r.scope,
                 outlet: r.outlet,
                 names_outlet: r.names_outlet,
+                page_date: r.page_date,
                 max_chars: r.max_chars,
                 remove: r.remove,
                 keep: r.keep,
@@ -1014,6 +1031,11 @@ impl Rules {
                 start: m.start(),
             })
         })
+    }
+
+    /// The rule with this id (the `rule` of the removals the rules make).
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
     }
 
     /// The outlet kind a name shows (`ANTARA News Kalbar` -> Antara).
@@ -1708,6 +1730,29 @@ mod tests {
             rules.match_line("\u{17f}hare: x").map(|r| r.id.as_str()),
             Some("chrome_share")
         );
+    }
+
+    #[test]
+    fn page_dates_are_read_from_the_rule_file() {
+        let rules = rules();
+        let marked: Vec<(&str, PageDate)> = rules
+            .rules
+            .iter()
+            .filter_map(|r| Some((r.id.as_str(), r.page_date?)))
+            .collect();
+        assert_eq!(
+            marked,
+            [
+                ("chrome_weekday_date", PageDate::WithTime),
+                ("chrome_date_time", PageDate::WithTime),
+                ("chrome_meta_date", PageDate::Always),
+            ]
+        );
+        assert_eq!(
+            rules.rule("chrome_meta_date").and_then(|r| r.page_date),
+            Some(PageDate::Always)
+        );
+        assert!(rules.rule("title_line").is_none());
     }
 
     #[test]
