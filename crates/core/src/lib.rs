@@ -7,6 +7,11 @@
 //! tables. Every type here is serde-serialisable; the JSON forms are the on-disk schema of
 //! `articles.jsonl`, `facts.jsonl` and `mentions.jsonl` and are documented in the README.
 //!
+//! Besides the types, one word table the stages share: the month names ([`months()`],
+//! [`month_number`]: `Februari`, `Pebruari`, `Feb.`, `Nop` ...), embedded from
+//! `data/months.json`. Ingest reads page dates with it; extract builds its date patterns
+//! from it.
+//!
 //! ```
 //! use warta_core::{Article, Paragraph, Span};
 //! let mut a = Article::new("seed-000");
@@ -21,6 +26,9 @@ use serde::{Deserialize, Serialize};
 
 pub mod facts;
 pub use facts::*;
+
+mod months;
+pub use months::{month_number, months, MonthNames};
 
 /// Text that is most often one of the program's own strings, borrowed from it: a rule id, a
 /// region's code or name from the gazetteer, a noun from a rule table. Owned when read back

@@ -1,7 +1,8 @@
 //! Date expressions: `14 Februari 2024`, `Mei 2023`, `Kamis (7/11/2024)`, `Selasa (6/2)`, `Jumat`,
 //! `kemarin`, `tahun 2020` ... normalised to ISO at their precision and anchored.
 //!
-//! Forms and rule ids (word lists in `rules/dates.json`):
+//! Forms and rule ids (word lists in `rules/dates.json`; the month names are warta-core's
+//! table, [`warta_core::months()`]):
 //! - `date.chrome_mdy`: page chrome `Sabtu, Februari 14, 2026`.
 //! - `date.weekday_dmy_paren`: `Kamis (7/11/2024)`, `Senin (15/7/25)` (two-digit years are 20yy).
 //! - `date.weekday_dm_paren`: `Selasa (6/2)`, year from the context (below).
@@ -33,7 +34,7 @@ use std::sync::OnceLock;
 
 use regex::{Captures, Regex};
 use serde::Deserialize;
-use warta_core::{DateAnchor, DateValue, PartialDate};
+use warta_core::{month_number, months, DateAnchor, DateValue, PartialDate};
 
 use crate::numbers::{alternation, has_ascii_digit, unicode_space, Prefilter};
 
@@ -54,14 +55,6 @@ pub struct DateHit {
     pub value: DateValue,
     /// Rule id, e.g. `date.weekday_dmy_paren`.
     pub rule: &'static str,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct MonthRule {
-    month: u8,
-    full: Vec<String>,
-    short: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -91,7 +84,6 @@ struct RelativeRule {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DateRules {
-    months: Vec<MonthRule>,
     weekdays: Vec<WeekdayRule>,
     weekday_needs_capital: Vec<String>,
     times_of_day: Vec<String>,
@@ -159,9 +151,9 @@ pub(crate) fn compiled() -> &'static Compiled {
         let rules: DateRules = serde_json::from_str(RULES_JSON).expect("rules/dates.json is valid");
         let wd = alternation(rules.weekdays.iter().flat_map(|w| w.names.iter().map(String::as_str)));
         let m_all = alternation(
-            rules.months.iter().flat_map(|m| m.full.iter().chain(m.short.iter()).map(String::as_str)),
+            months().iter().flat_map(|m| m.full.iter().chain(m.short.iter()).map(String::as_str)),
         );
-        let m_full = alternation(rules.months.iter().flat_map(|m| m.full.iter().map(String::as_str)));
+        let m_full = alternation(months().iter().flat_map(|m| m.full.iter().map(String::as_str)));
         let tod = alternation(rules.times_of_day.iter().map(String::as_str));
         let rel = alternation(rules.relative.iter().flat_map(|r| r.words.iter().map(String::as_str)));
         let ypre = alternation(rules.year_prefixes.iter().map(String::as_str));
@@ -186,8 +178,7 @@ pub(crate) fn compiled() -> &'static Compiled {
             Regex::new(r"(?i-u)(?:\bnomor|\bno|\bnmr|\bnum)\.?\s*:?\s*[0-9a-z./-]*[0-9][0-9a-z./-]*\s*$")
                 .expect("number_before compiles");
         let words = Prefilter::new(
-            rules
-                .months
+            months()
                 .iter()
                 .flat_map(|m| m.full.iter().chain(m.short.iter()))
                 .chain(rules.weekdays.iter().flat_map(|w| w.names.iter()))
@@ -398,22 +389,6 @@ fn is_ascii_lower_of(name: &str, w: &str) -> bool {
             .bytes()
             .zip(w.bytes())
             .all(|(n, b)| n == b.to_ascii_lowercase())
-}
-
-fn lookup_month(r: &DateRules, w: &str) -> Option<u8> {
-    // The month words the pattern captures are ASCII and compared without a lower-case copy;
-    // another word is lower-cased first (then the comparison is plain equality).
-    let lower = (!w.is_ascii()).then(|| w.to_lowercase());
-    let w = lower.as_deref().unwrap_or(w);
-    r.months
-        .iter()
-        .find(|m| {
-            m.full
-                .iter()
-                .chain(&m.short)
-                .any(|f| is_ascii_lower_of(f, w))
-        })
-        .map(|m| m.month)
 }
 
 fn lookup_weekday(r: &DateRules, w: &str) -> Option<u8> {
@@ -807,9 +782,7 @@ fn find_dates_with(
                 .and_then(|g| lookup_weekday(r, g.as_str()))
         };
         let hit: Option<(DateValue, &'static str)> = if g.get(&caps, "a_m").is_some() {
-            let mo = g
-                .get(&caps, "a_m")
-                .and_then(|g| lookup_month(r, g.as_str()));
+            let mo = g.get(&caps, "a_m").and_then(|g| month_number(g.as_str()));
             match (num::<i32>(&caps, g, "a_y"), mo, num::<u8>(&caps, g, "a_d")) {
                 (Some(y), Some(mo), Some(d)) if year_ok(r, y) => {
                     explicit(y, mo, d, wd_of("a_wd")).map(|v| (v, "date.chrome_mdy"))
@@ -856,9 +829,7 @@ fn find_dates_with(
             let s = |name: &str| g.get(&caps, name).map(|m| m.as_str());
             month_year_hit(r, s("e_m"), s("e_y"))
         } else if g.get(&caps, "f_m").is_some() {
-            let mo = g
-                .get(&caps, "f_m")
-                .and_then(|g| lookup_month(r, g.as_str()));
+            let mo = g.get(&caps, "f_m").and_then(|g| month_number(g.as_str()));
             let yr = match (ctx.published, ctx.article_year) {
                 (Some(p), _) => Some((p.year, DateAnchor::Published)),
                 (None, Some(y)) => Some((y, DateAnchor::ArticleYear)),
@@ -943,10 +914,10 @@ fn simple_kind(names: &[&str], rules: &DateRules) -> Option<Simple> {
         ["b_wd", "b_d", "b_m", "b_y"] if weekdays_plain(rules, &[',', '(']) => {
             Some(Simple::WeekdayParen)
         }
-        ["d_wd", "d_d", "d_m", "d_y"] if weekdays_plain(rules, &[',']) && months_plain(rules) => {
+        ["d_wd", "d_d", "d_m", "d_y"] if weekdays_plain(rules, &[',']) && months_plain() => {
             Some(Simple::DayMonth)
         }
-        ["e_m", "e_y"] if months_plain(rules) => Some(Simple::MonthYear),
+        ["e_m", "e_y"] if months_plain() => Some(Simple::MonthYear),
         ["i_wd"]
             if rules
                 .weekdays
@@ -969,9 +940,8 @@ fn weekdays_plain(rules: &DateRules, stops: &[char]) -> bool {
 }
 
 /// Every month name is ASCII letters, none starts with `bulan` nor is a prefix of it.
-fn months_plain(rules: &DateRules) -> bool {
-    rules
-        .months
+fn months_plain() -> bool {
+    months()
         .iter()
         .flat_map(|m| m.full.iter().chain(&m.short))
         .all(|n| {
@@ -1059,7 +1029,7 @@ fn day_month_hit(
     m: Option<&str>,
     y: Option<&str>,
 ) -> Option<(DateValue, &'static str)> {
-    let mo = m.and_then(|m| lookup_month(r, m));
+    let mo = m.and_then(month_number);
     let d = d.and_then(|d| d.parse::<u8>().ok());
     let before_ok = wd.is_some()
         || !start
@@ -1086,7 +1056,7 @@ fn month_year_hit(
     m: Option<&str>,
     y: Option<&str>,
 ) -> Option<(DateValue, &'static str)> {
-    let mo = m.and_then(|m| lookup_month(r, m));
+    let mo = m.and_then(month_number);
     match (mo, y.and_then(|y| y.parse::<i32>().ok())) {
         (Some(mo), Some(y)) if year_ok(r, y) => Some((
             make(PartialDate::month(y, mo), DateAnchor::Explicit, false),

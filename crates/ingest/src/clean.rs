@@ -1050,28 +1050,6 @@ fn num(c: &regex::Captures<'_>, a: &str, b: &str) -> Option<u32> {
         .and_then(|m| m.as_str().parse().ok())
 }
 
-/// The month a month name or its short form names (`Oktober`, `Okt`, `Oct`, `Agt`).
-fn month_number(name: &str) -> Option<u32> {
-    let lower = name.to_lowercase();
-    let prefix = lower.get(..3)?;
-    let m = match prefix {
-        "jan" => 1,
-        "feb" => 2,
-        "mar" => 3,
-        "apr" => 4,
-        "mei" | "may" => 5,
-        "jun" => 6,
-        "jul" => 7,
-        "agu" | "agt" | "aug" => 8,
-        "sep" => 9,
-        "okt" | "oct" => 10,
-        "nov" => 11,
-        "des" | "dec" => 12,
-        _ => return None,
-    };
-    Some(m)
-}
-
 /// The date a page-chrome line above the story gives for the article: a line removed by a
 /// rule whose `page_date` is `always` (`chrome_meta_date`: a date tied to a byline or the
 /// outlet's name, `Kompas.com - 05/09/2024, 19:42 WIB`, `Redaksi Oktober 24, 2024`), or by one
@@ -1110,7 +1088,7 @@ fn page_line_date(text: &str) -> Option<PartialDate> {
         .parse()
         .ok()?;
     let m = match c.name("mn").or_else(|| c.name("mn3")) {
-        Some(name) => month_number(name.as_str())?,
+        Some(name) => u32::from(warta_core::month_number(name.as_str())?),
         None => num(&c, "m2", "m2")?,
     };
     let d = num(&c, "d", "d2").or_else(|| num(&c, "d3", "d3"))?;
@@ -1525,6 +1503,43 @@ mod tests {
             published(&format!("{body}\nKamis, 24 Oktober 2024 | 14:35 WIB\n")),
             Some((PartialDate::day(2024, 10, 21), PublishedSource::TextDate))
         );
+    }
+
+    #[test]
+    fn page_dates_read_every_name_of_the_month_table() {
+        let published = |raw: &str| a_published(&clean(raw));
+        let body = "KLATEN - Bawaslu memanggil dua camat untuk klarifikasi, Senin (21/10/2024).";
+        // Old spellings and short forms that do not start with a month's usual first three
+        // letters.
+        for (chrome, want) in [
+            ("Kamis, 7 Nopember 2024 | 10:15 WITA", (2024, 11, 7)),
+            ("Redaksi Pebruari 16, 2024", (2024, 2, 16)),
+            ("12 Mrt 2024, 10:12 WIB", (2024, 3, 12)),
+            ("Jumat, 16 Peb 2024 14:37 WIB", (2024, 2, 16)),
+        ] {
+            let (y, m, d) = want;
+            assert_eq!(
+                published(&format!("{chrome}\n{body}\n")),
+                Some((PartialDate::day(y, m, d), PublishedSource::PageDate)),
+                "{chrome}"
+            );
+        }
+        // Every name, in each order the page-date pattern reads, in either case; short forms
+        // with their dot too.
+        for m in warta_core::months() {
+            let want = Some(PartialDate::day(2024, m.month, 9));
+            for name in m.full.iter().chain(&m.short) {
+                for n in [name.clone(), name.to_uppercase()] {
+                    assert_eq!(page_line_date(&format!("9 {n} 2024")), want, "{n}");
+                    assert_eq!(page_line_date(&format!("{n} 9, 2024")), want, "{n}");
+                }
+            }
+            for name in &m.short {
+                assert_eq!(page_line_date(&format!("9 {name}. 2024")), want, "{name}.");
+            }
+        }
+        // A word that is no month name gives no page date.
+        assert_eq!(page_line_date("9 Desa 2024"), None);
     }
 
     #[test]
