@@ -83,6 +83,17 @@ struct RelativeRule {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct MonthSuffixes {
+    /// The month before publication, or the month of it (`Desember lalu` in January is the
+    /// year before).
+    past: Vec<String>,
+    /// The month after publication, or the month of it (`Februari mendatang` in November is
+    /// the year after).
+    future: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct DateRules {
     weekdays: Vec<WeekdayRule>,
     weekday_needs_capital: Vec<String>,
@@ -94,6 +105,9 @@ struct DateRules {
     /// Words before a month name that make it a date of the context year at month precision
     /// (`akhir Januari`, `awal bulan Maret`), like `bulan`.
     month_prefixes: Vec<String>,
+    /// Words after a month name that make it a date and say which way it lies from the
+    /// publication date (`Januari lalu`, `Februari mendatang`).
+    month_suffixes: MonthSuffixes,
     year_min: i32,
     year_max: i32,
     future_roll_days: i64,
@@ -160,9 +174,17 @@ pub(crate) fn compiled() -> &'static Compiled {
         let yprep = alternation(rules.year_prepositions.iter().map(String::as_str));
         let ysuf = alternation(rules.year_suffixes.iter().map(String::as_str));
         let mpre = alternation(rules.month_prefixes.iter().map(String::as_str));
+        let msuf = alternation(
+            rules
+                .month_suffixes
+                .past
+                .iter()
+                .chain(&rules.month_suffixes.future)
+                .map(String::as_str),
+        );
         let b = r"(?-u:\b)";
         let pat = format!(
-            r"(?P<a_wd>{wd}),?\s+(?P<a_m>{m_all}){b}\.?\s+(?P<a_d>[0-9]{{1,2}}),\s*(?P<a_y>[0-9]{{4}}){b}|(?P<b_wd>{wd}){b}(?:\s+(?:{tod}){b})?,?\s*\(\s*(?P<b_d>[0-9]{{1,2}})\s*[/-]\s*(?P<b_m>[0-9]{{1,2}})(?:\s*[/-]\s*(?P<b_y>[0-9]{{4}}|[0-9]{{2}}))?\s*\)|(?:(?P<n_wd>{wd}),?\s+)?(?P<n_d>[0-9]{{1,2}})\s*[/-]\s*(?P<n_m>[0-9]{{1,2}})\s*[/-]\s*(?P<n_y>[0-9]{{4}}){b}|(?P<iso_y>[0-9]{{4}})-(?P<iso_m>[0-9]{{2}})-(?P<iso_d>[0-9]{{2}}){b}|(?:(?P<d_wd>{wd}),?\s+)?(?:(?:tanggal|tgl\.?|tertanggal)\s+)?(?P<d_d>[0-9]{{1,2}})\s+(?P<d_m>{m_all}){b}\.?(?:\s+(?P<d_y>[0-9]{{4}}){b})?|(?:bulan\s+)?(?P<e_m>{m_all}){b}\.?\s+(?P<e_y>[0-9]{{4}}){b}|(?:bulan|(?:{mpre})(?:\s+bulan)?)\s+(?P<f_m>{m_full}){b}|(?P<rel>{rel}){b}|(?P<g_pre>{ypre})\s*(?P<g_y>[0-9]{{4}}){b}|(?:{yprep})\s+(?P<g_y3>[0-9]{{4}}){b}|(?P<g_y2>[0-9]{{4}})\s+(?:{ysuf}){b}|(?P<i_wd>{wd}){b}(?:\s+(?:{tod}){b})?"
+            r"(?P<a_wd>{wd}),?\s+(?P<a_m>{m_all}){b}\.?\s+(?P<a_d>[0-9]{{1,2}}),\s*(?P<a_y>[0-9]{{4}}){b}|(?P<b_wd>{wd}){b}(?:\s+(?:{tod}){b})?,?\s*\(\s*(?P<b_d>[0-9]{{1,2}})\s*[/-]\s*(?P<b_m>[0-9]{{1,2}})(?:\s*[/-]\s*(?P<b_y>[0-9]{{4}}|[0-9]{{2}}))?\s*\)|(?:(?P<n_wd>{wd}),?\s+)?(?P<n_d>[0-9]{{1,2}})\s*[/-]\s*(?P<n_m>[0-9]{{1,2}})\s*[/-]\s*(?P<n_y>[0-9]{{4}}){b}|(?P<iso_y>[0-9]{{4}})-(?P<iso_m>[0-9]{{2}})-(?P<iso_d>[0-9]{{2}}){b}|(?:(?P<d_wd>{wd}),?\s+)?(?:(?:tanggal|tgl\.?|tertanggal)\s+)?(?P<d_d>[0-9]{{1,2}})\s+(?P<d_m>{m_all}){b}\.?(?:\s+(?P<d_y>[0-9]{{4}}){b})?|(?:bulan\s+)?(?P<e_m>{m_all}){b}\.?\s+(?P<e_y>[0-9]{{4}}){b}|(?:bulan|(?:{mpre})(?:\s+bulan)?)\s+(?P<f_m>{m_full}){b}(?:\s+(?P<f_suf>{msuf}){b})?|(?P<h_m>{m_full})\s+(?P<h_suf>{msuf}){b}|(?P<rel>{rel}){b}|(?P<g_pre>{ypre})\s*(?P<g_y>[0-9]{{4}}){b}|(?:{yprep})\s+(?P<g_y3>[0-9]{{4}}){b}|(?P<g_y2>[0-9]{{4}})\s+(?:{ysuf}){b}|(?P<i_wd>{wd}){b}(?:\s+(?:{tod}){b})?"
         );
         let alternatives = top_level_alternatives(&pat);
         let searched: Vec<String> = alternatives
@@ -192,6 +214,7 @@ pub(crate) fn compiled() -> &'static Compiled {
                 .weekdays
                 .iter()
                 .flat_map(|w| w.names.iter())
+                .chain(months().iter().flat_map(|m| m.full.iter()))
                 .chain(rules.relative.iter().flat_map(|r| r.words.iter()))
                 .map(|w| w.split_whitespace().next().unwrap_or(""))
                 .chain(["bulan"])
@@ -828,19 +851,9 @@ fn find_dates_with(
         } else if g.get(&caps, "e_m").is_some() {
             let s = |name: &str| g.get(&caps, name).map(|m| m.as_str());
             month_year_hit(r, s("e_m"), s("e_y"))
-        } else if g.get(&caps, "f_m").is_some() {
-            let mo = g.get(&caps, "f_m").and_then(|g| month_number(g.as_str()));
-            let yr = match (ctx.published, ctx.article_year) {
-                (Some(p), _) => Some((p.year, DateAnchor::Published)),
-                (None, Some(y)) => Some((y, DateAnchor::ArticleYear)),
-                _ => None,
-            };
-            match (mo, yr) {
-                (Some(mo), Some((y, a))) => {
-                    Some((make(PartialDate::month(y, mo), a, false), "date.month"))
-                }
-                _ => None,
-            }
+        } else if let Some(fm) = g.get(&caps, "f_m").or(g.get(&caps, "h_m")) {
+            let suffix = g.get(&caps, "f_suf").or(g.get(&caps, "h_suf"));
+            month_hit(r, ctx, fm.as_str(), suffix.map(|m| m.as_str()))
         } else if let Some(rg) = g.get(&caps, "rel") {
             relative(r, ctx, rg.as_str()).map(|v| (v, "date.relative"))
         } else if g.get(&caps, "g_y").is_some()
@@ -987,6 +1000,35 @@ fn skip_white(s: &str, from: usize) -> usize {
         return from;
     };
     from + (rest.len() - rest.trim_start().len())
+}
+
+/// A month without a year (`bulan Mei`, `akhir Januari`, `Januari lalu`), in the publication
+/// year, or the article's year; a suffix that points back (`lalu`) or ahead (`mendatang`)
+/// moves it to the year before or after when the month lies on the other side of the
+/// publication date.
+fn month_hit(
+    r: &DateRules,
+    ctx: &DateContext,
+    month: &str,
+    suffix: Option<&str>,
+) -> Option<(DateValue, &'static str)> {
+    let mo = month_number(month)?;
+    let is = |words: &[String]| {
+        suffix.is_some_and(|w| words.iter().any(|x| x.eq_ignore_ascii_case(w)))
+    };
+    let (y, anchor) = match (ctx.published, ctx.article_year) {
+        (Some(p), _) => {
+            let y = match p.month {
+                Some(pm) if is(&r.month_suffixes.past) && mo > pm => p.year - 1,
+                Some(pm) if is(&r.month_suffixes.future) && mo < pm => p.year + 1,
+                _ => p.year,
+            };
+            (y, DateAnchor::Published)
+        }
+        (None, Some(y)) => (y, DateAnchor::ArticleYear),
+        _ => return None,
+    };
+    Some((make(PartialDate::month(y, mo), anchor, false), "date.month"))
 }
 
 /// `Kamis (7/11/2024)`, `Selasa (6/2)`, from the groups' texts.
