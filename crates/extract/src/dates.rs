@@ -1013,9 +1013,8 @@ fn month_hit(
     suffix: Option<&str>,
 ) -> Option<(DateValue, &'static str)> {
     let mo = month_number(month)?;
-    let is = |words: &[String]| {
-        suffix.is_some_and(|w| words.iter().any(|x| x.eq_ignore_ascii_case(w)))
-    };
+    let is =
+        |words: &[String]| suffix.is_some_and(|w| words.iter().any(|x| x.eq_ignore_ascii_case(w)));
     let (y, anchor) = match (ctx.published, ctx.article_year) {
         (Some(p), _) => {
             let y = match p.month {

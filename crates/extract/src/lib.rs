@@ -179,6 +179,12 @@ pub fn extract(article: &Article) -> ArticleFacts {
     for (pi, p) in paras.iter().enumerate() {
         let mut prev: Option<(usize, RegionRole, &'static Region)> = None;
         for m in &p.regions {
+            let district_name = officials
+                .iter()
+                .any(|(op, h)| *op == pi && h.place.as_ref().is_some_and(|r| r.start == m.start));
+            if district_name {
+                continue;
+            }
             let office = officials.iter().find_map(|(op, h)| {
                 (*op == pi)
                     .then(|| h.regions.iter().find(|r| r.span.start == m.start))

@@ -115,6 +115,10 @@ struct RuleFile {
     name_openers: Vec<String>,
     /// Secretariat words between `Asisten III` and its region (`Setda Kabupaten Buol`).
     secretariats: Vec<String>,
+    /// Words that open the division an office holder leads, written after the office
+    /// (`Komisioner Bawaslu Sleman Divisi Penanganan Pelanggaran, Nama`): the words up to
+    /// the comma belong to the office, and the name follows the comma.
+    divisions: Vec<String>,
     honorifics: Vec<String>,
     degrees: Vec<String>,
     examples: Vec<Example>,
@@ -284,6 +288,9 @@ pub(crate) struct OfficialHit {
     pub body: Option<String>,
     /// Regions written after the title (the office's own first, then its province).
     pub regions: Vec<OfficeRegion>,
+    /// The kecamatan or kelurahan a camat's or lurah's title names, where the gazetteer
+    /// also knows the name as a region (`Depok` in `Camat Depok Sleman`): not a region.
+    pub place: Option<Range<usize>>,
     pub scope: Scope,
     /// The level the office belongs to, when the title fixes it.
     pub level: Option<RegionLevel>,
@@ -301,6 +308,8 @@ struct TitleParse {
     scope: Scope,
     level: Option<RegionLevel>,
     regions: Vec<OfficeRegion>,
+    /// See [`OfficialHit::place`].
+    place: Option<Range<usize>>,
     /// Position after the title, body, brackets and regions (before any comma).
     end: usize,
 }
@@ -485,7 +494,10 @@ pub(crate) fn find(ctx: &ParagraphCtx<'_>, range: Range<usize>) -> Vec<OfficialH
         // `Lurah Benteng`, `Camat Sukun, Budi`: the first words name the place; a person's
         // name only follows a comma. Likewise a single word that names a region (`(BKPSDM)
         // Ketapang, Yuliana Sari`) before an appositive name.
-        let place_first = matches!(tp.scope, Scope::District | Scope::Village);
+        // Not when the title already took its place and region (`Camat Depok Sleman, Nama`).
+        let place_first = matches!(tp.scope, Scope::District | Scope::Village)
+            && tp.place.is_none()
+            && tp.regions.is_empty();
         if let Some((n, _, _, e)) = &parsed {
             let region_word = !n.contains(' ') && !geo::lookup(n).is_empty();
             if place_first || region_word {
@@ -545,6 +557,7 @@ pub(crate) fn find(ctx: &ParagraphCtx<'_>, range: Range<usize>) -> Vec<OfficialH
             title: tp.title,
             body: tp.body,
             regions: tp.regions,
+            place: tp.place,
             scope: tp.scope,
             level: tp.level,
             name,
@@ -684,6 +697,7 @@ fn parse_title(
         scope,
         level,
         regions: Vec::new(),
+        place: None,
         end: pos,
     };
     // A level word before a bracketed short form: `Sekretaris Daerah Provinsi (Sekdaprov) Bali`.
@@ -735,6 +749,22 @@ fn parse_title(
     // The office's region, then maybe its province: `Barito Selatan, Kalimantan Tengah`.
     let wanted = tp.level;
     let wanted = wanted.or_else(|| region_at(ctx, tp.end).and_then(|(m, _)| m.level_hint));
+    // A camat's or lurah's title names the kecamatan or kelurahan first: where a region
+    // follows that name (`Camat Depok Sleman`, `Lurah Baciro, Kota Yogyakarta`), that region
+    // is the office's, and the name before it is no region (Depok in Sleman is not the city
+    // of Depok).
+    if matches!(tp.scope, Scope::District | Scope::Village) {
+        if let Some((m, e)) = region_at(ctx, tp.end) {
+            let mut q = skip_spaces(text, e);
+            if char_at(text, q) == Some(',') {
+                q = skip_spaces(text, q + 1);
+            }
+            if region_at(ctx, q).is_some() {
+                tp.place = Some(m.start..m.end);
+                tp.end = e;
+            }
+        }
+    }
     if let Some((m, e)) = region_at(ctx, tp.end) {
         if let Some(region) = geo::choose(m, wanted, ctx.provinces) {
             tp.regions.push(OfficeRegion {
@@ -788,6 +818,20 @@ fn parse_title(
                 if let Some(m) = modifier_of(inner.trim()) {
                     tp.modifier.get_or_insert(m);
                 }
+            }
+        }
+    }
+    // The holder's division: up to the comma before the name, a few words without a stop.
+    let p = skip_spaces(text, tp.end);
+    let division = r.file.divisions.iter().any(|d| {
+        text.get(p..).is_some_and(|t| t.starts_with(d.as_str()))
+            && at_word_bounds(text, p, p + d.len())
+    });
+    if division {
+        if let Some(comma) = text.get(p..).and_then(|t| t.find(',')) {
+            let words = &text[p..p + comma];
+            if words.split_whitespace().count() <= 8 && !words.contains(['.', '"', '(', ')']) {
+                tp.end = p + comma;
             }
         }
     }
