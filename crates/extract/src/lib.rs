@@ -881,6 +881,29 @@ mod tests {
     }
 
     #[test]
+    fn a_short_form_inside_another_name_is_not_the_person() {
+        let facts = extract(&article(&[
+            "Hadir Kapolres AKBP Budi Prasetya dan Pj Bupati Sarolangun, Budi Santosa.",
+            "\"ASN wajib netral,\" kata Budi.",
+            "Kepala BKPP Lotim, H. Lalu Muhammad Anwar, hadir. Menurut Lalu Anwar, ASN netral.",
+        ]));
+        let spans = |name: &str| -> Vec<(usize, usize)> {
+            let p = facts.persons.iter().find(|p| p.name == name).unwrap();
+            p.mentions
+                .iter()
+                .map(|sp| (sp.paragraph, sp.start))
+                .collect()
+        };
+        // `Budi` of `Budi Prasetya` is not a mention of Budi Santosa; `kata Budi` is.
+        let other = "Hadir Kapolres AKBP ".len();
+        let budi = spans("Budi Santosa");
+        assert_eq!(budi.len(), 2, "{budi:?}");
+        assert!(!budi.contains(&(0, other)), "{budi:?}");
+        // Parts of the same person's name still link (`Lalu` then `Anwar`).
+        assert_eq!(spans("Lalu Muhammad Anwar").len(), 3);
+    }
+
+    #[test]
     fn meeting_place_is_not_subject() {
         let facts = extract(&article(&[
             "Penjabat Bupati Barito Selatan, Kalimantan Tengah, Deddy Winarwan berkomitmen menjaga netralitas ASN.",

@@ -115,6 +115,10 @@ struct RuleFile {
     name_openers: Vec<String>,
     /// Secretariat words between `Asisten III` and its region (`Setda Kabupaten Buol`).
     secretariats: Vec<String>,
+    /// Words that join a name to a title after it (`Andi Harun selaku Wali Kota Samarinda`,
+    /// `Sumarsono yang menjabat Kepala BKPSDM`), and an official's name to a second office
+    /// (`Adi Wirawan, sebagai Pjs Bupati Solok Selatan`), longest first.
+    name_links: Vec<String>,
     /// Words that open the division an office holder leads, written after the office
     /// (`Komisioner Bawaslu Sleman Divisi Penanganan Pelanggaran, Nama`): the words up to
     /// the comma belong to the office, and the name follows the comma.
@@ -544,11 +548,15 @@ pub(crate) fn find(ctx: &ParagraphCtx<'_>, range: Range<usize>) -> Vec<OfficialH
         if char_at(text, after) == Some(',') {
             after = skip_spaces(text, after + 1);
         }
-        for link in ["sebagai ", "selaku ", "yang juga ", "yang kini menjabat "] {
-            if text.get(after..).is_some_and(|t| t.starts_with(link)) {
-                let next = skip_spaces(text, after + link.len());
-                carried = Some((next, name.clone(), name_span.clone(), honorifics.clone()));
-            }
+        let r = rules();
+        let link = r.file.name_links.iter().find(|link| {
+            text.get(after..)
+                .is_some_and(|t| t.starts_with(link.as_str()))
+                && char_at(text, after + link.len()) == Some(' ')
+        });
+        if let Some(link) = link {
+            let next = skip_spaces(text, after + link.len());
+            carried = Some((next, name.clone(), name_span.clone(), honorifics.clone()));
         }
         out.push(OfficialHit {
             start: tp.start,
@@ -1113,11 +1121,10 @@ fn name_linked_before(
     let (link_start, comma) = if let Some(t) = before.strip_suffix(',') {
         (t.len(), true)
     } else {
-        let ws = word_start_before(text, b)?;
-        match text.get(ws..b)? {
-            "selaku" | "sebagai" => (ws, false),
-            _ => return None,
-        }
+        let link = rules().file.name_links.iter().find(|link| {
+            before.ends_with(link.as_str()) && before[..before.len() - link.len()].ends_with(' ')
+        })?;
+        (b - link.len(), false)
     };
     let (name, span) = name_before_opener(text, link_start, floor)?;
     let words: Vec<&str> = name.split(' ').collect();

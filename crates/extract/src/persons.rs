@@ -66,6 +66,23 @@ pub(crate) fn nickname_cue() -> &'static aho_corasick::AhoCorasick {
     AC.get_or_init(|| aho_corasick::AhoCorasick::new([NICKNAME_CUE]).expect("nickname cue builds"))
 }
 
+/// Whether a capitalised word that is not part of `name` follows `end` after one space:
+/// the form is then the first part of another name (`Budi` in `AKBP Budi Prasetya` is not
+/// `Budi Santosa`), while `Lalu Anwar` is a short form of `Lalu Muhammad Anwar`.
+fn continues_name(st: &str, end: usize, name: &str) -> bool {
+    let Some(rest) = st.get(end..).and_then(|t| t.strip_prefix(' ')) else {
+        return false;
+    };
+    if !rest.chars().next().is_some_and(char::is_uppercase) {
+        return false;
+    }
+    let word = rest
+        .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-')
+        .next()
+        .unwrap_or("");
+    !name.split(' ').any(|w| w == word)
+}
+
 fn same_person(a: &str, b: &str) -> bool {
     if a == b {
         return true;
@@ -239,8 +256,10 @@ pub(crate) fn link(
                         .get(usize::from(lo)..usize::from(hi))
                         .unwrap_or_default()
                         .iter()
-                        .find(|(f, _)| {
-                            st[k..].starts_with(f.as_str()) && at_word_bounds(st, k, k + f.len())
+                        .find(|(f, i)| {
+                            st[k..].starts_with(f.as_str())
+                                && at_word_bounds(st, k, k + f.len())
+                                && !continues_name(st, k + f.len(), &persons[*i].name)
                         })
                 } else {
                     None
