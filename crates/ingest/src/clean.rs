@@ -383,8 +383,11 @@ fn clean_with_buffers(
             continue;
         }
         if title.is_none() && body.is_empty() && line.title_like() {
+            // Labels come one to a line, a word or two each (`Nasional`, `Pilkada 2024`): a
+            // single word under a longer line is no title but a byline (`Wijayakusuma`).
             let next_is_title = header.get(k + 1).is_some_and(|nx| {
                 nx.title_like()
+                    && (nx.words() >= 2 || line.words() <= 2)
                     && !nx.normalises_to(&line.normalised())
                     && !is_standfirst(&nx.text)
                     && rules.match_line(&nx.text).is_none()
@@ -605,7 +608,8 @@ fn title_like(text: &str, plain: bool) -> bool {
 }
 
 /// A line that is a person's name and nothing else: two to four capitalised words of
-/// letters (`Abdul Rochim`, `Hiskia Andika Weadcaksana`), initials allowed (`M. Ridwan`).
+/// letters (`Abdul Rochim`, `Hiskia Andika Weadcaksana`), initials allowed (`M. Ridwan`), or
+/// one such word of five letters or more (`Wijayakusuma`: some sites give one name).
 fn is_name_line(text: &str) -> bool {
     let text = text.trim();
     if text.len() > 48 {
@@ -621,7 +625,8 @@ fn is_name_line(text: &str) -> bool {
         .iter()
         .filter(|w| w.chars().count() >= 3 && !w.ends_with('.'))
         .count();
-    (2..=4).contains(&words.len()) && words.iter().all(name_word) && full >= 2
+    let one_name = words.len() == 1 && words[0].chars().count() >= 5;
+    (one_name || (2..=4).contains(&words.len()) && full >= 2) && words.iter().all(name_word)
 }
 
 /// Index of the first line of the story: a dateline, or a sentence of some length.
@@ -1460,7 +1465,9 @@ mod tests {
             ("Netralitas ASN", false),
             ("Pilkada 2024", false),
             ("Bawaslu menemukan pelanggaran", false),
-            ("Ridwan", false),
+            ("Ridwan", true),
+            ("Wijayakusuma", true),
+            ("Adi", false),
         ] {
             assert_eq!(is_name_line(line), name, "{line}");
         }
