@@ -531,6 +531,9 @@ fn clean_with_buffers(
 
     art.outlet = find_outlet(meta, &signals, art.dateline.as_ref());
     art.published = find_published(meta, &art, signals.copyright.as_deref());
+    if art.title.is_none() {
+        art.title = title_from_removed(&art);
+    }
     art
 }
 
@@ -1100,6 +1103,16 @@ fn page_line_date(text: &str) -> Option<PartialDate> {
     valid_date(y, m, d)
 }
 
+/// The title a removed line names, for a page without a title line: a line removed by a
+/// rule whose pattern has a `title` group (`Artikel ini telah tayang di Tribunjabar.id
+/// dengan judul <title>`).
+fn title_from_removed(art: &Article) -> Option<String> {
+    let rules = rules();
+    art.removed
+        .iter()
+        .find_map(|r| rules.rule(&r.rule)?.title_in(&r.text))
+}
+
 /// A `published` metadata field: full or partial ISO-like date.
 pub(crate) fn parse_meta_date(s: &str) -> Option<PartialDate> {
     let c = date_res()[0].captures(s)?;
@@ -1471,6 +1484,21 @@ mod tests {
         ] {
             assert_eq!(is_name_line(line), name, "{line}");
         }
+    }
+
+    #[test]
+    fn a_footer_naming_the_title_gives_it_when_the_page_has_none() {
+        let a = clean("TRIBUNJABAR.ID, BEKASI - Sebanyak 12 kepala desa di Kabupaten Bekasi dilaporkan ke Bawaslu karena diduga berfoto dengan pasangan calon.\nArtikel ini telah tayang di TribunJabar.id dengan judul 12 Kades di Bekasi Dilaporkan ke Bawaslu\n");
+        assert_eq!(
+            a.title.as_deref(),
+            Some("12 Kades di Bekasi Dilaporkan ke Bawaslu")
+        );
+        // A title line wins over the footer.
+        let b = clean("Kades Dilaporkan ke Bawaslu\nBEKASI - Sebanyak 12 kepala desa di Kabupaten Bekasi dilaporkan ke Bawaslu karena diduga berfoto.\nArtikel ini telah tayang di TribunJabar.id dengan judul 12 Kades di Bekasi Dilaporkan ke Bawaslu\n");
+        assert_eq!(b.title.as_deref(), Some("Kades Dilaporkan ke Bawaslu"));
+        // Without `dengan judul` the footer names no title.
+        let c = clean("BEKASI - Sebanyak 12 kepala desa di Kabupaten Bekasi dilaporkan ke Bawaslu karena diduga berfoto.\nArtikel ini telah tayang di TribunJabar.id\n");
+        assert_eq!(c.title, None);
     }
 
     #[test]

@@ -79,8 +79,8 @@ pub(crate) struct Rule {
     pub id: String,
     pub reason: RemovalReason,
     pub scope: Scope,
-    /// The pattern as written (the tests compile it as a `regex::Regex`).
-    #[cfg_attr(not(test), allow(dead_code))]
+    /// The pattern as written (the tests, and [`Rule::title_in`], compile it as a
+    /// `regex::Regex`).
     pattern: String,
     /// The pattern compiled.
     matcher: Matcher,
@@ -94,6 +94,9 @@ pub(crate) struct Rule {
     /// Whether a line the rule removes above the story gives the publication date (`None`:
     /// it never does).
     pub page_date: Option<PageDate>,
+    /// The pattern with a `title` group, compiled on first use (see [`Rule::title_in`]):
+    /// `None` for the rules without one.
+    title_regex: Option<OnceLock<Option<Regex>>>,
     /// Longest line (in chars) the rule applies to: the length limit lives here, not in the
     /// pattern, because bounded repeats of Unicode classes make huge automata.
     pub max_chars: Option<usize>,
@@ -115,6 +118,18 @@ pub(crate) struct Rule {
 }
 
 impl Rule {
+    /// The article title a line this rule removed names, from the pattern's `title` group
+    /// (`Artikel ini telah tayang di X dengan judul <title>`).
+    pub fn title_in(&self, text: &str) -> Option<String> {
+        let re = self
+            .title_regex
+            .as_ref()?
+            .get_or_init(|| Regex::new(&self.pattern).ok())
+            .as_ref()?;
+        let title = re.captures(text)?.name("title")?.as_str().trim();
+        (!title.is_empty()).then(|| title.to_string())
+    }
+
     fn fits(&self, chars: usize) -> bool {
         self.max_chars.is_none_or(|m| chars <= m)
     }
@@ -807,6 +822,7 @@ impl Rules {
             .rules
             .into_iter()
             .map(|r| Rule {
+                title_regex: r.pattern.contains("(?P<title>").then(OnceLock::new),
                 matcher: Matcher::compile(&r.id, r.scope, &r.pattern),
                 pattern: r.pattern,
                 #[cfg(test)]
