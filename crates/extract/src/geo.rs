@@ -14,6 +14,11 @@ pub(crate) fn lookup(name: &str) -> Vec<&'static Region> {
     gazetteer().lookup(name)
 }
 
+/// The regency or city of the one kecamatan named `name` (`Sungailiat`), if any.
+pub(crate) fn district_parent(name: &str) -> Option<&'static Region> {
+    gazetteer().district_parent(name)
+}
+
 /// The province a region lies in (a province is its own).
 pub(crate) fn province_of(region: &'static Region) -> &'static Region {
     gazetteer().province_of(region)

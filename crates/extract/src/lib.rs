@@ -149,10 +149,18 @@ pub fn extract(article: &Article) -> ArticleFacts {
         }
     }
     let dateline_region = article.dateline.as_ref().and_then(|d| {
-        geo::find(d.place.as_deref()?)
+        let place = d.place.as_deref()?;
+        geo::find(place)
             .into_iter()
             .next()
             .and_then(|m| geo::choose(&m, None, &provinces))
+            .or_else(|| {
+                // A town the gazetteer does not know is often the kecamatan a regency's seat
+                // lies in (`SUNGAILIAT -`): its regency, unless the article names provinces
+                // and that regency lies in none of them.
+                let r = geo::district_parent(place)?;
+                (provinces.is_empty() || provinces.contains(&r.province_code)).then_some(r)
+            })
     });
 
     // Officials (explicit regions only for now).
@@ -901,6 +909,31 @@ mod tests {
         assert!(!budi.contains(&(0, other)), "{budi:?}");
         // Parts of the same person's name still link (`Lalu` then `Anwar`).
         assert_eq!(spans("Lalu Muhammad Anwar").len(), 3);
+    }
+
+    #[test]
+    fn a_dateline_kecamatan_gives_the_primary_region() {
+        let with_dateline = |place: &str, text: &str| {
+            let mut a = article(&[text]);
+            a.dateline = Some(warta_core::Dateline {
+                place: Some(place.to_string()),
+                outlet: None,
+                raw: format!("{place} -"),
+            });
+            extract(&a).primary_region.map(|r| r.code.to_string())
+        };
+        let text = "Ratusan ASN mengikuti apel netralitas di halaman kantor bupati.";
+        assert_eq!(with_dateline("SUNGAILIAT", text).as_deref(), Some("19.01"));
+        // A province named elsewhere rules out a kecamatan outside it.
+        assert_eq!(
+            with_dateline(
+                "SUNGAILIAT",
+                "ASN di Kalimantan Barat mengikuti apel netralitas."
+            ),
+            Some("61".to_string())
+        );
+        // A name two kecamatan share gives none.
+        assert_eq!(with_dateline("MARTAPURA", text), None);
     }
 
     #[test]

@@ -13,6 +13,7 @@ const SEATS_TXT: &str = include_str!("../data/seats.txt");
 const COMMON_WORDS_TXT: &str = include_str!("../data/common_words.txt");
 const CONTEXT_WORDS_TXT: &str = include_str!("../data/context_words.txt");
 const PREFIXES_TSV: &str = include_str!("../data/prefixes.tsv");
+const DISTRICTS_CSV: &str = include_str!("../data/districts.csv");
 
 /// A defect in the embedded tables (caught by the crate's tests).
 #[derive(Debug, thiserror::Error)]
@@ -412,5 +413,45 @@ pub(crate) fn build() -> Result<Gazetteer, DataError> {
         patterns: b.patterns,
         entries: b.entries,
         context_words,
+        districts: std::sync::OnceLock::new(),
     })
+}
+
+/// The kecamatan names that name one kecamatan only (ignoring case and extra whitespace), each
+/// with the code of its regency or city; names shared by two kecamatan are left out. Names
+/// that are also names of a region or an alias are left out too: the gazetteer reads those.
+pub(crate) fn unique_districts(
+    lookup: &HashMap<String, Vec<&'static Region>>,
+) -> Result<HashMap<String, &'static str>, DataError> {
+    let mut seen: HashMap<String, Option<&'static str>> = HashMap::new();
+    for (line, row) in data_lines(DISTRICTS_CSV).skip(1) {
+        let mut cols = row.splitn(4, ',');
+        let (Some(_code), Some(parent), Some(level), Some(name)) =
+            (cols.next(), cols.next(), cols.next(), cols.next())
+        else {
+            return Err(malformed(
+                "districts.csv",
+                line,
+                "expected code,parent_code,level,name",
+            ));
+        };
+        if level != "district" || code_key(parent).is_none() {
+            return Err(malformed(
+                "districts.csv",
+                line,
+                "not a kecamatan of a regency or city",
+            ));
+        }
+        let key = normalise_name(name);
+        if lookup.contains_key(&key) {
+            continue;
+        }
+        seen.entry(key)
+            .and_modify(|p| *p = None)
+            .or_insert(Some(parent));
+    }
+    Ok(seen
+        .into_iter()
+        .filter_map(|(k, p)| Some((k, p?)))
+        .collect())
 }

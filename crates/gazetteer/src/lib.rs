@@ -56,6 +56,10 @@
 //! When a longer match is refused, shorter patterns starting at the same place are tried
 //! (`Jakarta selatan` still gives `Jakarta`).
 //!
+//! Kecamatan (`districts.csv`) are not patterns: a kecamatan's name is often a common word or
+//! the name of a place elsewhere. [`Gazetteer::district_parent`] answers for one name that
+//! stands alone, such as a dateline's town: the regency or city of the one kecamatan so named.
+//!
 //! # Prefixes and spans
 //!
 //! A unit prefix (`Kabupaten`, `Kab.`, `Kota`, `Provinsi`, `Pemkab`, `Pemkot`, `Pemprov`,
@@ -174,6 +178,8 @@ pub struct Gazetteer {
     entries: Vec<Entry>,
     context_words: Vec<&'static str>,
     starts: StartFilter,
+    /// Unique kecamatan names and their regency or city codes, built on first use.
+    districts: std::sync::OnceLock<HashMap<String, &'static str>>,
 }
 
 /// The heads of all patterns, to skip word starts where no pattern can be kept without
@@ -542,6 +548,18 @@ impl Gazetteer {
             .get(&data::normalise_name(name))
             .cloned()
             .unwrap_or_default()
+    }
+
+    /// The regency or city of a kecamatan named `name` (`Sungailiat` → Kabupaten Bangka),
+    /// when one kecamatan only has that name and it is no region's name or alias; ignoring
+    /// case and extra whitespace. A town named in a dateline is often the kecamatan a
+    /// regency's seat lies in. The table (`data/districts.csv`) is read on first use.
+    pub fn district_parent(&self, name: &str) -> Option<&'static Region> {
+        let districts = self.districts.get_or_init(|| {
+            data::unique_districts(&self.lookup).expect("data/districts.csv is valid")
+        });
+        let code = districts.get(&data::normalise_name(name))?;
+        self.by_code(code)
     }
 
     /// All 552 regions in code order.

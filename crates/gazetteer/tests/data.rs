@@ -217,3 +217,22 @@ fn lookup_rules() {
     assert!(codes("Mura").is_empty());
     assert!(codes("").is_empty());
 }
+
+#[test]
+fn kecamatan_names_give_their_regency_when_unique() {
+    let g = gazetteer();
+    let code = |name: &str| g.district_parent(name).map(|r| r.code);
+    // Seats of regencies that lie in a kecamatan of the same name.
+    assert_eq!(code("Sungailiat"), Some("19.01"));
+    assert_eq!(code("BANGKINANG"), Some("14.01"));
+    assert_eq!(code("Selong"), Some("52.03"));
+    // A name of the alias table (a seat it already knows) is the gazetteer's.
+    assert_eq!(code("Tanjung Selor"), None);
+    assert_eq!(code("Lubuk  Pakam"), Some("12.07"));
+    // Two kecamatan share the name: none.
+    assert_eq!(code("Depok"), None);
+    assert_eq!(code("Martapura"), None);
+    // A region's own name is the gazetteer's, not a kecamatan's.
+    assert_eq!(code("Sintang"), None);
+    assert_eq!(code("Atlantis"), None);
+}
