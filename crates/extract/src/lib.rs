@@ -488,6 +488,40 @@ pub fn extract(article: &Article) -> ArticleFacts {
         .as_ref()
         .map(|p| cycles::cycles_by_date(p.date))
         .unwrap_or_default();
+    // A date right after a cycle without a year dates it: `Pilkada serentak November
+    // mendatang`, `pilkada pada 9 Desember` (the tail the cycle rules read takes only a year
+    // or a voting day written with its year).
+    let dated: Vec<(usize, i32)> = cycle_mentions
+        .iter()
+        .filter_map(|&i| {
+            let m = &mentions[i];
+            let MentionValue::ElectionCycle(c) = &m.value else {
+                return None;
+            };
+            if c.year.is_some() {
+                return None;
+            }
+            let text = paras.get(m.span.paragraph)?.text;
+            mentions.iter().find_map(|d| match &d.value {
+                MentionValue::Date(v)
+                    if !v.chrome
+                        && d.span.paragraph == m.span.paragraph
+                        && d.span.start >= m.span.end
+                        && text
+                            .get(m.span.end..d.span.start)
+                            .is_some_and(|gap| gap.trim().is_empty() || gap.trim() == "pada") =>
+                {
+                    Some((i, v.date.year))
+                }
+                _ => None,
+            })
+        })
+        .collect();
+    for (i, year) in dated {
+        if let MentionValue::ElectionCycle(c) = &mut mentions[i].value {
+            c.year = Some(year);
+        }
+    }
     for &i in &cycle_mentions {
         if let MentionValue::ElectionCycle(c) = &mut mentions[i].value {
             if c.year.is_none() {
@@ -934,6 +968,37 @@ mod tests {
         );
         // A name two kecamatan share gives none.
         assert_eq!(with_dateline("MARTAPURA", text), None);
+    }
+
+    #[test]
+    fn a_date_right_after_a_cycle_dates_it() {
+        let mut a = article(&[
+            "Pj Gubernur menegaskan ASN harus netral dalam Pemilihan Kepala Daerah (Pilkada) serentak November mendatang.",
+            "Pengalaman Pilgub Jatim 2018 harus jadi pelajaran.",
+        ]);
+        a.published = Some(warta_core::Published {
+            date: warta_core::PartialDate::day(2024, 1, 15),
+            source: warta_core::PublishedSource::Metadata,
+            confidence: 0.95,
+        });
+        let years: Vec<(String, Option<i32>)> = extract(&a)
+            .mentions
+            .iter()
+            .filter_map(|m| match &m.value {
+                MentionValue::ElectionCycle(c) => Some((m.text.clone(), c.year)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            years,
+            [
+                (
+                    "Pemilihan Kepala Daerah (Pilkada) serentak".to_string(),
+                    Some(2024)
+                ),
+                ("Pilgub Jatim 2018".to_string(), Some(2018)),
+            ]
+        );
     }
 
     #[test]
