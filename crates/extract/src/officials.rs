@@ -876,7 +876,15 @@ fn region_at<'a>(ctx: &'a ParagraphCtx<'_>, pos: usize) -> Option<(&'a RegionMat
         let w = &text[p..e];
         if !matches!(
             w,
-            "Provinsi" | "Kabupaten" | "Kota" | "Prov" | "Kab" | "Pemprov" | "Pemkab" | "Pemkot"
+            "Provinsi"
+                | "Kabupaten"
+                | "Kota"
+                | "Prov"
+                | "Kab"
+                | "Pemprov"
+                | "Pemkab"
+                | "Pemkot"
+                | "Pemko"
         ) {
             return None;
         }
