@@ -571,7 +571,7 @@ pub fn extract(article: &Article) -> ArticleFacts {
     let activity_mentions = activities_of(
         &paras,
         &mentions,
-        &persons_out.sentence_person,
+        &persons_out,
         primary,
         cycles_list.first(),
     );
@@ -719,10 +719,11 @@ fn preferred_role(t: warta_core::ActivityType) -> Option<CountRole> {
 fn activities_of(
     paras: &[Para<'_>],
     mentions: &[Mention],
-    sentence_person: &[Vec<Option<usize>>],
+    linked: &persons::Linked,
     primary: Option<&'static Region>,
     first_cycle: Option<&ElectionCycle>,
 ) -> Vec<Mention> {
+    let sentence_person = &linked.sentence_person;
     let mut out = Vec::new();
     for (pi, p) in paras.iter().enumerate() {
         for (si, s) in p.sentences.iter().enumerate() {
@@ -745,6 +746,18 @@ fn activities_of(
                 m.span.paragraph == pi && m.span.start >= s.start && m.span.end <= s.end
             };
             let local: Vec<&Mention> = mentions.iter().filter(in_sentence).collect();
+            let person = sentence_person
+                .get(pi)
+                .and_then(|v| v.get(si))
+                .copied()
+                .flatten();
+            // The office of the person the sentence is about, when it lies in another
+            // province than the article's primary region (`Ketua Bawaslu Papua Barat Daya`
+            // in an article whose primary region is in Maluku).
+            let person_region = person
+                .and_then(|i| linked.persons.get(i))
+                .and_then(|p| p.region_code.as_deref())
+                .filter(|code| primary.is_some_and(|r| code.get(..2) != Some(r.province_code)));
             let region_code = local
                 .iter()
                 .filter_map(|m| match &m.value {
@@ -753,6 +766,7 @@ fn activities_of(
                 })
                 .min_by_key(|r| r.level == RegionLevel::Province)
                 .map(|r| r.code.clone())
+                .or_else(|| person_region.map(|c| Label::Owned(c.to_string())))
                 .or_else(|| primary.map(|r| Label::Borrowed(r.code)));
             let date = local.iter().find_map(|m| match &m.value {
                 MentionValue::Date(d) if !d.chrome => Some(d.date),
@@ -772,11 +786,6 @@ fn activities_of(
                     _ => None,
                 })
                 .or_else(|| first_cycle.cloned());
-            let person = sentence_person
-                .get(pi)
-                .and_then(|v| v.get(si))
-                .copied()
-                .flatten();
             for h in hits {
                 let (a, b) = (s.start + h.range.start, s.start + h.range.end);
                 let count = preferred_role(h.activity_type)
