@@ -8,7 +8,8 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
-/// Repairs one raw line: `&nbsp;` remnants, mis-decoded bytes (`Â` before a no-break space,
+/// Repairs one raw line: HTML tags left by a scraper (`<p>`, `</p>`, `<br>`, `<a href=...>`;
+/// see [`strip_tags`]), `&nbsp;` remnants, mis-decoded bytes (`Â` before a no-break space,
 /// `â€œ` for a curly quote), zero-width characters; collapses all whitespace (tabs, no-break
 /// spaces) to single spaces and trims. The result is the text a kept paragraph carries; a line
 /// that needs none of this (most lines) is returned as it is, without a copy.
@@ -17,7 +18,7 @@ pub(crate) fn repair_line(line: &str) -> Cow<'_, str> {
     repair_line_noting_plain(line).0
 }
 
-/// [`repair_line`], and whether the line is plain: printable ASCII without `&` or a
+/// [`repair_line`], and whether the line is plain: printable ASCII without `&`, `<` or a
 /// backtick, without a space at either end or two in a row (a line the repair leaves as it
 /// is, whose [`normalise`]d form is its ASCII lower case). A part of a plain line cut at a
 /// space and trimmed, and two plain lines joined by a space, are plain too.
@@ -32,6 +33,11 @@ pub(crate) fn repair_line_noting_plain(line: &str) -> (Cow<'_, str>, bool) {
 /// [`repair_line`] of a line that is not plain.
 fn repair_line_slowly(line: &str) -> Cow<'_, str> {
     let mut s: Cow<'_, str> = Cow::Borrowed(line);
+    if s.contains('<') {
+        if let Some(stripped) = strip_tags(&s) {
+            s = Cow::Owned(stripped);
+        }
+    }
     if s.contains('&') {
         for (from, to) in [
             ("&nbsp;", " "),
@@ -62,6 +68,88 @@ fn repair_line_slowly(line: &str) -> Cow<'_, str> {
         return s;
     }
     Cow::Owned(collapse_spaces(&s))
+}
+
+/// HTML tag names a scraper leaves in text: block and inline markup, not content.
+const HTML_TAGS: &[&str] = &[
+    "a",
+    "abbr",
+    "article",
+    "b",
+    "blockquote",
+    "br",
+    "center",
+    "div",
+    "em",
+    "figcaption",
+    "figure",
+    "font",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "iframe",
+    "img",
+    "li",
+    "ol",
+    "p",
+    "section",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "tr",
+    "u",
+    "ul",
+];
+
+/// `line` without its HTML tags (`<p>`, `</p>`, `<br/>`, `<a href="...">`, `</a>`), each
+/// replaced by a space; `None` when it holds none. A `<` that opens no known tag (`< 5
+/// persen`, `<3`) stays. A tag ends at the first `>` on the line: one cut by the line's
+/// end is left as it is.
+fn strip_tags(line: &str) -> Option<String> {
+    let bytes = line.as_bytes();
+    let mut out: Option<String> = None;
+    let mut kept = 0;
+    let mut i = 0;
+    while let Some(off) = memchr::memchr(b'<', &bytes[i..]) {
+        let lt = i + off;
+        i = lt + 1;
+        let mut j = lt + 1;
+        if bytes.get(j) == Some(&b'/') {
+            j += 1;
+        }
+        let name_start = j;
+        while bytes.get(j).is_some_and(u8::is_ascii_alphanumeric) {
+            j += 1;
+        }
+        let name = &line[name_start..j];
+        let known = HTML_TAGS.iter().any(|t| t.eq_ignore_ascii_case(name));
+        let after = bytes.get(j).copied();
+        if !known || !matches!(after, Some(b'>' | b'/' | b' ' | b'\t')) {
+            continue;
+        }
+        let Some(gt) = memchr::memchr(b'>', &bytes[j..]).map(|g| j + g) else {
+            break;
+        };
+        let o = out.get_or_insert_with(|| String::with_capacity(line.len()));
+        o.push_str(&line[kept..lt]);
+        o.push(' ');
+        kept = gt + 1;
+        i = gt + 1;
+    }
+    let mut o = out?;
+    o.push_str(&line[kept..]);
+    Some(o)
 }
 
 /// The whitespace and junk-character part of [`repair_line`].
@@ -192,7 +280,7 @@ fn plain_ascii(bytes: &[u8]) -> bool {
     if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
         return false;
     }
-    let odd = |b: u8| (b.wrapping_sub(0x20) >= 0x5f) | (b == b'&') | (b == b'`');
+    let odd = |b: u8| (b.wrapping_sub(0x20) >= 0x5f) | (b == b'&') | (b == b'`') | (b == b'<');
     let Some(&last) = bytes.last() else {
         return true;
     };
@@ -823,6 +911,26 @@ mod tests {
     }
 
     #[test]
+    fn strips_html_tags_and_keeps_other_angle_brackets() {
+        assert_eq!(
+            repair_line("<p>KUPANG (ANTARA) - ASN diminta netral.</p>"),
+            "KUPANG (ANTARA) - ASN diminta netral."
+        );
+        assert_eq!(
+            repair_line("Baca juga: <a href=\"https://x.id/a\">Bawaslu NTT</a><br/>"),
+            "Baca juga: Bawaslu NTT"
+        );
+        assert_eq!(repair_line("<P>Satu<BR>dua</P>"), "Satu dua");
+        assert_eq!(
+            repair_line("kurang dari < 5 persen ASN"),
+            "kurang dari < 5 persen ASN"
+        );
+        assert_eq!(repair_line("a <3 b <pemilu> c"), "a <3 b <pemilu> c");
+        // A tag cut by the line's end is left.
+        assert_eq!(repair_line("teks <a href=\"x"), "teks <a href=\"x");
+    }
+
+    #[test]
     fn repairs_nbsp_mojibake_and_entities() {
         assert_eq!(repair_line("\u{c2}\u{a0}"), "");
         assert_eq!(repair_line("\u{a0}"), "");
@@ -884,6 +992,7 @@ mod tests {
             let expected = s.is_ascii()
                 && !s.contains('&')
                 && !s.contains('`')
+                && !s.contains('<')
                 && is_repaired(&s);
             proptest::prop_assert_eq!(plain_ascii(s.as_bytes()), expected);
         }
@@ -892,12 +1001,16 @@ mod tests {
         fn plain_ascii_on_long_lines_with_one_flaw(
             words in proptest::collection::vec("[a-z.,]{1,9}", 1..60),
             at in proptest::sample::select(vec![0usize, 1, 63, 64, 65, 127, 128, 129, 200, 300]),
-            flaw in proptest::sample::select(vec!["", " ", "&", "`", "\t", "\u{7f}", "\u{e9}", "A"]),
+            flaw in proptest::sample::select(vec!["", " ", "&", "`", "<", "\t", "\u{7f}", "\u{e9}", "A"]),
         ) {
             let mut s = words.join(" ");
             let at = at.min(s.len());
             s.insert_str(at, flaw);
-            let expected = s.is_ascii() && !s.contains('&') && !s.contains('`') && is_repaired(&s);
+            let expected = s.is_ascii()
+                && !s.contains('&')
+                && !s.contains('`')
+                && !s.contains('<')
+                && is_repaired(&s);
             proptest::prop_assert_eq!(plain_ascii(s.as_bytes()), expected, "{:?}", s);
             if expected {
                 proptest::prop_assert_eq!(normalise_plain(&s), normalise(&s));
