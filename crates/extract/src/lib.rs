@@ -380,7 +380,7 @@ pub fn extract(article: &Article) -> ArticleFacts {
             last_end = Some(d.end);
             if follows_date
                 && d.rule == "date.relative"
-                && dates::names_a_day(&p.text[d.start..d.end])
+                && p.text.get(d.start..d.end).is_some_and(dates::names_a_day)
             {
                 continue;
             }
