@@ -606,7 +606,7 @@ fn floor_boundary(text: &str, mut i: usize) -> usize {
 }
 
 /// Whether `word` is a relative date counted in days (`kemarin`, `lusa`, `hari ini`).
-pub(crate) fn names_a_day(word: &str) -> bool {
+fn names_a_day(word: &str) -> bool {
     let w = crate::text::collapse_lower(word);
     compiled()
         .rules
@@ -883,7 +883,26 @@ fn find_dates_with(
             out.push(hit_at(text, start, end, value, rule));
         }
     }
+    drop_days_after_dates(text, &mut out);
     out
+}
+
+/// Drops each relative day right after another date (only whitespace between): `kemarin` in
+/// `14 Februari kemarin`, `lusa` in `Rabu (15/2) lusa` says which day is meant and is no date
+/// of its own. A relative week, month or year after a weekday says which week, and stays
+/// (`Selasa pekan lalu`).
+fn drop_days_after_dates(text: &str, hits: &mut Vec<DateHit>) {
+    let mut last_end: Option<usize> = None;
+    hits.retain(|d| {
+        let follows_date = last_end.is_some_and(|e| {
+            text.get(e..d.start)
+                .is_some_and(|gap| !gap.is_empty() && gap.trim().is_empty())
+        });
+        last_end = Some(d.end);
+        !(follows_date
+            && d.rule == "date.relative"
+            && text.get(d.start..d.end).is_some_and(names_a_day))
+    });
 }
 
 /// The alternatives of the date pattern whose groups follow from the match alone, so that

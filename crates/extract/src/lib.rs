@@ -365,25 +365,9 @@ pub fn extract(article: &Article) -> ArticleFacts {
             p.gate.plain_date_words,
         );
         let from = dates::earliest_start(p.text, first_digit, p.gate.date_at);
-        // The end of the last date found: a relative day right after a date (`14 Februari
-        // kemarin`, `Rabu (15/2) lusa`) says which one is meant, and is no date of its own (a
-        // relative week, month or year after a weekday says which week: `Selasa pekan lalu`).
-        let mut last_end: Option<usize> = None;
         for d in
             dates::find_dates_gated(p.text, &ctx, Some(may_date), from, p.gate.date_last.into())
         {
-            let follows_date = last_end.is_some_and(|e| {
-                p.text
-                    .get(e..d.start)
-                    .is_some_and(|gap| !gap.is_empty() && gap.trim().is_empty())
-            });
-            last_end = Some(d.end);
-            if follows_date
-                && d.rule == "date.relative"
-                && p.text.get(d.start..d.end).is_some_and(dates::names_a_day)
-            {
-                continue;
-            }
             push_lexical(
                 &mut mentions,
                 p,
