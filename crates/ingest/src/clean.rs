@@ -372,6 +372,20 @@ fn clean_with_buffers(
             ));
             continue;
         }
+        // The outlet's name with its regional edition above the title (`IDN Times Sumbar`,
+        // the outlet named in the dateline): the site's label, not the title.
+        if art.title.is_none()
+            && body.is_empty()
+            && dateline_outlet.is_some_and(|o| is_outlet_label(&line.text, o))
+        {
+            removed.push(removal(
+                line.n,
+                &line.text,
+                RemovalReason::SectionLabel,
+                "section_label_outlet",
+            ));
+            continue;
+        }
         // A person's name alone under the title (`Abdul Rochim`): the page's byline.
         if art.title.is_some() && body.is_empty() && is_name_line(&line.text) {
             removed.push(removal(
@@ -1058,6 +1072,17 @@ fn num(c: &regex::Captures<'_>, a: &str, b: &str) -> Option<u32> {
         .and_then(|m| m.as_str().parse().ok())
 }
 
+/// Whether `line` is the outlet `outlet` followed by at most two words (its regional edition
+/// or channel: `IDN Times Sumbar`, `Kompas Regional`).
+fn is_outlet_label(line: &str, outlet: &str) -> bool {
+    let line = line.trim();
+    line.get(..outlet.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(outlet))
+        && line.get(outlet.len()..).is_some_and(|rest| {
+            (rest.is_empty() || rest.starts_with(' ')) && rest.split_whitespace().count() <= 2
+        })
+}
+
 /// The date a page-chrome line above the story gives for the article: a line removed by a
 /// rule whose `page_date` is `always` (`chrome_meta_date`: a date tied to a byline or the
 /// outlet's name, `Kompas.com - 05/09/2024, 19:42 WIB`, `Redaksi Oktober 24, 2024`), or by one
@@ -1412,6 +1437,37 @@ mod tests {
             .removed
             .iter()
             .any(|r| r.rule == "byline_outlet_name" && r.text == "CNN Indonesia"));
+    }
+
+    /// The outlet with its regional edition above a section label and the title is the
+    /// site's label: the title, the byline under it and the page date above the dateline are
+    /// all found.
+    #[test]
+    fn outlet_edition_above_the_title_is_a_label() {
+        let a = clean("IDN Times Sumbar\nNews\nDua ASN Agam Dilaporkan Unggah Dukungan ke Paslon\nRahmat Hidayat\nRabu, 16 Okt 2024 14:20 WIB\nLubuk Basung, IDN Times - Dua ASN dilaporkan ke Bawaslu, Senin (14/10/2024).\n");
+        assert_eq!(
+            a.title.as_deref(),
+            Some("Dua ASN Agam Dilaporkan Unggah Dukungan ke Paslon")
+        );
+        assert_eq!(
+            kept(&a),
+            ["Dua ASN dilaporkan ke Bawaslu, Senin (14/10/2024)."]
+        );
+        assert!(a
+            .removed
+            .iter()
+            .any(|r| r.rule == "section_label_outlet" && r.text == "IDN Times Sumbar"));
+        assert_eq!(
+            a_published(&a),
+            Some((PartialDate::day(2024, 10, 16), PublishedSource::PageDate))
+        );
+        // Not a label: a line that only starts with the outlet's words.
+        assert!(!is_outlet_label(
+            "IDN Times menerima laporan warga",
+            "IDN Times"
+        ));
+        assert!(!is_outlet_label("IDN Timesheet", "IDN Times"));
+        assert!(is_outlet_label("idn times", "IDN Times"));
     }
 
     #[test]
