@@ -12,7 +12,8 @@ use warta_core::ActivityType;
 
 static RULES_JSON: &str = include_str!("../rules/activities.json");
 
-/// Examples a rule must find (positive) and must not find (negative); run by the tests.
+/// Examples a rule must find (positive) and must not find (negative); run by the tests, each
+/// example a passage whose sentences are tried in turn, each with the one before.
 #[cfg_attr(not(test), allow(dead_code))]
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -44,6 +45,11 @@ pub(crate) struct RuleDef {
     trigger: String,
     #[serde(default)]
     requires: Option<String>,
+    /// `requires` may be met in the sentence before instead: the subject the rule asks for
+    /// (civil servants, neutrality, a finding) was named there (`Laporan itu menyangkut dua
+    /// ASN. Keduanya sudah diperiksa Inspektorat.`).
+    #[serde(default)]
+    pub requires_before: bool,
     #[serde(default)]
     unless: Option<String>,
     #[serde(default)]
@@ -82,6 +88,47 @@ struct Compiled {
     /// The bit of `requires` among the bounded sets ([`gate_bounded_sets`]), when it is a
     /// [`bounded_set`].
     requires_bounded_bit: Option<u32>,
+}
+
+impl Compiled {
+    /// Whether `requires` matches in a sentence with these gate answers: `Some` when the
+    /// answers tell (no `requires`, or a literal set none of whose strings occurs, or with
+    /// exact answers a plain or bounded set), `None` when the regex must be searched.
+    fn may_require(&self, at: Sets) -> Option<bool> {
+        if self.requires.is_none() {
+            return Some(true);
+        }
+        // A `requires` literal set none of whose strings occurs cannot match.
+        if self.requires_bit.is_some_and(|b| at.sets & (1 << b) == 0) {
+            return Some(false);
+        }
+        if let Some(b) = self.requires_bounded_bit.filter(|_| at.exact) {
+            return Some(at.bounded & (1 << b) != 0);
+        }
+        (self.requires_plain && at.exact && self.requires_bit.is_some()).then_some(true)
+    }
+}
+
+/// What the keyword gate found in one sentence, for the `requires` and `exclude` patterns
+/// (see [`find_keyed`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Sets {
+    /// Bit `b` when a string of literal set `b` ([`gate_literal_sets`]) occurs.
+    pub sets: u64,
+    /// Bit `b` when a string of bounded set `b` ([`gate_bounded_sets`]) occurs with word
+    /// bounds around it.
+    pub bounded: u64,
+    /// The bits are the occurrences themselves: the sentence holds none of [`FOLD_CHARS`].
+    pub exact: bool,
+}
+
+impl Sets {
+    /// Answers that rule nothing out: every pattern is searched.
+    pub(crate) const UNKNOWN: Sets = Sets {
+        sets: u64::MAX,
+        bounded: 0,
+        exact: false,
+    };
 }
 
 pub(crate) struct Rules {
@@ -452,6 +499,12 @@ pub(crate) fn gate_bounded_sets() -> impl Iterator<Item = (u32, &'static str)> {
 /// The activities of one sentence, at most one per type, in rule order.
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn find(sentence: &str) -> Vec<ActivityHit> {
+    find_after(None, sentence)
+}
+
+/// [`find`], with the sentence before it (for the rules with `requires_before`).
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) fn find_after(before: Option<&str>, sentence: &str) -> Vec<ActivityHit> {
     let r = rules();
     let (mut strong, mut weak) = (0u64, 0u64);
     r.keywords.each(sentence, |start, end, k| {
@@ -473,9 +526,8 @@ pub(crate) fn find(sentence: &str) -> Vec<ActivityHit> {
         keyed(strong, weak, fold),
         0,
         |_| None,
-        u64::MAX,
-        0,
-        false,
+        Sets::UNKNOWN,
+        before.map(|b| (b, Sets::UNKNOWN)),
     )
 }
 
@@ -488,46 +540,50 @@ pub(crate) fn find(sentence: &str) -> Vec<ActivityHit> {
 /// `lead` no trigger match starts after the last). Rules from the 64th on are tried
 /// whenever an earlier rule's keyword occurs.
 ///
-/// `sets` holds the bit of each literal set ([`gate_literal_sets`]) one of whose strings
-/// occurs in the sentence (every bit when it holds one of [`FOLD_CHARS`], or when not
-/// known): an `exclude` or `requires` pattern whose bit is clear has no match, and is not
-/// searched (a rule whose `requires` has none is not tried). `exact` says the bits are the
-/// occurrences themselves (known, and no [`FOLD_CHARS`] in the sentence): a plain
+/// `here.sets` holds the bit of each literal set ([`gate_literal_sets`]) one of whose
+/// strings occurs in the sentence (every bit when it holds one of [`FOLD_CHARS`], or when
+/// not known): an `exclude` or `requires` pattern whose bit is clear has no match, and is
+/// not searched (a rule whose `requires` has none is not tried). `here.exact` says the bits
+/// are the occurrences themselves (known, and no [`FOLD_CHARS`] in the sentence): a plain
 /// `requires` whose bit is set then matches, and is not searched either. With `exact`,
-/// `bounded` holds the bit of each bounded set ([`gate_bounded_sets`]) one of whose strings
-/// occurs with word bounds around it: a `requires` that is a bounded set matches exactly
-/// when its bit is set (a rule whose `requires` does not is not tried, and one whose
-/// `requires` does is not searched for it).
+/// `here.bounded` holds the bit of each bounded set ([`gate_bounded_sets`]) one of whose
+/// strings occurs with word bounds around it: a `requires` that is a bounded set matches
+/// exactly when its bit is set (a rule whose `requires` does not is not tried, and one
+/// whose `requires` does is not searched for it).
+///
+/// `before` is the sentence before, with its gate answers: a rule with `requires_before`
+/// whose `requires` is not met in the sentence may have it met there.
 pub(crate) fn find_keyed(
     sentence: &str,
     keyed: u64,
     from: usize,
     rule_from: impl Fn(usize) -> Option<(usize, usize)>,
-    sets: u64,
-    bounded: u64,
-    exact: bool,
+    here: Sets,
+    before: Option<(&str, Sets)>,
 ) -> Vec<ActivityHit> {
     let r = rules();
     let mut out: Vec<ActivityHit> = Vec::new();
     if keyed == 0 {
         return Vec::new();
     }
+    let Sets {
+        sets,
+        bounded: _,
+        exact,
+    } = here;
     for i in (0..r.defs.len()).filter(|&i| i >= 64 || keyed & (1 << i) != 0) {
         let (def, c) = (&r.defs[i], &r.compiled[i]);
         if out.iter().any(|h| h.activity_type == def.activity_type) {
             continue;
         }
-        // A `requires` literal set none of whose strings occurs cannot match: the rule
-        // finds nothing, whatever the trigger.
-        if c.requires_bit.is_some_and(|b| sets & (1 << b) == 0) {
-            continue;
-        }
-        // With exact bits, whether a bounded `requires` matches.
-        let requires_bounded = c
-            .requires_bounded_bit
-            .filter(|_| exact)
-            .map(|b| bounded & (1 << b) != 0);
-        if requires_bounded == Some(false) {
+        // Where `requires` may still match: in the sentence, and for a rule that lets it, in
+        // the sentence before.
+        let in_here = c.may_require(here);
+        let in_before = before
+            .filter(|_| def.requires_before)
+            .map(|(text, sets)| (text, c.may_require(sets)))
+            .filter(|(_, m)| *m != Some(false));
+        if in_here == Some(false) && in_before.is_none() {
             continue;
         }
         // The trigger is the most selective test: run it first. No match starts more than
@@ -554,13 +610,14 @@ pub(crate) fn find_keyed(
         let Some(first) = first else {
             continue;
         };
-        let required =
-            || c.requires_plain && exact && c.requires_bit.is_some() || requires_bounded.is_some();
-        if c.requires
-            .as_ref()
-            .is_some_and(|re| !required() && !re.is_match(sentence))
-            || c.unless.as_ref().is_some_and(|re| re.is_match(sentence))
-        {
+        let required = |text: &str, known: Option<bool>| match (&c.requires, known) {
+            (None, _) | (_, Some(true)) => true,
+            (_, Some(false)) => false,
+            (Some(re), None) => re.is_match(text),
+        };
+        let met = required(sentence, in_here)
+            || in_before.is_some_and(|(text, known)| required(text, known));
+        if !met || c.unless.as_ref().is_some_and(|re| re.is_match(sentence)) {
             continue;
         }
         let excluding = c.exclude_bit.is_none_or(|b| sets & (1 << b) != 0);
@@ -784,7 +841,7 @@ mod tests {
     /// The narrower prefilter finds what the keywords alone find.
         #[test]
         fn narrow_prefilter_finds_what_the_keywords_find(s in "(bisa dikenai sanksi|akan berujung pada sanksi|dapat diberi  sanksi|pantau|dipantau|monitor|dimonitor|tim pengawas netralitas|tim pemantau|Bawaslu |pengawasan|pengawaſan|pengawas|\u{212a}|\u{17f}|SE|se|Se |surat edaran|Surat Edaran|diterbitkan|meminta ASN|meminta|mengajak|pajak|ASN|netral|membentuk tim|pembentukan satgas|bentuk|tim pengawas netralitas|satgas|akan mendapat sanksi|sanksi|imbau|pemantauan|monitoring| |, |\\. ){0,14}") {
-            proptest::prop_assert_eq!(spans(find_keyed(&s, keyword_bits(&s), 0, |_| None, u64::MAX, 0, false)), spans(find(&s)));
+            proptest::prop_assert_eq!(spans(find_keyed(&s, keyword_bits(&s), 0, |_| None, Sets::UNKNOWN, None)), spans(find(&s)));
         }
     }
 
@@ -803,12 +860,57 @@ mod tests {
         assert!(!hits("Bawaslu hadir.").contains(&monitoring));
     }
 
+    /// The activities of each sentence of `text`, each sentence tried with the one before.
+    fn find_in_passage(text: &str) -> Vec<ActivityHit> {
+        let sentences: Vec<&str> = crate::sentences::split(text)
+            .into_iter()
+            .filter_map(|r| text.get(r))
+            .collect();
+        let mut out = Vec::new();
+        for (i, s) in sentences.iter().enumerate() {
+            let before = i.checked_sub(1).map(|b| sentences[b]);
+            out.extend(find_after(before, s));
+        }
+        out
+    }
+
+    /// A rule with `requires_before` takes its requirement from the sentence before, not
+    /// from one further back, and its `unless` only from its own sentence.
+    #[test]
+    fn requires_met_in_the_sentence_before() {
+        let types = |before: Option<&str>, s: &str| -> Vec<ActivityType> {
+            find_after(before, s)
+                .iter()
+                .map(|h| h.activity_type)
+                .collect()
+        };
+        let inquiry = "Pemeriksaan dilakukan Inspektorat.";
+        assert!(!types(None, inquiry).contains(&ActivityType::Violation));
+        assert!(types(Some("Dua ASN dilaporkan ke Bawaslu."), inquiry)
+            .contains(&ActivityType::Violation));
+        assert!(!types(Some("Cuaca cerah."), inquiry).contains(&ActivityType::Violation));
+        // The sentence before does not lift an `unless` of the sentence itself.
+        assert!(!types(
+            Some("Dua ASN dilaporkan ke Bawaslu."),
+            "Pemeriksaan akan dilakukan Inspektorat."
+        )
+        .contains(&ActivityType::Violation));
+        // Only the rules that say so look back.
+        let lookers = rules().defs.iter().filter(|d| d.requires_before).count();
+        assert!(lookers > 0 && lookers < rules().defs.len(), "{lookers}");
+        let passage =
+            "Dua ASN dilaporkan ke Bawaslu. Cuaca cerah. Pemeriksaan dilakukan Inspektorat.";
+        assert!(!find_in_passage(passage)
+            .iter()
+            .any(|h| rules().defs[h.rule].id == "activity.violation_inquiry"));
+    }
+
     #[test]
     fn rule_examples() {
         let mut failures = Vec::new();
         for def in &rules().defs {
             for ex in &def.examples.positive {
-                if !find(ex)
+                if !find_in_passage(ex)
                     .iter()
                     .any(|h| h.activity_type == def.activity_type)
                 {
@@ -819,7 +921,7 @@ mod tests {
                 }
             }
             for ex in &def.examples.negative {
-                if find(ex)
+                if find_in_passage(ex)
                     .iter()
                     .any(|h| h.activity_type == def.activity_type)
                 {

@@ -78,6 +78,8 @@ struct CycleRules {
     ahead_days: i64,
     behind_days: i64,
     forms: Vec<Form>,
+    /// Words right after a cycle's mention that mark it as past (`Pemilu 2024 lalu`).
+    past_after: Vec<String>,
     not_after: Vec<String>,
     joiners: Vec<String>,
     #[allow(dead_code)]
@@ -251,6 +253,21 @@ pub(crate) fn compiled() -> &'static Compiled {
             starts_with_word,
             word_forms,
         }
+    })
+}
+
+/// Whether `after`, the text right after a cycle's mention, marks the cycle as past: it
+/// starts with one of the `past_after` words (`lalu`, `yang lalu`, `sebelumnya` ...).
+pub(crate) fn marked_past(after: &str) -> bool {
+    let after = after.trim_start();
+    compiled().rules.past_after.iter().any(|w| {
+        after
+            .get(..w.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(w))
+            && !after
+                .as_bytes()
+                .get(w.len())
+                .is_some_and(|b| b.is_ascii_alphanumeric())
     })
 }
 
@@ -443,6 +460,18 @@ pub fn cycles_by_date(date: PartialDate) -> Vec<ElectionCycle> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn cycles_marked_past() {
+        use super::marked_past;
+        assert!(marked_past(" lalu seorang pegawai"));
+        assert!(marked_past(" yang lalu."));
+        assert!(marked_past(" sebelumnya, para ASN"));
+        assert!(!marked_past(" lalulintas"));
+        assert!(!marked_past(", ketika"));
+        assert!(!marked_past(" mendatang"));
+        assert!(!marked_past(""));
+    }
+
     use super::*;
 
     #[test]

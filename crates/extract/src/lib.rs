@@ -551,14 +551,26 @@ pub fn extract(article: &Article) -> ArticleFacts {
         None
     };
 
-    // Activities.
-    let activity_mentions = activities_of(
-        &paras,
-        &mentions,
-        &persons_out,
-        primary,
-        cycles_list.first(),
-    );
+    // Activities. An activity with no cycle in its sentence takes the article's first cycle
+    // that the text does not mark as past (`pada Pemilu 2024 lalu ...` in a story about the
+    // coming Pilkada), else its first cycle.
+    let current_cycle = cycle_mentions
+        .iter()
+        .filter_map(|&i| {
+            let m = &mentions[i];
+            let MentionValue::ElectionCycle(c) = &m.value else {
+                return None;
+            };
+            let after = paras.get(m.span.paragraph)?.text.get(m.span.end..)?;
+            (!cycles::marked_past(after)).then_some(c)
+        })
+        .find_map(|c| {
+            cycles_list
+                .iter()
+                .find(|k| k.kind == c.kind && k.year == c.year)
+        })
+        .or(cycles_list.first());
+    let activity_mentions = activities_of(&paras, &mentions, &persons_out, primary, current_cycle);
     mentions.extend(activity_mentions);
 
     sort_mentions(&mut mentions);
@@ -714,14 +726,22 @@ fn activities_of(
             let Some(st) = p.text.get(s.clone()) else {
                 continue;
             };
+            // The sentence before, in this paragraph or at the end of the one before.
+            let before = match si.checked_sub(1) {
+                Some(b) => Some((p, b)),
+                None => pi
+                    .checked_sub(1)
+                    .and_then(|b| paras.get(b))
+                    .and_then(|q| Some((q, q.sentences.len().checked_sub(1)?))),
+            }
+            .and_then(|(q, b)| Some((q.text.get(q.sentences.get(b)?.clone())?, q.gate.sets(b))));
             let hits = activities::find_keyed(
                 st,
                 p.gate.activity(si).unwrap_or(0),
                 p.gate.activity_from(si, s.start),
                 |rule| p.gate.activity_rule_from(si, rule),
-                p.gate.activity_literal_sets(si),
-                p.gate.activity_bounded(si),
-                p.gate.activity_literal_sets_exact(si),
+                p.gate.sets(si),
+                before,
             );
             if hits.is_empty() {
                 continue;
@@ -752,8 +772,17 @@ fn activities_of(
                 .map(|r| r.code.clone())
                 .or_else(|| person_region.map(|c| Label::Owned(c.to_string())))
                 .or_else(|| primary.map(|r| Label::Borrowed(r.code)));
+            // A date inside a cycle's mention is its voting day (`Pilkada serentak 27
+            // November 2024`), not the activity's.
+            let in_cycle = |d: &Mention| {
+                local.iter().any(|c| {
+                    c.kind == MentionKind::ElectionCycle
+                        && c.span.start <= d.span.start
+                        && d.span.end <= c.span.end
+                })
+            };
             let date = local.iter().find_map(|m| match &m.value {
-                MentionValue::Date(d) if !d.chrome => Some(d.date),
+                MentionValue::Date(d) if !d.chrome && !in_cycle(m) => Some(d.date),
                 _ => None,
             });
             let counts: Vec<&warta_core::CountValue> = local

@@ -324,27 +324,24 @@ impl ParaGate {
     pub(crate) fn pronoun(&self, si: usize) -> Option<bool> {
         self.sentences.get(si).map(|g| g.has(PRONOUN))
     }
-    /// The answer of [`ParaGate::activity_literal_sets`] is exactly which sets occur in
-    /// sentence `si`: it holds no character that folds to an ASCII letter.
-    pub(crate) fn activity_literal_sets_exact(&self, si: usize) -> bool {
-        self.sentences.get(si).is_some_and(|g| !g.has(FOLD))
-    }
-    /// The bounded sets of the activity rules that occur in sentence `si` with word bounds
-    /// (exact when [`ParaGate::activity_literal_sets_exact`] holds).
-    pub(crate) fn activity_bounded(&self, si: usize) -> u64 {
-        self.sentences.get(si).map_or(0, |g| g.activity_bounded)
-    }
-    /// The literal sets of the activity rules that may match in sentence `si`: bit
-    /// `b` when a string of set `b` occurs in it, every bit when it holds a character that
-    /// folds to an ASCII letter (see [`crate::activities::find_keyed`]).
-    pub(crate) fn activity_literal_sets(&self, si: usize) -> u64 {
-        self.sentences.get(si).map_or(u64::MAX, |g| {
-            if g.has(FOLD) {
-                u64::MAX
-            } else {
-                g.activity_literal_sets
-            }
-        })
+    /// The literal and bounded sets of the activity rules found in sentence `si` (see
+    /// [`crate::activities::find_keyed`]): bit `b` of `sets` when a string of set `b`
+    /// occurs in it, every bit when it holds a character that folds to an ASCII letter (the
+    /// answers are then not `exact`).
+    pub(crate) fn sets(&self, si: usize) -> crate::activities::Sets {
+        use crate::activities::Sets;
+        match self.sentences.get(si) {
+            Some(g) if !g.has(FOLD) => Sets {
+                sets: g.activity_literal_sets,
+                bounded: g.activity_bounded,
+                exact: true,
+            },
+            Some(g) => Sets {
+                bounded: g.activity_bounded,
+                ..Sets::UNKNOWN
+            },
+            None => Sets::UNKNOWN,
+        }
     }
     /// An official's title or modifier occurs in sentence `si`.
     pub(crate) fn head(&self, si: usize) -> Option<bool> {
@@ -863,9 +860,8 @@ mod tests {
                     g.activity(si).unwrap(),
                     g.activity_from(si, r.start),
                     |rule| g.activity_rule_from(si, rule),
-                    g.activity_literal_sets(si),
-                    g.activity_bounded(si),
-                    g.activity_literal_sets_exact(si)
+                    g.sets(si),
+                    None
                 )),
                 hits(crate::activities::find(st)),
                 "{st:?}"
