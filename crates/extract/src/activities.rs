@@ -469,6 +469,9 @@ pub(crate) struct ActivityHit {
     pub rule: usize,
     pub activity_type: ActivityType,
     pub range: Range<usize>,
+    /// `requires` was met only in the sentence before: the sentence goes on about an
+    /// activity named there (`... mengucapkan ikrar netralitas. Ikrar dibacakan Sekda ...`).
+    pub continued: bool,
 }
 
 /// Every rule's prefilter literals (rule index, literal, how it counts), for
@@ -615,9 +618,9 @@ pub(crate) fn find_keyed(
             (_, Some(false)) => false,
             (Some(re), None) => re.is_match(text),
         };
-        let met = required(sentence, in_here)
-            || in_before.is_some_and(|(text, known)| required(text, known));
-        if !met || c.unless.as_ref().is_some_and(|re| re.is_match(sentence)) {
+        let met_here = required(sentence, in_here);
+        let continued = !met_here && in_before.is_some_and(|(text, known)| required(text, known));
+        if !(met_here || continued) || c.unless.as_ref().is_some_and(|re| re.is_match(sentence)) {
             continue;
         }
         let excluding = c.exclude_bit.is_none_or(|b| sets & (1 << b) != 0);
@@ -656,6 +659,7 @@ pub(crate) fn find_keyed(
                 rule: i,
                 activity_type: def.activity_type,
                 range: m,
+                continued,
             });
         }
     }

@@ -78,6 +78,11 @@ struct CycleRules {
     ahead_days: i64,
     behind_days: i64,
     forms: Vec<Form>,
+    /// Words for voting: a date right after one (`pemungutan suara pada 27 November`) is
+    /// the voting day.
+    voting_words: Vec<String>,
+    /// Words that may stand between the voting words and the date (`pada`, `tanggal`).
+    voting_joiners: Vec<String>,
     /// Words right after a cycle's mention that mark it as past (`Pemilu 2024 lalu`).
     past_after: Vec<String>,
     not_after: Vec<String>,
@@ -254,6 +259,28 @@ pub(crate) fn compiled() -> &'static Compiled {
             word_forms,
         }
     })
+}
+
+/// Whether `before`, the text right before a date, ends with the words for voting
+/// (`hari pemungutan suara pada`, `pencoblosan,`): the date is then the voting day.
+pub(crate) fn ends_with_voting_words(before: &str) -> bool {
+    let rules = &compiled().rules;
+    let ends_with = |text: &str, w: &str| {
+        text.len() >= w.len()
+            && text
+                .get(text.len() - w.len()..)
+                .is_some_and(|tail| tail.eq_ignore_ascii_case(w))
+            && !text.as_bytes()[..text.len() - w.len()]
+                .last()
+                .is_some_and(|b| b.is_ascii_alphanumeric())
+    };
+    let mut text = before.trim_end_matches(|c: char| c.is_whitespace() || c == ',');
+    // At most one joiner (`pada`, `tanggal`) between the words and the date.
+    if let Some(j) = rules.voting_joiners.iter().find(|j| ends_with(text, j)) {
+        text =
+            text[..text.len() - j.len()].trim_end_matches(|c: char| c.is_whitespace() || c == ',');
+    }
+    rules.voting_words.iter().any(|w| ends_with(text, w))
 }
 
 /// Whether `after`, the text right after a cycle's mention, marks the cycle as past: it
@@ -460,6 +487,19 @@ pub fn cycles_by_date(date: PartialDate) -> Vec<ElectionCycle> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn dates_after_voting_words() {
+        use super::ends_with_voting_words as v;
+        assert!(v("hingga hari pemungutan suara pada "));
+        assert!(v("menjelang pencoblosan, "));
+        assert!(v("Hari-H "));
+        assert!(v("pemungutan suara tanggal "));
+        assert!(!v("apel digelar pada "));
+        assert!(!v("pada "));
+        assert!(!v(""));
+        assert!(!v("prapencoblosan "));
+    }
+
     #[test]
     fn cycles_marked_past() {
         use super::marked_past;

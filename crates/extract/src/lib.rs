@@ -772,14 +772,18 @@ fn activities_of(
                 .map(|r| r.code.clone())
                 .or_else(|| person_region.map(|c| Label::Owned(c.to_string())))
                 .or_else(|| primary.map(|r| Label::Borrowed(r.code)));
-            // A date inside a cycle's mention is its voting day (`Pilkada serentak 27
-            // November 2024`), not the activity's.
+            // A date inside a cycle's mention (`Pilkada serentak 27 November 2024`) or right
+            // after the words for voting (`hingga hari pemungutan suara pada 27 November`) is
+            // the voting day, not the activity's.
             let in_cycle = |d: &Mention| {
                 local.iter().any(|c| {
                     c.kind == MentionKind::ElectionCycle
                         && c.span.start <= d.span.start
                         && d.span.end <= c.span.end
-                })
+                }) || p
+                    .text
+                    .get(s.start..d.span.start)
+                    .is_some_and(cycles::ends_with_voting_words)
             };
             let date = local.iter().find_map(|m| match &m.value {
                 MentionValue::Date(d) if !d.chrome && !in_cycle(m) => Some(d.date),
@@ -801,6 +805,21 @@ fn activities_of(
                 .or_else(|| first_cycle.cloned());
             for h in hits {
                 let (a, b) = (s.start + h.range.start, s.start + h.range.end);
+                // An activity the sentence goes on about (its subject named in the sentence
+                // before) is the one named last of its type: with no date of its own, it
+                // takes that one's, so that it is not counted as another event.
+                let date = date.or_else(|| {
+                    h.continued
+                        .then(|| {
+                            out.iter().rev().find_map(|m: &Mention| match &m.value {
+                                MentionValue::Activity(x) if x.activity_type == h.activity_type => {
+                                    x.date
+                                }
+                                _ => None,
+                            })
+                        })
+                        .flatten()
+                });
                 let count = preferred_role(h.activity_type)
                     .and_then(|role| counts.iter().find(|c| c.role == role))
                     .or(counts.first())
