@@ -16,21 +16,31 @@ use std::sync::OnceLock;
 use unicode_segmentation::UnicodeSegmentation;
 
 static ABBREVIATIONS: &str = include_str!("../rules/abbreviations.txt");
+static DEGREES: &str = include_str!("../rules/degrees.txt");
 
+fn entries(list: &'static str) -> impl Iterator<Item = &'static str> {
+    list.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// Every abbreviation, the degrees written after a name included.
 pub(crate) fn abbreviations() -> &'static HashSet<&'static str> {
     static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| {
-        ABBREVIATIONS
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .collect()
-    })
+    SET.get_or_init(|| entries(ABBREVIATIONS).chain(entries(DEGREES)).collect())
+}
+
+/// The degrees written after a name (`M.Si`, `S.Sos`).
+fn degrees() -> &'static HashSet<&'static str> {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| entries(DEGREES).collect())
 }
 
 /// True when `chunk` (a sentence candidate) ends with an abbreviation whose full stop does
-/// not end the sentence.
-fn ends_with_abbreviation(chunk: &str) -> bool {
+/// not end the sentence, `next` being the text after the whitespace that follows it. A degree
+/// written after a name ends the sentence unless another abbreviation follows it (`S.Sos.
+/// M.Si.`): a word with a full stop before its end.
+fn ends_with_abbreviation(chunk: &str, next: &str) -> bool {
     let t = chunk.trim_end();
     let Some(body) = t.strip_suffix('.') else {
         return false;
@@ -45,6 +55,10 @@ fn ends_with_abbreviation(chunk: &str) -> bool {
     let word = &body[start..];
     if word.is_empty() {
         return false;
+    }
+    if degrees().contains(word) {
+        let next_word = next.split(char::is_whitespace).next().unwrap_or("");
+        return next_word.trim_end_matches([',', '.']).contains('.');
     }
     if abbreviations().contains(word) {
         return true;
@@ -170,7 +184,10 @@ pub fn split(text: &str) -> Vec<Range<usize>> {
                 || c.is_ascii_digit()
                 || matches!(c, '"' | '“' | '‘' | '\'' | '(' | '[')
         });
-        if j > ws_start && opens && (b != b'.' || !ends_with_abbreviation(&text[start..i + 1])) {
+        if j > ws_start
+            && opens
+            && (b != b'.' || !ends_with_abbreviation(&text[start..i + 1], &text[j..]))
+        {
             out.push(start..j);
             start = j;
         }
@@ -241,9 +258,21 @@ mod tests {
                 "Berdasarkan SE No. 5 tahun ini."
             ]
         );
+        // A degree after a name ends the sentence, unless another abbreviation follows.
         assert_eq!(
             texts("Dibuka oleh Dra. Rosida Soamole, M.Si. Acara lancar."),
-            vec!["Dibuka oleh Dra. Rosida Soamole, M.Si. Acara lancar."]
+            vec!["Dibuka oleh Dra. Rosida Soamole, M.Si.", "Acara lancar."]
+        );
+        assert_eq!(
+            texts("Dibuka oleh Rosida Soamole, S.Sos. M.Si. yang hadir. Acara lancar."),
+            vec![
+                "Dibuka oleh Rosida Soamole, S.Sos. M.Si. yang hadir.",
+                "Acara lancar."
+            ]
+        );
+        assert_eq!(
+            texts("Hadir Rosida, S.H. M.H. Kepala BKD."),
+            vec!["Hadir Rosida, S.H. M.H.", "Kepala BKD."]
         );
         assert_eq!(
             texts("Kantor di Jl. Sudirman. Lalu pulang."),
