@@ -1568,6 +1568,10 @@ mod tests {
             ("Rabu 07 Februari 2018 16:05 WIB", (2018, 2, 7)),
             ("7 November 2024, 10:15 WITA", (2024, 11, 7)),
             ("Kompas.com - 05/09/2024, 19:42 WIB", (2024, 9, 5)),
+            (
+                "Oleh: Redaksi | Selasa, 24 September 2024 | 10:12 WIT",
+                (2024, 9, 24),
+            ),
             ("Redaksi Oktober 24, 2024", (2024, 10, 24)),
         ] {
             let (y, m, d) = want;

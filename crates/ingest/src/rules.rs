@@ -1761,6 +1761,7 @@ mod tests {
             [
                 ("chrome_weekday_date", PageDate::WithTime),
                 ("chrome_date_time", PageDate::WithTime),
+                ("chrome_meta_pipe", PageDate::WithTime),
                 ("chrome_meta_date", PageDate::Always),
             ]
         );
