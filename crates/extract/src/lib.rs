@@ -553,8 +553,23 @@ pub fn extract(article: &Article) -> ArticleFacts {
 
     // Activities. An activity with no cycle in its sentence takes the article's first cycle
     // that the text does not mark as past (`pada Pemilu 2024 lalu ...` in a story about the
-    // coming Pilkada), else its first cycle.
-    let current_cycle = cycle_mentions
+    // coming Pilkada); when every cycle named is past, the election the publication date
+    // falls in; else the article's first cycle.
+    let by_publication = || {
+        let past: Vec<&ElectionCycle> = cycle_mentions
+            .iter()
+            .filter_map(|&i| match &mentions[i].value {
+                MentionValue::ElectionCycle(c) => Some(c),
+                _ => None,
+            })
+            .collect();
+        article.published.as_ref().and_then(|p| {
+            cycles::cycles_by_date(p.date)
+                .into_iter()
+                .find(|c| !past.iter().any(|k| k.kind == c.kind && k.year == c.year))
+        })
+    };
+    let mut current_cycle: Option<ElectionCycle> = cycle_mentions
         .iter()
         .filter_map(|&i| {
             let m = &mentions[i];
@@ -569,8 +584,18 @@ pub fn extract(article: &Article) -> ArticleFacts {
                 .iter()
                 .find(|k| k.kind == c.kind && k.year == c.year)
         })
-        .or(cycles_list.first());
-    let activity_mentions = activities_of(&paras, &mentions, &persons_out, primary, current_cycle);
+        .cloned();
+    if current_cycle.is_none() && !cycle_mentions.is_empty() {
+        current_cycle = by_publication();
+    }
+    let current_cycle = current_cycle.or_else(|| cycles_list.first().cloned());
+    let activity_mentions = activities_of(
+        &paras,
+        &mentions,
+        &persons_out,
+        primary,
+        current_cycle.as_ref(),
+    );
     mentions.extend(activity_mentions);
 
     sort_mentions(&mut mentions);
@@ -1009,6 +1034,39 @@ mod tests {
         );
         // A name two kecamatan share gives none.
         assert_eq!(with_dateline("MARTAPURA", text), None);
+    }
+
+    /// An activity with no cycle in its sentence takes the first cycle not marked as past;
+    /// when every cycle named is past, the election the publication date falls before.
+    #[test]
+    fn activities_take_the_current_cycle() {
+        let cycles_of = |pars: &[&str]| -> Vec<String> {
+            let mut a = article(pars);
+            a.published = Some(warta_core::Published {
+                date: warta_core::PartialDate::day(2024, 8, 20),
+                source: warta_core::PublishedSource::Metadata,
+                confidence: 0.95,
+            });
+            extract(&a)
+                .mentions
+                .iter()
+                .filter_map(|m| match &m.value {
+                    MentionValue::Activity(x) => x.cycle.as_ref().map(|c| c.label()),
+                    _ => None,
+                })
+                .collect()
+        };
+        let past = "Pada Pemilu 2024 lalu, dua ASN dijatuhi hukuman disiplin.";
+        let now = "BKPSDM menggelar sosialisasi netralitas ASN di aula kantor bupati.";
+        assert_eq!(cycles_of(&[past, now]), ["Pemilu 2024", "Pilkada 2024"]);
+        assert_eq!(
+            cycles_of(&[past, now, "Tahapan Pilkada 2024 sudah dimulai."]),
+            ["Pemilu 2024", "Pilkada 2024"]
+        );
+        assert_eq!(
+            cycles_of(&["Pada Pemilu 2024, dua ASN dijatuhi hukuman disiplin.", now]),
+            ["Pemilu 2024", "Pemilu 2024"]
+        );
     }
 
     #[test]
