@@ -258,6 +258,12 @@ fn lead(trigger: &str, keywords: &[String]) -> Option<usize> {
 pub(crate) struct LiteralPattern {
     /// The strings, ASCII lower-cased unless matched byte for byte (`true`), in order.
     strings: Vec<(Box<[u8]>, bool)>,
+    /// Per string, its first (at most 16) bytes ASCII lower-cased as two little-endian
+    /// words, and the masks of those bytes: a text whose next bytes, lower-cased, differ from
+    /// them under the masks cannot match the string. Tried before comparing it byte by byte:
+    /// a bucket of strings with one first letter may hold a hundred (`meminta kepada
+    /// seluruh`, `meminta agar semua` ...).
+    prefixes: Vec<[(u64, u64); 2]>,
     /// Per byte, 1 + the index in `buckets` of the strings starting with it up to ASCII
     /// case; 0 when none does.
     first: [u8; 256],
@@ -267,6 +273,9 @@ pub(crate) struct LiteralPattern {
     lead_bound: bool,
     trail_bound: bool,
 }
+
+/// The most strings a trigger is searched as without its regex ([`LiteralPattern`]).
+const LITERAL_STRINGS_MAX: usize = 64;
 
 /// A `(?-u:\b)` bound at `at` in `text`.
 fn bound_at(text: &[u8], at: usize) -> bool {
@@ -281,6 +290,12 @@ fn bound_at(text: &[u8], at: usize) -> bool {
 impl LiteralPattern {
     fn new(pattern: &str) -> Option<LiteralPattern> {
         let all = literals::strings(pattern)?;
+        // A large set (`laporan (itu )?(masih )?(kami )?(kaji|...)` spells out hundreds of
+        // strings with one first word) is searched faster by the regex's automaton, in one
+        // pass, than string by string at every start.
+        if all.len() > LITERAL_STRINGS_MAX {
+            return None;
+        }
         let first = all.first()?;
         let lead_bound = first.first() == Some(&Unit::Bound);
         let trail_bound = first.len() > 1 && first.last() == Some(&Unit::Bound);
@@ -340,8 +355,23 @@ impl LiteralPattern {
             };
             buckets[usize::from(slot - 1)].push(i as u16);
         }
+        let prefixes = strings
+            .iter()
+            .map(|(s, _)| {
+                let mask = |n: usize| match n.min(8) {
+                    8 => u64::MAX,
+                    n => (1u64 << (8 * n)) - 1,
+                };
+                let tail = s.get(8..).unwrap_or_default();
+                [
+                    (lower_word(s), mask(s.len())),
+                    (lower_word(tail), mask(tail.len())),
+                ]
+            })
+            .collect();
         Some(LiteralPattern {
             strings,
+            prefixes,
             first,
             buckets,
             lead_bound,
@@ -366,10 +396,21 @@ impl LiteralPattern {
             let Some(list) = self.buckets.get(usize::from(slot - 1)) else {
                 continue;
             };
+            let head = bytes.get(p..).unwrap_or_default();
+            let words = [
+                lower_word(head),
+                lower_word(head.get(8..).unwrap_or_default()),
+            ];
             for &i in list {
-                let Some((s, cased)) = self.strings.get(usize::from(i)) else {
+                let (Some((s, cased)), Some([(p0, m0), (p1, m1)])) = (
+                    self.strings.get(usize::from(i)),
+                    self.prefixes.get(usize::from(i)),
+                ) else {
                     continue;
                 };
+                if words[0] & m0 != *p0 || words[1] & m1 != *p1 {
+                    continue;
+                }
                 let end = p + s.len();
                 let Some(t) = bytes.get(p..end) else {
                     continue;
@@ -386,6 +427,16 @@ impl LiteralPattern {
         }
         None
     }
+}
+
+/// The first (at most 8) bytes of `b`, ASCII lower-cased, as a little-endian word (zero
+/// bytes past its end).
+fn lower_word(b: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    for (d, s) in w.iter_mut().zip(b) {
+        *d = s.to_ascii_lowercase();
+    }
+    u64::from_le_bytes(w)
 }
 
 pub(crate) fn rules() -> &'static Rules {

@@ -226,7 +226,7 @@ struct SentenceGate {
 }
 
 /// The activity rules whose first literal position a sentence answer keeps.
-const RULE_AT: usize = 16;
+const RULE_AT: usize = 24;
 const RULE_AT_MASK: u64 = (1 << RULE_AT) - 1;
 
 impl Default for SentenceGate {
