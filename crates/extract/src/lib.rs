@@ -800,7 +800,7 @@ fn activities_of(
             // A date inside a cycle's mention (`Pilkada serentak 27 November 2024`) or right
             // after the words for voting (`hingga hari pemungutan suara pada 27 November`) is
             // the voting day, not the activity's.
-            let in_cycle = |d: &Mention| {
+            let voting_day = |d: &Mention| {
                 local.iter().any(|c| {
                     c.kind == MentionKind::ElectionCycle
                         && c.span.start <= d.span.start
@@ -811,7 +811,7 @@ fn activities_of(
                     .is_some_and(cycles::ends_with_voting_words)
             };
             let date = local.iter().find_map(|m| match &m.value {
-                MentionValue::Date(d) if !d.chrome && !in_cycle(m) => Some(d.date),
+                MentionValue::Date(d) if !d.chrome && !voting_day(m) => Some(d.date),
                 _ => None,
             });
             let counts: Vec<&warta_core::CountValue> = local
