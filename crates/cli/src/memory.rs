@@ -20,7 +20,12 @@ const DEFAULT_PURGE_DELAY_MS: c_long = 10;
 /// on 100k generated articles 4.6 → 2.8–3.5 s), but a 100k run still took 23k–54k page faults.
 /// At 250 ms it takes 7k–8k: in alternating 100k runs (2 threads) the mean wall time fell 8%
 /// (15.8 → 14.5 s) and one thread 11% (26.2 → 23.4 s), for ~15 MB more resident at the peak.
-const STREAMING_PURGE_DELAY_MS: c_long = 250;
+/// At 1M articles, though, the pages held back were ~50 MB at the peak: `run` with 2 threads
+/// peaked at 503–506 MB with 250 ms on the corpus generated from 68 articles, against 456 MB
+/// with 50 ms and 477 MB with 100 ms (101 s against 106–107 s of wall time). The resident
+/// set at 1M is a target (under 500 MB) and the wall time is not within reach of its own, so
+/// 50 ms it is.
+const STREAMING_PURGE_DELAY_MS: c_long = 50;
 
 /// The purge delay once streaming ends ([`release_freed`]): the aggregates' queries allocate
 /// and free large buffers while the run is at its peak resident set, so freed pages go back
